@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+	"time"
+
+	"parecon/councils"
+	"parecon/planning"
+)
+
+// runOutput is the JSON object `parecon run --json` prints (spec/economy.md).
+type runOutput struct {
+	Name      string             `json:"name"`
+	Converged bool               `json:"converged"`
+	Diverged  bool               `json:"diverged"`
+	Rounds    int                `json:"rounds"`
+	Rule      string             `json:"rule"`
+	Tolerance float64            `json:"tolerance"`
+	MaxGap    float64            `json:"max_gap"`
+	Prices    map[string]float64 `json:"prices"`
+	Supply    map[string]float64 `json:"supply"`
+	Demand    map[string]float64 `json:"demand"`
+	Gaps      map[string]float64 `json:"gaps"`
+	History   []historyRow       `json:"history"`
+}
+
+type historyRow struct {
+	Round  int                `json:"round"`
+	MaxGap float64            `json:"max_gap"`
+	Worst  string             `json:"worst"`
+	Step   float64            `json:"step"`
+	Ms     float64            `json:"ms"`
+	Prices map[string]float64 `json:"prices"`
+}
+
+func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: parecon run [flags] FILE | --example NAME\n\nRuns a scenario whose councils all have models and prints the rounds.\nExit status: 0 converged, 1 not converged or diverged, 2 a bad scenario.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	asJSON := fs.Bool("json", false, "print one JSON object instead of the log")
+	example := fs.String("example", "", "run the bundled example `NAME`")
+	rule := fs.String("rule", "", "price rule: "+fmt.Sprint(planning.RuleNames())+" (default: the scenario's, else the engine's best)")
+	step := fs.Float64("step", 0, "the rule's step (default: the scenario's, else the rule's)")
+	tol := fs.Float64("tolerance", 0, "converged when every gap is at most this (default: the scenario's, else 0.01)")
+	maxRounds := fs.Int("max-rounds", 0, "stop after this many rounds (default: the scenario's, else 1000)")
+	noise := fs.Float64("noise", 0, "perturb every simulated proposal by up to this factor")
+	seed := fs.Uint64("seed", 1, "seed of the noise")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) > 1 {
+		fmt.Fprintln(stderr, "parecon run: one scenario at a time")
+		return 2
+	}
+	path := ""
+	if len(pos) == 1 {
+		path = pos[0]
+	}
+	e, ok := loadScenario(path, *example, stderr)
+	if !ok {
+		return 2
+	}
+	opt := councils.RunOptions{Rule: *rule, Step: *step, Tolerance: *tol, MaxRounds: *maxRounds, Noise: *noise, Seed: *seed}
+	var log *tabwriter.Writer
+	if !*asJSON {
+		log = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(stdout, "%s: %d goods, %d councils\n", e.Name(), len(e.Plan.Goods), len(e.Plan.Councils))
+		fmt.Fprintln(log, "round\tmax gap\tworst good\tits gap\tstep\tms\t")
+		opt.Each = func(r *planning.Round, step float64, d time.Duration) {
+			fmt.Fprintf(log, "%d\t%.3e\t%s\t%+.3e\t%.4g\t%.1f\t\n", r.Number, r.MaxGap, e.Plan.Goods[r.Worst].ID,
+				signedGap(r, r.Worst), step, ms(d))
+		}
+	}
+	res, err := councils.Run(e, opt)
+	if err != nil {
+		fmt.Fprintln(stderr, "parecon run:", err)
+		return 2
+	}
+	out := newRunOutput(e, res)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", " ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintln(stderr, "parecon run:", err)
+			return 2
+		}
+	} else {
+		log.Flush()
+		printTable(stdout, e, res)
+	}
+	if !res.Converged {
+		return 1
+	}
+	return 0
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// signedGap is the gap of good j, negative where supply exceeds demand.
+func signedGap(r *planning.Round, j int) float64 {
+	if r.Demand[j] < r.Supply[j] {
+		return -r.Gap[j]
+	}
+	return r.Gap[j]
+}
+
+func newRunOutput(e *councils.Economy, res *councils.RunResult) *runOutput {
+	last := res.Last()
+	out := &runOutput{
+		Name: e.Name(), Converged: res.Converged, Diverged: res.Diverged, Rounds: res.Rounds,
+		Rule: res.Rule, Tolerance: res.Board.Plan().Tolerance, MaxGap: finite(last.MaxGap),
+		Prices: finiteMap(e, last.Prices), Supply: finiteMap(e, last.Supply),
+		Demand: finiteMap(e, last.Demand), Gaps: finiteMap(e, last.Gap),
+	}
+	for i, r := range res.Board.Rounds() {
+		if !r.Closed {
+			continue
+		}
+		row := historyRow{Round: r.Number, MaxGap: finite(r.MaxGap), Worst: e.Plan.Goods[r.Worst].ID,
+			Prices: finiteMap(e, r.Prices)}
+		if i < len(res.Steps) {
+			row.Step, row.Ms = res.Steps[i], ms(res.Times[i])
+		}
+		out.History = append(out.History, row)
+	}
+	return out
+}
+
+// finite keeps NaN and ±Inf out of the JSON: they become the largest
+// float, which no reader mistakes for a converged value.
+func finite(x float64) float64 {
+	switch {
+	case math.IsNaN(x), math.IsInf(x, 1):
+		return math.MaxFloat64
+	case math.IsInf(x, -1):
+		return -math.MaxFloat64
+	}
+	return x
+}
+
+func finiteMap(e *councils.Economy, xs []float64) map[string]float64 {
+	m := make(map[string]float64, len(xs))
+	for j, g := range e.Plan.Goods {
+		if j < len(xs) {
+			m[g.ID] = finite(xs[j])
+		}
+	}
+	return m
+}
+
+func printTable(w io.Writer, e *councils.Economy, res *councils.RunResult) {
+	last := res.Last()
+	status := "converged"
+	switch {
+	case res.Diverged:
+		status = "DIVERGED"
+	case !res.Converged:
+		status = "not converged"
+	}
+	fmt.Fprintf(w, "\n%s in %d rounds under %s (tolerance %g, max gap %.3e)\n\n", status, res.Rounds, res.Rule, res.Board.Plan().Tolerance, last.MaxGap)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "good\tkind\tprice\tsupply\tdemand\tgap\t")
+	num := e.Plan.Numeraire
+	for j, g := range e.Plan.Goods {
+		mark := ""
+		if j == num {
+			mark = " (numéraire)"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%.6g\t%.6g\t%.6g\t%+.2e\t\n", g.ID, mark, g.Kind, last.Prices[j]/last.Prices[num], last.Supply[j], last.Demand[j], signedGap(last, j))
+	}
+	tw.Flush()
+}

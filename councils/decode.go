@@ -1,0 +1,352 @@
+package councils
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+)
+
+// MaxScenarioBytes bounds the size of a scenario file.
+const MaxScenarioBytes = 64 << 20
+
+var slug = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// DecodeScenario reads a scenario in the JSON format of spec/economy.md and
+// checks it (see Validate). A bad one returns Problems, each naming its
+// JSON path; malformed JSON names its line and column.
+func DecodeScenario(r io.Reader) (*Scenario, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxScenarioBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxScenarioBytes {
+		return nil, Problems{{Message: fmt.Sprintf("scenario is larger than %d bytes", MaxScenarioBytes)}}
+	}
+	return ParseScenario(data)
+}
+
+// ParseScenario is DecodeScenario on bytes.
+func ParseScenario(data []byte) (*Scenario, error) {
+	tree, err := parseJSON(data)
+	if err != nil {
+		return nil, Problems{*err}
+	}
+	d := &walker{}
+	sc := d.scenario(tree)
+	if len(d.probs) > 0 {
+		return nil, d.probs
+	}
+	if ps := Validate(sc); len(ps) > 0 {
+		return nil, ps
+	}
+	return sc, nil
+}
+
+// parseJSON decodes one JSON value with numbers kept as json.Number.
+func parseJSON(data []byte) (any, *Problem) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonProblem(data, err, dec.InputOffset())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := lineCol(data, dec.InputOffset())
+		return nil, &Problem{Message: fmt.Sprintf("line %d, column %d: unexpected data after the scenario object", line, col)}
+	}
+	return v, nil
+}
+
+func jsonProblem(data []byte, err error, off int64) *Problem {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		off = se.Offset
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		off = int64(len(data))
+		err = errors.New("unexpected end of JSON input")
+	}
+	line, col := lineCol(data, off)
+	return &Problem{Message: fmt.Sprintf("line %d, column %d: malformed JSON: %v", line, col, err)}
+}
+
+// lineCol returns the 1-based line and column of byte offset off.
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line, col := 1, 1
+	for _, c := range data[:off] {
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// walker turns a decoded JSON tree into typed values, collecting problems.
+type walker struct{ probs Problems }
+
+func (w *walker) add(path, format string, args ...any) {
+	w.probs = append(w.probs, Problem{path, fmt.Sprintf(format, args...)})
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// object returns v as an object and reports fields not in known.
+func (w *walker) object(path string, v any, known ...string) map[string]any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		w.add(path, "want an object, got %s", jsonType(v))
+		return nil
+	}
+	for _, k := range sortedKeys(m) {
+		found := false
+		for _, kk := range known {
+			if k == kk {
+				found = true
+				break
+			}
+		}
+		if !found {
+			w.add(join(path, k), "unknown field %q", k)
+		}
+	}
+	return m
+}
+
+func (w *walker) array(path string, v any) []any {
+	a, ok := v.([]any)
+	if !ok {
+		w.add(path, "want an array, got %s", jsonType(v))
+	}
+	return a
+}
+
+func (w *walker) str(path string, v any) string {
+	s, ok := v.(string)
+	if !ok {
+		w.add(path, "want a string, got %s", jsonType(v))
+	}
+	return s
+}
+
+// num returns a finite, non-negative number.
+func (w *walker) num(path string, v any) float64 {
+	n, ok := v.(json.Number)
+	if !ok {
+		w.add(path, "want a number, got %s", jsonType(v))
+		return 0
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		w.add(path, "%s is not a finite number", n)
+		return 0
+	}
+	if f < 0 {
+		w.add(path, "%s is negative", n)
+		return 0
+	}
+	return f
+}
+
+func (w *walker) integer(path string, v any) int {
+	f := w.num(path, v)
+	if f != math.Trunc(f) || f > math.MaxInt32 {
+		w.add(path, "want a whole number, got %v", f)
+		return 0
+	}
+	return int(f)
+}
+
+// numbers returns an object of numbers, keyed by good id.
+func (w *walker) numbers(path string, v any) map[string]float64 {
+	m, ok := v.(map[string]any)
+	if !ok {
+		w.add(path, "want an object of numbers, got %s", jsonType(v))
+		return nil
+	}
+	out := make(map[string]float64, len(m))
+	for _, k := range sortedKeys(m) {
+		out[k] = w.num(join(path, k), m[k])
+	}
+	return out
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func (w *walker) scenario(v any) *Scenario {
+	sc := &Scenario{}
+	m := w.object("", v, "name", "numeraire", "goods", "councils", "facilitation")
+	if m == nil {
+		return sc
+	}
+	if x, ok := m["name"]; ok {
+		sc.Name = w.str("name", x)
+	}
+	if x, ok := m["numeraire"]; ok {
+		sc.Numeraire = w.str("numeraire", x)
+	}
+	if x, ok := m["goods"]; ok {
+		for i, g := range w.array("goods", x) {
+			sc.Goods = append(sc.Goods, w.good(index("goods", i), g))
+		}
+	} else {
+		w.add("goods", "missing: a scenario lists its goods")
+	}
+	if x, ok := m["councils"]; ok {
+		for i, c := range w.array("councils", x) {
+			sc.Councils = append(sc.Councils, w.council(index("councils", i), c))
+		}
+	} else {
+		w.add("councils", "missing: a scenario lists its councils")
+	}
+	if x, ok := m["facilitation"]; ok {
+		sc.Facilitation = w.facilitation("facilitation", x)
+	}
+	return sc
+}
+
+func (w *walker) good(path string, v any) GoodSpec {
+	g := GoodSpec{Price: 1}
+	m := w.object(path, v, "id", "name", "unit", "kind", "price", "endowment")
+	if m == nil {
+		return g
+	}
+	for _, k := range sortedKeys(m) {
+		p, x := join(path, k), m[k]
+		switch k {
+		case "id":
+			g.ID = w.str(p, x)
+		case "name":
+			g.Name = w.str(p, x)
+		case "unit":
+			g.Unit = w.str(p, x)
+		case "kind":
+			g.Kind = w.str(p, x)
+		case "price":
+			g.Price = w.num(p, x)
+			if g.Price == 0 {
+				w.add(p, "a price must be positive")
+				g.Price = 1
+			}
+		case "endowment":
+			g.Endowment = w.num(p, x)
+		}
+	}
+	return g
+}
+
+func (w *walker) council(path string, v any) CouncilSpec {
+	c := CouncilSpec{}
+	m := w.object(path, v, "id", "type", "output", "scale", "inputs", "emissions",
+		"members", "effort", "hours", "labor", "weights", "elasticity")
+	if m == nil {
+		return c
+	}
+	for _, k := range sortedKeys(m) {
+		p, x := join(path, k), m[k]
+		switch k {
+		case "id":
+			c.ID = w.str(p, x)
+		case "type":
+			c.Type = w.str(p, x)
+		case "output":
+			c.Output = w.str(p, x)
+		case "scale":
+			c.Scale = w.num(p, x)
+		case "inputs":
+			c.Inputs = w.numbers(p, x)
+		case "emissions":
+			c.Emissions = w.numbers(p, x)
+		case "members":
+			c.Members = w.num(p, x)
+		case "effort":
+			c.Effort = w.num(p, x)
+		case "hours":
+			c.Hours = w.num(p, x)
+		case "labor":
+			c.Labor = w.str(p, x)
+		case "weights":
+			c.Weights = w.numbers(p, x)
+		case "elasticity":
+			c.Elasticity = w.num(p, x)
+		}
+	}
+	if c.Type == "consumer" {
+		for k, f := range map[string]*float64{"effort": &c.Effort, "hours": &c.Hours, "elasticity": &c.Elasticity} {
+			if _, ok := m[k]; !ok {
+				*f = 1
+			}
+		}
+	}
+	return c
+}
+
+func (w *walker) facilitation(path string, v any) *Facilitation {
+	f := &Facilitation{}
+	m := w.object(path, v, "tolerance", "max_rounds", "rule", "step")
+	for _, k := range sortedKeys(m) {
+		p, x := join(path, k), m[k]
+		switch k {
+		case "tolerance":
+			f.Tolerance = w.num(p, x)
+			if f.Tolerance == 0 {
+				w.add(p, "the tolerance must be positive")
+			}
+		case "max_rounds":
+			f.MaxRounds = w.integer(p, x)
+			if f.MaxRounds == 0 {
+				w.add(p, "max_rounds must be at least 1")
+			}
+		case "rule":
+			f.Rule = w.str(p, x)
+		case "step":
+			f.Step = w.num(p, x)
+			if f.Step == 0 {
+				w.add(p, "the step must be positive")
+			}
+		}
+	}
+	return f
+}

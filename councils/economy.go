@@ -1,0 +1,129 @@
+package councils
+
+import (
+	"fmt"
+	"sort"
+
+	"parecon/planning"
+)
+
+// Economy is a scenario compiled for the board: the plan it publishes, the
+// initial prices, and the models of the simulated councils (nil for a
+// human council).
+type Economy struct {
+	Scenario *Scenario
+	Plan     *planning.Plan
+	Prices   []float64
+	Models   []Model
+	goods    map[string]int
+	councils map[string]int
+}
+
+// NewEconomy validates sc and compiles it.
+func NewEconomy(sc *Scenario) (*Economy, error) {
+	if ps := Validate(sc); len(ps) > 0 {
+		return nil, ps
+	}
+	e := &Economy{Scenario: sc, goods: map[string]int{}, councils: map[string]int{}}
+	plan := &planning.Plan{Tolerance: DefaultTolerance, Numeraire: -1}
+	firstLabor := -1
+	for i, g := range sc.Goods {
+		k, _ := planning.ParseKind(g.Kind)
+		plan.Goods = append(plan.Goods, planning.Good{ID: g.ID, Kind: k, Endowment: g.Endowment})
+		e.Prices = append(e.Prices, g.Price)
+		e.goods[g.ID] = i
+		if k == planning.Labor && firstLabor < 0 {
+			firstLabor = i
+		}
+	}
+	switch {
+	case sc.Numeraire != "":
+		plan.Numeraire = e.goods[sc.Numeraire]
+	case firstLabor >= 0:
+		plan.Numeraire = firstLabor
+	default:
+		plan.Numeraire = 0
+	}
+	if f := sc.Facilitation; f != nil && f.Tolerance > 0 {
+		plan.Tolerance = f.Tolerance
+	}
+	total := 0.0
+	for i, c := range sc.Councils {
+		e.councils[c.ID] = i
+		pc := planning.Council{ID: c.ID, Labor: -1}
+		var m Model
+		if c.Type == "consumer" {
+			pc.Role = planning.Consumer
+			if firstLabor >= 0 {
+				pc.Labor = firstLabor
+				if c.Labor != "" {
+					pc.Labor = e.goods[c.Labor]
+				}
+				pc.Hours = c.Members * c.Hours
+			}
+			pc.Share = c.Members * c.Effort * c.Hours
+			total += pc.Share
+			if !c.Human() {
+				m = newConsumer(c.Weights, c.Elasticity, e.goods)
+			}
+		} else {
+			pc.Role = planning.Worker
+			if !c.Human() {
+				m = newCobbDouglas(e.goods[c.Output], c.Scale, c.Inputs, c.Emissions, e.goods)
+			}
+		}
+		plan.Councils = append(plan.Councils, pc)
+		e.Models = append(e.Models, m)
+	}
+	for i := range plan.Councils {
+		if total > 0 {
+			plan.Councils[i].Share /= total
+		}
+	}
+	e.Plan = plan
+	return e, nil
+}
+
+// Good returns the index of good id.
+func (e *Economy) Good(id string) (int, bool) { i, ok := e.goods[id]; return i, ok }
+
+// Council returns the index of council id.
+func (e *Economy) Council(id string) (int, bool) { i, ok := e.councils[id]; return i, ok }
+
+// Humans returns the indices of the councils without a model.
+func (e *Economy) Humans() []int {
+	var h []int
+	for i, m := range e.Models {
+		if m == nil {
+			h = append(h, i)
+		}
+	}
+	return h
+}
+
+// Name returns the scenario's name.
+func (e *Economy) Name() string { return e.Scenario.Name }
+
+// lines turns {good: x} into lines in catalogue order.
+func lines(m map[string]float64, goods map[string]int) []planning.Line {
+	ls := make([]planning.Line, 0, len(m))
+	for g, x := range m {
+		ls = append(ls, planning.Line{Good: goods[g], Qty: x})
+	}
+	sort.Slice(ls, func(a, b int) bool { return ls[a].Good < ls[b].Good })
+	return ls
+}
+
+// Prices returns prices keyed by good id.
+func (e *Economy) PriceMap(p []float64) map[string]float64 {
+	m := make(map[string]float64, len(p))
+	for j, g := range e.Plan.Goods {
+		m[g.ID] = p[j]
+	}
+	return m
+}
+
+// String describes the economy briefly.
+func (e *Economy) String() string {
+	return fmt.Sprintf("%s: %d goods, %d councils", e.Scenario.Name, len(e.Plan.Goods), len(e.Plan.Councils))
+}

@@ -1,0 +1,102 @@
+package councils
+
+import (
+	"math"
+
+	"parecon/planning"
+)
+
+// Model is a simulated council: it proposes in response to prices. lnp
+// holds the logarithms of p; budget is a consumer council's budget.
+type Model interface {
+	Propose(p, lnp []float64, budget float64, dst *planning.Proposal)
+}
+
+// CobbDouglas is the reference worker council: y = scale · Π x_k^β_k with
+// Σβ = b < 1, emitting ε per unit of output, maximising SB − SC.
+type CobbDouglas struct {
+	Output    int
+	Scale     float64
+	B         float64
+	Inputs    []planning.Line // Qty holds β_k
+	Emissions []planning.Line // Qty holds ε
+	lnConst   float64         // ln scale + Σ β ln β
+}
+
+func newCobbDouglas(out int, scale float64, inputs, emissions map[string]float64, goods map[string]int) *CobbDouglas {
+	w := &CobbDouglas{Output: out, Scale: scale, Inputs: lines(inputs, goods), Emissions: lines(emissions, goods)}
+	w.lnConst = math.Log(scale)
+	for _, l := range w.Inputs {
+		w.B += l.Qty
+		w.lnConst += l.Qty * math.Log(l.Qty)
+	}
+	return w
+}
+
+// Propose sets dst to the surplus-maximising plan at prices p: with
+// q = p_out − Σ ε·p_pollutant, nothing if q ≤ 0, else
+// y = (scale·q^b·Π(β_k/p_k)^β_k)^(1/(1−b)) and x_k = β_k·q·y/p_k.
+func (w *CobbDouglas) Propose(p, lnp []float64, _ float64, dst *planning.Proposal) {
+	q := p[w.Output]
+	for _, e := range w.Emissions {
+		q -= e.Qty * p[e.Good]
+	}
+	y := 0.0
+	if q > 0 {
+		ln := w.lnConst + w.B*math.Log(q)
+		for _, l := range w.Inputs {
+			ln -= l.Qty * lnp[l.Good]
+		}
+		y = math.Exp(ln / (1 - w.B))
+	}
+	dst.Out = append(dst.Out[:0], planning.Line{Good: w.Output, Qty: y})
+	dst.In = dst.In[:0]
+	for _, l := range w.Inputs {
+		x := 0.0
+		if y > 0 {
+			x = l.Qty * q * y / p[l.Good]
+		}
+		dst.In = append(dst.In, planning.Line{Good: l.Good, Qty: x})
+	}
+	for _, e := range w.Emissions {
+		dst.In = append(dst.In, planning.Line{Good: e.Good, Qty: e.Qty * y})
+	}
+}
+
+// Consumer is the reference consumer council: Cobb–Douglas (σ = 1) or CES
+// preferences over produced goods and resources, spending its budget.
+type Consumer struct {
+	Weights []planning.Line // Qty holds α_j
+	Sigma   float64
+	lnAlpha []float64
+}
+
+func newConsumer(weights map[string]float64, sigma float64, goods map[string]int) *Consumer {
+	c := &Consumer{Weights: lines(weights, goods), Sigma: sigma}
+	for _, l := range c.Weights {
+		c.lnAlpha = append(c.lnAlpha, math.Log(l.Qty))
+	}
+	return c
+}
+
+// Propose sets dst to the requests that maximise the council's utility
+// within budget: α_j·budget/p_j (Cobb–Douglas) or
+// α_j^σ·p_j^(−σ)·budget / Σ_k α_k^σ·p_k^(1−σ) (CES).
+func (c *Consumer) Propose(p, lnp []float64, budget float64, dst *planning.Proposal) {
+	dst.Out = dst.Out[:0]
+	dst.In = dst.In[:0]
+	if c.Sigma == 1 {
+		for _, l := range c.Weights {
+			dst.In = append(dst.In, planning.Line{Good: l.Good, Qty: l.Qty * budget / p[l.Good]})
+		}
+		return
+	}
+	s := c.Sigma
+	den := 0.0
+	for i, l := range c.Weights {
+		den += math.Exp(s*c.lnAlpha[i] + (1-s)*lnp[l.Good])
+	}
+	for i, l := range c.Weights {
+		dst.In = append(dst.In, planning.Line{Good: l.Good, Qty: math.Exp(s*c.lnAlpha[i]-s*lnp[l.Good]) * budget / den})
+	}
+}

@@ -1,0 +1,65 @@
+package councils
+
+// Scenario is a plan as the scenario format (spec/economy.md) writes it.
+// Decode reads and checks one; its zero-valued optional fields take their
+// defaults there.
+type Scenario struct {
+	Name         string        `json:"name,omitempty"`
+	Numeraire    string        `json:"numeraire,omitempty"`
+	Goods        []GoodSpec    `json:"goods"`
+	Councils     []CouncilSpec `json:"councils"`
+	Facilitation *Facilitation `json:"facilitation,omitempty"`
+}
+
+// GoodSpec is one good of a scenario.
+type GoodSpec struct {
+	ID        string  `json:"id"`
+	Name      string  `json:"name,omitempty"`
+	Unit      string  `json:"unit,omitempty"`
+	Kind      string  `json:"kind"`
+	Price     float64 `json:"price,omitempty"` // initial indicative price; default 1
+	Endowment float64 `json:"endowment,omitempty"`
+}
+
+// CouncilSpec is one council of a scenario. A worker council with no Output
+// and a consumer council with no Weights are human: they have no model.
+type CouncilSpec struct {
+	ID   string `json:"id"`
+	Type string `json:"type"` // "worker" or "consumer"
+
+	// Worker council: y = scale · Π x_k^β_k, emitting ε per unit of output.
+	Output    string             `json:"output,omitempty"`
+	Scale     float64            `json:"scale,omitempty"`
+	Inputs    map[string]float64 `json:"inputs,omitempty"`
+	Emissions map[string]float64 `json:"emissions,omitempty"`
+
+	// Consumer council.
+	Members    float64            `json:"members,omitempty"`
+	Effort     float64            `json:"effort,omitempty"` // default 1
+	Hours      float64            `json:"hours,omitempty"`  // default 1
+	Labor      string             `json:"labor,omitempty"`  // default: the first labour good
+	Weights    map[string]float64 `json:"weights,omitempty"`
+	Elasticity float64            `json:"elasticity,omitempty"` // default 1
+}
+
+// Human reports whether the council has no model.
+func (c *CouncilSpec) Human() bool {
+	if c.Type == "worker" {
+		return c.Output == ""
+	}
+	return c.Weights == nil
+}
+
+// Facilitation holds a scenario's settings for the board.
+type Facilitation struct {
+	Tolerance float64 `json:"tolerance,omitempty"`  // default 0.01
+	MaxRounds int     `json:"max_rounds,omitempty"` // default DefaultMaxRounds
+	Rule      string  `json:"rule,omitempty"`       // default: the engine's best
+	Step      float64 `json:"step,omitempty"`       // default: the rule's
+}
+
+// Defaults of the facilitation settings.
+const (
+	DefaultTolerance = 0.01
+	DefaultMaxRounds = 1000
+)

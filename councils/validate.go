@@ -1,0 +1,273 @@
+package councils
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"parecon/planning"
+)
+
+// WeightSlack is how far a consumer council's weights may sum from 1.
+const WeightSlack = 1e-9
+
+// Validate checks a scenario against spec/economy.md and returns every
+// problem found, each naming its JSON path; none means the scenario is
+// good. Numbers are assumed finite and non-negative (DecodeScenario checks
+// that), but Validate checks them again for scenarios built in code.
+func Validate(sc *Scenario) Problems {
+	v := &walker{}
+	kinds := map[string]planning.Kind{}
+	var firstLabor string
+	for i, g := range sc.Goods {
+		p := index("goods", i)
+		v.id(join(p, "id"), g.ID)
+		if _, dup := kinds[g.ID]; dup {
+			v.add(join(p, "id"), "duplicate good id %q", g.ID)
+			continue
+		}
+		k, ok := planning.ParseKind(g.Kind)
+		if !ok {
+			v.add(join(p, "kind"), "unknown kind %q (want produced, labor, resource or pollutant)", g.Kind)
+		}
+		if !(g.Price > 0) || math.IsInf(g.Price, 0) {
+			v.add(join(p, "price"), "a price must be a positive finite number")
+		}
+		v.nonneg(join(p, "endowment"), g.Endowment)
+		if g.Endowment > 0 && (k == planning.Produced || k == planning.Labor) {
+			v.add(join(p, "endowment"), "a %s good has no endowment", k)
+		}
+		kinds[g.ID] = k
+		if k == planning.Labor && firstLabor == "" {
+			firstLabor = g.ID
+		}
+	}
+	if len(sc.Goods) == 0 {
+		v.add("goods", "a scenario needs at least one good")
+	}
+	if sc.Numeraire != "" {
+		if _, ok := kinds[sc.Numeraire]; !ok {
+			v.add("numeraire", "unknown good %q", sc.Numeraire)
+		}
+	}
+
+	// What can be supplied, and what is used, to report goods nobody supplies.
+	supplied := map[string]bool{}
+	for _, g := range sc.Goods {
+		if g.Endowment > 0 {
+			supplied[g.ID] = true
+		}
+	}
+	type use struct{ path, good string }
+	var uses []use
+	humanWorker := false
+	councilIDs := map[string]bool{}
+	for i, c := range sc.Councils {
+		p := index("councils", i)
+		v.id(join(p, "id"), c.ID)
+		if councilIDs[c.ID] {
+			v.add(join(p, "id"), "duplicate council id %q", c.ID)
+		}
+		councilIDs[c.ID] = true
+		switch c.Type {
+		case "worker":
+			v.notFor(p, c.Type, map[string]bool{"members": c.Members != 0, "effort": c.Effort != 0,
+				"hours": c.Hours != 0, "labor": c.Labor != "", "weights": c.Weights != nil, "elasticity": c.Elasticity != 0})
+			if c.Output == "" {
+				humanWorker = true
+				v.notFor(p, "human worker (no output)", map[string]bool{"scale": c.Scale != 0,
+					"inputs": c.Inputs != nil, "emissions": c.Emissions != nil})
+				continue
+			}
+			if k, ok := kinds[c.Output]; !ok {
+				v.add(join(p, "output"), "unknown good %q", c.Output)
+			} else if k != planning.Produced {
+				v.add(join(p, "output"), "%q is a %s good; a worker council outputs a produced good", c.Output, k)
+			} else {
+				supplied[c.Output] = true
+			}
+			if !(c.Scale > 0) || math.IsInf(c.Scale, 0) {
+				v.add(join(p, "scale"), "a worker council's scale must be a positive finite number")
+			}
+			if len(c.Inputs) == 0 {
+				v.add(join(p, "inputs"), "a worker council with a model needs at least one input")
+			}
+			b := 0.0
+			for _, g := range sortedGoods(c.Inputs) {
+				q := join(join(p, "inputs"), g)
+				beta := c.Inputs[g]
+				k, ok := kinds[g]
+				switch {
+				case !ok:
+					v.add(q, "unknown good %q", g)
+				case k == planning.Pollutant:
+					v.add(q, "%q is a pollutant: list it under emissions", g)
+				case g == c.Output:
+					v.add(q, "a council does not use its own output")
+				default:
+					uses = append(uses, use{q, g})
+				}
+				if !(beta > 0) || math.IsInf(beta, 0) {
+					v.add(q, "an input's exponent must be a positive finite number")
+				}
+				b += beta
+			}
+			if b >= 1 {
+				v.add(join(p, "inputs"), "the exponents sum to %.6g; they must sum to less than 1 (decreasing returns)", b)
+			}
+			for _, g := range sortedGoods(c.Emissions) {
+				q := join(join(p, "emissions"), g)
+				k, ok := kinds[g]
+				switch {
+				case !ok:
+					v.add(q, "unknown good %q", g)
+				case k != planning.Pollutant:
+					v.add(q, "%q is a %s good, not a pollutant", g, k)
+				default:
+					if c.Emissions[g] > 0 {
+						uses = append(uses, use{q, g})
+					}
+				}
+				v.nonneg(q, c.Emissions[g])
+			}
+		case "consumer":
+			v.notFor(p, c.Type, map[string]bool{"output": c.Output != "", "scale": c.Scale != 0,
+				"inputs": c.Inputs != nil, "emissions": c.Emissions != nil})
+			if !(c.Members > 0) || math.IsInf(c.Members, 0) {
+				v.add(join(p, "members"), "a consumer council needs members (> 0)")
+			}
+			if !(c.Effort > 0) || math.IsInf(c.Effort, 0) {
+				v.add(join(p, "effort"), "effort must be a positive finite number")
+			}
+			if !(c.Hours > 0) || math.IsInf(c.Hours, 0) {
+				v.add(join(p, "hours"), "hours must be a positive finite number")
+			}
+			if c.Labor != "" {
+				if k, ok := kinds[c.Labor]; !ok {
+					v.add(join(p, "labor"), "unknown good %q", c.Labor)
+				} else if k != planning.Labor {
+					v.add(join(p, "labor"), "%q is a %s good, not labour", c.Labor, k)
+				} else {
+					supplied[c.Labor] = true
+				}
+			} else if firstLabor != "" {
+				supplied[firstLabor] = true
+			}
+			if c.Weights == nil {
+				if c.Elasticity != 1 && c.Elasticity != 0 {
+					v.add(join(p, "elasticity"), "a human consumer council (no weights) has no elasticity")
+				}
+				continue
+			}
+			if len(c.Weights) == 0 {
+				v.add(join(p, "weights"), "a consumer council with a model weights at least one good")
+			}
+			sum := 0.0
+			for _, g := range sortedGoods(c.Weights) {
+				q := join(join(p, "weights"), g)
+				k, ok := kinds[g]
+				switch {
+				case !ok:
+					v.add(q, "unknown good %q", g)
+				case k != planning.Produced && k != planning.Resource:
+					v.add(q, "%q is a %s good; consumers weight produced goods and resources", g, k)
+				default:
+					uses = append(uses, use{q, g})
+				}
+				if !(c.Weights[g] > 0) || math.IsInf(c.Weights[g], 0) {
+					v.add(q, "a weight must be a positive finite number")
+				}
+				sum += c.Weights[g]
+			}
+			if len(c.Weights) > 0 && math.Abs(sum-1) > WeightSlack {
+				v.add(join(p, "weights"), "the weights sum to %.12g; they must sum to 1", sum)
+			}
+			if !(c.Elasticity > 0) || math.IsInf(c.Elasticity, 0) {
+				v.add(join(p, "elasticity"), "the elasticity must be a positive finite number")
+			}
+		default:
+			v.add(join(p, "type"), "unknown council type %q (want worker or consumer)", c.Type)
+		}
+	}
+	for _, u := range uses {
+		if supplied[u.good] {
+			continue
+		}
+		if humanWorker && kinds[u.good] == planning.Produced {
+			continue // a human worker council may produce it
+		}
+		why := "nobody can supply it"
+		switch kinds[u.good] {
+		case planning.Produced:
+			why = "no worker council produces it"
+		case planning.Labor:
+			why = "no consumer council supplies this labour"
+		case planning.Resource:
+			why = "the resource has no endowment"
+		case planning.Pollutant:
+			why = "the pollutant has no allowance (endowment)"
+		}
+		v.add(u.path, "%q is used but %s", u.good, why)
+	}
+	if f := sc.Facilitation; f != nil {
+		if f.Rule != "" {
+			if _, err := planning.NewRule(f.Rule, 0); err != nil {
+				v.add("facilitation.rule", "%v", err)
+			}
+		}
+		if f.Tolerance < 0 || math.IsNaN(f.Tolerance) {
+			v.add("facilitation.tolerance", "the tolerance must be positive")
+		}
+		if f.Step < 0 || math.IsNaN(f.Step) {
+			v.add("facilitation.step", "the step must be positive")
+		}
+		if f.MaxRounds < 0 {
+			v.add("facilitation.max_rounds", "max_rounds must be at least 1")
+		}
+	}
+	return v.probs
+}
+
+func (w *walker) id(path, id string) {
+	if !slug.MatchString(id) {
+		w.add(path, "%q is not an id (want a short slug: [a-z0-9][a-z0-9_-]*)", id)
+	} else if len(id) > 64 {
+		w.add(path, "id is longer than 64 characters")
+	}
+}
+
+func (w *walker) nonneg(path string, x float64) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		w.add(path, "not a finite number")
+	} else if x < 0 {
+		w.add(path, "%v is negative", x)
+	}
+}
+
+// notFor reports fields that are set but do not belong to a council of kind.
+func (w *walker) notFor(path, kind string, set map[string]bool) {
+	for _, k := range sortedGoods(setToMap(set)) {
+		w.add(join(path, k), "a %s council has no %s", kind, k)
+	}
+}
+
+func setToMap(set map[string]bool) map[string]float64 {
+	m := map[string]float64{}
+	for k, ok := range set {
+		if ok {
+			m[k] = 1
+		}
+	}
+	return m
+}
+
+func sortedGoods(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var _ = fmt.Sprintf

@@ -1,0 +1,152 @@
+package planning
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrDiverged is returned when prices leave the finite positive numbers.
+var ErrDiverged = errors.New("planning: prices diverged")
+
+// Board is the iteration facilitation board of one plan. It opens rounds
+// with prices and budgets, takes the standing proposals, closes rounds by
+// totalling them, and keeps the history a rule learns from.
+type Board struct {
+	plan   *Plan
+	fixed  []float64
+	rounds []*Round
+}
+
+// NewBoard returns a board for plan with round 0 open at prices.
+func NewBoard(plan *Plan, prices []float64) (*Board, error) {
+	b := &Board{plan: plan, fixed: plan.FixedSupply()}
+	if _, err := b.Open(prices); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Plan returns the board's plan.
+func (b *Board) Plan() *Plan { return b.plan }
+
+// Rounds returns every round so far; the last one is the current round.
+func (b *Board) Rounds() []*Round { return b.rounds }
+
+// Current returns the round opened last.
+func (b *Board) Current() *Round { return b.rounds[len(b.rounds)-1] }
+
+// Fixed returns the supply that does not depend on proposals, per good.
+func (b *Board) Fixed() []float64 { return b.fixed }
+
+// Open opens the next round at prices: it publishes the budgets (from the
+// value of labour and endowments at these prices plus the previous round's
+// worker surplus) and carries every standing proposal. The previous round
+// must be closed. Prices must be finite and positive, else ErrDiverged.
+func (b *Board) Open(prices []float64) (*Round, error) {
+	n := len(b.plan.Goods)
+	if len(prices) != n {
+		return nil, fmt.Errorf("planning: %d prices for %d goods", len(prices), n)
+	}
+	for _, p := range prices {
+		if !(p > 0) || math.IsInf(p, 0) {
+			return nil, ErrDiverged
+		}
+	}
+	var prev *Round
+	if len(b.rounds) > 0 {
+		prev = b.Current()
+		if !prev.Closed {
+			return nil, errors.New("planning: the current round is still open")
+		}
+	}
+	nc := len(b.plan.Councils)
+	r := &Round{
+		Number:    len(b.rounds),
+		Prices:    append([]float64(nil), prices...),
+		Budgets:   make([]float64, nc),
+		Proposals: make([]*Proposal, nc),
+		Fresh:     make([]bool, nc),
+	}
+	r.Pool = Value2(b.fixed, prices)
+	if prev != nil {
+		r.Pool += prev.Surplus
+		copy(r.Proposals, prev.Proposals)
+	}
+	for i, c := range b.plan.Councils {
+		if c.Role == Consumer {
+			r.Budgets[i] = c.Share * r.Pool
+		}
+	}
+	b.rounds = append(b.rounds, r)
+	return r, nil
+}
+
+// Value2 returns Σ q_j·p_j for dense quantities q.
+func Value2(q, p []float64) float64 {
+	v := 0.0
+	for j := range q {
+		v += q[j] * p[j]
+	}
+	return v
+}
+
+// Submit records council c's proposal in the open round; it replaces any
+// earlier one. The caller checks the proposal first (see Check).
+func (b *Board) Submit(c int, pr *Proposal) {
+	r := b.Current()
+	r.Proposals[c] = pr
+	r.Fresh[c] = true
+}
+
+// Close totals the standing proposals of the open round, computes its gaps
+// and decides whether the plan has converged. It re-checks carried
+// proposals at the round's prices and budgets. Totals that are not finite
+// return ErrDiverged.
+func (b *Board) Close() (*Round, error) {
+	r := b.Current()
+	n := len(b.plan.Goods)
+	r.Supply = append(make([]float64, 0, n), b.fixed...)
+	r.Demand = make([]float64, n)
+	r.Gap = make([]float64, n)
+	r.Surplus = 0
+	r.Failing = 0
+	for i, pr := range r.Proposals {
+		if pr == nil {
+			continue
+		}
+		for _, l := range pr.Out {
+			r.Supply[l.Good] += l.Qty
+		}
+		for _, l := range pr.In {
+			r.Demand[l.Good] += l.Qty
+		}
+		if b.plan.Councils[i].Role == Worker {
+			r.Surplus += pr.Surplus(r.Prices)
+		}
+		if Check(b.plan, i, pr, r.Prices, r.Budgets[i]) != nil {
+			r.Failing++
+		}
+	}
+	free := FreePrice * r.Prices[b.plan.Numeraire]
+	r.MaxGap, r.Worst = 0, 0
+	for j := range r.Gap {
+		if !finite(r.Supply[j]) || !finite(r.Demand[j]) {
+			return r, ErrDiverged
+		}
+		g := Gap(r.Supply[j], r.Demand[j])
+		if r.Prices[j] < free && r.Supply[j] > r.Demand[j] {
+			g = 0
+		}
+		r.Gap[j] = g
+		if g > r.MaxGap {
+			r.MaxGap, r.Worst = g, j
+		}
+	}
+	tol := b.plan.Tolerance
+	r.Converged = r.MaxGap <= tol && r.Failing == 0
+	r.Closed = true
+	return r, nil
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
