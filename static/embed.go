@@ -7,5 +7,5 @@ import "embed"
 
 // FS is the tree of files mounted at "/" by the server.
 //
-//go:embed *.html css js vendor
+//go:embed *.html css js vendor/uplot
 var FS embed.FS
