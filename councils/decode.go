@@ -50,6 +50,12 @@ func ParseScenario(data []byte) (*Scenario, error) {
 
 // parseJSON decodes one JSON value with numbers kept as json.Number.
 func parseJSON(data []byte) (any, *Problem) {
+	// Unmarshal reports syntax errors at exact offsets; the decoder, which
+	// keeps numbers as written, then cannot fail on syntax.
+	var raw json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, jsonProblem(data, err, int64(len(data)))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -65,8 +71,8 @@ func parseJSON(data []byte) (any, *Problem) {
 
 func jsonProblem(data []byte, err error, off int64) *Problem {
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off = se.Offset
+	if errors.As(err, &se) && se.Offset > 0 {
+		off = se.Offset - 1 // the offset is just past the bad byte
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		off = int64(len(data))

@@ -1,0 +1,144 @@
+package councils
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+// base is a small valid scenario; the cases below break one thing each.
+const base = `{
+ "name": "t", "numeraire": "labor",
+ "goods": [
+  {"id": "labor", "kind": "labor"},
+  {"id": "land", "kind": "resource", "endowment": 1000},
+  {"id": "co2", "kind": "pollutant", "endowment": 80},
+  {"id": "bread", "kind": "produced", "price": 2}
+ ],
+ "councils": [
+  {"id": "bakery", "type": "worker", "output": "bread", "scale": 2,
+   "inputs": {"labor": 0.5, "land": 0.3}, "emissions": {"co2": 0.1}},
+  {"id": "north", "type": "consumer", "members": 100, "hours": 40,
+   "weights": {"bread": 0.7, "land": 0.3}}
+ ],
+ "facilitation": {"tolerance": 0.01, "max_rounds": 200}
+}`
+
+func TestDecodeScenarioProblems(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		want           string // one expected problem line
+	}{
+		{"unknown field", `"scale": 2,`, `"scale": 2, "colour": "red",`, `councils[0].colour: unknown field "colour"`},
+		{"unknown top field", `"name": "t",`, `"name": "t", "x": 1,`, `x: unknown field "x"`},
+		{"unknown input good", `"land": 0.3}, "emissions"`, `"lands": 0.3}, "emissions"`, `councils[0].inputs.lands: unknown good "lands"`},
+		{"unknown output", `"output": "bread"`, `"output": "cake"`, `councils[0].output: unknown good "cake"`},
+		{"unknown numeraire", `"numeraire": "labor"`, `"numeraire": "gold"`, `numeraire: unknown good "gold"`},
+		{"duplicate good", `{"id": "bread", "kind": "produced", "price": 2}`, `{"id": "bread", "kind": "produced"}, {"id": "bread", "kind": "produced"}`, `goods[4].id: duplicate good id "bread"`},
+		{"duplicate council", `{"id": "north"`, `{"id": "bakery"`, `councils[1].id: duplicate council id "bakery"`},
+		{"bad id", `{"id": "north"`, `{"id": "North Side"`, `councils[1].id: "North Side" is not an id`},
+		{"negative", `"members": 100`, `"members": -100`, `councils[1].members: -100 is negative`},
+		{"not finite", `"members": 100`, `"members": 1e999`, `councils[1].members: 1e999 is not a finite number`},
+		{"string for number", `"members": 100`, `"members": "100"`, `councils[1].members: want a number, got a string`},
+		{"weights sum", `"weights": {"bread": 0.7, "land": 0.3}`, `"weights": {"bread": 0.7, "land": 0.2}`, `councils[1].weights: the weights sum to 0.9; they must sum to 1`},
+		{"returns not decreasing", `"inputs": {"labor": 0.5, "land": 0.3}`, `"inputs": {"labor": 0.7, "land": 0.3}`, `councils[0].inputs: the exponents sum to 1; they must sum to less than 1`},
+		{"nobody supplies", `"kind": "resource", "endowment": 1000`, `"kind": "resource"`, `councils[0].inputs.land: "land" is used but the resource has no endowment`},
+		{"nobody produces", `{"id": "bread", "kind": "produced", "price": 2}`, `{"id": "bread", "kind": "produced", "price": 2}, {"id": "cake", "kind": "produced"}`, ``},
+		{"consumed not produced", `"weights": {"bread": 0.7, "land": 0.3}`, `"weights": {"bread": 0.7, "land": 0.2, "cake": 0.1}`, `councils[1].weights.cake: unknown good "cake"`},
+		{"bad kind", `{"id": "land", "kind": "resource"`, `{"id": "land", "kind": "mineral"`, `goods[1].kind: unknown kind "mineral"`},
+		{"zero price", `"price": 2`, `"price": 0`, `goods[3].price: a price must be positive`},
+		{"pollutant as input", `"inputs": {"labor": 0.5, "land": 0.3}`, `"inputs": {"labor": 0.5, "co2": 0.3}`, `councils[0].inputs.co2: "co2" is a pollutant: list it under emissions`},
+		{"emission not pollutant", `"emissions": {"co2": 0.1}`, `"emissions": {"land": 0.1}`, `councils[0].emissions.land: "land" is a resource good, not a pollutant`},
+		{"bad type", `"type": "consumer"`, `"type": "household"`, `councils[1].type: unknown council type "household"`},
+		{"worker field on consumer", `"hours": 40,`, `"hours": 40, "scale": 3,`, `councils[1].scale: a consumer council has no scale`},
+		{"zero tolerance", `"tolerance": 0.01`, `"tolerance": 0`, `facilitation.tolerance: the tolerance must be positive`},
+		{"unknown rule", `"max_rounds": 200`, `"max_rounds": 200, "rule": "magic"`, `facilitation.rule: unknown rule "magic"`},
+		{"fractional rounds", `"max_rounds": 200`, `"max_rounds": 2.5`, `facilitation.max_rounds: want a whole number`},
+		{"array for number", `"tolerance": 0.01`, `"tolerance": [0.01]`, `facilitation.tolerance: want a number, got an array`},
+		{"syntax", `"scale": 2,`, `"scale": 2,,`, `line 10, column 68: malformed JSON: invalid character ','`},
+		{"truncated", base, base[:200], `malformed JSON: unexpected end of JSON input`},
+		{"trailing", base, base + ` {}`, `line 16, column 3: malformed JSON: invalid character '{' after top-level value`},
+		{"not object", base, `[1,2]`, `want an object, got an array`},
+		{"labor not labour", `"hours": 40,`, `"hours": 40, "labor": "land",`, `councils[1].labor: "land" is a resource good, not labour`},
+		{"human consumer elasticity", `"weights": {"bread": 0.7, "land": 0.3}}`, `"elasticity": 2}`, `councils[1].elasticity: a human consumer council (no weights) has no elasticity`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(base, tc.old, tc.new, 1)
+			if src == base && tc.old != base {
+				t.Fatalf("replacement %q not found", tc.old)
+			}
+			_, err := ParseScenario([]byte(src))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want no error, got %v", err)
+				}
+				return
+			}
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("want Problems, got %v", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("problems:\n%v\nwant a line containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeScenarioGood(t *testing.T) {
+	sc, err := ParseScenario([]byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sc.Councils[1]
+	if c.Effort != 1 || c.Elasticity != 1 || c.Hours != 40 || c.Human() {
+		t.Errorf("consumer defaults: %+v", c)
+	}
+	if sc.Goods[0].Price != 1 || sc.Goods[3].Price != 2 {
+		t.Errorf("prices: %+v", sc.Goods)
+	}
+}
+
+func TestBundledExamplesDecode(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		if _, err := loadExample(t, name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// exampleNames lists the bundled scenarios (internal/examples/scenarios).
+func exampleNames(t testing.TB) []string {
+	t.Helper()
+	entries, err := os.ReadDir("../internal/examples/scenarios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasSuffix(n, ".json") && !strings.HasSuffix(n, ".expected.json") {
+			names = append(names, strings.TrimSuffix(n, ".json"))
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no bundled examples")
+	}
+	return names
+}
+
+func loadExample(t testing.TB, name string) (*Economy, error) {
+	t.Helper()
+	f, err := os.Open("../internal/examples/scenarios/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc, err := DecodeScenario(f)
+	if err != nil {
+		return nil, err
+	}
+	return NewEconomy(sc)
+}

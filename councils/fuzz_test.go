@@ -1,0 +1,50 @@
+package councils
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+// FuzzParseScenario drives the scenario decoder and the checks with
+// arbitrary bytes: it must never panic, and an accepted scenario must
+// compile and play a round.
+func FuzzParseScenario(f *testing.F) {
+	f.Add([]byte(base))
+	f.Add([]byte(`{"goods":[{"id":"a","kind":"resource","endowment":1}],"councils":[{"id":"c","type":"consumer","members":1,"weights":{"a":1}}]}`))
+	f.Add([]byte(`{"goods":[{"id":"a","kind":"produced"}],"councils":[{"id":"w","type":"worker","output":"a","scale":1e308,"inputs":{"a":0.5}}]}`))
+	f.Add([]byte(`{"goods": [1e999]}`))
+	if b, err := os.ReadFile("../internal/examples/scenarios/bread-and-land.json"); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := ParseScenario(data)
+		if err != nil {
+			var ps Problems
+			if !errors.As(err, &ps) || len(ps) == 0 {
+				t.Fatalf("error is not Problems: %v", err)
+			}
+			for _, p := range ps {
+				if p.Message == "" || strings.Contains(p.Error(), "\n") {
+					t.Fatalf("bad problem %q", p.Error())
+				}
+			}
+			return
+		}
+		e, err := NewEconomy(sc)
+		if err != nil {
+			t.Fatalf("validated scenario does not compile: %v", err)
+		}
+		if len(e.Humans()) > 0 {
+			return
+		}
+		res, err := Run(e, RunOptions{Rule: "tatonnement", MaxRounds: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rounds < 1 {
+			t.Fatalf("no round played")
+		}
+	})
+}
