@@ -1,0 +1,277 @@
+// The facilitator page: close the round, set a deadline, who has submitted,
+// the goods' supply, demand and gap, every proposal of a round, the audit log.
+'use strict';
+(() => {
+  const { api, h, num } = PC;
+  const P = PC.params();
+  const $ = (id) => document.getElementById(id);
+  const errors = $('errors');
+  if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
+  const base = '/api/plans/' + encodeURIComponent(P.plan);
+
+  const st = { plan: null, round: null, submitted: new Set(), followRound: true, propsRound: null, lastClosed: null };
+  PC.bandLegend($('bands'));
+
+  function fail(what, e) { PC.announce(errors, what + ': ' + e.message, 'err'); }
+
+  function roundNumber(v) {
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'number') return v;
+    return v.number ?? v.round ?? null;
+  }
+
+  // last returns the last closed round's field (supply, demand, gaps, maxGap)
+  // from the plan document, wherever the server put it.
+  function last(plan, k) {
+    if (!plan) return undefined;
+    if (plan[k] !== undefined) return plan[k];
+    for (const w of ['last', 'lastRound', 'closed']) if (plan[w] && plan[w][k] !== undefined) return plan[w][k];
+    return undefined;
+  }
+
+  async function loadPlan() {
+    try {
+      st.plan = await api(base, { token: P.token });
+    } catch (e) { fail('Could not load the plan', e); return; }
+    const p = st.plan;
+    const rn = roundNumber(p.round);
+    if (rn !== null && (!st.round || st.round.number !== rn)) st.round = { ...(st.round || {}), number: rn };
+    if (Array.isArray(p.submitted)) st.submitted = new Set(p.submitted);
+    document.title = 'parecon — facilitator — ' + (p.name || p.id);
+    $('plan-line').textContent = 'Plan ' + (p.name || '') + ' (' + (p.id || P.plan) + ') · tolerance ' + PC.pct(p.tolerance) +
+      (p.numeraire ? ' · numéraire ' + p.numeraire : '');
+    const inp = $('deadline-seconds');
+    if (document.activeElement !== inp && typeof p.roundDeadlineSeconds === 'number') inp.value = p.roundDeadlineSeconds;
+    renderStatus();
+    renderCouncils();
+    renderGoods();
+    renderPicker();
+  }
+
+  function renderStatus() {
+    const status = (st.plan && st.plan.status) || '?';
+    const rn = st.round ? st.round.number : null;
+    $('round-no').textContent = rn ?? '—';
+    for (const e of document.querySelectorAll('.round-ref')) e.textContent = rn ?? '—';
+    const chip = $('plan-status');
+    chip.textContent = status === 'open' ? 'round open' : 'plan ' + status;
+    chip.className = 'chip ' + (status === 'converged' ? 'yes' : 'no');
+    $('close-round').disabled = status !== 'open';
+    $('deadline').textContent = st.round ? PC.countdown(st.round.deadline) : '';
+  }
+
+  function renderCouncils() {
+    const cs = (st.plan && st.plan.councils) || [];
+    let n = 0;
+    $('councils').replaceChildren(...cs.map((c) => {
+      const done = st.submitted.has(c.id);
+      if (done) n++;
+      return h('li', null,
+        h('strong', null, c.id), ' ',
+        h('span', { class: 'muted' }, c.type + (c.human ? ', human' : ', simulated')), ' ',
+        h('span', { class: 'chip ' + (done ? 'yes' : 'no') }, done ? '✓ submitted' : '… not yet'));
+    }));
+    $('submitted-count').textContent = n + ' of ' + cs.length;
+  }
+
+  function renderGoods() {
+    const p = st.plan;
+    if (!p) return;
+    const supply = last(p, 'supply') || {}, demand = last(p, 'demand') || {}, gaps = last(p, 'gaps') || {};
+    const prices = (st.round && st.round.prices) || p.prices || {};
+    const closed = Object.keys(gaps).length > 0;
+    const rn = roundNumber(p.round);
+    $('goods-round').textContent = closed ? (p.lastRound && typeof p.lastRound.round === 'number' ? p.lastRound.round : (rn !== null ? rn - 1 : '—')) : '— (no round closed yet)';
+    $('goods').tBodies[0].replaceChildren(...(p.goods || []).map((g) => h('tr', null,
+      h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' (' + g.unit + ')') : null),
+      h('td', null, g.kind || ''),
+      h('td', { class: 'num' }, num(prices[g.id])),
+      h('td', { class: 'num' }, closed ? num(supply[g.id]) : '—'),
+      h('td', { class: 'num' }, closed ? num(demand[g.id]) : '—'),
+      PC.gapCell(h('td'), closed ? gaps[g.id] : undefined))));
+  }
+
+  function renderPicker() {
+    const sel = $('props-pick');
+    const rn = st.round ? st.round.number : 0;
+    if (st.followRound) st.propsRound = rn;
+    const opts = [];
+    for (let i = rn; i >= 0; i--) opts.push(h('option', { value: i }, 'round ' + i + (i === rn ? ' (current)' : '')));
+    sel.replaceChildren(...opts);
+    sel.value = String(st.propsRound);
+  }
+
+  function summary(pr) {
+    const parts = [];
+    for (const [sec, m] of Object.entries(pr || {})) {
+      const items = Object.entries(m || {}).filter(([, q]) => q !== 0).map(([g, q]) => g + ' ' + num(q));
+      if (items.length) parts.push(sec + ': ' + items.join(', '));
+    }
+    return parts.join('; ') || 'nothing (all zero)';
+  }
+
+  async function loadProposals() {
+    const r = st.propsRound ?? (st.round ? st.round.number : 0);
+    $('props-round').textContent = r;
+    const tbody = $('props').tBodies[0];
+    try {
+      const data = await api(base + '/proposals?round=' + encodeURIComponent(r), { token: P.token });
+      const rows = PC.list(data, 'proposals').filter((p) => p.round === undefined || p.round === r);
+      rows.sort((a, b) => String(a.councilId).localeCompare(String(b.councilId)));
+      if (!rows.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'No proposals in round ' + r + ' yet.'))); return; }
+      tbody.replaceChildren(...rows.map((p) => {
+        let measure = '—';
+        if (typeof p.sbsc === 'number') measure = 'SB/SC ' + num(p.sbsc);
+        else if (typeof p.cost === 'number') measure = num(p.cost) + (typeof p.budget === 'number' ? ' / ' + num(p.budget) : '');
+        return h('tr', null,
+          h('th', { scope: 'row' }, p.councilId),
+          h('td', null, h('span', { class: 'chip ' + (p.status === 'accepted' ? 'yes' : (p.status === 'rejected' ? 'rejected' : 'no')) }, p.status || '?')),
+          h('td', { class: 'detail' }, summary(p.proposal)),
+          h('td', { class: 'num' }, measure),
+          h('td', null, p.reason ? p.reason + (p.field ? ' (at ' + p.field + ')' : '') : ''));
+      }));
+    } catch (e) {
+      tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'Could not load the proposals: ' + e.message)));
+    }
+  }
+
+  async function loadAudit() {
+    const tbody = $('audit').tBodies[0];
+    try {
+      const events = PC.list(await api(base + '/audit', { token: P.token }), 'events').slice();
+      events.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
+      if (!events.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 6 }, 'Nothing yet.'))); return; }
+      tbody.replaceChildren(...events.slice(0, 500).map((e) => h('tr', null,
+        h('td', { class: 'num' }, e.seq ?? ''),
+        h('td', null, e.at ? new Date(e.at).toLocaleTimeString() : ''),
+        h('td', null, e.type || ''),
+        h('td', { class: 'num' }, e.round ?? ''),
+        h('td', null, e.councilId || ''),
+        h('td', { class: 'detail' }, e.detail === undefined ? '' : (typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail))))));
+    } catch (e) {
+      tbody.replaceChildren(h('tr', null, h('td', { colspan: 6 }, 'Could not load the audit log: ' + e.message)));
+    }
+  }
+
+  // refresh reloads from the server, at most once per 150 ms burst of frames.
+  let timer = null;
+  const wants = new Set();
+  function refresh(...what) {
+    for (const w of what) wants.add(w);
+    if (timer) return;
+    timer = setTimeout(async () => {
+      timer = null;
+      const w = new Set(wants);
+      wants.clear();
+      if (w.has('plan')) await loadPlan();
+      if (w.has('proposals')) loadProposals();
+      if (w.has('audit')) loadAudit();
+    }, 150);
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case 'snapshot':
+        if (f.role && f.role !== 'facilitator') PC.announce(errors, 'This link is for a ' + f.role + ', not the facilitator.', 'err');
+        st.round = f.round || st.round;
+        st.submitted = new Set((f.round && f.round.submitted) || []);
+        renderStatus();
+        refresh('plan', 'proposals', 'audit');
+        break;
+      case 'round.opened':
+        st.round = { number: f.round, status: 'open', prices: f.prices, deadline: f.deadline };
+        st.submitted = new Set();
+        renderStatus();
+        renderCouncils();
+        refresh('plan', 'proposals', 'audit');
+        break;
+      case 'round.submitted':
+        st.submitted.add(f.councilId);
+        renderCouncils();
+        refresh('proposals', 'audit');
+        break;
+      case 'proposal.received':
+        if (f.councilId) st.submitted.add(f.councilId);
+        renderCouncils();
+        refresh('proposals', 'audit');
+        break;
+      case 'round.closed':
+        st.lastClosed = f;
+        PC.announce($('action-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) +
+          (Array.isArray(f.carried) && f.carried.length ? '; carried over: ' + f.carried.join(', ') : '') + '.', 'ok');
+        refresh('plan', 'proposals', 'audit');
+        break;
+      case 'plan.converged':
+        PC.announce($('action-status'), 'The plan converged in round ' + f.round + '.', 'ok');
+        refresh('plan', 'audit');
+        break;
+      case 'error':
+        PC.announce(errors, 'The server refused a message: ' + (f.message || f.code), 'err');
+        break;
+      default:
+        break;
+    }
+  }
+
+  $('close-round').addEventListener('click', async () => {
+    const btn = $('close-round');
+    btn.disabled = true;
+    PC.announce($('action-status'), 'Closing round ' + (st.round ? st.round.number : '') + '…', 'info');
+    try {
+      await api(base + '/rounds/close', { method: 'POST', token: P.token });
+      refresh('plan', 'proposals', 'audit');
+    } catch (e) {
+      PC.announce($('action-status'), 'Could not close the round: ' + e.message, 'err');
+      btn.disabled = false;
+    }
+  });
+
+  $('settings').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const inp = $('deadline-seconds');
+    const err = $('deadline-error');
+    err.textContent = '';
+    inp.removeAttribute('aria-invalid');
+    const v = Number(inp.value);
+    if (inp.value.trim() === '' || !Number.isInteger(v) || v < 0) {
+      inp.setAttribute('aria-invalid', 'true');
+      err.textContent = 'Enter a whole number of seconds, 0 or more.';
+      inp.focus();
+      return;
+    }
+    try {
+      await api(base + '/settings', { method: 'PATCH', token: P.token, body: { roundDeadlineSeconds: v } });
+      PC.announce($('action-status'), v ? 'Rounds now close automatically after ' + v + ' s.' : 'Rounds now have no deadline.', 'ok');
+      refresh('plan', 'audit');
+    } catch (e) {
+      inp.setAttribute('aria-invalid', 'true');
+      err.textContent = 'The server refused the deadline: ' + e.message;
+      inp.focus();
+    }
+  });
+
+  $('props-pick').addEventListener('change', () => {
+    const v = Number($('props-pick').value);
+    st.propsRound = v;
+    st.followRound = !st.round || v === st.round.number;
+    loadProposals();
+  });
+
+  setInterval(() => { if (st.round) $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
+
+  PC.live({
+    plan: P.plan, token: P.token, onFrame,
+    onState: (s) => PC.setConn($('conn'), s),
+    onGiveUp: async () => {
+      try { await api(base, { token: P.token }); return false; } catch (e) {
+        if (e.status === 401 || e.status === 403 || e.status === 404) {
+          PC.announce(errors, 'The server refused this link (' + e.message + ').', 'err');
+          $('conn').textContent = 'refused';
+          return true;
+        }
+        return false;
+      }
+    },
+  });
+  loadPlan();
+})();

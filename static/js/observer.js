@@ -1,0 +1,220 @@
+// The observer page: live over the websocket, the largest gap per round on
+// a log scale with the tolerance, price paths of chosen goods, and a strip
+// of gaps per good per round; each chart with its data as a table.
+'use strict';
+(() => {
+  const { api, h, num } = PC;
+  const P = PC.params();
+  const $ = (id) => document.getElementById(id);
+  const errors = $('errors');
+  if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
+  const base = '/api/plans/' + encodeURIComponent(P.plan);
+  const HEAT_COLS = 60;
+  const COLORS = ['#0b57a4', '#c0392b', '#1e7b34', '#7d3c98', '#b35900', '#117a8b', '#5d4037', '#ad1457', '#33691e', '#283593'];
+  const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
+
+  const st = { plan: null, goods: [], tolerance: 0.01, rows: [], chosen: null, round: null, submitted: [], charts: {} };
+  PC.bandLegend($('bands'));
+
+  const roundOf = (r) => (typeof r.round === 'number' ? r.round : r.number);
+
+  function addRow(r) {
+    const n = roundOf(r);
+    const i = st.rows.findIndex((x) => roundOf(x) === n);
+    if (i >= 0) st.rows[i] = r; else st.rows.push(r);
+    st.rows.sort((a, b) => roundOf(a) - roundOf(b));
+  }
+  function maxGap(r) {
+    if (typeof r.maxGap === 'number') return r.maxGap;
+    const g = Object.values(r.gaps || {});
+    return g.length ? Math.max(...g) : NaN;
+  }
+
+  function width(el) { return Math.max(260, el.clientWidth - 8); }
+
+  // chart replaces the uPlot chart in el; el.dataset.rounds records how
+  // many rounds it draws (the browser tests read it).
+  function chart(key, el, opts, data) {
+    if (st.charts[key]) st.charts[key].destroy();
+    el.replaceChildren();
+    if (typeof uPlot === 'undefined') { el.textContent = 'The chart library did not load; the table has the data.'; return; }
+    st.charts[key] = new uPlot({ width: width(el), height: 260, ...opts }, data, el);
+    el.dataset.rounds = String(data[0].length);
+  }
+
+  function renderGap() {
+    const xs = st.rows.map(roundOf);
+    const gaps = st.rows.map((r) => { const g = maxGap(r); return g > 0 && isFinite(g) ? g : null; });
+    const tol = st.rows.map(() => st.tolerance);
+    const el = $('gap-chart');
+    chart('gap', el, {
+      scales: { x: { time: false }, y: { distr: 3 } },
+      axes: [{ label: 'round' }, { label: 'largest gap', size: 70, values: (u, vs) => vs.map((v) => PC.pct(v)) }],
+      series: [
+        { label: 'round' },
+        { label: 'largest gap', stroke: COLORS[0], width: 2, points: { show: true, size: 6 }, value: (u, v) => PC.pct(v) },
+        { label: 'tolerance ' + PC.pct(st.tolerance), stroke: '#b00020', width: 2, dash: [6, 4], points: { show: false }, value: (u, v) => PC.pct(v) },
+      ],
+    }, [xs, gaps, tol]);
+    const n = xs.length;
+    el.setAttribute('aria-label', 'Chart of the largest gap per round on a log scale, ' + n + ' round' + (n === 1 ? '' : 's') +
+      (n ? ', latest ' + PC.pct(maxGap(st.rows[n - 1])) : '') + ', tolerance ' + PC.pct(st.tolerance) + '. The table beside it has the data.');
+    $('gap-table').tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => {
+      const g = maxGap(r);
+      const ok = g <= st.tolerance;
+      return h('tr', null,
+        h('th', { scope: 'row', class: 'num' }, roundOf(r)),
+        PC.gapCell(h('td'), g),
+        h('td', null, h('span', { class: 'chip ' + (ok ? 'yes' : 'no') }, ok ? 'yes' : 'no')));
+    }));
+  }
+
+  function renderPick() {
+    const box = $('price-pick');
+    if (box.dataset.goods === st.goods.map((g) => g.id).join(',')) return;
+    box.dataset.goods = st.goods.map((g) => g.id).join(',');
+    if (!st.chosen) {
+      // the numeraire's price never moves: start with up to 6 other goods
+      st.chosen = new Set(st.goods.filter((g) => g.id !== (st.plan && st.plan.numeraire)).slice(0, 6).map((g) => g.id));
+    }
+    box.replaceChildren(...st.goods.map((g) => {
+      const id = 'pick-' + g.id;
+      const cb = h('input', { type: 'checkbox', id, value: g.id });
+      cb.checked = st.chosen.has(g.id);
+      cb.addEventListener('change', () => { if (cb.checked) st.chosen.add(g.id); else st.chosen.delete(g.id); renderPrices(); });
+      return h('span', null, cb, ' ', h('label', { for: id }, PC.goodName(g)));
+    }));
+  }
+
+  function renderPrices() {
+    const chosen = st.goods.filter((g) => st.chosen && st.chosen.has(g.id));
+    const xs = st.rows.map(roundOf);
+    const log = $('price-log').checked;
+    const series = [{ label: 'round' }];
+    const data = [xs];
+    chosen.forEach((g, i) => {
+      series.push({ label: g.id, stroke: COLORS[i % COLORS.length], dash: DASHES[Math.floor(i / COLORS.length) % DASHES.length], width: 2, points: { show: xs.length < 40 }, value: (u, v) => num(v) });
+      data.push(st.rows.map((r) => { const p = (r.prices || {})[g.id]; return typeof p === 'number' && (!log || p > 0) ? p : null; }));
+    });
+    const el = $('price-chart');
+    chart('price', el, {
+      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      axes: [{ label: 'round' }, { label: 'price' + (st.plan && st.plan.numeraire ? ' (' + st.plan.numeraire + ' = 1)' : ''), size: 70, values: (u, vs) => vs.map((v) => num(v)) }],
+      series,
+    }, data);
+    el.setAttribute('aria-label', 'Chart of the prices of ' + (chosen.map((g) => g.id).join(', ') || 'no goods') + ' over ' + xs.length + ' rounds. The table beside it has the data.');
+    const t = $('price-table');
+    t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col', class: 'num' }, 'Round'), ...chosen.map((g) => h('th', { scope: 'col', class: 'num' }, g.id))));
+    t.tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => h('tr', null,
+      h('th', { scope: 'row', class: 'num' }, roundOf(r)),
+      ...chosen.map((g) => h('td', { class: 'num' }, num((r.prices || {})[g.id]))))));
+  }
+
+  function renderHeat() {
+    const rows = st.rows.slice(-HEAT_COLS);
+    $('heat-note').textContent = 'Each cell is a good\'s gap in a round, as text and coloured by band' +
+      (st.rows.length > HEAT_COLS ? '; the last ' + HEAT_COLS + ' of ' + st.rows.length + ' rounds (the CSV has them all).' : '.');
+    const t = $('heat');
+    t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col' }, 'Good \\ round'), ...rows.map((r) => h('th', { scope: 'col', class: 'num' }, roundOf(r)))));
+    t.tBodies[0].replaceChildren(...st.goods.map((g) => h('tr', null,
+      h('th', { scope: 'row' }, g.id),
+      ...rows.map((r) => PC.gapCell(h('td'), (r.gaps || {})[g.id], false)))));
+  }
+
+  function renderStatus() {
+    const p = st.plan || {};
+    $('plan-name').textContent = p.name || p.id || 'Plan';
+    $('round-no').textContent = st.round ?? '—';
+    const chip = $('plan-status');
+    chip.textContent = p.status ? (p.status === 'open' ? 'round open' : 'plan ' + p.status) : '—';
+    chip.className = 'chip ' + (p.status === 'converged' ? 'yes' : 'no');
+    $('plan-line').textContent = 'tolerance ' + PC.pct(st.tolerance) + (p.numeraire ? ' · prices relative to ' + p.numeraire : '') +
+      ' · ' + st.rows.length + ' round' + (st.rows.length === 1 ? '' : 's') + ' closed';
+    const n = (p.councils || []).length;
+    $('submitted').textContent = st.submitted.length + (n ? ' of ' + n : '') + (st.submitted.length ? ': ' + st.submitted.join(', ') : '');
+  }
+
+  function renderAll() {
+    renderStatus();
+    renderPick();
+    renderGap();
+    renderPrices();
+    renderHeat();
+  }
+
+  async function load() {
+    try {
+      const [plan, rounds] = await Promise.all([api(base, { token: P.token }), api(base + '/rounds', { token: P.token })]);
+      st.plan = plan;
+      st.goods = plan.goods || [];
+      if (typeof plan.tolerance === 'number') st.tolerance = plan.tolerance;
+      const rn = typeof plan.round === 'number' ? plan.round : (plan.round && plan.round.number);
+      if (rn !== undefined && rn !== null) st.round = rn;
+      if (Array.isArray(plan.submitted)) st.submitted = plan.submitted.slice();
+      document.title = 'parecon — observer — ' + (plan.name || plan.id);
+      for (const r of PC.list(rounds, 'rounds')) addRow(r);
+      renderAll();
+    } catch (e) {
+      PC.announce(errors, 'Could not load the plan: ' + e.message, 'err');
+      if (e.status === 401 || e.status === 403 || e.status === 404) return 'refused';
+    }
+    return 'ok';
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case 'snapshot':
+        if (f.round) { st.round = f.round.number; st.submitted = (f.round.submitted || []).slice(); }
+        if (f.plan && f.plan.tolerance) st.tolerance = f.plan.tolerance;
+        load(); // catch up on rounds closed while disconnected
+        break;
+      case 'round.submitted':
+        if (!st.submitted.includes(f.councilId)) st.submitted.push(f.councilId);
+        renderStatus();
+        break;
+      case 'round.opened':
+        st.round = f.round;
+        st.submitted = [];
+        renderStatus();
+        break;
+      case 'round.closed':
+        addRow(f);
+        PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(maxGap(f)) + '.', 'info');
+        renderAll();
+        break;
+      case 'plan.converged':
+        if (st.plan) st.plan.status = 'converged';
+        PC.announce($('live-status'), 'The plan converged in round ' + f.round + '.', 'ok');
+        renderStatus();
+        break;
+      case 'error':
+        PC.announce(errors, 'The server refused a message: ' + (f.message || f.code), 'err');
+        break;
+      default:
+        break;
+    }
+  }
+
+  $('price-log').addEventListener('change', renderPrices);
+  $('pick-all').addEventListener('click', () => { st.chosen = new Set(st.goods.map((g) => g.id)); box().forEach((c) => { c.checked = true; }); renderPrices(); });
+  $('pick-none').addEventListener('click', () => { st.chosen = new Set(); box().forEach((c) => { c.checked = false; }); renderPrices(); });
+  function box() { return [...document.querySelectorAll('#price-pick input')]; }
+  $('csv').addEventListener('click', async () => {
+    try {
+      PC.download('parecon-' + P.plan + '-rounds.csv', await api(base + '/rounds.csv', { token: P.token, raw: true }), 'text/csv');
+    } catch (e) { PC.announce(errors, 'Could not download the CSV: ' + e.message, 'err'); }
+  });
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      for (const [k, c] of Object.entries(st.charts)) c.setSize({ width: width($(k + '-chart')), height: 260 });
+    }, 150);
+  });
+
+  PC.live({
+    plan: P.plan, token: P.token, onFrame,
+    onState: (s) => PC.setConn($('conn'), s),
+    onGiveUp: async () => (await load()) === 'refused',
+  });
+})();
