@@ -1,0 +1,414 @@
+package browsertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+const (
+	desktopW, desktopH = 1280, 900
+	phoneW, phoneH     = 390, 844
+)
+
+// open navigates the tab to url and waits until ready (a JS expression) is true.
+func open(t *testing.T, tb *tab, url, what, ready string) {
+	t.Helper()
+	do(t, tb, "opening "+what, chromedp.Navigate(url))
+	wait[bool](t, tb, what+" ready", ready)
+}
+
+func text(t *testing.T, tb *tab, id string) string {
+	t.Helper()
+	return eval[string](t, tb, `(document.getElementById(`+jsString(id)+`) || {}).textContent || ''`)
+}
+
+// typeInto focuses a field, clears it and types s, as a user would.
+func typeInto(t *testing.T, tb *tab, id, s string) {
+	t.Helper()
+	do(t, tb, "typing into #"+id,
+		chromedp.Evaluate[chromedp.Void](`(() => { const e = document.getElementById(`+jsString(id)+`); e.focus(); e.select && e.select(); })()`),
+		chromedp.SendKeys(chromedp.ID(id), "\b\b\b\b\b\b\b\b"+s))
+}
+
+// band is the gap band the pages colour by: 3 / 5 / 10 / 20 %.
+func band(g float64) int {
+	switch {
+	case g <= 0.03:
+		return 0
+	case g <= 0.05:
+		return 1
+	case g <= 0.10:
+		return 2
+	case g <= 0.20:
+		return 3
+	}
+	return 4
+}
+
+// councilReady is true when the council page has its snapshot and fields.
+const councilReady = `document.getElementById('round-no').textContent === '0' && !document.getElementById('submit').disabled && document.querySelectorAll('#fields input').length > 0`
+
+// proposals fetches a council's own proposals over HTTP.
+func (s *server) proposals(t *testing.T, plan, token string) []map[string]any {
+	t.Helper()
+	var raw json.RawMessage
+	s.call(t, "GET", "/api/plans/"+plan+"/proposals", token, nil, http.StatusOK, &raw)
+	var wrapped struct {
+		Proposals []map[string]any `json:"proposals"`
+	}
+	if json.Unmarshal(raw, &wrapped) == nil && wrapped.Proposals != nil {
+		return wrapped.Proposals
+	}
+	var bare []map[string]any
+	if err := json.Unmarshal(raw, &bare); err != nil {
+		t.Fatalf("proposals: %v: %s", err, raw)
+	}
+	return bare
+}
+
+func TestStartPageCreatesPlans(t *testing.T) {
+	s := serve(t)
+	br := browser(t, desktopW, desktopH)
+
+	open(t, br, s.URL+"/", "start page", `document.querySelector('#example').value !== '' && document.querySelector('#example').options.length > 1`)
+	// a bundled example
+	do(t, br, "choosing an example",
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('example'); s.value = 'bread-and-land'; s.dispatchEvent(new Event('change')); })()`),
+		chromedp.Click(chromedp.ID("create-btn")))
+	wait[bool](t, br, "the new plan's links", `!document.getElementById('created').hidden && document.querySelectorAll('#links tbody tr').length >= 2`)
+	warn := text(t, br, "keep")
+	if !strings.Contains(warn, "shown only this once") {
+		t.Errorf("no warning to keep the links: %q", warn)
+	}
+	id := wait[string](t, br, "the plan id in the links", `(document.querySelector('#links tbody a').href.match(/#plan=([^&]+)/) || [])[1]`)
+	wait[bool](t, br, "the plan in the list", `document.querySelector('#plans tbody').textContent.includes(`+jsString(id)+`)`)
+	var plans struct {
+		Plans []struct{ ID, Status string } `json:"plans"`
+	}
+	s.call(t, "GET", "/api/plans", "", nil, http.StatusOK, &plans)
+	if len(plans.Plans) != 1 || plans.Plans[0].ID != id {
+		t.Fatalf("GET /api/plans = %+v, want the one plan %s", plans, id)
+	}
+	row := text(t, br, "plans")
+	if !strings.Contains(row, plans.Plans[0].Status) {
+		t.Errorf("the list does not show the plan's status %q: %q", plans.Plans[0].Status, row)
+	}
+
+	// an uploaded scenario file
+	file := filepath.Join(t.TempDir(), "browser-test.json")
+	if err := os.WriteFile(file, []byte(testScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, br, "uploading a scenario",
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('file').dispatchEvent(new Event('change'))`),
+		chromedp.Click(chromedp.ID("create-btn")))
+	wait[bool](t, br, "the uploaded plan's council links", `document.querySelector('#links tbody').textContent.includes('Council bakery') && document.querySelector('#links tbody').textContent.includes('Council north')`)
+	links := eval[map[string]string](t, br, `Object.fromEntries([...document.querySelectorAll('#links tbody tr')].map(r => [r.querySelector('th').textContent, r.querySelector('a').href]))`)
+	if !strings.Contains(links["Council north"], "/council.html#plan=") || !strings.Contains(links["Facilitator"], "/facilitator.html#plan=") || !strings.Contains(links["Observer"], "/observer.html#plan=") {
+		t.Fatalf("links: %v", links)
+	}
+	checkPage(t, br, s.URL)
+	screenshot(t, br, "start")
+
+	// the links work: the facilitator's opens its page on round 0
+	fac := br.another(t, desktopW, desktopH)
+	open(t, fac, links["Facilitator"], "facilitator page from its link", `document.getElementById('round-no').textContent === '0' && document.querySelectorAll('#councils li').length === 4`)
+
+	// a bad upload names the field
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(strings.Replace(testScenario, `"endowment": 100`, `"endowment": -1`, 1)), 0o644)
+	do(t, br, "uploading a bad scenario",
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{bad}),
+		chromedp.Click(chromedp.ID("src-file")),
+		chromedp.Click(chromedp.ID("create-btn")))
+	msg := wait[string](t, br, "the error", `document.getElementById('errors').textContent`)
+	if !strings.Contains(msg, "goods[1]") {
+		t.Errorf("the error does not name the field goods[1].endowment: %q", msg)
+	}
+	if live := eval[string](t, br, `document.getElementById('errors').getAttribute('aria-live')`); live != "assertive" {
+		t.Errorf("the error region's aria-live is %q", live)
+	}
+}
+
+func TestCouncilSubmitsAndIsAccepted(t *testing.T) {
+	s := serve(t)
+	plan := s.newPlan(t)
+	br := browser(t, desktopW, desktopH)
+
+	// a consumer council: its budget, and the cost as it types
+	open(t, br, s.page("council.html", plan.ID, plan.CouncilTokens["north"]), "north's council page", councilReady)
+	budget := text(t, br, "budget")
+	if budget == "" || budget == "—" {
+		t.Fatalf("no budget shown: %q", budget)
+	}
+	typeInto(t, br, "q-requests-bread", "10")
+	meter := wait[string](t, br, "the cost meter", `(t => t.startsWith('Cost 20 ') && t)(document.getElementById('meter-text').textContent)`)
+	if !strings.Contains(meter, "within budget") || !strings.Contains(meter, budget) {
+		t.Errorf("meter: %q (budget %s)", meter, budget)
+	}
+	do(t, br, "submitting", chromedp.Click(chromedp.ID("submit")))
+	verdict := wait[string](t, br, "the verdict", `(t => t.includes('Accepted') && t)(document.getElementById('verdict').textContent)`)
+	if !strings.Contains(verdict, "round 0") {
+		t.Errorf("verdict: %q", verdict)
+	}
+	if acc := br.received("proposal.accepted"); len(acc) != 1 {
+		t.Errorf("the page got %d proposal.accepted frames, want 1", len(acc))
+	}
+	wait[bool](t, br, "the proposal in the history", `(t => t.includes('accepted') && t.includes('bread 10'))(document.querySelector('#mine tbody').textContent)`)
+	ps := s.proposals(t, plan.ID, plan.CouncilTokens["north"])
+	if len(ps) != 1 || ps[0]["status"] != "accepted" {
+		t.Fatalf("north's proposals on the server: %v", ps)
+	}
+	if q := ps[0]["proposal"].(map[string]any)["requests"].(map[string]any)["bread"]; q != 10.0 {
+		t.Errorf("the server stored bread %v, want 10", q)
+	}
+	checkPage(t, br, s.URL)
+	screenshot(t, br, "council-consumer")
+
+	// a worker council at phone width: the SB/SC meter as it types
+	ph := br.another(t, phoneW, phoneH)
+	open(t, ph, s.page("council.html", plan.ID, plan.CouncilTokens["bakery"]), "bakery's council page", councilReady)
+	typeInto(t, ph, "q-outputs-bread", "10")
+	typeInto(t, ph, "q-inputs-labor", "50")
+	low := wait[string](t, ph, "the SB/SC meter below 1", `(t => t.includes('SB/SC 0.4') && t)(document.getElementById('meter-text').textContent)`)
+	if !strings.Contains(low, "below 1") {
+		t.Errorf("meter at SB/SC 0.4: %q", low)
+	}
+	typeInto(t, ph, "q-inputs-labor", "5")
+	wait[string](t, ph, "the SB/SC meter at 4", `(t => t.includes('SB/SC 4:') && t.includes('passes') && t)(document.getElementById('meter-text').textContent)`)
+	if w := eval[float64](t, ph, `document.documentElement.scrollWidth`); w > phoneW {
+		t.Errorf("the council page is %v px wide at a %d px viewport", w, phoneW)
+	}
+	screenshot(t, ph, "council-worker-390px")
+	do(t, ph, "submitting", chromedp.Click(chromedp.ID("submit")))
+	v := wait[string](t, ph, "the worker's verdict", `(t => t.includes('Accepted') && t)(document.getElementById('verdict').textContent)`)
+	if !strings.Contains(v, "SB/SC 4") {
+		t.Errorf("the verdict does not carry the server's SB/SC: %q", v)
+	}
+	checkPage(t, ph, s.URL)
+	screenshot(t, ph, "council-worker-390px-accepted")
+}
+
+func TestCouncilBadQuantityShowsServerErrorInline(t *testing.T) {
+	s := serve(t)
+	plan := s.newPlan(t)
+	br := browser(t, phoneW, phoneH)
+	open(t, br, s.page("council.html", plan.ID, plan.CouncilTokens["north"]), "north's council page", councilReady)
+
+	typeInto(t, br, "q-requests-bread", "-5")
+	do(t, br, "submitting", chromedp.Click(chromedp.ID("submit")))
+	inline := wait[string](t, br, "the inline error", `document.getElementById('err-q-requests-bread').textContent`)
+	rej := br.received("proposal.rejected")
+	if len(rej) != 1 {
+		t.Fatalf("the page got %d proposal.rejected frames, want 1", len(rej))
+	}
+	reason, _ := rej[0]["reason"].(string)
+	if reason == "" || !strings.Contains(inline, reason) {
+		t.Errorf("inline error %q does not show the server's reason %q", inline, reason)
+	}
+	if f := rej[0]["field"]; f != "requests.bread" {
+		t.Errorf("the server named field %v, want requests.bread", f)
+	}
+	if inv := eval[string](t, br, `document.getElementById('q-requests-bread').getAttribute('aria-invalid')`); inv != "true" {
+		t.Errorf("aria-invalid = %q", inv)
+	}
+	if live := eval[string](t, br, `document.getElementById('err-q-requests-bread').getAttribute('aria-live')`); live == "" || live == "off" {
+		t.Errorf("the inline error is not a live region (aria-live %q)", live)
+	}
+	if desc := eval[string](t, br, `document.getElementById('q-requests-bread').getAttribute('aria-describedby')`); !strings.Contains(desc, "err-q-requests-bread") {
+		t.Errorf("the field is not described by its error: %q", desc)
+	}
+	if f := eval[string](t, br, `document.activeElement.id`); f != "q-requests-bread" {
+		t.Errorf("focus is on %q, want the field in error", f)
+	}
+	verdict := wait[string](t, br, "the verdict", `(t => t.includes('rejected') && t)(document.getElementById('verdict').textContent)`)
+	if !strings.Contains(verdict, reason) {
+		t.Errorf("verdict %q lacks the reason", verdict)
+	}
+	wait[bool](t, br, "the rejection in the history", `document.querySelector('#mine tbody').textContent.includes('rejected')`)
+	screenshot(t, br, "council-rejected-390px")
+
+	// correcting the quantity clears the error, and the proposal passes
+	typeInto(t, br, "q-requests-bread", "5")
+	if e := text(t, br, "err-q-requests-bread"); e != "" {
+		t.Errorf("the error stays after correcting: %q", e)
+	}
+	do(t, br, "resubmitting", chromedp.Click(chromedp.ID("submit")))
+	wait[bool](t, br, "acceptance", `document.getElementById('verdict').textContent.includes('Accepted')`)
+	checkPage(t, br, s.URL)
+}
+
+func TestFacilitatorClosesTheRound(t *testing.T) {
+	s := serve(t)
+	plan := s.newPlan(t)
+	br := browser(t, desktopW, desktopH)
+	open(t, br, s.page("facilitator.html", plan.ID, plan.FacilitatorToken), "facilitator page",
+		`document.getElementById('round-no').textContent === '0' && document.querySelectorAll('#councils li').length === 4 && !document.getElementById('close-round').disabled`)
+	if got := eval[string](t, br, `[...document.querySelectorAll('#councils li')].find(li => li.textContent.includes('north')).textContent`); !strings.Contains(got, "not yet") {
+		t.Errorf("north before submitting: %q", got)
+	}
+
+	// north submits in its own tab; the facilitator sees it live
+	c := br.another(t, desktopW, desktopH)
+	open(t, c, s.page("council.html", plan.ID, plan.CouncilTokens["north"]), "north's page", councilReady)
+	typeInto(t, c, "q-requests-bread", "10")
+	do(t, c, "submitting", chromedp.Click(chromedp.ID("submit")))
+	wait[bool](t, c, "acceptance", `document.getElementById('verdict').textContent.includes('Accepted')`)
+	wait[bool](t, br, "north marked as submitted", `[...document.querySelectorAll('#councils li')].find(li => li.textContent.includes('north')).textContent.includes('submitted')`)
+	wait[bool](t, br, "north's proposal in the table", `(t => t.includes('north') && t.includes('bread 10'))(document.querySelector('#props tbody').textContent)`)
+
+	// set a deadline
+	typeInto(t, br, "deadline-seconds", "300")
+	do(t, br, "setting the deadline", chromedp.Click(chromedp.CSS("#settings button[type=submit]")))
+	wait[bool](t, br, "the deadline confirmed", `document.getElementById('action-status').textContent.includes('300')`)
+	var p map[string]any
+	s.call(t, "GET", "/api/plans/"+plan.ID, plan.FacilitatorToken, nil, http.StatusOK, &p)
+	if p["roundDeadlineSeconds"] != 300.0 {
+		t.Errorf("roundDeadlineSeconds on the server = %v, want 300", p["roundDeadlineSeconds"])
+	}
+
+	// close the round with the keyboard
+	do(t, br, "closing the round", chromedp.Focus(chromedp.ID("close-round")), chromedp.KeyEvent("\r"))
+	wait[bool](t, br, "round 1", `document.getElementById('round-no').textContent === '1'`)
+	wait[bool](t, br, "the goods' gaps", `document.querySelectorAll('#goods td.gap .band').length === 4`)
+	var rounds struct {
+		Rounds []struct {
+			Round  int                `json:"round"`
+			Gaps   map[string]float64 `json:"gaps"`
+			Supply map[string]float64 `json:"supply"`
+			MaxGap float64            `json:"maxGap"`
+		} `json:"rounds"`
+	}
+	s.call(t, "GET", "/api/plans/"+plan.ID+"/rounds", plan.FacilitatorToken, nil, http.StatusOK, &rounds)
+	if len(rounds.Rounds) != 1 {
+		t.Fatalf("%d closed rounds on the server, want 1", len(rounds.Rounds))
+	}
+	cells := eval[map[string][]string](t, br, `Object.fromEntries([...document.querySelectorAll('#goods tbody tr')].map(r => {
+		const td = r.querySelector('td.gap');
+		return [r.querySelector('th').textContent.match(/\((\w+)\)|^(\w+)/).slice(1).find(Boolean), [td.className, td.textContent]];
+	}))`)
+	for g, gap := range rounds.Rounds[0].Gaps {
+		cell, ok := cells[g]
+		if !ok {
+			t.Errorf("no row for %s in %v", g, cells)
+			continue
+		}
+		want := fmt.Sprintf("gap-%d", band(gap))
+		if !strings.Contains(cell[0], want) {
+			t.Errorf("%s: gap %.4f has class %q, want %s", g, gap, cell[0], want)
+		}
+		if pct := fmt.Sprintf("%.1f", gap*100); gap >= 0.1 && !strings.Contains(cell[1], pct) {
+			t.Errorf("%s: gap %.4f shown as %q", g, gap, cell[1])
+		}
+	}
+	wait[bool](t, br, "the round's close in the audit log", `document.querySelectorAll('#audit tbody tr').length >= 3 && /clos/i.test(document.querySelector('#audit tbody').textContent)`)
+	wait[bool](t, br, "round 0 proposals offered", `[...document.getElementById('props-pick').options].some(o => o.value === '0')`)
+	if got := eval[string](t, br, `[...document.querySelectorAll('#councils li')].find(li => li.textContent.includes('north')).textContent`); !strings.Contains(got, "not yet") {
+		t.Errorf("north after the round closed: %q (a new round starts with no submissions)", got)
+	}
+	checkPage(t, br, s.URL)
+	screenshot(t, br, "facilitator")
+
+	// the council sees the new round's prices
+	wait[bool](t, c, "round 1 on the council page", `document.getElementById('round-no').textContent === '1'`)
+}
+
+func TestObserverChartsGainARound(t *testing.T) {
+	s := serve(t)
+	plan := s.newPlan(t)
+	br := browser(t, desktopW, desktopH)
+	open(t, br, s.page("observer.html", plan.ID, plan.ObserverToken), "observer page",
+		`document.getElementById('gap-chart').dataset.rounds === '0' && document.getElementById('conn').dataset.state === 'open'`)
+	do(t, br, "marking the page", chromedp.Evaluate[chromedp.Void](`window.__sameLoad = 1`))
+	rows := func() int { return eval[int](t, br, `document.querySelectorAll('#gap-table tbody tr').length`) }
+	if n := rows(); n != 0 {
+		t.Fatalf("%d rows before any round closed", n)
+	}
+
+	for want := 1; want <= 2; want++ {
+		s.call(t, "POST", "/api/plans/"+plan.ID+"/rounds/close", plan.FacilitatorToken, nil, http.StatusOK, nil)
+		wait[bool](t, br, fmt.Sprintf("the chart with %d rounds", want), fmt.Sprintf(`document.getElementById('gap-chart').dataset.rounds === '%d'`, want))
+		if n := rows(); n != want {
+			t.Errorf("gap table has %d rows, want %d", n, want)
+		}
+		if n := eval[int](t, br, `document.querySelectorAll('#price-table tbody tr').length`); n != want {
+			t.Errorf("price table has %d rows, want %d", n, want)
+		}
+		if n := eval[int](t, br, `document.querySelectorAll('#heat thead th').length - 1`); n != want {
+			t.Errorf("heat strip has %d round columns, want %d", n, want)
+		}
+		if n := eval[int](t, br, `document.getElementById('price-chart').dataset.rounds|0`); n != want {
+			t.Errorf("price chart draws %d rounds, want %d", n, want)
+		}
+	}
+	if eval[int](t, br, `window.__sameLoad|0`) != 1 {
+		t.Fatal("the page reloaded: the rounds must arrive over the websocket")
+	}
+	if n := len(br.received("round.closed")); n != 2 {
+		t.Errorf("the page got %d round.closed frames, want 2", n)
+	}
+
+	// the table shows the server's max gaps, newest first
+	var rounds struct {
+		Rounds []struct {
+			MaxGap float64 `json:"maxGap"`
+		} `json:"rounds"`
+	}
+	s.call(t, "GET", "/api/plans/"+plan.ID+"/rounds", plan.ObserverToken, nil, http.StatusOK, &rounds)
+	shown := eval[[]string](t, br, `[...document.querySelectorAll('#gap-table tbody tr td.gap')].map(td => td.firstChild.textContent)`)
+	for i, r := range rounds.Rounds {
+		got := shown[len(shown)-1-i]
+		if want := pct(r.MaxGap); got != want {
+			t.Errorf("round %d: table shows %q, server max gap %v (%s)", i, got, r.MaxGap, want)
+		}
+	}
+	// the chart is a real uPlot canvas with a log y scale and the tolerance line
+	if n := eval[int](t, br, `document.querySelectorAll('#gap-chart canvas').length`); n < 1 {
+		t.Error("no canvas in the gap chart")
+	}
+	if lg := eval[string](t, br, `document.querySelector("#gap-chart .u-legend").textContent`); !strings.Contains(lg, "tolerance") {
+		t.Errorf("the gap chart's legend has no tolerance: %q", lg)
+	}
+
+	// choose a price path by keyboard: labour is not drawn at first
+	if h := eval[string](t, br, `document.querySelector('#price-table thead').textContent`); strings.Contains(h, "labor") {
+		t.Errorf("labour drawn before it was chosen: %q", h)
+	}
+	do(t, br, "choosing labour", chromedp.Focus(chromedp.ID("pick-labor")), chromedp.KeyEvent(" "))
+	wait[bool](t, br, "labour's price path", `document.querySelector('#price-table thead').textContent.includes('labor') && document.querySelector('#price-chart .u-legend').textContent.includes('labor')`)
+	checkPage(t, br, s.URL)
+	screenshot(t, br, "observer")
+
+	ph := br.another(t, phoneW, phoneH)
+	open(t, ph, s.page("observer.html", plan.ID, plan.ObserverToken), "observer page on a phone", `document.getElementById('gap-chart').dataset.rounds === '2'`)
+	if w := eval[float64](t, ph, `document.documentElement.scrollWidth`); w > phoneW {
+		t.Errorf("the observer page is %v px wide at %d px", w, phoneW)
+	}
+	screenshot(t, ph, "observer-390px")
+}
+
+// pct formats a gap as the pages do (PC.pct in static/js/common.js).
+func pct(g float64) string {
+	p := g * 100
+	switch {
+	case p == 0:
+		return "0%"
+	case p < 0.01:
+		return strings.Replace(fmt.Sprintf("%.1e%%", p), "e-0", "e-", 1)
+	case p < 10:
+		return fmt.Sprintf("%.2f%%", p)
+	}
+	if math.IsInf(p, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", p)
+}
