@@ -1,0 +1,178 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"parecon/councils"
+)
+
+// Close codes the hub sends.
+const (
+	closeNormal          = websocket.CloseNormalClosure
+	closeGoingAway       = websocket.CloseGoingAway
+	closePolicyViolation = websocket.ClosePolicyViolation
+	closeTryAgain        = websocket.CloseTryAgainLater
+)
+
+// maxMessageBytes is the largest message read at all; a message between
+// MaxFrameBytes and this gets a too_large error frame, a larger one closes
+// the connection (1009).
+const maxMessageBytes = 1 << 20
+
+// Handler acts on the frames of clients. It runs on the client's reader
+// goroutine and answers through the hub.
+type Handler interface {
+	HandleFrame(ctx context.Context, c *Client, f Frame)
+}
+
+// Client is one websocket connection: who it is (plan, role, council) and
+// its queue of frames to send.
+type Client struct {
+	Plan    string
+	Role    string
+	Council string
+
+	hub         *Hub
+	conn        *websocket.Conn
+	send        chan []byte
+	closeCode   int // set by the hub before it closes send
+	closeReason string
+	tokens      float64
+	last        time.Time
+}
+
+// NewClient wraps an upgraded connection for plan, role and council.
+func (h *Hub) NewClient(conn *websocket.Conn, plan, role, council string) *Client {
+	return &Client{Plan: plan, Role: role, Council: council, hub: h, conn: conn,
+		send: make(chan []byte, h.opt.SendBuffer), tokens: float64(h.opt.Burst), last: time.Now()}
+}
+
+// Serve runs c's writer goroutine and its reader on the calling goroutine
+// until the connection ends. c must have been registered first.
+func (c *Client) Serve(ctx context.Context, handler Handler, log *slog.Logger) {
+	c.hub.writers.Add(1)
+	go c.writer()
+	c.reader(ctx, handler, log)
+}
+
+// Error sends c an error frame.
+func (c *Client) Error(ref string, err *councils.Error) {
+	m := map[string]any{"type": "error", "code": err.Kind, "message": err.Message}
+	if ref != "" {
+		m["ref"] = ref
+	}
+	if err.Field != "" {
+		m["field"] = err.Field
+	}
+	b, _ := json.Marshal(m)
+	c.hub.Send(c, b)
+}
+
+// allow takes one frame from c's token bucket.
+func (c *Client) allow() bool {
+	now := time.Now()
+	c.tokens += now.Sub(c.last).Seconds() * c.hub.opt.Rate
+	c.last = now
+	if max := float64(c.hub.opt.Burst); c.tokens > max {
+		c.tokens = max
+	}
+	if c.tokens < 1 {
+		return false
+	}
+	c.tokens--
+	return true
+}
+
+func (c *Client) reader(ctx context.Context, handler Handler, log *slog.Logger) {
+	defer func() {
+		c.hub.ops <- op{kind: opUnregister, client: c}
+	}()
+	opt := c.hub.opt
+	c.conn.SetReadLimit(maxMessageBytes)
+	c.conn.SetReadDeadline(time.Now().Add(opt.PongWait))
+	c.conn.SetPongHandler(func(string) error {
+		return c.conn.SetReadDeadline(time.Now().Add(opt.PongWait))
+	})
+	buf := make([]byte, 0, 1024)
+	for {
+		mt, r, err := c.conn.NextReader()
+		if err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				log.Debug("websocket read", "plan", c.Plan, "role", c.Role, "err", err)
+			}
+			return
+		}
+		c.conn.SetReadDeadline(time.Now().Add(opt.PongWait))
+		if !c.allow() {
+			c.hub.Drop(c, closePolicyViolation, "too many frames")
+			return
+		}
+		b := bytes.NewBuffer(buf[:0])
+		n, err := io.Copy(b, io.LimitReader(r, MaxFrameBytes+1))
+		if err != nil {
+			return
+		}
+		if n > MaxFrameBytes {
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return
+			}
+			c.Error("", councils.Errorf(councils.TooLarge, "", "frame is larger than %d bytes", MaxFrameBytes))
+			continue
+		}
+		if mt != websocket.TextMessage {
+			c.Error("", councils.Errorf(councils.Invalid, "", "frames are JSON text"))
+			continue
+		}
+		f, ferr := DecodeFrame(b.Bytes())
+		if ferr != nil {
+			c.Error(f.Ref, ferr)
+			continue
+		}
+		if f.Type == TypePing {
+			m := map[string]any{"type": "pong"}
+			if f.Ref != "" {
+				m["ref"] = f.Ref
+			}
+			msg, _ := json.Marshal(m)
+			c.hub.Send(c, msg)
+			continue
+		}
+		handler.HandleFrame(ctx, c, f)
+	}
+}
+
+func (c *Client) writer() {
+	opt := c.hub.opt
+	ticker := time.NewTicker(opt.PingPeriod)
+	defer func() {
+		ticker.Stop()
+		c.conn.Close()
+		c.hub.writers.Done()
+	}()
+	for {
+		select {
+		case msg, ok := <-c.send:
+			c.conn.SetWriteDeadline(time.Now().Add(opt.WriteWait))
+			if !ok {
+				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
+				return
+			}
+			if err := c.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+				return
+			}
+		case <-ticker.C:
+			c.conn.SetWriteDeadline(time.Now().Add(opt.WriteWait))
+			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+				return
+			}
+		}
+	}
+}

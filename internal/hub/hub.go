@@ -1,0 +1,208 @@
+// Package hub carries the live protocol's websocket connections, in the
+// style of gorilla's chat example: one hub goroutine owns the set of
+// clients and every message to them; each connection has one reader and
+// one writer goroutine. A client whose send buffer is full is dropped,
+// never waited for. Messages reach the hub in the order they are handed
+// to it, so a caller that registers a client with its snapshot and
+// broadcasts under the same lock never lets a client miss or repeat an
+// event.
+package hub
+
+import (
+	"sync"
+	"time"
+)
+
+// Options tunes a hub; zero values take the defaults.
+type Options struct {
+	SendBuffer int           // frames queued per client before it is dropped (256)
+	WriteWait  time.Duration // deadline of each write (10s)
+	PongWait   time.Duration // a client silent this long is gone (60s)
+	PingPeriod time.Duration // how often the server pings (PongWait·9/10)
+	Rate       float64       // frames per second a client may send (20)
+	Burst      int           // frames a client may send at once (40)
+}
+
+func (o *Options) defaults() {
+	if o.SendBuffer <= 0 {
+		o.SendBuffer = 256
+	}
+	if o.WriteWait <= 0 {
+		o.WriteWait = 10 * time.Second
+	}
+	if o.PongWait <= 0 {
+		o.PongWait = 60 * time.Second
+	}
+	if o.PingPeriod <= 0 || o.PingPeriod >= o.PongWait {
+		o.PingPeriod = o.PongWait * 9 / 10
+	}
+	if o.Rate <= 0 {
+		o.Rate = 20
+	}
+	if o.Burst <= 0 {
+		o.Burst = 40
+	}
+}
+
+// Hub owns the connected clients, grouped by plan.
+type Hub struct {
+	opt     Options
+	ops     chan op
+	done    chan struct{}
+	writers sync.WaitGroup
+	mu      sync.Mutex // guards count
+	count   int
+}
+
+// op is one request to the hub goroutine.
+type op struct {
+	kind   opKind
+	client *Client
+	plan   string
+	msg    []byte
+	build  func(*Client) []byte
+	code   int
+	reason string
+	ack    chan struct{}
+}
+
+type opKind uint8
+
+const (
+	opRegister opKind = iota
+	opUnregister
+	opSend
+	opBroadcast
+	opDrop
+	opShutdown
+)
+
+// New returns a hub; call Run to start it.
+func New(opt Options) *Hub {
+	opt.defaults()
+	return &Hub{opt: opt, ops: make(chan op, 4096), done: make(chan struct{})}
+}
+
+// Run is the hub goroutine: it serves every request to the hub, for the
+// life of the process (after Shutdown it refuses new clients).
+func (h *Hub) Run() {
+	plans := map[string]map[*Client]struct{}{}
+	closing := false
+	remove := func(c *Client, code int, reason string) {
+		set := plans[c.Plan]
+		if _, ok := set[c]; !ok {
+			return
+		}
+		delete(set, c)
+		if len(set) == 0 {
+			delete(plans, c.Plan)
+		}
+		c.closeCode, c.closeReason = code, reason
+		close(c.send)
+		h.mu.Lock()
+		h.count--
+		h.mu.Unlock()
+	}
+	deliver := func(c *Client, msg []byte) {
+		select {
+		case c.send <- msg:
+		default:
+			remove(c, closeTryAgain, "too slow: send buffer full")
+		}
+	}
+	for o := range h.ops {
+		switch o.kind {
+		case opRegister:
+			c := o.client
+			if closing {
+				c.closeCode, c.closeReason = closeGoingAway, "server shutting down"
+				close(c.send)
+				break
+			}
+			set := plans[c.Plan]
+			if set == nil {
+				set = map[*Client]struct{}{}
+				plans[c.Plan] = set
+			}
+			set[c] = struct{}{}
+			h.mu.Lock()
+			h.count++
+			h.mu.Unlock()
+			if o.msg != nil {
+				deliver(c, o.msg)
+			}
+		case opUnregister:
+			remove(o.client, closeNormal, "")
+		case opDrop:
+			remove(o.client, o.code, o.reason)
+		case opSend:
+			if _, ok := plans[o.client.Plan][o.client]; ok {
+				deliver(o.client, o.msg)
+			}
+		case opBroadcast:
+			for c := range plans[o.plan] {
+				msg := o.msg
+				if o.build != nil {
+					msg = o.build(c)
+				}
+				if msg != nil {
+					deliver(c, msg)
+				}
+			}
+		case opShutdown:
+			closing = true
+			for _, set := range plans {
+				for c := range set {
+					remove(c, closeGoingAway, "server shutting down")
+				}
+			}
+			close(o.ack)
+		}
+	}
+}
+
+// Register adds c to its plan's clients; first, if not nil, is the first
+// frame it gets (its snapshot).
+func (h *Hub) Register(c *Client, first []byte) {
+	h.ops <- op{kind: opRegister, client: c, msg: first}
+}
+
+// Send queues msg for c alone.
+func (h *Hub) Send(c *Client, msg []byte) { h.ops <- op{kind: opSend, client: c, msg: msg} }
+
+// Broadcast queues msg for every client of plan.
+func (h *Hub) Broadcast(plan string, msg []byte) {
+	h.ops <- op{kind: opBroadcast, plan: plan, msg: msg}
+}
+
+// BroadcastEach queues build(c) for every client c of plan; a nil result
+// skips c. build runs on the hub goroutine and must be quick.
+func (h *Hub) BroadcastEach(plan string, build func(c *Client) []byte) {
+	h.ops <- op{kind: opBroadcast, plan: plan, build: build}
+}
+
+// Drop closes c's connection with a close code and reason.
+func (h *Hub) Drop(c *Client, code int, reason string) {
+	h.ops <- op{kind: opDrop, client: c, code: code, reason: reason}
+}
+
+// Clients returns the number of connected clients.
+func (h *Hub) Clients() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.count
+}
+
+// Shutdown closes every connection with a going-away frame, refuses new
+// ones, and waits (at most until timeout) for the writers to finish.
+func (h *Hub) Shutdown(timeout time.Duration) {
+	ack := make(chan struct{})
+	h.ops <- op{kind: opShutdown, ack: ack}
+	<-ack
+	done := make(chan struct{})
+	go func() { h.writers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+	}
+}

@@ -1,0 +1,118 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"parecon/councils"
+	"parecon/internal/store"
+)
+
+// replay rebuilds a stored plan: it compiles the scenario, opens round 0,
+// and for every stored round applies the accepted proposals in the order
+// they were stored (the simulated councils' proposals are derived again,
+// deterministically, as each round opens) and closes the round if it was
+// closed, so the board and its rule, which is deterministic, reach the
+// state they had. A stored round whose prices differ from the replayed
+// ones is reported in the log.
+func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
+	sc, err := councils.ParseScenario(row.Scenario)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: stored scenario: %w", row.ID, err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: %w", row.ID, err)
+	}
+	var opts councils.LiveOptions
+	if err := json.Unmarshal(row.Options, &opts); err != nil {
+		return nil, fmt.Errorf("plan %s: stored options: %w", row.ID, err)
+	}
+	lv, err := councils.NewLive(e, opts)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: %w", row.ID, err)
+	}
+	p := &plan{id: row.ID, name: row.Name, created: row.Created, econ: e, live: lv, opts: opts, deadline: row.RoundDeadline, acks: map[string]ack{}}
+	rounds, err := s.store.Rounds(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	props, err := s.store.Proposals(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	byRound := map[int][]store.Proposal{}
+	for _, pr := range props {
+		byRound[pr.Round] = append(byRound[pr.Round], pr)
+	}
+	for _, r := range rounds {
+		cur := lv.Round()
+		if st, _ := lv.Status(); st != councils.StatusOpen || cur.Number != r.Number {
+			return nil, fmt.Errorf("plan %s: stored round %d does not follow the replayed round %d (%s)", row.ID, r.Number, cur.Number, st)
+		}
+		for j, x := range r.Prices {
+			if j < len(cur.Prices) && math.Abs(x-cur.Prices[j]) > 1e-12*math.Abs(x) {
+				s.log.Warn("replayed prices differ from the stored ones", "plan", row.ID, "round", r.Number, "good", e.Plan.Goods[j].ID, "stored", x, "replayed", cur.Prices[j])
+				break
+			}
+		}
+		for _, sp := range byRound[r.Number] {
+			c, ok := e.Council(sp.Council)
+			if !ok {
+				return nil, fmt.Errorf("plan %s: stored proposal %d names unknown council %q", row.ID, sp.ID, sp.Council)
+			}
+			var doc councils.ProposalDoc
+			if err := json.Unmarshal(sp.Body, &doc); err != nil {
+				return nil, fmt.Errorf("plan %s: stored proposal %d: %w", row.ID, sp.ID, err)
+			}
+			pr, cerr := e.ProposalFromDoc(c, &doc)
+			if cerr != nil {
+				return nil, fmt.Errorf("plan %s: stored proposal %d: %v", row.ID, sp.ID, cerr)
+			}
+			lv.Accept(c, pr)
+			if sp.Ref != "" {
+				var v councils.Verdict
+				json.Unmarshal(sp.Verdict, &v)
+				p.acks[ackKey(sp.Council, sp.Ref)] = ack{round: sp.Round, id: sp.ID, verdict: v}
+			}
+		}
+		p.opened, p.due = r.Opened, r.Deadline
+		if !r.Closed.IsZero() {
+			if _, err := lv.Close(); err != nil {
+				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
+			}
+		}
+	}
+	if st, _ := lv.Status(); string(st) != row.Status {
+		s.log.Warn("replayed status differs from the stored one", "plan", row.ID, "stored", row.Status, "replayed", st)
+	}
+	if st, _ := lv.Status(); st != councils.StatusOpen {
+		p.due = time.Time{}
+	}
+	return p, nil
+}
+
+// reload replaces p's state by the stored one after a failed commit
+// (p.mu held), so memory never runs ahead of the database.
+func (s *Service) reload(ctx context.Context, p *plan) {
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		s.log.Error("reloading a plan", "plan", p.id, "err", err)
+		return
+	}
+	for _, row := range plans {
+		if row.ID != p.id {
+			continue
+		}
+		q, err := s.replay(ctx, row)
+		if err != nil {
+			s.log.Error("reloading a plan", "plan", p.id, "err", err)
+			return
+		}
+		p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
+		return
+	}
+}

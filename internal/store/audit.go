@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// AddEvents appends events to the audit log in one transaction.
+func (s *Store) AddEvents(ctx context.Context, events ...Event) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return insertEvents(ctx, tx, events) })
+}
+
+// Events returns a plan's audit log in order.
+func (s *Store) Events(ctx context.Context, planID string) ([]Event, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, type, round, council_id, detail FROM audit WHERE plan_id = ? ORDER BY seq`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var es []Event
+	for rows.Next() {
+		e := Event{PlanID: planID}
+		var at int64
+		var round sql.NullInt64
+		var detail []byte
+		if err := rows.Scan(&e.Seq, &at, &e.Type, &round, &e.Council, &detail); err != nil {
+			return nil, err
+		}
+		e.At, e.Detail = fromMs(at), detail
+		if round.Valid {
+			n := int(round.Int64)
+			e.Round = &n
+		}
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}
+
+func insertEvents(ctx context.Context, tx *sql.Tx, events []Event) error {
+	for _, e := range events {
+		var round any
+		if e.Round != nil {
+			round = *e.Round
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (plan_id, at, type, round, council_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.PlanID, ms(e.At), e.Type, round, e.Council, orEmpty(e.Detail)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// AddProposal stores an accepted proposal and its audit event in one
+// transaction and returns the proposal's id. It returns only after the
+// commit.
+func (s *Store) AddProposal(ctx context.Context, p Proposal, ev Event) (int64, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if id, err = insertProposal(ctx, tx, p); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, []Event{ev})
+	})
+	return id, err
+}
+
+// Proposals returns a plan's accepted proposals in the order they were
+// stored.
+func (s *Store) Proposals(ctx context.Context, planID string) ([]Proposal, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, round, council_id, ref, body, verdict, source, created_at FROM proposals WHERE plan_id = ? ORDER BY id`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []Proposal
+	for rows.Next() {
+		p := Proposal{PlanID: planID}
+		var created int64
+		var body, verdict []byte
+		if err := rows.Scan(&p.ID, &p.Round, &p.Council, &p.Ref, &body, &verdict, &p.Source, &created); err != nil {
+			return nil, err
+		}
+		p.Body, p.Verdict, p.Created = body, verdict, fromMs(created)
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+// ProposalByRef returns the accepted proposal a council sent with ref, or
+// ErrNotFound.
+func (s *Store) ProposalByRef(ctx context.Context, planID, council, ref string) (Proposal, error) {
+	p := Proposal{PlanID: planID, Council: council, Ref: ref}
+	var created int64
+	var body, verdict []byte
+	err := s.r.QueryRowContext(ctx, `SELECT id, round, body, verdict, source, created_at FROM proposals WHERE plan_id = ? AND council_id = ? AND ref = ?`,
+		planID, council, ref).Scan(&p.ID, &p.Round, &body, &verdict, &p.Source, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	p.Body, p.Verdict, p.Created = body, verdict, fromMs(created)
+	return p, err
+}
+
+func insertProposal(ctx context.Context, tx *sql.Tx, p Proposal) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO proposals (plan_id, round, council_id, ref, body, verdict, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.PlanID, p.Round, p.Council, p.Ref, []byte(p.Body), orEmpty(p.Verdict), p.Source, ms(p.Created))
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
