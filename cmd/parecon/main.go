@@ -28,6 +28,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run a scenario headless on simulated councils", cmdRun},
+		{"serve", "serve live plans to councils, facilitators and observers", cmdServe},
 		{"gen", "write a random valid scenario", cmdGen},
 	}
 }
