@@ -239,10 +239,13 @@
   // council can resubmit it at the new prices with small changes.
   function prefill() {
     if (st.touched || !st.sections.length) return;
+    if (inputs().some((i) => i.value !== '')) return;
     const last = st.proposals.find((p) => p.status === 'accepted');
-    if (!last) return;
+    if (last) fill(last.proposal);
+  }
+  function fill(pr) {
     for (const inp of inputs()) {
-      const m = (last.proposal || {})[inp.dataset.section] || {};
+      const m = (pr || {})[inp.dataset.section] || {};
       inp.value = m[inp.dataset.good] !== undefined ? m[inp.dataset.good] : '';
     }
     update();
@@ -265,6 +268,8 @@
           (isWorker() && st.council.output ? ' · you make ' + st.council.output : '');
         $('numeraire-line').textContent = st.plan.numeraire ? 'Prices are relative to ' + st.plan.numeraire + ', whose price stays 1.' : '';
         build();
+        // the standing proposal of this round, if any, fills an untouched form
+        if (f.round && f.round.own && f.round.own.proposal && !st.touched) fill(f.round.own.proposal);
         renderRound();
         loadProposals();
         break;

@@ -81,7 +81,9 @@
     const prices = (st.round && st.round.prices) || p.prices || {};
     const closed = Object.keys(gaps).length > 0;
     const rn = roundNumber(p.round);
-    $('goods-round').textContent = closed ? (p.lastRound && typeof p.lastRound.round === 'number' ? p.lastRound.round : (rn !== null ? rn - 1 : '—')) : '— (no round closed yet)';
+    let lr = typeof p.lastRound === 'number' ? p.lastRound : (p.lastRound && typeof p.lastRound.round === 'number' ? p.lastRound.round : null);
+    if (lr === null && rn !== null) lr = rn - 1;
+    $('goods-round').textContent = closed ? lr : '— (no round closed yet)';
     $('goods').tBodies[0].replaceChildren(...(p.goods || []).map((g) => h('tr', null,
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' (' + g.unit + ')') : null),
       h('td', null, g.kind || ''),
@@ -124,7 +126,7 @@
         if (typeof p.sbsc === 'number') measure = 'SB/SC ' + num(p.sbsc);
         else if (typeof p.cost === 'number') measure = num(p.cost) + (typeof p.budget === 'number' ? ' / ' + num(p.budget) : '');
         return h('tr', null,
-          h('th', { scope: 'row' }, p.councilId),
+          h('th', { scope: 'row' }, p.councilId, p.source ? h('span', { class: 'muted' }, ' (' + p.source + ')') : null),
           h('td', null, h('span', { class: 'chip ' + (p.status === 'accepted' ? 'yes' : (p.status === 'rejected' ? 'rejected' : 'no')) }, p.status || '?')),
           h('td', { class: 'detail' }, summary(p.proposal)),
           h('td', { class: 'num' }, measure),

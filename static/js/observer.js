@@ -31,6 +31,8 @@
   }
 
   function width(el) { return Math.max(260, el.clientWidth - 8); }
+  // rounds are whole numbers: no ticks between them
+  const ROUND_AXIS = { label: 'round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? String(v) : '')) };
 
   // chart replaces the uPlot chart in el; el.dataset.rounds records how
   // many rounds it draws (the browser tests read it).
@@ -49,7 +51,7 @@
     const el = $('gap-chart');
     chart('gap', el, {
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [{ label: 'round' }, { label: 'largest gap', size: 70, values: (u, vs) => vs.map((v) => PC.pct(v)) }],
+      axes: [ROUND_AXIS, { label: 'largest gap', size: 70, values: (u, vs) => vs.map((v) => PC.pct(v)) }],
       series: [
         { label: 'round' },
         { label: 'largest gap', stroke: COLORS[0], width: 2, points: { show: true, size: 6 }, value: (u, v) => PC.pct(v) },
@@ -99,7 +101,7 @@
     const el = $('price-chart');
     chart('price', el, {
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [{ label: 'round' }, { label: 'price' + (st.plan && st.plan.numeraire ? ' (' + st.plan.numeraire + ' = 1)' : ''), size: 70, values: (u, vs) => vs.map((v) => num(v)) }],
+      axes: [ROUND_AXIS, { label: 'price' + (st.plan && st.plan.numeraire ? ' (' + st.plan.numeraire + ' = 1)' : ''), size: 70, values: (u, vs) => vs.map((v) => num(v)) }],
       series,
     }, data);
     el.setAttribute('aria-label', 'Chart of the prices of ' + (chosen.map((g) => g.id).join(', ') || 'no goods') + ' over ' + xs.length + ' rounds. The table beside it has the data.');
