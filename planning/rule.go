@@ -16,7 +16,7 @@ type Rule interface {
 }
 
 // DefaultRule is the name of the rule used when a plan names none.
-const DefaultRule = "tatonnement"
+const DefaultRule = "learning"
 
 var rules = map[string]struct {
 	step float64
@@ -24,6 +24,7 @@ var rules = map[string]struct {
 }{
 	"tatonnement": {1, func(s float64) Rule { return &Tatonnement{Step: s} }},
 	"pequod":      {0.05, func(s float64) Rule { return &Pequod{Step: s} }},
+	"learning":    {1, func(float64) Rule { return NewLearning() }},
 }
 
 // RuleNames returns the names of the rules, sorted.

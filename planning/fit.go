@@ -1,0 +1,366 @@
+package planning
+
+import "math"
+
+// This file holds what the learning rule learns of each council from its
+// proposals alone: a worker council's Cobb–Douglas technology, anchored at
+// its recent proposals, and a consumer council's budget shares and
+// elasticity of substitution.
+
+// memory is the longest average the fits keep: under noise an estimate
+// averages up to this many recent proposals.
+const memory = 12
+
+// anchorMove is the log-price move across a council's goods beyond which
+// its fit re-anchors at the newest proposal instead of averaging.
+const anchorMove = 0.25
+
+// maxB caps the returns to scale the fit assumes when it extrapolates: a
+// council that looks close to constant returns would otherwise look
+// infinitely elastic.
+const maxB = 0.97
+
+// weight returns the averaging weight of a new observation: the first one
+// counts fully, later ones average over at most memory proposals, and a
+// proposal made at prices far from the average anchor replaces it.
+func weight(n int, move float64) float64 {
+	k := 1 / float64(n)
+	if k < 1.0/memory {
+		k = 1.0 / memory
+	}
+	if m := move / anchorMove; m > k {
+		k = math.Min(1, m)
+	}
+	return k
+}
+
+// workerFit is a worker council's technology as the board infers it. With
+// y the quantity of its first output and q(p) = Σ p_o·r_o − Σ p_e·ε_e its
+// net value per unit of y, it predicts
+//
+//	ln y(p) = Ly + [b·(ln q(p) − Lq) − Σ β_k·(ln p_k − P_k)] / (1 − b)
+//
+// and inputs x_k = β_k·q·y/p_k: the Cobb–Douglas response, exact for the
+// reference councils, anchored at the average of recent proposals.
+type workerFit struct {
+	n    int // proposals fitted
+	out  []int
+	r    []float64 // output per unit of the first output
+	em   []int
+	eps  []float64 // emission per unit of the first output
+	in   []int
+	beta []float64 // value share of each input in q·y
+	pin  []float64 // average log price of each input
+	b    float64   // Σ β
+	bE   float64   // b capped at maxB, for the elasticities
+	ly   float64   // average log output
+	lq   float64   // average log net unit value
+
+	// Scratch at the model's current prices.
+	q, y, s float64 // net unit value, output, surplus
+	val     []float64
+}
+
+// observe fits the worker's proposal pr made at prices p (logs lnp). It
+// returns false if the proposal teaches nothing (it produces nothing, or
+// its outputs are worth no more than its emissions).
+func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
+	first := -1
+	for i, l := range pr.Out {
+		if l.Qty > 0 {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return false
+	}
+	y := pr.Out[first].Qty
+	nOut, nEm, nIn := 0, 0, 0
+	for _, l := range pr.Out {
+		if l.Qty > 0 {
+			nOut++
+		}
+	}
+	for _, l := range pr.In {
+		if plan.Goods[l.Good].Kind == Pollutant {
+			nEm++
+		} else {
+			nIn++
+		}
+	}
+	same := w.n > 0 && len(w.out) == nOut && len(w.em) == nEm && len(w.in) == nIn
+	q := 0.0
+	io, ie, ii := 0, 0, 0
+	for _, l := range pr.Out {
+		if l.Qty > 0 {
+			q += p[l.Good] * l.Qty / y
+			if same && w.out[io] != l.Good {
+				same = false
+			}
+			io++
+		}
+	}
+	for _, l := range pr.In {
+		if plan.Goods[l.Good].Kind == Pollutant {
+			q -= p[l.Good] * l.Qty / y
+			if same && w.em[ie] != l.Good {
+				same = false
+			}
+			ie++
+		} else {
+			if same && w.in[ii] != l.Good {
+				same = false
+			}
+			ii++
+		}
+	}
+	if !(q > 0) {
+		return false
+	}
+	if !same {
+		w.n = 0
+		w.out = resizeInt(w.out, nOut)
+		w.r = resize(w.r, nOut)
+		w.em = resizeInt(w.em, nEm)
+		w.eps = resize(w.eps, nEm)
+		w.in = resizeInt(w.in, nIn)
+		w.beta = resize(w.beta, nIn)
+		w.pin = resize(w.pin, nIn)
+		w.val = resize(w.val, nOut+nEm+nIn)
+	}
+	move := 0.0
+	if w.n > 0 {
+		move = math.Abs(math.Log(q) - w.lq)
+		for i, k := range w.in {
+			move = math.Max(move, math.Abs(lnp[k]-w.pin[i]))
+		}
+	}
+	w.n++
+	k := weight(w.n, move)
+	io, ie, ii = 0, 0, 0
+	for _, l := range pr.Out {
+		if l.Qty > 0 {
+			w.out[io] = l.Good
+			w.r[io] += k * (l.Qty/y - w.r[io])
+			io++
+		}
+	}
+	w.b = 0
+	for _, l := range pr.In {
+		if plan.Goods[l.Good].Kind == Pollutant {
+			w.em[ie] = l.Good
+			w.eps[ie] += k * (l.Qty/y - w.eps[ie])
+			ie++
+		} else {
+			w.in[ii] = l.Good
+			w.beta[ii] += k * (p[l.Good]*l.Qty/(q*y) - w.beta[ii])
+			w.pin[ii] += k * (lnp[l.Good] - w.pin[ii])
+			w.b += w.beta[ii]
+			ii++
+		}
+	}
+	w.ly += k * (math.Log(y) - w.ly)
+	w.lq += k * (math.Log(q) - w.lq)
+	w.bE = math.Min(w.b, maxB)
+	return true
+}
+
+// predict sets the scratch of the fit at prices p (logs x): the output y,
+// the net unit value q, the surplus s and the value of every line (outputs,
+// then emissions, then inputs).
+func (w *workerFit) predict(p, x []float64) {
+	q := 0.0
+	for i, g := range w.out {
+		q += p[g] * w.r[i]
+	}
+	for i, g := range w.em {
+		q -= p[g] * w.eps[i]
+	}
+	w.q = q
+	if !(q > 0) {
+		w.y, w.s = 0, 0
+		for i := range w.val {
+			w.val[i] = 0
+		}
+		return
+	}
+	sc := w.bE / w.b
+	if w.b == 0 {
+		sc = 0
+	}
+	e := w.bE * (math.Log(q) - w.lq)
+	for i, g := range w.in {
+		e -= sc * w.beta[i] * (x[g] - w.pin[i])
+	}
+	ly := w.ly + e/(1-w.bE)
+	if ly > 700 {
+		ly = 700
+	}
+	y := math.Exp(ly)
+	w.y = y
+	w.s = (1 - w.b) * q * y
+	v := w.val
+	for i, g := range w.out {
+		v[i] = p[g] * w.r[i] * y
+	}
+	o := len(w.out)
+	for i, g := range w.em {
+		v[o+i] = p[g] * w.eps[i] * y
+	}
+	o += len(w.em)
+	for i := range w.in {
+		v[o+i] = w.beta[i] * q * y
+	}
+}
+
+// consumerFit is a consumer council's demand as the board infers it: its
+// budget shares w_j = p_j·x_j/budget, the fraction f of its budget it
+// spends, and its elasticity of substitution σ, identified from how its
+// shares move with relative prices. It predicts
+//
+//	w_j(p) = f · exp(L_j + (1−σ)(ln p_j − P_j)) / Σ_k exp(L_k + (1−σ)(ln p_k − P_k))
+//
+// exact for the reference (CES, including Cobb–Douglas) councils.
+type consumerFit struct {
+	n     int
+	goods []int
+	lw    []float64 // average log budget share
+	pj    []float64 // average log price
+	last  []float64 // last log share, then last log price, for σ
+	f     float64
+	sigma float64
+	// Regression of Δ ln w on Δ ln p, both demeaned across the goods.
+	sxx, sxy, syy float64
+	dof           int
+
+	// Scratch at the model's current prices: normalised shares.
+	w []float64
+}
+
+// minShare keeps the logarithm of a zero request finite.
+const minShare = 1e-12
+
+// observe fits the consumer's proposal pr made at prices p (logs lnp) with
+// budget. It returns false if the proposal teaches nothing.
+func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bool {
+	if !(budget > 0) || len(pr.In) == 0 || len(pr.Out) > 0 {
+		return false
+	}
+	n := len(pr.In)
+	same := c.n > 0 && len(c.goods) == n
+	f := 0.0
+	for i, l := range pr.In {
+		f += p[l.Good] * l.Qty / budget
+		if same && c.goods[i] != l.Good {
+			same = false
+		}
+	}
+	if !(f > 0) {
+		return false
+	}
+	if !same {
+		c.n = 0
+		c.goods = resizeInt(c.goods, n)
+		c.lw = resize(c.lw, n)
+		c.pj = resize(c.pj, n)
+		c.last = resize(c.last, 2*n)
+		c.w = resize(c.w, n)
+		c.sxx, c.sxy, c.syy, c.dof = 0, 0, 0, 0
+		c.sigma = 1
+	}
+	lw := func(l Line) float64 {
+		return math.Log(math.Max(p[l.Good]*l.Qty/budget, minShare*f))
+	}
+	move := 0.0
+	if c.n > 0 {
+		// σ: Δ ln(w_j/w_k) = (1−σ)·Δ ln(p_j/p_k), by least squares over
+		// the goods, pooled over pairs of successive proposals.
+		mx, my := 0.0, 0.0
+		for i, l := range pr.In {
+			mx += lnp[l.Good] - c.last[n+i]
+			my += lw(l) - c.last[i]
+		}
+		mx /= float64(n)
+		my /= float64(n)
+		for i, l := range pr.In {
+			dx := lnp[l.Good] - c.last[n+i] - mx
+			dy := lw(l) - c.last[i] - my
+			c.sxx += dx * dx
+			c.sxy += dx * dy
+			c.syy += dy * dy
+			move = math.Max(move, math.Abs(lnp[l.Good]-c.pj[i]))
+		}
+		c.dof += n - 1
+		c.sigma = c.estimateSigma()
+	}
+	c.n++
+	k := weight(c.n, move)
+	for i, l := range pr.In {
+		c.goods[i] = l.Good
+		a := lw(l)
+		c.lw[i] += k * (a - c.lw[i])
+		c.pj[i] += k * (lnp[l.Good] - c.pj[i])
+		c.last[i] = a
+		c.last[n+i] = lnp[l.Good]
+	}
+	c.f += k * (f - c.f)
+	return true
+}
+
+// sigmaSpread is the prior standard deviation of 1−σ around 0 (σ = 1,
+// Cobb–Douglas): the regression shrinks towards it as much as the noise in
+// the shares asks.
+const sigmaSpread = 1.0
+
+// estimateSigma returns σ from the pooled regression, shrunk towards 1 by
+// the residual variance (zero for a council that follows CES exactly).
+func (c *consumerFit) estimateSigma() float64 {
+	if c.sxx <= 1e-18 {
+		return 1
+	}
+	slope := c.sxy / c.sxx
+	s2 := 0.0
+	if c.dof > 1 {
+		s2 = math.Max(0, c.syy-c.sxy*slope) / float64(c.dof-1)
+	}
+	slope = c.sxy / (c.sxx + s2/(sigmaSpread*sigmaSpread))
+	return math.Max(0.05, math.Min(20, 1-slope))
+}
+
+// predict sets the normalised shares (summing to 1) at log prices x.
+func (c *consumerFit) predict(x []float64) {
+	e := 1 - c.sigma
+	m := math.Inf(-1)
+	for i, g := range c.goods {
+		a := c.lw[i] + e*(x[g]-c.pj[i])
+		c.w[i] = a
+		m = math.Max(m, a)
+	}
+	s := 0.0
+	for i := range c.w {
+		c.w[i] = math.Exp(c.w[i] - m)
+		s += c.w[i]
+	}
+	for i := range c.w {
+		c.w[i] /= s
+	}
+}
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	s = s[:n]
+	for i := range s {
+		s[i] = 0
+	}
+	return s
+}
+
+func resizeInt(s []int, n int) []int {
+	if cap(s) < n {
+		return make([]int, n)
+	}
+	return s[:n]
+}

@@ -1,0 +1,126 @@
+package planning
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// testEconomy builds a small fitted economy from synthetic proposals: goods
+// 0 labour (numéraire), 1 land, 2 co2, 3.. produced.
+func testEconomy(rng *rand.Rand, nProd, nW, nC int) (*Plan, *fitted, []float64) {
+	plan := &Plan{Numeraire: 0, Tolerance: 1e-6}
+	plan.Goods = append(plan.Goods, Good{ID: "labor", Kind: Labor}, Good{ID: "land", Kind: Resource, Endowment: 500}, Good{ID: "co2", Kind: Pollutant, Endowment: 50})
+	for i := 0; i < nProd; i++ {
+		plan.Goods = append(plan.Goods, Good{ID: "g", Kind: Produced})
+	}
+	n := len(plan.Goods)
+	for i := 0; i < nW; i++ {
+		plan.Councils = append(plan.Councils, Council{Role: Worker, Labor: -1})
+	}
+	for i := 0; i < nC; i++ {
+		plan.Councils = append(plan.Councils, Council{Role: Consumer, Labor: 0, Hours: 1000, Share: 1 / float64(nC)})
+	}
+	m := newFitted(plan)
+	p := make([]float64, n)
+	x := make([]float64, n)
+	for j := range p {
+		p[j] = math.Exp(rng.NormFloat64())
+		x[j] = math.Log(p[j])
+	}
+	for i := 0; i < nW; i++ {
+		out := 3 + i%nProd
+		pr := &Proposal{Out: []Line{{out, 1 + rng.Float64()}}}
+		y := pr.Out[0].Qty
+		eps := 0.3 * rng.Float64() * p[out] / p[2]
+		q := p[out] - eps*p[2]
+		for _, k := range []int{0, 1, 3 + (i+1)%nProd} {
+			if k == out {
+				continue
+			}
+			beta := 0.1 + 0.2*rng.Float64()
+			pr.In = append(pr.In, Line{k, beta * q * y / p[k]})
+		}
+		pr.In = append(pr.In, Line{2, eps * y})
+		w := &workerFit{}
+		if !w.observe(pr, plan, p, x) {
+			panic("worker")
+		}
+		m.wf[i] = w
+		m.workers = append(m.workers, i)
+	}
+	for i := 0; i < nC; i++ {
+		pr := &Proposal{}
+		B := 100.0
+		for j := 1; j < n; j++ {
+			if j == 2 {
+				continue
+			}
+			pr.In = append(pr.In, Line{j, (0.5 + rng.Float64()) / p[j]})
+		}
+		c := &consumerFit{sigma: 1}
+		if !c.observe(pr, p, x, B) {
+			panic("consumer")
+		}
+		c.sigma = 0.3 + 2*rng.Float64()
+		m.cf[nW+i] = c
+		m.consumers = append(m.consumers, nW+i)
+	}
+	return plan, m, x
+}
+
+func TestJacobian(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, lag := range []bool{false, true} {
+		_, m, x := testEconomy(rng, 5, 8, 3)
+		n := len(x)
+		J := make([][]float64, n)
+		for j := range J {
+			J[j] = make([]float64, n)
+		}
+		gv, hv := make([]float64, 20), make([]float64, 20)
+		m.eval(x, lag, 37)
+		ones := make([]float64, n)
+		for j := range ones {
+			ones[j] = 1
+		}
+		m.jacobian(J, ones, ones, gv, hv)
+		v := make([]float64, n)
+		out := make([]float64, n)
+		for j := range v {
+			v[j] = rng.NormFloat64()
+		}
+		m.jv(v, out, ones, ones, gv, hv)
+		excess := func(x []float64) []float64 {
+			m.eval(x, lag, 37)
+			z := make([]float64, n)
+			for j := range z {
+				z[j] = m.demV[j] - m.supV[j]
+			}
+			return z
+		}
+		for i := 0; i < n; i++ {
+			h := 1e-6
+			xp := append([]float64(nil), x...)
+			xm := append([]float64(nil), x...)
+			xp[i] += h
+			xm[i] -= h
+			zp, zm := excess(xp), excess(xm)
+			for j := 0; j < n; j++ {
+				fd := (zp[j] - zm[j]) / (2 * h)
+				if math.Abs(fd-J[j][i]) > 1e-6*(1+math.Abs(fd)) {
+					t.Errorf("lag %v: J[%d][%d] = %v, finite difference %v", lag, j, i, J[j][i], fd)
+				}
+			}
+		}
+		for j := 0; j < n; j++ {
+			want := 0.0
+			for i := 0; i < n; i++ {
+				want += J[j][i] * v[i]
+			}
+			if math.Abs(want-out[j]) > 1e-9*(1+math.Abs(want)) {
+				t.Errorf("lag %v: (J·v)[%d] = %v, want %v", lag, j, out[j], want)
+			}
+		}
+	}
+}

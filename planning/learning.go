@@ -1,0 +1,250 @@
+package planning
+
+import "math"
+
+// Learning is the default rule: the board learns each council's response
+// from its proposals, solves the economy it has learned, and publishes that
+// economy's equilibrium prices, within a trust region on the change of log
+// prices that grows while its predictions come true and shrinks when they
+// do not.
+//
+// From each fresh proposal it fits a worker council's Cobb–Douglas
+// technology (the value shares of its inputs, its emissions per unit of
+// output, its returns to scale and its level) and a consumer council's
+// budget shares and elasticity of substitution (identified from how its
+// shares move with relative prices across rounds; 1 until identified).
+// Every prediction is anchored at the average of the council's recent
+// proposals, so a council that only roughly follows these forms is still
+// predicted well near recent prices. A council whose proposal was carried
+// rather than resubmitted is held at its quantities. It never reads a
+// council's model: it works the same when every council is human.
+//
+// It aims at the full equilibrium (consumer budgets consistent with the
+// workers' surplus at the published prices), and predicts the next round
+// with the budgets the board will actually publish (from this round's
+// surplus), to judge itself when the round closes. When the learned economy
+// cannot be solved it takes a safe tâtonnement step within the trust
+// region.
+type Learning struct {
+	m      *fitted
+	s      *solver
+	radius float64   // trust region: the largest log-price change allowed
+	star   []float64 // last solution of the learned economy (log prices)
+	haveS  bool
+	x      []float64 // log prices of the last round
+	next   []float64
+	pred   []float64 // predicted signed gaps of the round the rule opened
+	predOK bool
+	lastN  int // the round the prediction is for
+	step   float64
+	// Fallbacks counts the rounds the rule fell back to a safe step.
+	Fallbacks int
+}
+
+// Trust-region bounds on the change of any log price in one round.
+const (
+	radiusInit = 14.0 // the first leap: up to a factor of about 10⁶
+	radiusMin  = 1e-4
+	radiusMax  = 14.0
+)
+
+// NewLearning returns a fresh learning rule.
+func NewLearning() *Learning { return &Learning{radius: radiusInit} }
+
+// Name returns "learning".
+func (*Learning) Name() string { return "learning" }
+
+// Radius returns the current trust radius (the largest change of a log
+// price the next step may take).
+func (l *Learning) Radius() float64 { return l.radius }
+
+func (l *Learning) init(plan *Plan) {
+	l.m = newFitted(plan)
+	l.s = newSolver(l.m)
+	n := len(plan.Goods)
+	l.star = make([]float64, n)
+	l.x = make([]float64, n)
+	l.next = make([]float64, n)
+	l.pred = make([]float64, n)
+}
+
+// Next learns from the last round and returns the next round's prices and
+// the largest change of a log price it took.
+func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
+	if l.m == nil || l.m.plan != plan {
+		l.init(plan)
+	}
+	r := rounds[len(rounds)-1]
+	num := plan.Numeraire
+	for j, p := range r.Prices {
+		l.x[j] = math.Log(p)
+	}
+	l.observe(plan, r)
+	l.judge(plan, rounds)
+
+	// Aim at the learned economy's full equilibrium, starting from the
+	// last solution (shifted with the numéraire) or from the round's prices.
+	x0 := l.x
+	if l.haveS {
+		x0 = l.star
+		d := l.x[num] - l.star[num]
+		for j := range x0 {
+			x0[j] += d
+		}
+	}
+	_, solved := l.s.solve(x0, false, 0, 60)
+	target := l.s.x
+	if solved {
+		copy(l.star, target)
+		l.haveS = true
+	} else {
+		l.haveS = false
+		l.Fallbacks++
+		target = l.fallback(r)
+	}
+	// Step towards the target within the trust region, all prices along
+	// the same direction.
+	big := 0.0
+	for j := range l.next {
+		big = math.Max(big, math.Abs(target[j]-l.x[j]))
+	}
+	f := 1.0
+	if big > l.radius {
+		f = l.radius / big
+	}
+	lo, hi := l.x[num]+lnFloor, l.x[num]+lnCeil
+	for j := range l.next {
+		l.next[j] = l.x[j] + f*(target[j]-l.x[j])
+		if j != num {
+			l.next[j] = math.Max(lo, math.Min(hi, l.next[j]))
+		}
+	}
+	l.next[num] = l.x[num]
+	l.step = f * big
+	// Predict the round about to open, with the budgets it will publish.
+	l.m.eval(l.next, true, r.Surplus)
+	for j := range l.pred {
+		l.pred[j] = l.m.rel(j)
+	}
+	l.predOK, l.lastN = true, r.Number+1
+	prices := make([]float64, len(l.next))
+	for j, v := range l.next {
+		prices[j] = math.Exp(v)
+	}
+	prices[num] = r.Prices[num]
+	return prices, l.step
+}
+
+// observe refits every council that submitted a fresh proposal in r and
+// sorts the councils into responsive (fitted) and held (fixed quantities).
+func (l *Learning) observe(plan *Plan, r *Round) {
+	m := l.m
+	m.workers, m.consumers, m.held = m.workers[:0], m.consumers[:0], m.held[:0]
+	for c, pr := range r.Proposals {
+		m.props[c] = pr
+		if pr == nil {
+			continue
+		}
+		fresh := r.Fresh != nil && r.Fresh[c]
+		switch plan.Councils[c].Role {
+		case Worker:
+			w := m.wf[c]
+			if fresh {
+				if w == nil {
+					w = &workerFit{}
+					m.wf[c] = w
+				}
+				if !w.observe(pr, plan, r.Prices, l.x) && w.n == 0 {
+					w = nil
+				}
+			}
+			if fresh && w != nil && w.n > 0 {
+				m.workers = append(m.workers, c)
+			} else {
+				m.held = append(m.held, c)
+			}
+		case Consumer:
+			cf := m.cf[c]
+			if fresh {
+				if cf == nil {
+					cf = &consumerFit{sigma: 1}
+					m.cf[c] = cf
+				}
+				if !cf.observe(pr, r.Prices, l.x, r.Budgets[c]) && cf.n == 0 {
+					cf = nil
+				}
+			}
+			if fresh && cf != nil && cf.n > 0 {
+				m.consumers = append(m.consumers, c)
+			} else {
+				m.held = append(m.held, c)
+			}
+		}
+	}
+}
+
+// judge compares the round that just closed with what the rule predicted
+// for it and resizes the trust region: it grows when the prediction came
+// true (the realised gaps as small as predicted, or the step achieved most
+// of the predicted improvement), and shrinks when the realised gaps were
+// worse than predicted.
+func (l *Learning) judge(plan *Plan, rounds []*Round) {
+	r := rounds[len(rounds)-1]
+	if !l.predOK || l.lastN != r.Number || len(rounds) < 2 {
+		return
+	}
+	prev := rounds[len(rounds)-2]
+	m0 := meritOf(prev)
+	m1 := meritOf(r)
+	mp := 0.0
+	errp := 0.0
+	for j := range l.pred {
+		mp += l.pred[j] * l.pred[j]
+		e := signedGap(r, j) - l.pred[j]
+		errp += e * e
+	}
+	switch {
+	case m0 > mp && (m0-m1) >= 0.5*(m0-mp):
+		// The step achieved at least half the predicted improvement.
+		l.radius = math.Min(radiusMax, math.Max(l.radius, 4*l.step))
+	case errp <= 0.01*m0:
+		// The prediction was accurate: keep the radius.
+	default:
+		l.radius = math.Max(radiusMin, 0.5*l.step)
+	}
+}
+
+// meritOf returns the sum of squared gaps of a closed round.
+func meritOf(r *Round) float64 {
+	s := 0.0
+	for _, g := range r.Gap {
+		s += g * g
+	}
+	return s
+}
+
+// signedGap returns good j's gap in r, negative where supply exceeds
+// demand.
+func signedGap(r *Round, j int) float64 {
+	if r.Demand[j] < r.Supply[j] {
+		return -r.Gap[j]
+	}
+	return r.Gap[j]
+}
+
+// fallback returns the log prices of a safe step from round r: each price
+// moves by its relative excess demand (tâtonnement), the trust region
+// applying as for any step.
+func (l *Learning) fallback(r *Round) []float64 {
+	t := l.s.xt
+	for j := range t {
+		t[j] = l.x[j]
+		if j == l.m.plan.Numeraire {
+			continue
+		}
+		if s := r.Supply[j] + r.Demand[j]; s > 0 {
+			t[j] += (r.Demand[j] - r.Supply[j]) / s
+		}
+	}
+	return t
+}

@@ -1,0 +1,343 @@
+package planning
+
+import "math"
+
+// fitted is the economy the learning rule has inferred from the proposals:
+// fitted worker and consumer councils that respond to prices, councils
+// whose standing proposal it holds fixed, and the fixed supply. It
+// evaluates excess demand, in value, at any log prices, with its Jacobian.
+type fitted struct {
+	plan  *Plan
+	fixed []float64 // endowments and labour supplied
+
+	wf    []*workerFit   // per council, nil if none
+	cf    []*consumerFit // per council, nil if none
+	props []*Proposal    // per council: the standing proposal
+
+	workers   []int // councils whose fitted technology responds
+	consumers []int // councils whose fitted demand responds
+	held      []int // councils held at their standing proposal
+
+	// Evaluation at the current point.
+	p        []float64 // prices
+	supV     []float64 // value supplied per good
+	demV     []float64 // value demanded per good
+	a        []float64 // ∂(consumer demand value)/∂pool per good
+	gradPool []float64 // ∂pool/∂ln p
+	surplus  float64   // workers' surplus at p
+	pool     float64   // the pool the consumers' budgets share
+	lag      bool      // budgets from a given surplus, not from p's
+}
+
+func newFitted(plan *Plan) *fitted {
+	n, nc := len(plan.Goods), len(plan.Councils)
+	return &fitted{
+		plan: plan, fixed: plan.FixedSupply(),
+		wf: make([]*workerFit, nc), cf: make([]*consumerFit, nc), props: make([]*Proposal, nc),
+		p: make([]float64, n), supV: make([]float64, n), demV: make([]float64, n),
+		a: make([]float64, n), gradPool: make([]float64, n),
+	}
+}
+
+// eval evaluates the fitted economy at log prices x. With lag, consumer
+// budgets share the value of fixed supply plus lagSurplus (the spec's
+// budgets, which use the previous round's surplus); without, they share the
+// value of fixed supply plus the surplus at x itself (full equilibrium).
+func (m *fitted) eval(x []float64, lag bool, lagSurplus float64) {
+	m.lag = lag
+	for j := range m.p {
+		m.p[j] = math.Exp(x[j])
+		v := m.fixed[j] * m.p[j]
+		m.supV[j] = v
+		m.demV[j] = 0
+		m.a[j] = 0
+	}
+	fixedValue := Value2(m.fixed, m.p)
+	s := 0.0
+	for _, c := range m.workers {
+		w := m.wf[c]
+		w.predict(m.p, x)
+		s += w.s
+		v := w.val
+		for i, g := range w.out {
+			m.supV[g] += v[i]
+		}
+		o := len(w.out)
+		for i, g := range w.em {
+			m.demV[g] += v[o+i]
+		}
+		o += len(w.em)
+		for i, g := range w.in {
+			m.demV[g] += v[o+i]
+		}
+	}
+	for _, c := range m.held {
+		pr := m.props[c]
+		for _, l := range pr.Out {
+			v := m.p[l.Good] * l.Qty
+			m.supV[l.Good] += v
+			if m.plan.Councils[c].Role == Worker {
+				s += v
+			}
+		}
+		for _, l := range pr.In {
+			v := m.p[l.Good] * l.Qty
+			m.demV[l.Good] += v
+			if m.plan.Councils[c].Role == Worker {
+				s -= v
+			}
+		}
+	}
+	m.surplus = s
+	m.pool = fixedValue + s
+	if lag {
+		m.pool = fixedValue + lagSurplus
+	}
+	for _, c := range m.consumers {
+		f := m.cf[c]
+		f.predict(x)
+		share := m.plan.Councils[c].Share
+		spend := f.f * share * m.pool
+		for i, g := range f.goods {
+			m.demV[g] += spend * f.w[i]
+			m.a[g] += f.f * share * f.w[i]
+		}
+	}
+}
+
+// rel returns good j's signed gap at the evaluated point: (demand −
+// supply)/max(supply, demand), as the board measures it.
+func (m *fitted) rel(j int) float64 {
+	d := math.Max(m.supV[j], m.demV[j])
+	if d <= 0 {
+		return 0
+	}
+	return (m.demV[j] - m.supV[j]) / d
+}
+
+// scale returns the value by which good j's excess is measured.
+func (m *fitted) scale(j int) float64 { return math.Max(m.supV[j], m.demV[j]) }
+
+// workerGrad fills gv (over the worker's lines: outputs, emissions, inputs)
+// with ∂ln y/∂ln p of each line's good and hv with ∂ln q/∂ln p, at the
+// evaluated point. Both are zero if the worker produces nothing.
+func (w *workerFit) grads(p []float64, gv, hv []float64) {
+	for i := range gv {
+		gv[i], hv[i] = 0, 0
+	}
+	if w.y == 0 {
+		return
+	}
+	sc := 0.0
+	if w.b > 0 {
+		sc = w.bE / w.b
+	}
+	k := 1 / (1 - w.bE)
+	for i, g := range w.out {
+		hv[i] = p[g] * w.r[i] / w.q
+		gv[i] = w.bE * hv[i] * k
+	}
+	o := len(w.out)
+	for i, g := range w.em {
+		hv[o+i] = -p[g] * w.eps[i] / w.q
+		gv[o+i] = w.bE * hv[o+i] * k
+	}
+	o += len(w.em)
+	for i := range w.in {
+		gv[o+i] = -sc * w.beta[i] * k
+	}
+}
+
+// line returns the good of the worker's line i (outputs, emissions,
+// inputs) and the sign of its value in excess demand.
+func (w *workerFit) line(i int) (int, float64) {
+	if i < len(w.out) {
+		return w.out[i], -1
+	}
+	i -= len(w.out)
+	if i < len(w.em) {
+		return w.em[i], 1
+	}
+	return w.in[i-len(w.em)], 1
+}
+
+// jacobian sets the dense matrix J (n×n) to the Jacobian at the evaluated
+// point of the weighted excess: row j is wd_j·∂(demand value of j)/∂ln p −
+// ws_j·∂(supply value of j)/∂ln p. With unit weights it is the Jacobian of
+// excess demand in value; with wd = 1/demand value and ws = 1/supply value,
+// that of ln(demand/supply). gv and hv are scratch of at least the longest
+// worker's line count.
+func (m *fitted) jacobian(J [][]float64, wd, ws, gv, hv []float64) {
+	n := len(m.p)
+	for j := 0; j < n; j++ {
+		row := J[j]
+		for i := range row {
+			row[i] = 0
+		}
+		row[j] -= ws[j] * m.fixed[j] * m.p[j]
+		m.gradPool[j] = m.fixed[j] * m.p[j]
+	}
+	for _, c := range m.workers {
+		w := m.wf[c]
+		if w.y == 0 {
+			continue
+		}
+		nl := len(w.val)
+		g, h := gv[:nl], hv[:nl]
+		w.grads(m.p, g, h)
+		nio := len(w.out) + len(w.em)
+		for a := 0; a < nl; a++ {
+			ga, sa := w.line(a)
+			ua := sa * w.val[a]
+			wt := wd[ga]
+			if sa < 0 {
+				wt = ws[ga]
+			}
+			ua *= wt
+			row := J[ga]
+			for c2 := 0; c2 < nl; c2++ {
+				gc, _ := w.line(c2)
+				d := ua * g[c2]
+				if a >= nio && c2 < nio {
+					d += wt * w.val[a] * h[c2]
+				}
+				row[gc] += d
+			}
+			if a < nio {
+				row[ga] += ua
+			}
+		}
+		if !m.lag {
+			for c2 := 0; c2 < nl; c2++ {
+				gc, _ := w.line(c2)
+				m.gradPool[gc] += w.s * (g[c2] + h[c2])
+			}
+		}
+	}
+	for _, c := range m.held {
+		pr := m.props[c]
+		worker := m.plan.Councils[c].Role == Worker
+		for _, l := range pr.Out {
+			v := m.p[l.Good] * l.Qty
+			J[l.Good][l.Good] -= ws[l.Good] * v
+			if worker && !m.lag {
+				m.gradPool[l.Good] += v
+			}
+		}
+		for _, l := range pr.In {
+			v := m.p[l.Good] * l.Qty
+			J[l.Good][l.Good] += wd[l.Good] * v
+			if worker && !m.lag {
+				m.gradPool[l.Good] -= v
+			}
+		}
+	}
+	for _, c := range m.consumers {
+		f := m.cf[c]
+		e := 1 - f.sigma
+		if e == 0 {
+			continue
+		}
+		spend := f.f * m.plan.Councils[c].Share * m.pool
+		for a, ga := range f.goods {
+			dv := wd[ga] * spend * f.w[a] * e
+			row := J[ga]
+			row[ga] += dv
+			for b, gb := range f.goods {
+				row[gb] -= dv * f.w[b]
+			}
+		}
+	}
+	for j := 0; j < n; j++ {
+		if m.a[j] == 0 {
+			continue
+		}
+		row := J[j]
+		aj := wd[j] * m.a[j]
+		for i := 0; i < n; i++ {
+			row[i] += aj * m.gradPool[i]
+		}
+	}
+}
+
+// jv sets out = J·v at the evaluated point without forming J, in
+// O(lines); J and the weights are as for jacobian.
+func (m *fitted) jv(v, out, wd, ws, gv, hv []float64) {
+	n := len(m.p)
+	gp := 0.0 // ∇pool·v
+	for j := 0; j < n; j++ {
+		fp := m.fixed[j] * m.p[j]
+		out[j] = -ws[j] * fp * v[j]
+		gp += fp * v[j]
+	}
+	for _, c := range m.workers {
+		w := m.wf[c]
+		if w.y == 0 {
+			continue
+		}
+		nl := len(w.val)
+		g, h := gv[:nl], hv[:nl]
+		w.grads(m.p, g, h)
+		nio := len(w.out) + len(w.em)
+		gdot, hdot := 0.0, 0.0
+		for c2 := 0; c2 < nl; c2++ {
+			gc, _ := w.line(c2)
+			gdot += g[c2] * v[gc]
+			hdot += h[c2] * v[gc]
+		}
+		for a := 0; a < nl; a++ {
+			ga, sa := w.line(a)
+			ua := sa * w.val[a]
+			d := ua * gdot
+			if a >= nio {
+				d += w.val[a] * hdot
+			} else {
+				d += ua * v[ga]
+			}
+			if sa < 0 {
+				out[ga] += ws[ga] * d
+			} else {
+				out[ga] += wd[ga] * d
+			}
+		}
+		if !m.lag {
+			gp += w.s * (gdot + hdot)
+		}
+	}
+	for _, c := range m.held {
+		pr := m.props[c]
+		worker := m.plan.Councils[c].Role == Worker
+		for _, l := range pr.Out {
+			x := m.p[l.Good] * l.Qty * v[l.Good]
+			out[l.Good] -= ws[l.Good] * x
+			if worker && !m.lag {
+				gp += x
+			}
+		}
+		for _, l := range pr.In {
+			x := m.p[l.Good] * l.Qty * v[l.Good]
+			out[l.Good] += wd[l.Good] * x
+			if worker && !m.lag {
+				gp -= x
+			}
+		}
+	}
+	for _, c := range m.consumers {
+		f := m.cf[c]
+		e := 1 - f.sigma
+		if e == 0 {
+			continue
+		}
+		spend := f.f * m.plan.Councils[c].Share * m.pool
+		wv := 0.0
+		for b, gb := range f.goods {
+			wv += f.w[b] * v[gb]
+		}
+		for a, ga := range f.goods {
+			out[ga] += wd[ga] * spend * f.w[a] * e * (v[ga] - wv)
+		}
+	}
+	for j := 0; j < n; j++ {
+		out[j] += wd[j] * m.a[j] * gp
+	}
+}

@@ -1,0 +1,589 @@
+package planning
+
+import "math"
+
+// The solver finds the equilibrium of the fitted economy: the log prices
+// at which every good's excess demand (in value) vanishes, the numéraire's
+// price held. It is a damped Newton method on log prices with a
+// backtracking line search; the Newton systems are solved by dense LU for
+// small catalogues and by GMRES, with the Jacobian applied in O(proposal
+// lines) and never formed, for large ones.
+
+// Price bounds relative to the numéraire: the floor sits below FreePrice,
+// so a good the fitted economy leaves in excess supply at any price can
+// fall far enough to count as free.
+var (
+	lnFloor = math.Log(FreePrice / 100)
+	lnCeil  = math.Log(1e12)
+)
+
+// denseMax is the largest system the solver factorises densely.
+const denseMax = 160
+
+// stageIter bounds the Newton iterations of one stretch of the homotopy:
+// Newton that has not converged by then is in the wrong place.
+const stageIter = 12
+
+// A stretch of the homotopy fails when the line search has to cut a
+// Newton step below minAlpha of its length, or below minStep in log
+// prices.
+const (
+	minAlpha = 1.0 / 64
+	minStep  = 1e-3
+)
+
+// maxNewton is the largest change of a log price in one Newton step.
+const maxNewton = 1.0
+
+// solveTol is the largest relative gap the solver accepts as solved.
+const solveTol = 1e-13
+
+// solver holds the scratch of the Newton method.
+type solver struct {
+	m          *fitted
+	vars       []int     // goods solved for
+	idx        []int     // good → position in vars, or −1
+	x, xt      []float64 // log prices: current, trial
+	d          []float64 // Newton step over vars
+	rhs        []float64
+	dense      [][]float64
+	sub        [][]float64
+	piv        []int
+	gv, hv     []float64
+	full       []float64 // a vector over goods
+	out        []float64
+	wd, ws     []float64 // row weights of demand and supply
+	f          []float64 // the equations at the evaluated point
+	f0         []float64 // the equations at the start
+	save       []float64
+	lo, hi     float64 // bounds of log prices
+	lag        bool
+	lagSurplus float64
+	// GMRES
+	basis [][]float64
+	h     [][]float64
+	cs    []float64
+	sn    []float64
+	gvec  []float64
+	diag  []float64
+	w     []float64
+
+	// ForceKrylov makes the solver use GMRES at any size (tests).
+	forceKrylov bool
+	iters       int     // Newton iterations of the last solve
+	tau         float64 // how far along the homotopy a failed solve got
+}
+
+func newSolver(m *fitted) *solver {
+	n := len(m.p)
+	return &solver{m: m, idx: make([]int, n), x: make([]float64, n), xt: make([]float64, n),
+		full: make([]float64, n), out: make([]float64, n)}
+}
+
+// weigh sets, at the evaluated point, the weights that turn excess value
+// into F_j = ln((demand_j + δ)/(supply_j + δ)), the equations the solver
+// zeroes: in logs the Cobb–Douglas economies are nearly linear, and the
+// merit does not saturate where demand dwarfs supply. δ, a 1e-15 share of
+// all the value traded, keeps the logarithms finite.
+func (s *solver) weigh() {
+	m := s.m
+	n := len(m.p)
+	if len(s.wd) != n {
+		s.wd = make([]float64, n)
+		s.ws = make([]float64, n)
+		s.f = make([]float64, n)
+	}
+	total := 0.0
+	for j := 0; j < n; j++ {
+		total += m.supV[j] + m.demV[j]
+	}
+	delta := 1e-15*total + 1e-300
+	for j := 0; j < n; j++ {
+		s.wd[j] = 1 / (m.demV[j] + delta)
+		s.ws[j] = 1 / (m.supV[j] + delta)
+		s.f[j] = math.Log((m.demV[j] + delta) / (m.supV[j] + delta))
+	}
+}
+
+// merit returns ½Σ(F − shift·F(x0))² over vars and the largest term, at
+// the evaluated and weighed point.
+func (s *solver) merit(shift float64) (float64, float64) {
+	phi, mx := 0.0, 0.0
+	for _, j := range s.vars {
+		r := s.f[j] - shift*s.f0[j]
+		phi += r * r
+		mx = math.Max(mx, math.Abs(r))
+	}
+	return phi / 2, mx
+}
+
+// solve finds the learned economy's equilibrium from x0 (log prices of
+// every good; the numéraire's is held) and returns the solution in s.x, the
+// largest remaining |F| and whether it solved to solveTol within maxIter
+// Newton iterations.
+//
+// It follows a Newton homotopy from x0, where the learned economy
+// reproduces the last round: it solves F(x) = (1−τ)·F(x0) for τ rising to
+// 1, taking the whole way at once when Newton manages it and shorter
+// stretches where it does not. Far from the start the learned economy can
+// be badly conditioned (a pollutant nearly free, a good nobody makes yet);
+// the homotopy keeps Newton where it converges.
+func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) (float64, bool) {
+	m := s.m
+	num := m.plan.Numeraire
+	copy(s.x, x0)
+	s.lo, s.hi = x0[num]+lnFloor, x0[num]+lnCeil
+	for j := range s.x {
+		if j != num {
+			s.x[j] = math.Max(s.lo, math.Min(s.hi, s.x[j]))
+		}
+	}
+	maxLine := 0
+	for _, c := range m.workers {
+		maxLine = max(maxLine, len(m.wf[c].val))
+	}
+	if len(s.gv) < maxLine {
+		s.gv = make([]float64, maxLine)
+		s.hv = make([]float64, maxLine)
+	}
+	s.lag, s.lagSurplus = lag, lagSurplus
+	m.eval(s.x, lag, lagSurplus)
+	s.weigh()
+	s.f0 = resize(s.f0, len(s.f))
+	copy(s.f0, s.f)
+	s.save = resize(s.save, len(s.x))
+	s.iters = 0
+	tau, dtau := 0.0, 1.0
+	for s.iters < maxIter {
+		t := math.Min(1, tau+dtau)
+		copy(s.save, s.x)
+		tol := 1e-3
+		if t == 1 {
+			tol = solveTol
+		}
+		mx, ok := s.newton(1-t, tol, min(maxIter, s.iters+stageIter))
+		if ok {
+			if t == 1 {
+				return mx, true
+			}
+			tau = t
+			dtau = math.Min(1, 2*dtau)
+			continue
+		}
+		copy(s.x, s.save)
+		m.eval(s.x, lag, lagSurplus)
+		dtau /= 4
+		if dtau < 1e-3 {
+			break
+		}
+	}
+	s.tau = tau
+	s.weigh()
+	return math.Inf(1), false
+}
+
+// newton zeroes F(x) − shift·F(x0) by damped Newton from s.x (evaluated)
+// to tolerance tol; it returns the largest remaining residual and whether
+// it got there before the iterations ran out or the line search failed.
+func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
+	m := s.m
+	num := m.plan.Numeraire
+	lo, hi := s.lo, s.hi
+	for s.iters < maxIter {
+		s.weigh()
+		// Goods solved for: all but the numéraire, those pinned at a bound
+		// by the sign of their excess, and those nobody trades.
+		s.vars = s.vars[:0]
+		for j := range s.x {
+			s.idx[j] = -1
+			if j == num || (m.demV[j] == 0 && m.supV[j] == 0) {
+				continue
+			}
+			z := s.f[j] - shift*s.f0[j]
+			if (s.x[j] <= lo && z < 0) || (s.x[j] >= hi && z > 0) {
+				continue
+			}
+			s.idx[j] = len(s.vars)
+			s.vars = append(s.vars, j)
+		}
+		phi, mx := s.merit(shift)
+		if Debug {
+			nz, nl := 0, 0
+			for _, c := range m.workers {
+				w := m.wf[c]
+				if w.y == 0 {
+					nz++
+				} else if w.q < 0.2*m.p[w.out[0]]*w.r[0] {
+					nl++
+				}
+			}
+			println("it", s.iters, "shift", shift, "nv", len(s.vars), "phi", phi, "mx", mx, "zero", nz, "lowq", nl)
+		}
+		if mx <= tol || len(s.vars) == 0 {
+			return mx, true
+		}
+		s.iters++
+		nv := len(s.vars)
+		s.d = resize(s.d, nv)
+		s.rhs = resize(s.rhs, nv)
+		for k, j := range s.vars {
+			s.rhs[k] = -(s.f[j] - shift*s.f0[j])
+		}
+		var ok bool
+		if nv <= denseMax && !s.forceKrylov {
+			ok = s.newtonDense()
+		} else {
+			ok = s.newtonKrylov(math.Min(0.1, math.Sqrt(2*phi)))
+		}
+		if !ok {
+			return mx, false
+		}
+		// Clip each price's change (a good that nothing responds to, such
+		// as a nearly free pollutant, would otherwise shrink everyone's
+		// step), then backtrack until the merit falls.
+		big := 0.0
+		for k, v := range s.d {
+			s.d[k] = math.Max(-maxNewton, math.Min(maxNewton, v))
+			big = math.Max(big, math.Abs(s.d[k]))
+		}
+		alpha := 1.0
+		accepted := false
+		for ls := 0; ls < 30; ls++ {
+			copy(s.xt, s.x)
+			for k, j := range s.vars {
+				s.xt[j] = math.Max(lo, math.Min(hi, s.x[j]+alpha*s.d[k]))
+			}
+			m.eval(s.xt, s.lag, s.lagSurplus)
+			s.weigh()
+			pt, _ := s.merit(shift)
+			if pt <= phi*(1-1e-4*alpha) {
+				accepted = true
+				break
+			}
+			alpha /= 2
+		}
+		if Debug {
+			bj := 0
+			for k := range s.d {
+				if math.Abs(s.d[k]) > math.Abs(s.d[bj]) {
+					bj = k
+				}
+			}
+			println("  alpha", alpha, "big", big, accepted, "bigj", s.vars[bj], s.x[s.vars[bj]])
+		}
+		if !accepted || (alpha*big < minStep && shift != 0) || alpha < minAlpha {
+			// Backtracking this far means Newton is lost (typically a
+			// good's price sinking where nothing responds to it): let the
+			// homotopy take a shorter stretch.
+			m.eval(s.x, s.lag, s.lagSurplus)
+			return mx, false
+		}
+		s.x, s.xt = s.xt, s.x
+	}
+	return math.Inf(1), false
+}
+
+// newtonDense solves the row-scaled Newton system by LU with partial
+// pivoting.
+func (s *solver) newtonDense() bool {
+	m := s.m
+	n := len(m.p)
+	if len(s.dense) != n {
+		s.dense = make([][]float64, n)
+		for j := range s.dense {
+			s.dense[j] = make([]float64, n)
+		}
+	}
+	m.jacobian(s.dense, s.wd, s.ws, s.gv, s.hv)
+	nv := len(s.vars)
+	if cap(s.sub) < nv {
+		s.sub = make([][]float64, nv)
+	}
+	s.sub = s.sub[:nv]
+	for k, j := range s.vars {
+		if cap(s.sub[k]) < nv {
+			s.sub[k] = make([]float64, nv)
+		}
+		row := s.sub[k][:nv]
+		for c, i := range s.vars {
+			row[c] = s.dense[j][i]
+		}
+		s.sub[k] = row
+	}
+	copy(s.d, s.rhs)
+	return luSolve(s.sub, s.d, &s.piv)
+}
+
+// luSolve solves A·x = b in place (b becomes x), destroying A.
+func luSolve(a [][]float64, b []float64, piv *[]int) bool {
+	n := len(b)
+	if cap(*piv) < n {
+		*piv = make([]int, n)
+	}
+	p := (*piv)[:n]
+	for k := 0; k < n; k++ {
+		best, bi := 0.0, -1
+		for i := k; i < n; i++ {
+			if v := math.Abs(a[i][k]); v > best {
+				best, bi = v, i
+			}
+		}
+		if bi < 0 || best < 1e-300 {
+			return false
+		}
+		p[k] = bi
+		a[k], a[bi] = a[bi], a[k]
+		b[k], b[bi] = b[bi], b[k]
+		rk := a[k]
+		inv := 1 / rk[k]
+		for i := k + 1; i < n; i++ {
+			ri := a[i]
+			f := ri[k] * inv
+			if f == 0 {
+				continue
+			}
+			ri[k] = f
+			for c := k + 1; c < n; c++ {
+				ri[c] -= f * rk[c]
+			}
+			b[i] -= f * b[k]
+		}
+	}
+	for k := n - 1; k >= 0; k-- {
+		v := b[k]
+		rk := a[k]
+		for c := k + 1; c < n; c++ {
+			v -= rk[c] * b[c]
+		}
+		b[k] = v / rk[k]
+	}
+	for _, v := range b {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// apply sets out = D·J·P⁻¹·v over vars: the row-scaled Jacobian with the
+// Jacobi right preconditioner.
+func (s *solver) apply(v, out []float64) {
+	m := s.m
+	for j := range s.full {
+		s.full[j] = 0
+	}
+	for k, j := range s.vars {
+		s.full[j] = v[k] / s.diag[k]
+	}
+	m.jv(s.full, s.out, s.wd, s.ws, s.gv, s.hv)
+	for k, j := range s.vars {
+		out[k] = s.out[j]
+	}
+}
+
+// krylovRestart and krylovMax bound GMRES.
+const (
+	krylovRestart = 60
+	krylovMax     = 600
+)
+
+// newtonKrylov solves the row-scaled Newton system by restarted GMRES with
+// a Jacobi preconditioner, to relative residual eta.
+func (s *solver) newtonKrylov(eta float64) bool {
+	nv := len(s.vars)
+	// Diagonal of the scaled Jacobian, by probing one unit vector per
+	// good would cost O(n·lines); instead use the exact diagonal terms.
+	s.diag = resize(s.diag, nv)
+	s.diagonal()
+	for k := range s.diag {
+		if math.Abs(s.diag[k]) < 1e-3 {
+			s.diag[k] = math.Copysign(1e-3, s.diag[k]+1e-300)
+		}
+	}
+	if len(s.basis) < krylovRestart+1 {
+		s.basis = make([][]float64, krylovRestart+1)
+		s.h = make([][]float64, krylovRestart+1)
+		for i := range s.h {
+			s.h[i] = make([]float64, krylovRestart)
+		}
+		s.cs = make([]float64, krylovRestart)
+		s.sn = make([]float64, krylovRestart)
+		s.gvec = make([]float64, krylovRestart+1)
+	}
+	for i := range s.basis {
+		s.basis[i] = resize(s.basis[i], nv)
+	}
+	s.w = resize(s.w, nv)
+	y := s.d // the solution in preconditioned coordinates
+	for k := range y {
+		y[k] = 0
+	}
+	bnorm := norm(s.rhs)
+	if bnorm == 0 {
+		return true
+	}
+	total := 0
+	for total < krylovMax {
+		// r = rhs − A·y
+		s.apply(y, s.w)
+		r0 := s.basis[0]
+		for k := range r0 {
+			r0[k] = s.rhs[k] - s.w[k]
+		}
+		beta := norm(r0)
+		if beta <= eta*bnorm {
+			break
+		}
+		for k := range r0 {
+			r0[k] /= beta
+		}
+		for i := range s.gvec {
+			s.gvec[i] = 0
+		}
+		s.gvec[0] = beta
+		j := 0
+		for ; j < krylovRestart && total < krylovMax; j++ {
+			total++
+			wv := s.basis[j+1]
+			s.apply(s.basis[j], wv)
+			for i := 0; i <= j; i++ {
+				hij := dot(wv, s.basis[i])
+				s.h[i][j] = hij
+				axpy(-hij, s.basis[i], wv)
+			}
+			hn := norm(wv)
+			s.h[j+1][j] = hn
+			if hn > 0 {
+				for k := range wv {
+					wv[k] /= hn
+				}
+			}
+			for i := 0; i < j; i++ {
+				t := s.cs[i]*s.h[i][j] + s.sn[i]*s.h[i+1][j]
+				s.h[i+1][j] = -s.sn[i]*s.h[i][j] + s.cs[i]*s.h[i+1][j]
+				s.h[i][j] = t
+			}
+			den := math.Hypot(s.h[j][j], s.h[j+1][j])
+			if den == 0 {
+				return false
+			}
+			s.cs[j] = s.h[j][j] / den
+			s.sn[j] = s.h[j+1][j] / den
+			s.h[j][j] = den
+			s.h[j+1][j] = 0
+			s.gvec[j+1] = -s.sn[j] * s.gvec[j]
+			s.gvec[j] = s.cs[j] * s.gvec[j]
+			if math.Abs(s.gvec[j+1]) <= eta*bnorm {
+				j++
+				break
+			}
+		}
+		// Back-substitute and update y.
+		for i := j - 1; i >= 0; i-- {
+			v := s.gvec[i]
+			for k := i + 1; k < j; k++ {
+				v -= s.h[i][k] * s.gvec[k]
+			}
+			s.gvec[i] = v / s.h[i][i]
+		}
+		for i := 0; i < j; i++ {
+			axpy(s.gvec[i], s.basis[i], y)
+		}
+	}
+	for k := range y {
+		y[k] /= s.diag[k]
+		if math.IsNaN(y[k]) || math.IsInf(y[k], 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// diagonal sets s.diag to the diagonal of the row-scaled Jacobian over
+// vars, in O(lines).
+func (s *solver) diagonal() {
+	m := s.m
+	n := len(m.p)
+	dg := s.full
+	for j := 0; j < n; j++ {
+		dg[j] = -s.ws[j] * m.fixed[j] * m.p[j]
+		m.gradPool[j] = m.fixed[j] * m.p[j]
+	}
+	for _, c := range m.workers {
+		w := m.wf[c]
+		if w.y == 0 {
+			continue
+		}
+		nl := len(w.val)
+		g, h := s.gv[:nl], s.hv[:nl]
+		w.grads(m.p, g, h)
+		nio := len(w.out) + len(w.em)
+		for a := 0; a < nl; a++ {
+			ga, sa := w.line(a)
+			ua := sa * w.val[a]
+			// Only the line's own column lands on the diagonal (a good
+			// appears once in a worker's lines).
+			d := ua * g[a]
+			if a < nio {
+				d += ua
+			}
+			if sa < 0 {
+				d *= s.ws[ga]
+			} else {
+				d *= s.wd[ga]
+			}
+			dg[ga] += d
+			if !m.lag {
+				m.gradPool[ga] += w.s * (g[a] + h[a])
+			}
+		}
+	}
+	for _, c := range m.held {
+		pr := m.props[c]
+		worker := m.plan.Councils[c].Role == Worker
+		for _, l := range pr.Out {
+			v := m.p[l.Good] * l.Qty
+			dg[l.Good] -= s.ws[l.Good] * v
+			if worker && !m.lag {
+				m.gradPool[l.Good] += v
+			}
+		}
+		for _, l := range pr.In {
+			v := m.p[l.Good] * l.Qty
+			dg[l.Good] += s.wd[l.Good] * v
+			if worker && !m.lag {
+				m.gradPool[l.Good] -= v
+			}
+		}
+	}
+	for _, c := range m.consumers {
+		f := m.cf[c]
+		e := 1 - f.sigma
+		spend := f.f * m.plan.Councils[c].Share * m.pool
+		for a, ga := range f.goods {
+			dg[ga] += s.wd[ga] * spend * f.w[a] * e * (1 - f.w[a])
+		}
+	}
+	for k, j := range s.vars {
+		s.diag[k] = dg[j] + s.wd[j]*m.a[j]*m.gradPool[j]
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
+
+func axpy(a float64, x, y []float64) {
+	for i := range x {
+		y[i] += a * x[i]
+	}
+}
+
+// Debug enables tracing.
+var Debug = false
