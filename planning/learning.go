@@ -92,7 +92,7 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 			x0[j] += d
 		}
 	}
-	_, solved := l.s.solve(x0, false, 0, 60)
+	_, solved := l.s.solve(x0, false, 0, solveIter)
 	target := l.s.x
 	if solved {
 		copy(l.star, target)
@@ -248,3 +248,6 @@ func (l *Learning) fallback(r *Round) []float64 {
 	}
 	return t
 }
+
+// solveIter bounds the Newton iterations of one round's solve.
+const solveIter = 60

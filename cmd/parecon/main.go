@@ -30,6 +30,7 @@ func commands() []command {
 		{"run", "run a scenario headless on simulated councils", cmdRun},
 		{"serve", "serve live plans to councils, facilitators and observers", cmdServe},
 		{"gen", "write a random valid scenario", cmdGen},
+		{"compare", "compare the price rules' rounds on scenarios", cmdCompare},
 	}
 }
 

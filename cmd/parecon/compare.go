@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"parecon/councils"
+	"parecon/internal/examples"
+	"parecon/planning"
+)
+
+// compareRules are the rules parecon compare runs: the two baselines and
+// the default rule.
+var compareRules = []string{"tatonnement", "pequod", planning.DefaultRule}
+
+// compareOutput is what `parecon compare --json` prints.
+type compareOutput struct {
+	Tolerance float64           `json:"tolerance"`
+	MaxRounds int               `json:"max_rounds"`
+	Noise     float64           `json:"noise,omitempty"`
+	Seed      uint64            `json:"seed,omitempty"`
+	Scenarios []compareScenario `json:"scenarios"`
+}
+
+type compareScenario struct {
+	Name  string                  `json:"name"`
+	Rules map[string]*compareRule `json:"rules"`
+	// Ratio is the better baseline's rounds over the default rule's, to 3%
+	// and to the tolerance; null where a rule never got there.
+	Ratio3 *float64 `json:"ratio3"`
+	Ratio6 *float64 `json:"ratio6"`
+}
+
+// compareRule is one rule's result on one scenario. Rounds3 and Rounds6
+// count rounds (round 0 included, so the first round is 1) until every gap
+// was at most 0.03 and at most the tolerance; null if it never happened
+// within max_rounds.
+type compareRule struct {
+	Rounds3   *int    `json:"rounds3"`
+	Rounds6   *int    `json:"rounds6"`
+	Converged bool    `json:"converged"`
+	Diverged  bool    `json:"diverged"`
+	Rounds    int     `json:"rounds"`
+	MaxGap    float64 `json:"max_gap"`
+}
+
+func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: parecon compare [flags] FILE... [--example NAME ...]\n\nRuns every scenario under tatonnement, pequod and the default rule and prints,\nside by side, the rounds (round 0 counted) until every gap is within 3% and\nwithin the tolerance, and the better baseline's rounds over the default's.\n'-' means never within --max-rounds.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	var exampleFlags multiFlag
+	fs.Var(&exampleFlags, "example", "compare the bundled example `NAME` (repeatable; \"all\" for every one)")
+	asJSON := fs.Bool("json", false, "print JSON: {\"scenarios\": [{\"name\", \"rules\": {RULE: {\"rounds3\", \"rounds6\", \"converged\"}}}]}")
+	tol := fs.Float64("tolerance", 1e-6, "the tight target (rounds6)")
+	maxRounds := fs.Int("max-rounds", 3000, "stop each run after this many rounds")
+	noise := fs.Float64("noise", 0, "perturb every simulated proposal by up to this factor")
+	seed := fs.Uint64("seed", 1, "seed of the noise")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return 2
+	}
+	var names []string
+	for _, n := range exampleFlags {
+		if n == "all" {
+			names = append(names, examples.Names()...)
+		} else {
+			names = append(names, n)
+		}
+	}
+	if len(files)+len(names) == 0 {
+		fmt.Fprintln(stderr, "parecon compare: give scenario files or --example NAME")
+		return 2
+	}
+	out := compareOutput{Tolerance: *tol, MaxRounds: *maxRounds, Noise: *noise, Seed: *seed}
+	var econs []*councils.Economy
+	var labels []string
+	for _, f := range files {
+		e, ok := loadScenario(f, "", stderr)
+		if !ok {
+			return 2
+		}
+		econs = append(econs, e)
+		labels = append(labels, strings.TrimSuffix(filepath.Base(f), ".json"))
+	}
+	for _, n := range names {
+		e, ok := loadScenario("", n, stderr)
+		if !ok {
+			return 2
+		}
+		econs = append(econs, e)
+		labels = append(labels, n)
+	}
+	for i, e := range econs {
+		sc := compareScenario{Name: labels[i], Rules: map[string]*compareRule{}}
+		for _, rule := range compareRules {
+			cr, err := compareRun(e, rule, *tol, *maxRounds, *noise, *seed)
+			if err != nil {
+				fmt.Fprintf(stderr, "parecon compare: %s: %v\n", e.Name(), err)
+				return 2
+			}
+			sc.Rules[rule] = cr
+		}
+		sc.Ratio3 = ratio(sc.Rules, func(c *compareRule) *int { return c.Rounds3 })
+		sc.Ratio6 = ratio(sc.Rules, func(c *compareRule) *int { return c.Rounds6 })
+		out.Scenarios = append(out.Scenarios, sc)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", " ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintln(stderr, "parecon compare:", err)
+			return 2
+		}
+		return 0
+	}
+	printCompare(stdout, &out)
+	return 0
+}
+
+// compareRun runs e under rule to the tolerance and records the first
+// rounds within 3% and within the tolerance.
+func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, noise float64, seed uint64) (*compareRule, error) {
+	cr := &compareRule{}
+	opt := councils.RunOptions{Rule: rule, Tolerance: tol, MaxRounds: maxRounds, Noise: noise, Seed: seed}
+	opt.Each = func(r *planning.Round, _ float64, _ time.Duration) {
+		n := r.Number + 1
+		if cr.Rounds3 == nil && r.MaxGap <= 0.03 {
+			cr.Rounds3 = &n
+		}
+		if cr.Rounds6 == nil && r.MaxGap <= tol && r.Failing == 0 {
+			cr.Rounds6 = &n
+		}
+	}
+	res, err := councils.Run(e, opt)
+	if err != nil {
+		return nil, err
+	}
+	cr.Converged, cr.Diverged, cr.Rounds = res.Converged, res.Diverged, res.Rounds
+	cr.MaxGap = finite(res.Last().MaxGap)
+	return cr, nil
+}
+
+// ratio returns the better baseline's rounds over the default rule's, or
+// nil when the default never got there. A baseline that never got there
+// counts as max_rounds (the ratio is then a lower bound).
+func ratio(rules map[string]*compareRule, get func(*compareRule) *int) *float64 {
+	d := get(rules[planning.DefaultRule])
+	if d == nil {
+		return nil
+	}
+	best := -1
+	for _, r := range compareRules[:2] {
+		c := rules[r]
+		n := c.Rounds
+		if v := get(c); v != nil {
+			n = *v
+		}
+		if best < 0 || n < best {
+			best = n
+		}
+	}
+	x := float64(best) / float64(*d)
+	return &x
+}
+
+func printCompare(w io.Writer, out *compareOutput) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "rounds (round 0 counted) until every gap ≤ 3%% and ≤ %g; '-' = not within %d rounds", out.Tolerance, out.MaxRounds)
+	if out.Noise > 0 {
+		fmt.Fprintf(w, "; noise %g, seed %d", out.Noise, out.Seed)
+	}
+	fmt.Fprintln(w)
+	hdr := []string{"scenario"}
+	for _, r := range compareRules {
+		hdr = append(hdr, r+" 3%", r+" tol")
+	}
+	hdr = append(hdr, "ratio 3%", "ratio tol")
+	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
+	for _, sc := range out.Scenarios {
+		row := []string{sc.Name}
+		for _, r := range compareRules {
+			c := sc.Rules[r]
+			row = append(row, rounds(c.Rounds3), rounds(c.Rounds6))
+		}
+		row = append(row, ratioText(sc.Ratio3), ratioText(sc.Ratio6))
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "ratio: the better baseline's rounds over the default rule's (≥ when a baseline never got there: it counts as the rounds it ran)")
+}
+
+func rounds(n *int) string {
+	if n == nil {
+		return "-"
+	}
+	return fmt.Sprint(*n)
+}
+
+func ratioText(x *float64) string {
+	if x == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f×", *x)
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string { return strings.Join(*m, ",") }
+
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }

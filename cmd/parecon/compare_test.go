@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestCompareJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"compare", "--json", "--max-rounds", "400", "--example", "fisher-small", "--example", "bread-and-land"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got struct {
+		Scenarios []struct {
+			Name  string
+			Rules map[string]struct {
+				Rounds3   *int `json:"rounds3"`
+				Rounds6   *int `json:"rounds6"`
+				Converged bool `json:"converged"`
+			}
+			Ratio3 *float64 `json:"ratio3"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Scenarios) != 2 || got.Scenarios[0].Name != "fisher-small" {
+		t.Fatalf("scenarios %+v", got.Scenarios)
+	}
+	for _, sc := range got.Scenarios {
+		for _, r := range []string{"tatonnement", "pequod", "learning"} {
+			if _, ok := sc.Rules[r]; !ok {
+				t.Errorf("%s: no %s", sc.Name, r)
+			}
+		}
+		l := sc.Rules["learning"]
+		if l.Rounds3 == nil || *l.Rounds3 > 5 || l.Rounds6 == nil || *l.Rounds6 > 15 || !l.Converged {
+			t.Errorf("%s: learning %+v", sc.Name, l)
+		}
+		if sc.Ratio3 == nil || *sc.Ratio3 < 10 {
+			t.Errorf("%s: ratio to the better baseline %v", sc.Name, sc.Ratio3)
+		}
+	}
+	// fisher-small: tâtonnement converges; its rounds are counted from 1.
+	ft := got.Scenarios[0].Rules["tatonnement"]
+	if ft.Rounds3 == nil || *ft.Rounds3 < 2 {
+		t.Errorf("fisher-small tatonnement %+v", ft)
+	}
+	// bread-and-land: pequod never gets within 1e-6 in 400 rounds.
+	if bp := got.Scenarios[1].Rules["pequod"]; bp.Rounds6 != nil || bp.Converged {
+		t.Errorf("bread-and-land pequod %+v", bp)
+	}
+}
+
+func TestCompareTable(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"compare", "--max-rounds", "200", "--example", "fisher-small"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{"fisher-small", "learning 3%", "ratio tol", "×"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("table lacks %q:\n%s", want, s)
+		}
+	}
+	if code := run(context.Background(), []string{"compare"}, &out, &errb); code != 2 {
+		t.Errorf("no scenario: exit %d", code)
+	}
+}
