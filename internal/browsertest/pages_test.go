@@ -294,7 +294,7 @@ func TestFacilitatorClosesTheRound(t *testing.T) {
 	}
 	cells := eval[map[string][]string](t, br, `Object.fromEntries([...document.querySelectorAll('#goods tbody tr')].map(r => {
 		const td = r.querySelector('td.gap');
-		return [r.querySelector('th').textContent.match(/\((\w+)\)|^(\w+)/).slice(1).find(Boolean), [td.className, td.textContent]];
+		return [r.dataset.good, [td.className, td.textContent]];
 	}))`)
 	for g, gap := range rounds.Rounds[0].Gaps {
 		cell, ok := cells[g]

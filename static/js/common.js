@@ -103,6 +103,7 @@ const PC = (() => {
     if (g === null || g === undefined || !isFinite(g)) return '—';
     const p = g * 100;
     if (p === 0) return '0%';
+    if (p < 0) return '−' + pct(-g);
     if (p < 0.01) return p.toExponential(1) + '%';
     return (p < 10 ? p.toFixed(2) : p.toFixed(1)) + '%';
   }

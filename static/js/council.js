@@ -278,18 +278,24 @@
         st.round = { ...(st.round || {}), number: f.round, status: 'open', prices: f.prices || {}, budget: f.budget, deadline: f.deadline, submitted: [] };
         renderRound();
         clearErrors();
-        PC.announce($('verdict'), 'Round ' + f.round + ' is open with new prices.', 'info');
+        PC.announce($('round-notice'), 'Round ' + f.round + ' is open with new prices: check your proposal at these prices and submit it for round ' + f.round + '.', 'info');
         loadProposals();
         break;
       case 'round.closed':
         if (st.round && st.round.number === f.round) st.round.status = 'closed';
         renderRound();
+        PC.announce($('round-notice'), 'Round ' + f.round + ' closed' + (f.reason ? ' (' + f.reason + ')' : '') + '.', 'info');
         loadProposals();
         break;
       case 'plan.converged':
         if (st.plan) st.plan.status = 'converged';
         renderRound();
-        PC.announce($('verdict'), 'The plan has converged in round ' + f.round + '. Thank you.', 'ok');
+        PC.announce($('round-notice'), 'The plan has converged in round ' + f.round + '. Thank you.', 'ok');
+        break;
+      case 'plan.stopped':
+        if (st.plan) st.plan.status = 'stopped';
+        renderRound();
+        PC.announce($('round-notice'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
         break;
       case 'proposal.accepted': {
         st.pending.delete(f.ref);

@@ -84,7 +84,7 @@
     let lr = typeof p.lastRound === 'number' ? p.lastRound : (p.lastRound && typeof p.lastRound.round === 'number' ? p.lastRound.round : null);
     if (lr === null && rn !== null) lr = rn - 1;
     $('goods-round').textContent = closed ? lr : '— (no round closed yet)';
-    $('goods').tBodies[0].replaceChildren(...(p.goods || []).map((g) => h('tr', null,
+    $('goods').tBodies[0].replaceChildren(...(p.goods || []).map((g) => h('tr', { 'data-good': g.id },
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' (' + g.unit + ')') : null),
       h('td', null, g.kind || ''),
       h('td', { class: 'num' }, num(prices[g.id])),
@@ -137,6 +137,18 @@
     }
   }
 
+  // detail shows an audit event's detail as "key: value" pairs.
+  function detail(d) {
+    if (d === undefined || d === null) return '';
+    if (typeof d !== 'object') return String(d);
+    return Object.entries(d).filter(([, v]) => v !== null && v !== '').map(([k, v]) => {
+      if (typeof v === 'number') return k + ': ' + num(v);
+      if (Array.isArray(v)) return k + ': ' + (v.length ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : x)).join(', ') : 'none');
+      if (typeof v === 'object') return k + ': ' + Object.entries(v).map(([a, b]) => a + ' ' + (typeof b === 'number' ? num(b) : (typeof b === 'object' ? JSON.stringify(b) : b))).join(', ');
+      return k + ': ' + v;
+    }).join(' · ');
+  }
+
   async function loadAudit() {
     const tbody = $('audit').tBodies[0];
     try {
@@ -149,7 +161,7 @@
         h('td', null, e.type || ''),
         h('td', { class: 'num' }, e.round ?? ''),
         h('td', null, e.councilId || ''),
-        h('td', { class: 'detail' }, e.detail === undefined ? '' : (typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail))))));
+        h('td', { class: 'detail' }, detail(e.detail)))));
     } catch (e) {
       tbody.replaceChildren(h('tr', null, h('td', { colspan: 6 }, 'Could not load the audit log: ' + e.message)));
     }
@@ -205,6 +217,10 @@
         break;
       case 'plan.converged':
         PC.announce($('action-status'), 'The plan converged in round ' + f.round + '.', 'ok');
+        refresh('plan', 'audit');
+        break;
+      case 'plan.stopped':
+        PC.announce($('action-status'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
         refresh('plan', 'audit');
         break;
       case 'error':

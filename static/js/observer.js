@@ -163,6 +163,15 @@
     return 'ok';
   }
 
+  async function refreshPlan() {
+    try {
+      const plan = await api(base, { token: P.token });
+      st.plan = plan;
+      if (Array.isArray(plan.submitted)) st.submitted = plan.submitted.slice();
+      renderStatus();
+    } catch (_) { /* the next frame or reconnect catches up */ }
+  }
+
   function onFrame(f) {
     switch (f.type) {
       case 'snapshot':
@@ -176,7 +185,13 @@
         break;
       case 'round.opened':
         st.round = f.round;
-        st.submitted = [];
+        st.submitted = Array.isArray(f.submitted) ? f.submitted.slice() : [];
+        renderStatus();
+        refreshPlan(); // simulated councils submit as the round opens
+        break;
+      case 'plan.stopped':
+        if (st.plan) st.plan.status = 'stopped';
+        PC.announce($('live-status'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
         renderStatus();
         break;
       case 'round.closed':
