@@ -471,6 +471,10 @@ func checkPage(t *testing.T, ctx *tab, base string) {
 	if len(unlabelled) > 0 {
 		t.Errorf("controls without a label: %v", unlabelled)
 	}
+	lowContrast := eval[[]string](t, ctx, contrastJS)
+	if len(lowContrast) > 0 {
+		t.Errorf("text below WCAG AA contrast: %v", lowContrast)
+	}
 	if errs := ctx.exceptions(); len(errs) > 0 {
 		t.Errorf("script errors on the page: %v", errs)
 	}
@@ -480,3 +484,27 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// contrastJS lists visible text whose contrast with its background is below
+// WCAG AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold). The
+// background is the first ancestor's opaque background colour.
+const contrastJS = `(() => {
+	const rgb = (s) => { const m = s.match(/rgba?\(([^)]+)\)/); if (!m) return null; const p = m[1].split(/[ ,\/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+	const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+	const bgOf = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c && c.a >= 0.99) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+	const out = [];
+	for (const e of document.querySelectorAll('body *')) {
+		if (![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+		if (e.closest('[hidden], .sr-only, button:disabled, option, script, style')) continue;
+		const cs = getComputedStyle(e);
+		if (cs.visibility === 'hidden' || cs.display === 'none' || e.getClientRects().length === 0) continue;
+		const fg = rgb(cs.color), bg = bgOf(e);
+		if (!fg) continue;
+		const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+		const ratio = (a + 0.05) / (b + 0.05);
+		const size = parseFloat(cs.fontSize), bold = Number(cs.fontWeight) >= 700;
+		const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+		if (ratio < need) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' "' + e.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2));
+	}
+	return out.slice(0, 20);
+})()`

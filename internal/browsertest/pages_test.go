@@ -412,3 +412,25 @@ func pct(g float64) string {
 	}
 	return fmt.Sprintf("%.1f%%", p)
 }
+
+func TestWrongLinkIsExplained(t *testing.T) {
+	s := serve(t)
+	plan := s.newPlan(t)
+	br := browser(t, desktopW, desktopH)
+	for _, pg := range []string{"council.html", "facilitator.html", "observer.html"} {
+		open(t, br, s.page(pg, plan.ID, "not-a-token"), pg+" with a wrong token",
+			`document.getElementById('errors').textContent.length > 0`)
+		msg := text(t, br, "errors")
+		if !strings.Contains(msg, "refused") && !strings.Contains(msg, "Could not load") {
+			t.Errorf("%s: error %q does not say the link was refused", pg, msg)
+		}
+		if role := eval[string](t, br, `document.getElementById('errors').getAttribute('role')`); role != "alert" {
+			t.Errorf("%s: the error region has role %q, want alert", pg, role)
+		}
+		open(t, br, s.URL+"/"+pg, pg+" with no link", `document.getElementById('errors').textContent.includes('needs its link')`)
+	}
+	// a council's token does not open the facilitator's page
+	open(t, br, s.page("facilitator.html", plan.ID, plan.CouncilTokens["north"]), "facilitator page with a council token",
+		`document.getElementById('errors').textContent.length > 0`)
+	screenshot(t, br, "facilitator-wrong-role")
+}

@@ -303,7 +303,7 @@
         let m = '';
         if (typeof f.sbsc === 'number') m = ' SB/SC ' + num(f.sbsc) + '.';
         else if (typeof f.cost === 'number') m = ' Cost ' + num(f.cost) + (typeof f.budget === 'number' ? ' of budget ' + num(f.budget) : '') + '.';
-        PC.announce($('verdict'), 'Accepted for round ' + f.round + '.' + m + ' You may resubmit to replace it until the round closes.', 'ok');
+        PC.announce($('verdict'), 'Accepted for round ' + f.round + '.' + m + ' You may resubmit to replace it while round ' + f.round + ' is open.', 'ok');
         $('submit').disabled = !(st.round && st.round.status === 'open');
         loadProposals();
         break;
