@@ -207,18 +207,6 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 			s.vars = append(s.vars, j)
 		}
 		phi, mx := s.merit(shift)
-		if Debug {
-			nz, nl := 0, 0
-			for _, c := range m.workers {
-				w := m.wf[c]
-				if w.y == 0 {
-					nz++
-				} else if w.q < 0.2*m.p[w.out[0]]*w.r[0] {
-					nl++
-				}
-			}
-			println("it", s.iters, "shift", shift, "nv", len(s.vars), "phi", phi, "mx", mx, "zero", nz, "lowq", nl)
-		}
 		if mx <= tol || len(s.vars) == 0 {
 			return mx, true
 		}
@@ -261,15 +249,6 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 				break
 			}
 			alpha /= 2
-		}
-		if Debug {
-			bj := 0
-			for k := range s.d {
-				if math.Abs(s.d[k]) > math.Abs(s.d[bj]) {
-					bj = k
-				}
-			}
-			println("  alpha", alpha, "big", big, accepted, "bigj", s.vars[bj], s.x[s.vars[bj]])
 		}
 		if !accepted || (alpha*big < minStep && shift != 0) || alpha < minAlpha {
 			// Backtracking this far means Newton is lost (typically a
@@ -584,6 +563,3 @@ func axpy(a float64, x, y []float64) {
 		y[i] += a * x[i]
 	}
 }
-
-// Debug enables tracing.
-var Debug = false
