@@ -19,8 +19,8 @@ type Options struct {
 	WriteWait  time.Duration // deadline of each write (10s)
 	PongWait   time.Duration // a client silent this long is gone (60s)
 	PingPeriod time.Duration // how often the server pings (PongWait·9/10)
-	Rate       float64       // frames per second a client may send (20)
-	Burst      int           // frames a client may send at once (40)
+	Rate       float64       // frames per second a client may send (50)
+	Burst      int           // frames a client may send at once (100)
 }
 
 func (o *Options) defaults() {
@@ -37,10 +37,10 @@ func (o *Options) defaults() {
 		o.PingPeriod = o.PongWait * 9 / 10
 	}
 	if o.Rate <= 0 {
-		o.Rate = 20
+		o.Rate = 50
 	}
 	if o.Burst <= 0 {
-		o.Burst = 40
+		o.Burst = 100
 	}
 }
 
