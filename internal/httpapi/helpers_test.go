@@ -28,6 +28,7 @@ type testServer struct {
 	hub *hub.Hub
 	st  *store.Store
 	srv *httptest.Server
+	path string
 }
 
 // newServer starts the stack on a database under t.TempDir().
@@ -51,7 +52,7 @@ func newServerDB(t *testing.T, path string, opt live.Options, hopt hub.Options) 
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(httpapi.New(svc, log, httpapi.Options{}))
-	ts := &testServer{URL: srv.URL, svc: svc, hub: h, st: st, srv: srv}
+	ts := &testServer{URL: srv.URL, svc: svc, hub: h, st: st, srv: srv, path: path}
 	t.Cleanup(ts.close)
 	return ts
 }
@@ -187,4 +188,10 @@ func (w *wsConn) until(typ string, timeout time.Duration) msg {
 			return m
 		}
 	}
+}
+
+// dbPath returns the path of the server's database file.
+func (ts *testServer) dbPath(t *testing.T) string {
+	t.Helper()
+	return ts.path
 }
