@@ -23,11 +23,11 @@ import (
 
 // testServer is the whole server stack on an httptest server.
 type testServer struct {
-	URL string
-	svc *live.Service
-	hub *hub.Hub
-	st  *store.Store
-	srv *httptest.Server
+	URL  string
+	svc  *live.Service
+	hub  *hub.Hub
+	st   *store.Store
+	srv  *httptest.Server
 	path string
 }
 
