@@ -29,6 +29,7 @@ func commands() []command {
 	return []command{
 		{"run", "run a scenario headless on simulated councils", cmdRun},
 		{"serve", "serve live plans to councils, facilitators and observers", cmdServe},
+		{"demo", "serve a bundled example plan that converges live, and print its links", cmdDemo},
 		{"gen", "write a random valid scenario", cmdGen},
 		{"compare", "compare the price rules' rounds on scenarios", cmdCompare},
 	}
