@@ -10,6 +10,8 @@ import (
 // holds the logarithms of p; budget is a consumer council's budget.
 type Model interface {
 	Propose(p, lnp []float64, budget float64, dst *planning.Proposal)
+	// Lines returns how many output and input lines a proposal has.
+	Lines() (out, in int)
 }
 
 // CobbDouglas is the reference worker council: y = scale · Π x_k^β_k with
@@ -32,6 +34,9 @@ func newCobbDouglas(out int, scale float64, inputs, emissions map[string]float64
 	}
 	return w
 }
+
+// Lines returns one output line and a line per input and emission.
+func (w *CobbDouglas) Lines() (int, int) { return 1, len(w.Inputs) + len(w.Emissions) }
 
 // Propose sets dst to the surplus-maximising plan at prices p: with
 // q = p_out − Σ ε·p_pollutant, nothing if q ≤ 0, else
@@ -78,6 +83,9 @@ func newConsumer(weights map[string]float64, sigma float64, goods map[string]int
 	}
 	return c
 }
+
+// Lines returns a request line per weighted good.
+func (c *Consumer) Lines() (int, int) { return 0, len(c.Weights) }
 
 // Propose sets dst to the requests that maximise the council's utility
 // within budget: α_j·budget/p_j (Cobb–Douglas) or

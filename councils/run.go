@@ -142,8 +142,9 @@ func (res *RunResult) finish(opt RunOptions, r *planning.Round, step float64, st
 // simulator makes the simulated councils' proposals for a round.
 type simulator struct {
 	e    *Economy
-	plan *planning.Plan
-	lnp  []float64
+	plan  *planning.Plan
+	lnp   []float64
+	lines int // lines in one round's proposals
 }
 
 func newSimulator(e *Economy, plan *planning.Plan) *simulator {
@@ -151,17 +152,30 @@ func newSimulator(e *Economy, plan *planning.Plan) *simulator {
 }
 
 // propose has every simulated council submit its proposal for round r. The
-// proposals of one round share one backing array of lines.
+// proposals of one round share one backing array of lines, so a round
+// costs three allocations however many councils there are.
 func (s *simulator) propose(b *planning.Board, r *planning.Round, rng *rand.Rand, noise float64) {
 	for j, p := range r.Prices {
 		s.lnp[j] = math.Log(p)
 	}
+	if s.lines == 0 {
+		for _, m := range s.e.Models {
+			if m != nil {
+				o, i := m.Lines()
+				s.lines += o + i
+			}
+		}
+	}
 	props := make([]planning.Proposal, len(s.e.Models))
+	slab := make([]planning.Line, s.lines)
 	for i, m := range s.e.Models {
 		if m == nil {
 			continue
 		}
 		pr := &props[i]
+		o, in := m.Lines()
+		pr.Out, slab = slab[:0:o], slab[o:]
+		pr.In, slab = slab[:0:in], slab[in:]
 		m.Propose(r.Prices, s.lnp, r.Budgets[i], pr)
 		if rng != nil {
 			perturb(pr, rng, noise, s.plan.Councils[i].Role, r.Prices, r.Budgets[i])

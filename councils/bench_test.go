@@ -1,0 +1,87 @@
+package councils
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"testing"
+
+	"parecon/planning"
+)
+
+var benchOnce sync.Map // size → *Economy
+
+// benchEconomy returns a generated economy, made once per size.
+func benchEconomy(b *testing.B, goods, councils int) *Economy {
+	key := fmt.Sprint(goods, councils)
+	if e, ok := benchOnce.Load(key); ok {
+		return e.(*Economy)
+	}
+	sc, err := Generate(GenOptions{Goods: goods, Councils: councils, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := NewEconomy(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchOnce.Store(key, e)
+	return e
+}
+
+// BenchmarkRound measures one steady round of the engine: every simulated
+// proposal, the totals and the rule's price update. It plays rounds from
+// round 0; b.N rounds in all, reporting ns and bytes per round and bytes
+// per council.
+func BenchmarkRound(b *testing.B) {
+	for _, size := range []struct{ goods, councils int }{{100, 10000}, {1000, 100000}} {
+		for _, rule := range []string{"tatonnement", planning.DefaultRule} {
+			b.Run(fmt.Sprintf("goods=%d/councils=%d/rule=%s", size.goods, size.councils, rule), func(b *testing.B) {
+				e := benchEconomy(b, size.goods, size.councils)
+				benchRounds(b, e, rule)
+			})
+		}
+	}
+}
+
+func benchRounds(b *testing.B, e *Economy, ruleName string) {
+	plan := *e.Plan
+	plan.Tolerance = 0 // never converge: every round is a full round
+	rule, err := planning.NewRule(ruleName, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sim := newSimulator(e, &plan)
+	board, err := planning.NewBoard(&plan, e.Prices)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Two warm-up rounds so the rule has history.
+	step := func() {
+		sim.propose(board, board.Current(), nil, 0)
+		if _, err := board.Close(); err != nil {
+			b.Fatal(err)
+		}
+		next, _ := rule.Next(&plan, board.Rounds())
+		for j := range next {
+			next[j] = math.Max(next[j], 1e-300)
+		}
+		if _, err := board.Open(next); err != nil {
+			b.Fatal(err)
+		}
+	}
+	step()
+	step()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		step()
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/round")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(plan.Councils)), "B/council")
+}
