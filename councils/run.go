@@ -141,7 +141,7 @@ func (res *RunResult) finish(opt RunOptions, r *planning.Round, step float64, st
 
 // simulator makes the simulated councils' proposals for a round.
 type simulator struct {
-	e    *Economy
+	e     *Economy
 	plan  *planning.Plan
 	lnp   []float64
 	lines int // lines in one round's proposals
