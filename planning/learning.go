@@ -103,17 +103,25 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 		target = l.fallback(r)
 	}
 	// Step towards the target within the trust region, all prices along
-	// the same direction.
+	// the same direction; except that a good the learned economy leaves
+	// free (at the price floor, in excess supply now too) falls to the
+	// floor at once rather than hold every other price back.
+	lo, hi := l.x[num]+lnFloor, l.x[num]+lnCeil
 	big := 0.0
 	for j := range l.next {
-		big = math.Max(big, math.Abs(target[j]-l.x[j]))
+		if !l.free(j, target, lo, r) {
+			big = math.Max(big, math.Abs(target[j]-l.x[j]))
+		}
 	}
 	f := 1.0
 	if big > l.radius {
 		f = l.radius / big
 	}
-	lo, hi := l.x[num]+lnFloor, l.x[num]+lnCeil
 	for j := range l.next {
+		if l.free(j, target, lo, r) {
+			l.next[j] = lo
+			continue
+		}
 		l.next[j] = l.x[j] + f*(target[j]-l.x[j])
 		if j != num {
 			l.next[j] = math.Max(lo, math.Min(hi, l.next[j]))
@@ -133,6 +141,12 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 	}
 	prices[num] = r.Prices[num]
 	return prices, l.step
+}
+
+// free reports whether good j is free in the learned economy: its target
+// price at the floor, and in excess supply in round r too.
+func (l *Learning) free(j int, target []float64, lo float64, r *Round) bool {
+	return j != l.m.plan.Numeraire && target[j] <= lo+1e-9 && r.Supply[j] > r.Demand[j]
 }
 
 // observe refits every council that submitted a fresh proposal in r and
@@ -250,4 +264,4 @@ func (l *Learning) fallback(r *Round) []float64 {
 }
 
 // solveIter bounds the Newton iterations of one round's solve.
-const solveIter = 60
+const solveIter = 100

@@ -48,10 +48,8 @@ func firstWithin(res *councils.RunResult, tol float64) int {
 }
 
 // bundled lists, per bundled scenario, the most rounds the default rule
-// may take to 3% and to 1e-6. Issue 3 asks for 5 and 15 from a cold start
-// and 2 to 3% from a warm one; the scenarios where the rule does not yet
-// meet that are marked, with the rounds it takes today, so that any
-// regression fails.
+// may take to 3% and to 1e-6: issue 3's 5 and 15 from a cold start, 2 to
+// 3% from a warm one.
 var bundled = []struct {
 	name       string
 	max3, max6 int

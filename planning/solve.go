@@ -1,6 +1,11 @@
 package planning
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
+
+var debug = false
 
 // The solver finds the equilibrium of the fitted economy: the log prices
 // at which every good's excess demand (in value) vanishes, the numéraire's
@@ -40,25 +45,28 @@ const solveTol = 1e-13
 
 // solver holds the scratch of the Newton method.
 type solver struct {
-	m          *fitted
-	vars       []int     // goods solved for
-	idx        []int     // good → position in vars, or −1
-	x, xt      []float64 // log prices: current, trial
-	d          []float64 // Newton step over vars
-	rhs        []float64
-	dense      [][]float64
-	sub        [][]float64
-	piv        []int
-	gv, hv     []float64
-	full       []float64 // a vector over goods
-	out        []float64
-	wd, ws     []float64 // row weights of demand and supply
-	f          []float64 // the equations at the evaluated point
-	f0         []float64 // the equations at the start
-	save       []float64
-	lo, hi     float64 // bounds of log prices
-	lag        bool
-	lagSurplus float64
+	m      *fitted
+	vars   []int     // goods solved for
+	idx    []int     // good → position in vars, or −1
+	x, xt  []float64 // log prices: current, trial
+	d      []float64 // Newton step over vars
+	rhs    []float64
+	dense  [][]float64
+	sub    [][]float64
+	piv    []int
+	gv, hv []float64
+	full   []float64 // a vector over goods
+	out    []float64
+	wd, ws []float64 // row weights of demand and supply
+	f      []float64 // the equations at the evaluated point
+	f0     []float64 // the equations at the start
+	save   []float64
+	lo, hi float64 // bounds of log prices
+	start  []float64
+	// holdPollutants holds the pollutants' prices (the first stage).
+	holdPollutants bool
+	lag            bool
+	lagSurplus     float64
 	// GMRES
 	basis [][]float64
 	h     [][]float64
@@ -147,12 +155,67 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 		s.hv = make([]float64, maxLine)
 	}
 	s.lag, s.lagSurplus = lag, lagSurplus
+	s.iters = 0
+	s.save = resize(s.save, len(s.x))
+	s.start = resize(s.start, len(s.x))
 	m.eval(s.x, lag, lagSurplus)
+	// A good nobody in the learned economy uses is free: to the floor.
+	moved := false
+	for j := range s.x {
+		if j != num && m.demV[j] == 0 && m.supV[j] > 0 && s.x[j] > s.lo {
+			s.x[j] = s.lo
+			moved = true
+		}
+	}
+	if moved {
+		m.eval(s.x, lag, lagSurplus)
+	}
+	copy(s.start, s.x)
+	// Newton straight at the equilibrium usually gets there.
+	s.f0 = resize(s.f0, len(s.x))
+	for j := range s.f0 {
+		s.f0[j] = 0
+	}
+	if mx, ok := s.newton(0, solveTol, stageIter); ok {
+		return mx, true
+	}
+	copy(s.x, s.start)
+	m.eval(s.x, lag, lagSurplus)
+	// Otherwise, first the economy with the pollutants' prices held: far from the
+	// equilibrium a pollutant is often in excess supply only because little
+	// is produced yet, and solving for its price there would drive it
+	// towards zero, where it moves nothing. Then everything, from there.
+	for _, g := range m.plan.Goods {
+		if g.Kind == Pollutant {
+			s.holdPollutants = true
+			break
+		}
+	}
+	if s.holdPollutants {
+		_, ok := s.homotopy(maxIter / 2)
+		s.holdPollutants = false
+		if !ok {
+			copy(s.x, s.start)
+			m.eval(s.x, lag, lagSurplus)
+		}
+	}
+	return s.homotopy(maxIter)
+}
+
+// homotopy runs the Newton homotopy from s.x (evaluated) until s.iters
+// reaches maxIter.
+func (s *solver) homotopy(maxIter int) (float64, bool) {
+	m := s.m
 	s.weigh()
 	s.f0 = resize(s.f0, len(s.f))
 	copy(s.f0, s.f)
-	s.save = resize(s.save, len(s.x))
-	s.iters = 0
+	for j, g := range m.plan.Goods {
+		// A pollutant in excess supply may have no price at which it is
+		// as much in excess as at the start: aim at clearing it at once.
+		if g.Kind == Pollutant && s.f0[j] < 0 {
+			s.f0[j] = 0
+		}
+	}
 	tau, dtau := 0.0, 1.0
 	for s.iters < maxIter {
 		t := math.Min(1, tau+dtau)
@@ -171,7 +234,7 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 			continue
 		}
 		copy(s.x, s.save)
-		m.eval(s.x, lag, lagSurplus)
+		m.eval(s.x, s.lag, s.lagSurplus)
 		dtau /= 4
 		if dtau < 1e-3 {
 			break
@@ -196,7 +259,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		s.vars = s.vars[:0]
 		for j := range s.x {
 			s.idx[j] = -1
-			if j == num || (m.demV[j] == 0 && m.supV[j] == 0) {
+			if j == num || (m.demV[j] == 0 && m.supV[j] == 0) || (s.holdPollutants && m.plan.Goods[j].Kind == Pollutant) {
 				continue
 			}
 			z := s.f[j] - shift*s.f0[j]
@@ -207,6 +270,27 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 			s.vars = append(s.vars, j)
 		}
 		phi, mx := s.merit(shift)
+		if debug {
+			bj := -1
+			for _, j := range s.vars {
+				if bj < 0 || math.Abs(s.f[j]-shift*s.f0[j]) > math.Abs(s.f[bj]-shift*s.f0[bj]) {
+					bj = j
+				}
+			}
+			co2 := -1
+			for j, g := range m.plan.Goods {
+				if g.Kind == Pollutant {
+					co2 = j
+				}
+			}
+			nlow := 0
+			for _, c := range m.workers {
+				if w := m.wf[c]; len(w.em) > 0 && w.q < 0.3*m.p[w.out[0]]*w.r[0] {
+					nlow++
+				}
+			}
+			fmt.Printf("it %d shift %.3f phi %.3g mx %.3g worst %s x=%.2f co2 x=%.2f F=%.3g lowq %d\n", s.iters, shift, phi, mx, m.plan.Goods[bj].ID, s.x[bj], s.x[co2], s.f[co2]-shift*s.f0[co2], nlow)
+		}
 		if mx <= tol || len(s.vars) == 0 {
 			return mx, true
 		}
@@ -250,7 +334,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 			}
 			alpha /= 2
 		}
-		if !accepted || (alpha*big < minStep && shift != 0) || alpha < minAlpha {
+		if !accepted || (alpha < 1 && alpha*big < minStep) || alpha < minAlpha {
 			// Backtracking this far means Newton is lost (typically a
 			// good's price sinking where nothing responds to it): let the
 			// homotopy take a shorter stretch.
