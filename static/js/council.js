@@ -48,7 +48,13 @@
       return { ...s, goods: gs };
     }).filter((s) => s.goods.length);
     const fields = $('fields');
-    fields.replaceChildren(...st.sections.map((s) => {
+    const total = st.sections.reduce((n, s) => n + s.goods.length, 0);
+    const filter = total > 10 ? h('div', { class: 'row' },
+      h('label', { for: 'filter' }, 'Show only goods matching'),
+      h('input', { type: 'text', id: 'filter', autocomplete: 'off', 'aria-describedby': 'filter-help' }),
+      h('span', { id: 'filter-help', class: 'muted' }, 'Goods with a quantity always show.')) : null;
+    if (filter) filter.querySelector('input').addEventListener('input', (ev) => applyFilter(ev.target.value));
+    fields.replaceChildren(...(filter ? [filter] : []), ...st.sections.map((s) => {
       const fs = h('fieldset', { id: 'fs-' + s.key },
         h('legend', null, s.title),
         h('div', { class: 'field-error', id: 'err-' + s.key, 'aria-live': 'assertive' }));
@@ -70,6 +76,17 @@
       return fs;
     }));
     $('mine-measure').textContent = isWorker() ? 'SB/SC' : 'Cost / budget';
+  }
+
+  // applyFilter hides the rows of goods that match neither the text nor have a quantity.
+  function applyFilter(text) {
+    const q = text.trim().toLowerCase();
+    for (const inp of inputs()) {
+      const row = inp.closest('.qty');
+      const g = (st.plan.goods || []).find((x) => x.id === inp.dataset.good) || {};
+      const hit = !q || inp.value !== '' || g.id.toLowerCase().includes(q) || (g.name || '').toLowerCase().includes(q);
+      row.hidden = !hit;
+    }
   }
 
   function inputs() { return [...document.querySelectorAll('#fields input[type=number]')]; }
@@ -260,7 +277,9 @@
         }
         st.councilId = f.councilId || (f.council && f.council.id) || '';
         st.plan = f.plan || {};
-        st.council = f.council || (st.plan.councils || []).find((c) => c.id === st.councilId) || { id: st.councilId, type: 'consumer' };
+        // the council's own header (with its output good, if the scenario names
+        // one) is in the snapshot's plan (or beside it); else its catalogue row
+        st.council = st.plan.council || f.council || (st.plan.councils || []).find((c) => c.id === st.councilId) || { id: st.councilId, type: 'consumer' };
         st.round = f.round || null;
         $('who').textContent = (isWorker() ? 'worker' : 'consumer') + ' council ' + st.councilId;
         document.title = 'parecon — council ' + st.councilId + ' — ' + (st.plan.name || st.plan.id);

@@ -31,6 +31,16 @@
   }
 
   function width(el) { return Math.max(260, el.clientWidth - 8); }
+  // logSplits puts a log axis's ticks on powers of ten, at most about six of
+  // them however many decades the data spans (gaps fall to 1e-13 and less).
+  function logSplits(u, axisIdx, min, max) {
+    if (!(min > 0) || !(max > 0)) return [];
+    const lo = Math.floor(Math.log10(min)), hi = Math.ceil(Math.log10(max));
+    const step = Math.max(1, Math.ceil((hi - lo) / 6));
+    const out = [];
+    for (let k = hi; k >= lo; k -= step) out.unshift(Math.pow(10, k));
+    return out.filter((v) => v >= min * 0.999 && v <= max * 1.001);
+  }
   // rounds are whole numbers: no ticks between them
   const ROUND_AXIS = { label: 'round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? String(v) : '')) };
 
@@ -51,7 +61,7 @@
     const el = $('gap-chart');
     chart('gap', el, {
       scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [ROUND_AXIS, { label: 'largest gap', size: 70, values: (u, vs) => vs.map((v) => PC.pct(v)) }],
+      axes: [ROUND_AXIS, { label: 'largest gap', size: 70, splits: logSplits, filter: (u, sp) => sp, values: (u, vs) => vs.map((v) => PC.pct(v)) }],
       series: [
         { label: 'round' },
         { label: 'largest gap', stroke: COLORS[0], width: 2, points: { show: true, size: 6 }, value: (u, v) => PC.pct(v) },
@@ -101,7 +111,7 @@
     const el = $('price-chart');
     chart('price', el, {
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [ROUND_AXIS, { label: 'price' + (st.plan && st.plan.numeraire ? ' (' + st.plan.numeraire + ' = 1)' : ''), size: 70, values: (u, vs) => vs.map((v) => num(v)) }],
+      axes: [ROUND_AXIS, { label: 'price' + (st.plan && st.plan.numeraire ? ' (' + st.plan.numeraire + ' = 1)' : ''), size: 70, splits: log ? logSplits : undefined, filter: log ? (u, sp) => sp : undefined, values: (u, vs) => vs.map((v) => num(v)) }],
       series,
     }, data);
     el.setAttribute('aria-label', 'Chart of the prices of ' + (chosen.map((g) => g.id).join(', ') || 'no goods') + ' over ' + xs.length + ' rounds. The table beside it has the data.');
