@@ -1,11 +1,6 @@
 package planning
 
-import (
-	"fmt"
-	"math"
-)
-
-var debug = false
+import "math"
 
 // The solver finds the equilibrium of the fitted economy: the log prices
 // at which every good's excess demand (in value) vanishes, the numéraire's
@@ -270,27 +265,6 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 			s.vars = append(s.vars, j)
 		}
 		phi, mx := s.merit(shift)
-		if debug {
-			bj := -1
-			for _, j := range s.vars {
-				if bj < 0 || math.Abs(s.f[j]-shift*s.f0[j]) > math.Abs(s.f[bj]-shift*s.f0[bj]) {
-					bj = j
-				}
-			}
-			co2 := -1
-			for j, g := range m.plan.Goods {
-				if g.Kind == Pollutant {
-					co2 = j
-				}
-			}
-			nlow := 0
-			for _, c := range m.workers {
-				if w := m.wf[c]; len(w.em) > 0 && w.q < 0.3*m.p[w.out[0]]*w.r[0] {
-					nlow++
-				}
-			}
-			fmt.Printf("it %d shift %.3f phi %.3g mx %.3g worst %s x=%.2f co2 x=%.2f F=%.3g lowq %d\n", s.iters, shift, phi, mx, m.plan.Goods[bj].ID, s.x[bj], s.x[co2], s.f[co2]-shift*s.f0[co2], nlow)
-		}
 		if mx <= tol || len(s.vars) == 0 {
 			return mx, true
 		}
