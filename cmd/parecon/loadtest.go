@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"parecon/internal/loadtest"
+)
+
+func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: parecon loadtest (--server URL | --spawn) --councils N --rounds R [--json]\n\nCreates a plan of N human councils from a generated economy, holds one\nwebsocket per council on loopback, has every council submit a valid\nproposal in each of R rounds (the server closes a round when every council\nhas submitted; a stalled round is closed by the facilitator), and reports\nthe connections held, acknowledged proposals per second, acknowledgement\nlatency, how long round.closed takes to reach every client, and the\nserver's peak memory. Loopback servers only.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	server := fs.String("server", "", "the server's base `URL` (http://127.0.0.1:PORT)")
+	spawn := fs.Bool("spawn", false, "start `parecon serve` on a fresh database in a temporary directory and test it")
+	n := fs.Int("councils", 1000, "human councils, one websocket each")
+	rounds := fs.Int("rounds", 3, "rounds every council submits in")
+	goods := fs.Int("goods", 12, "produced goods of the generated economy")
+	seed := fs.Uint64("seed", 1, "seed of the generated economy")
+	timeout := fs.Duration("timeout", 5*time.Minute, "stop after `DURATION` whatever happened")
+	pid := fs.Int("server-pid", 0, "the server's process id, for its memory (default: found by the port)")
+	dialers := fs.Int("dialers", 64, "connections opened at once")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
+		if len(pos) > 0 {
+			fmt.Fprintln(stderr, "parecon loadtest: unexpected arguments", pos)
+		}
+		return 2
+	}
+	if (*server == "") == !*spawn {
+		fmt.Fprintln(stderr, "parecon loadtest: give either --server URL or --spawn")
+		return 2
+	}
+	if *server != "" {
+		if _, err := loadtest.CheckLoopback(*server); err != nil {
+			fmt.Fprintln(stderr, "parecon", err)
+			return 2
+		}
+	}
+	if err := raiseFileLimit(); err != nil {
+		fmt.Fprintln(stderr, "parecon loadtest: raising the open-file limit:", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout+30*time.Second)
+	defer cancel()
+	cfg := loadtest.Config{Server: *server, Councils: *n, Rounds: *rounds, Goods: *goods, Seed: *seed,
+		Timeout: *timeout, ServerPID: *pid, Dialers: *dialers}
+	if !*quiet {
+		cfg.Progress = stderr
+	}
+	if *spawn {
+		sp, err := spawnServer(ctx, stderr)
+		if err != nil {
+			fmt.Fprintln(stderr, "parecon loadtest:", err)
+			return 1
+		}
+		defer sp.stop()
+		cfg.Server, cfg.ServerPID = sp.base, sp.cmd.Process.Pid
+	}
+	res, err := loadtest.Run(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "parecon", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(res); err != nil {
+			return 1
+		}
+	} else {
+		fmt.Fprintf(stdout, "connections held       %d of %d councils (connected in %.1f s)\n", res.Connections, res.Councils, res.ConnectSec)
+		fmt.Fprintf(stdout, "proposals              %d acknowledged in %d rounds, %.0f per second\n", res.Acked, res.Rounds, res.ProposalsPerSec)
+		fmt.Fprintf(stdout, "acknowledgement        p50 %.1f ms, p99 %.1f ms\n", res.AckP50Ms, res.AckP99Ms)
+		fmt.Fprintf(stdout, "round.closed fan-out   p50 %.1f ms, p99 %.1f ms, max %.1f ms (round closing: p50 %.1f ms)\n", res.CloseFanoutP50Ms, res.CloseFanoutP99Ms, res.CloseFanoutMaxMs, res.RoundCloseP50Ms)
+		fmt.Fprintf(stdout, "server memory          peak %.0f MiB (pid %d)\n", res.ServerRssMB, res.ServerPID)
+		fmt.Fprintf(stdout, "errors                 %d", res.Errors)
+		if len(res.ErrorSamples) > 0 {
+			fmt.Fprintf(stdout, ": %s", strings.Join(res.ErrorSamples, "; "))
+		}
+		fmt.Fprintln(stdout)
+	}
+	if res.Errors > 0 {
+		return 1
+	}
+	return 0
+}
+
+// raiseFileLimit raises the soft limit of open files to the hard limit:
+// each websocket is a file.
+func raiseFileLimit() error {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return err
+	}
+	if l.Cur >= l.Max {
+		return nil
+	}
+	l.Cur = l.Max
+	return syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l)
+}
+
+// spawned is a server the load test started.
+type spawned struct {
+	cmd  *exec.Cmd
+	base string
+	dir  string
+}
+
+// spawnServer starts this binary's serve on a free loopback port and a
+// new database, and reads its address from its first line.
+func spawnServer(ctx context.Context, stderr io.Writer) (*spawned, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "parecon-loadtest")
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "load.db"), "--log-level", "warn")
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	sp := &spawned{cmd: cmd, dir: dir}
+	lines := make(chan string, 1)
+	go func() {
+		r := bufio.NewReader(out)
+		line, _ := r.ReadString('\n')
+		lines <- line
+		io.Copy(io.Discard, r)
+	}()
+	select {
+	case line := <-lines:
+		base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+		if !ok {
+			sp.stop()
+			return nil, fmt.Errorf("the server said %q", line)
+		}
+		sp.base = base
+		return sp, nil
+	case <-time.After(30 * time.Second):
+		sp.stop()
+		return nil, errors.New("the server did not start in 30 s")
+	case <-ctx.Done():
+		sp.stop()
+		return nil, ctx.Err()
+	}
+}
+
+// stop ends the server (SIGTERM, then SIGKILL after 10 s) and removes its
+// database.
+func (s *spawned) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+	os.RemoveAll(s.dir)
+}

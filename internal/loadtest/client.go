@@ -1,0 +1,225 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// client is one council's connection and what it saw.
+type client struct {
+	council *Council
+	token   string
+	conn    *websocket.Conn
+
+	round    int
+	open     bool
+	prices   map[string]float64
+	budget   float64
+	n        int // proposals sent
+	pending  string
+	sentAt   time.Time
+	acks     []ackRec
+	closedAt map[int]time.Time
+	rejected int
+	finished bool
+}
+
+type ackRec struct {
+	round    int
+	sent, at time.Time
+}
+
+// bufs holds read buffers: round.closed frames of a large plan are tens
+// of kilobytes, and ten thousand clients must not each keep one.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// roundView is the round part of a snapshot.
+type roundView struct {
+	Number int                `json:"number"`
+	Status string             `json:"status"`
+	Prices map[string]float64 `json:"prices"`
+	Budget float64            `json:"budget"`
+}
+
+// connect dials the server as c's council and reads its snapshot.
+func (c *client) connect(ctx context.Context, d *websocket.Dialer, wsURL string) error {
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+c.token)
+	conn, resp, err := d.DialContext(ctx, wsURL, h)
+	if err != nil {
+		if resp != nil {
+			return fmt.Errorf("%v (%s)", err, resp.Status)
+		}
+		return err
+	}
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
+	typ, b, release, err := readFrame(conn)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer release()
+	if typ != "snapshot" {
+		conn.Close()
+		return fmt.Errorf("first frame is %q, want a snapshot", typ)
+	}
+	var snap struct {
+		Round roundView `json:"round"`
+	}
+	if err := json.Unmarshal(b, &snap); err != nil {
+		conn.Close()
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	c.round, c.open, c.prices, c.budget = snap.Round.Number, snap.Round.Status == "open", snap.Round.Prices, snap.Round.Budget
+	c.conn = conn
+	return nil
+}
+
+// readFrame reads one text frame into a pooled buffer and returns its
+// type, found without decoding the whole frame; release returns the
+// buffer.
+func readFrame(conn *websocket.Conn) (string, []byte, func(), error) {
+	_, r, err := conn.NextReader()
+	if err != nil {
+		return "", nil, func() {}, err
+	}
+	buf := bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	release := func() {
+		if buf.Cap() <= 1<<20 {
+			bufs.Put(buf)
+		}
+	}
+	if _, err := io.Copy(buf, r); err != nil {
+		release()
+		return "", nil, func() {}, err
+	}
+	b := buf.Bytes()
+	return frameType(b), b, release, nil
+}
+
+// frameType returns the value of the frame's "type" key: the last one,
+// since the server writes keys in order and nested objects (a snapshot's
+// councils) have types too.
+func frameType(b []byte) string {
+	key := []byte(`"type":"`)
+	i := bytes.LastIndex(b, key)
+	if i < 0 {
+		return ""
+	}
+	rest := b[i+len(key):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
+}
+
+// submit sends c's proposal for its open round.
+func (c *client) submit() error {
+	c.n++
+	c.pending = fmt.Sprintf("r%d-%d", c.round, c.n)
+	msg, _ := json.Marshal(map[string]any{"type": "proposal.submit", "ref": c.pending, "round": c.round,
+		"proposal": c.council.Proposal(c.prices, c.budget, c.n)})
+	c.sentAt = time.Now()
+	c.conn.SetWriteDeadline(c.sentAt.Add(30 * time.Second))
+	return c.conn.WriteMessage(websocket.TextMessage, msg)
+}
+
+// play submits in every round until rounds rounds have closed, the plan
+// ends, the connection fails or ctx ends.
+func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *atomic.Int64, tick func()) {
+	fail := func(format string, args ...any) {
+		errs.add("council %s: "+format, append([]any{c.council.ID}, args...)...)
+	}
+	if c.open {
+		if err := c.submit(); err != nil {
+			fail("submit: %v", err)
+			return
+		}
+	}
+	for len(c.closedAt) < rounds {
+		c.conn.SetReadDeadline(time.Now().Add(2 * time.Minute))
+		typ, b, release, err := readFrame(c.conn)
+		now := time.Now()
+		if err != nil {
+			if ctx.Err() == nil {
+				fail("read: %v", err)
+			}
+			return
+		}
+		switch typ {
+		case "proposal.accepted":
+			var m struct {
+				Ref   string `json:"ref"`
+				Round int    `json:"round"`
+			}
+			json.Unmarshal(b, &m)
+			if m.Ref == c.pending {
+				c.acks = append(c.acks, ackRec{round: m.Round, sent: c.sentAt, at: now})
+				c.pending = ""
+				acked.Add(1)
+				tick()
+			} else {
+				fail("acknowledgement of %q, waiting for %q", m.Ref, c.pending)
+			}
+		case "proposal.rejected":
+			var m struct {
+				Ref, Reason, Field string
+			}
+			json.Unmarshal(b, &m)
+			c.rejected++
+			c.pending = ""
+			if m.Field != "round" { // a stale round is the race with a close, not an error
+				fail("proposal rejected: %s (%s)", m.Reason, m.Field)
+			}
+		case "round.closed":
+			var m struct {
+				Round int `json:"round"`
+			}
+			// the round number is near the end; decode only what is needed
+			if i := bytes.LastIndex(b, []byte(`"round":`)); i >= 0 {
+				json.NewDecoder(bytes.NewReader(b[i+len(`"round":`):])).Decode(&m.Round)
+			}
+			c.closedAt[m.Round] = now
+			c.open = false
+			tick()
+		case "round.opened":
+			var m struct {
+				Round  int                `json:"round"`
+				Prices map[string]float64 `json:"prices"`
+				Budget float64            `json:"budget"`
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				fail("round.opened: %v", err)
+				release()
+				return
+			}
+			c.round, c.prices, c.budget, c.open = m.Round, m.Prices, m.Budget, true
+			if len(c.closedAt) < rounds {
+				if err := c.submit(); err != nil {
+					fail("submit: %v", err)
+					release()
+					return
+				}
+			}
+		case "error":
+			fail("error frame: %s", bytes.TrimSpace(b))
+		case "plan.converged", "plan.stopped":
+			fail("the plan ended: %s", b)
+			release()
+			return
+		}
+		release()
+	}
+	c.finished = true
+}

@@ -1,0 +1,431 @@
+// Package loadtest drives a parecon server as thousands of human councils
+// would: it creates a plan of N human councils, holds one real websocket
+// per council on loopback, has every council submit a valid proposal in
+// every round, and measures what the server holds: connections,
+// acknowledged (durable) proposals per second, acknowledgement latency,
+// the time round.closed takes to reach every client, and the server's peak
+// memory. It talks to loopback servers only.
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Config is one load test.
+type Config struct {
+	Server   string        // the server's base URL, http://127.0.0.1:PORT
+	Councils int           // human councils, one websocket each
+	Rounds   int           // rounds every council submits in
+	Goods    int           // produced goods of the generated economy (default 12)
+	Seed     uint64        // seed of the generated economy (default 1)
+	Timeout  time.Duration // the whole test ends by then (default 5 min)
+	// Dialers is how many connections are opened at once (default 64).
+	Dialers int
+	// Stall is how long a round may make no progress before the
+	// facilitator closes it over HTTP (default 5 s).
+	Stall time.Duration
+	// ServerPID is the server's process, for its peak memory; 0 finds it
+	// by the port it listens on.
+	ServerPID int
+	// Progress, if set, gets a line per phase.
+	Progress io.Writer
+}
+
+// Result is what a load test measured.
+type Result struct {
+	Connections      int     `json:"connections"`
+	ProposalsPerSec  float64 `json:"proposalsPerSec"`
+	AckP50Ms         float64 `json:"ackP50Ms"`
+	AckP99Ms         float64 `json:"ackP99Ms"`
+	CloseFanoutP50Ms float64 `json:"closeFanoutP50Ms"`
+	CloseFanoutP99Ms float64 `json:"closeFanoutP99Ms"`
+	ServerRssMB      float64 `json:"serverRssMB"`
+	Errors           int     `json:"errors"`
+
+	// Details.
+	Councils          int      `json:"councils"`
+	Rounds            int      `json:"rounds"`
+	Acked             int      `json:"acked"`
+	ConnectSec        float64  `json:"connectSec"`
+	RunSec            float64  `json:"runSec"`
+	CloseFanoutMaxMs  float64  `json:"closeFanoutMaxMs"`
+	RoundCloseP50Ms   float64  `json:"roundCloseP50Ms"` // last ack of a round → first round.closed (engine + commit)
+	ForcedCloses      int      `json:"forcedCloses"`
+	ServerPID         int      `json:"serverPid,omitempty"`
+	ServerRssNowMB    float64  `json:"serverRssNowMB"`
+	ErrorSamples      []string `json:"errorSamples,omitempty"`
+	RoundsCompleted   int      `json:"roundsCompleted"`
+	ClientsCompleted  int      `json:"clientsCompleted"`
+	RejectedProposals int      `json:"rejectedProposals"`
+}
+
+// CheckLoopback returns an error unless u is an http(s) URL whose host is
+// a loopback address or localhost.
+func CheckLoopback(u string) (*url.URL, error) {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return nil, fmt.Errorf("loadtest: server URL: %w", err)
+	}
+	if pu.Scheme != "http" {
+		return nil, fmt.Errorf("loadtest: server URL %q: want http://127.0.0.1:PORT", u)
+	}
+	host := pu.Hostname()
+	if host == "localhost" {
+		return pu, nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("loadtest: %q is not a loopback address: the load test only talks to this machine", host)
+	}
+	return pu, nil
+}
+
+type created struct {
+	ID               string            `json:"id"`
+	FacilitatorToken string            `json:"facilitatorToken"`
+	CouncilTokens    map[string]string `json:"councilTokens"`
+}
+
+// errorLog counts errors and keeps a few samples.
+type errorLog struct {
+	mu      sync.Mutex
+	n       int
+	samples []string
+}
+
+func (e *errorLog) add(format string, args ...any) {
+	e.mu.Lock()
+	e.n++
+	if len(e.samples) < 10 {
+		e.samples = append(e.samples, fmt.Sprintf(format, args...))
+	}
+	e.mu.Unlock()
+}
+
+// Run runs the load test described by cfg.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	base, err := CheckLoopback(cfg.Server)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Councils < 1 || cfg.Rounds < 1 {
+		return nil, errors.New("loadtest: want at least one council and one round")
+	}
+	if cfg.Goods == 0 {
+		cfg.Goods = 12
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Minute
+	}
+	if cfg.Dialers <= 0 {
+		cfg.Dialers = 64
+	}
+	if cfg.Stall <= 0 {
+		cfg.Stall = 5 * time.Second
+	}
+	progress := func(format string, args ...any) {
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, format+"\n", args...)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+
+	pid := cfg.ServerPID
+	if pid == 0 {
+		port, _ := strconv.Atoi(base.Port())
+		pid, _ = PIDByPort(port)
+	}
+
+	// The economy: the generator needs one more council than goods.
+	goods := min(cfg.Goods, max(2, cfg.Councils-1))
+	n := max(cfg.Councils, goods+1)
+	scen, cs, err := Scenario(n, goods, cfg.Rounds, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	var plan created
+	hc := &http.Client{Timeout: time.Minute}
+	if err := postJSON(ctx, hc, base.String()+"/api/plans", "", scen, http.StatusCreated, &plan); err != nil {
+		return nil, fmt.Errorf("loadtest: creating the plan: %w", err)
+	}
+	progress("plan %s: %d human councils", plan.ID, len(plan.CouncilTokens))
+
+	res := &Result{Councils: len(cs), Rounds: cfg.Rounds, ServerPID: pid}
+	errs := &errorLog{}
+	clients := make([]*client, 0, len(cs))
+	for i := range cs {
+		tok, ok := plan.CouncilTokens[cs[i].ID]
+		if !ok {
+			return nil, fmt.Errorf("loadtest: no token for council %s", cs[i].ID)
+		}
+		clients = append(clients, &client{council: &cs[i], token: tok, closedAt: map[int]time.Time{}})
+	}
+
+	// Connect everyone, Dialers at a time; each client reads its snapshot.
+	wsURL := "ws://" + base.Host + "/ws?plan=" + url.QueryEscape(plan.ID)
+	dialer := newDialer(base.Hostname())
+	t0 := time.Now()
+	sem := make(chan struct{}, cfg.Dialers)
+	var wg sync.WaitGroup
+	var connected atomic.Int64
+	for i, c := range clients {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := c.connect(ctx, dialer, wsURL); err != nil {
+				errs.add("council %s: connect: %v", c.council.ID, err)
+				return
+			}
+			connected.Add(1)
+			if i > 0 && i%1000 == 0 {
+				progress("%d connected", connected.Load())
+			}
+		}()
+	}
+	wg.Wait()
+	res.ConnectSec = time.Since(t0).Seconds()
+	res.Connections = int(connected.Load())
+	progress("%d connections in %.1f s", res.Connections, res.ConnectSec)
+	if pid > 0 {
+		if rss, _, err := ProcMemMB(pid); err == nil {
+			res.ServerRssNowMB = rss
+		}
+	}
+
+	// Play: every connected client submits in every round.
+	var acked, done atomic.Int64
+	var progressMu sync.Mutex
+	lastProgress := time.Now()
+	tick := func() {
+		progressMu.Lock()
+		lastProgress = time.Now()
+		progressMu.Unlock()
+	}
+	t1 := time.Now()
+	stop := make(chan struct{})
+	live := 0
+	for _, c := range clients {
+		if c.conn == nil {
+			continue
+		}
+		live++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.play(ctx, cfg.Rounds, errs, &acked, tick)
+			done.Add(1)
+		}()
+	}
+	// Close the connections when the time is up, so that readers end.
+	go func() {
+		select {
+		case <-ctx.Done():
+			for _, c := range clients {
+				if c.conn != nil {
+					c.conn.Close()
+				}
+			}
+		case <-stop:
+		}
+	}()
+	// The facilitator: close a round that makes no progress (a council
+	// that died cannot fill it).
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		t := time.NewTicker(cfg.Stall / 5)
+		defer t.Stop()
+		lastReport := time.Now()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			progressMu.Lock()
+			idle := time.Since(lastProgress)
+			progressMu.Unlock()
+			if time.Since(lastReport) > 5*time.Second {
+				progress("%d acknowledged, %d/%d clients done", acked.Load(), done.Load(), live)
+				lastReport = time.Now()
+			}
+			if idle > cfg.Stall {
+				if err := postJSON(ctx, hc, base.String()+"/api/plans/"+plan.ID+"/rounds/close", plan.FacilitatorToken, nil, http.StatusOK, nil); err != nil {
+					errs.add("facilitator close: %v", err)
+				} else {
+					res.ForcedCloses++
+				}
+				tick()
+			}
+		}
+	}()
+	wg.Wait()
+	close(stop)
+	<-watchDone
+	res.RunSec = time.Since(t1).Seconds()
+	if pid > 0 {
+		if _, hwm, err := ProcMemMB(pid); err == nil {
+			res.ServerRssMB = hwm
+		} else {
+			errs.add("server memory: %v", err)
+		}
+	}
+	for _, c := range clients {
+		if c.conn != nil {
+			c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+			c.conn.Close()
+		}
+	}
+	summarise(res, clients, cfg.Rounds)
+	res.Acked = int(acked.Load())
+	errs.mu.Lock()
+	res.Errors, res.ErrorSamples = errs.n, errs.samples
+	errs.mu.Unlock()
+	if ctx.Err() != nil && res.ClientsCompleted < res.Connections {
+		res.Errors++
+		res.ErrorSamples = append(res.ErrorSamples, fmt.Sprintf("timed out after %s with %d of %d clients done", cfg.Timeout, res.ClientsCompleted, res.Connections))
+	}
+	return res, nil
+}
+
+// summarise computes the figures from every client's records.
+func summarise(res *Result, clients []*client, rounds int) {
+	var acks []float64
+	firstSend := map[int]time.Time{}
+	lastAck := map[int]time.Time{}
+	closed := map[int][]time.Time{}
+	for _, c := range clients {
+		for _, a := range c.acks {
+			acks = append(acks, ms(a.at.Sub(a.sent)))
+			if f, ok := firstSend[a.round]; !ok || a.sent.Before(f) {
+				firstSend[a.round] = a.sent
+			}
+			if l, ok := lastAck[a.round]; !ok || a.at.After(l) {
+				lastAck[a.round] = a.at
+			}
+		}
+		for r, t := range c.closedAt {
+			closed[r] = append(closed[r], t)
+		}
+		res.RejectedProposals += c.rejected
+		if c.finished {
+			res.ClientsCompleted++
+		}
+	}
+	var window time.Duration
+	for r, f := range firstSend {
+		window += lastAck[r].Sub(f)
+	}
+	if window > 0 {
+		res.ProposalsPerSec = float64(len(acks)) / window.Seconds()
+	}
+	res.AckP50Ms, res.AckP99Ms = percentile(acks, 0.50), percentile(acks, 0.99)
+	var fan, closeLat []float64
+	for r, ts := range closed {
+		if len(ts) == 0 {
+			continue
+		}
+		first := ts[0]
+		for _, t := range ts {
+			if t.Before(first) {
+				first = t
+			}
+		}
+		for _, t := range ts {
+			d := ms(t.Sub(first))
+			fan = append(fan, d)
+			res.CloseFanoutMaxMs = max(res.CloseFanoutMaxMs, d)
+		}
+		if l, ok := lastAck[r]; ok && first.After(l) {
+			closeLat = append(closeLat, ms(first.Sub(l)))
+		}
+		if len(ts) == res.Connections {
+			res.RoundsCompleted++
+		}
+	}
+	res.CloseFanoutP50Ms, res.CloseFanoutP99Ms = percentile(fan, 0.50), percentile(fan, 0.99)
+	res.RoundCloseP50Ms = percentile(closeLat, 0.50)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// percentile returns the q-quantile of xs (nearest rank), 0 if empty.
+func percentile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	i := int(q*float64(len(s))+0.5) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+// newDialer returns a websocket dialer with small buffers. When the server
+// is on 127.0.0.1, connections come from 127.0.0.1 to 127.0.0.8 in turn,
+// so that tens of thousands of them (and their TIME_WAITs) do not run out
+// of ephemeral ports.
+func newDialer(host string) *websocket.Dialer {
+	var n atomic.Uint32
+	nd := &net.Dialer{Timeout: 30 * time.Second}
+	spread := host == "127.0.0.1"
+	return &websocket.Dialer{
+		ReadBufferSize: 4096, WriteBufferSize: 1024, HandshakeTimeout: 30 * time.Second,
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if !spread {
+				return nd.DialContext(ctx, network, addr)
+			}
+			d := *nd
+			d.LocalAddr = &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+n.Add(1)%8))}
+			return d.DialContext(ctx, network, addr)
+		},
+	}
+}
+
+func postJSON(ctx context.Context, hc *http.Client, u, token string, body []byte, want int, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s: %d %s", u, resp.StatusCode, bytes.TrimSpace(b))
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
