@@ -84,40 +84,54 @@ func TestMain(m *testing.M) {
 // server is a running `parecon serve`.
 type server struct {
 	URL    string
+	Addr   string // host:port
+	DB     string
 	stderr *bytes.Buffer
+	stop   func()
 }
 
-var listenRE = regexp.MustCompile(`^listening on (http://\S+)`)
+var listenRE = regexp.MustCompile(`^listening on (http://(\S+))`)
 
 // serve starts `parecon serve --addr 127.0.0.1:0 --db DIR/parecon.db` and
 // waits for its first stdout line, `listening on http://HOST:PORT`.
-func serve(t *testing.T, extra ...string) *server {
+func serve(t *testing.T) *server {
 	t.Helper()
 	chromium(t) // skip (or fail under CI) before building anything
+	return serveAt(t, "127.0.0.1:0", filepath.Join(t.TempDir(), "parecon.db"))
+}
+
+// serveAt starts `parecon serve` on addr with database db. Its stop
+// method (also run at the end of the test) ends it with SIGTERM.
+func serveAt(t *testing.T, addr, db string) *server {
+	t.Helper()
 	bin := parecon(t)
-	dir := t.TempDir()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "parecon.db")}, extra...)
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", db)
+	cmd.Dir = filepath.Dir(db)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{stderr: &bytes.Buffer{}}
+	s := &server{DB: db, stderr: &bytes.Buffer{}}
 	cmd.Stderr = &lockedWriter{w: s.stderr}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
+	var once sync.Once
+	s.stop = func() {
+		once.Do(func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		s.stop()
 		if t.Failed() {
 			t.Logf("parecon serve stderr:\n%s", s.stderr.String())
 		}
@@ -136,6 +150,7 @@ func serve(t *testing.T, extra ...string) *server {
 			t.Fatalf("parecon serve's first line is %q, want `listening on http://HOST:PORT`; stderr:\n%s", line, s.stderr)
 		}
 		s.URL = strings.TrimRight(m[1], "/")
+		s.Addr = strings.TrimRight(m[2], "/")
 	case <-done:
 		t.Fatalf("parecon serve exited: %v\n%s", cmd.ProcessState, s.stderr)
 	case <-time.After(30 * time.Second):

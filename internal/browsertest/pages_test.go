@@ -155,7 +155,8 @@ func TestCouncilSubmitsAndIsAccepted(t *testing.T) {
 	if !strings.Contains(meter, "within budget") || !strings.Contains(meter, budget) {
 		t.Errorf("meter: %q (budget %s)", meter, budget)
 	}
-	do(t, br, "submitting", chromedp.Click(chromedp.ID("submit")))
+	// submit from the keyboard: Enter in the field submits the form
+	do(t, br, "submitting with Enter", chromedp.SendKeys(chromedp.ID("q-requests-bread"), "\r"))
 	verdict := wait[string](t, br, "the verdict", `(t => t.includes('Accepted') && t)(document.getElementById('verdict').textContent)`)
 	if !strings.Contains(verdict, "round 0") {
 		t.Errorf("verdict: %q", verdict)
@@ -433,4 +434,26 @@ func TestWrongLinkIsExplained(t *testing.T) {
 	open(t, br, s.page("facilitator.html", plan.ID, plan.CouncilTokens["north"]), "facilitator page with a council token",
 		`document.getElementById('errors').textContent.length > 0`)
 	screenshot(t, br, "facilitator-wrong-role")
+}
+
+func TestObserverReconnectsAfterRestart(t *testing.T) {
+	s := serve(t)
+	plan := s.newPlan(t)
+	br := browser(t, desktopW, desktopH)
+	open(t, br, s.page("observer.html", plan.ID, plan.ObserverToken), "observer page",
+		`document.getElementById('gap-chart').dataset.rounds === '0' && document.getElementById('conn').dataset.state === 'open'`)
+	do(t, br, "marking the page", chromedp.Evaluate[chromedp.Void](`window.__sameLoad = 1`))
+
+	s.stop()
+	wait[bool](t, br, "the page to notice", `document.getElementById('conn').dataset.state !== 'open'`)
+	s2 := serveAt(t, s.Addr, s.DB) // the same port and database
+	wait[bool](t, br, "the page to reconnect", `document.getElementById('conn').dataset.state === 'open'`)
+	s2.call(t, "POST", "/api/plans/"+plan.ID+"/rounds/close", plan.FacilitatorToken, nil, http.StatusOK, nil)
+	wait[bool](t, br, "the round closed after the restart", `document.getElementById('gap-chart').dataset.rounds === '1' && document.querySelectorAll('#gap-table tbody tr').length === 1`)
+	if eval[int](t, br, `window.__sameLoad|0`) != 1 {
+		t.Fatal("the page reloaded")
+	}
+	if n := len(br.received("snapshot")); n < 2 {
+		t.Errorf("%d snapshots, want one per connection (2)", n)
+	}
 }
