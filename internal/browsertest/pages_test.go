@@ -276,6 +276,8 @@ func TestFacilitatorClosesTheRound(t *testing.T) {
 	if p["roundDeadlineSeconds"] != 300.0 {
 		t.Errorf("roundDeadlineSeconds on the server = %v, want 300", p["roundDeadlineSeconds"])
 	}
+	wait[bool](t, br, "the deadline's countdown", `document.getElementById('deadline').textContent.includes('closes at')`)
+	wait[bool](t, c, "the deadline on the council's page", `document.getElementById('deadline').textContent.includes('closes at')`)
 
 	// close the round with the keyboard
 	do(t, br, "closing the round", chromedp.Focus(chromedp.ID("close-round")), chromedp.KeyEvent("\r"))

@@ -306,6 +306,11 @@
         PC.announce($('round-notice'), 'Round ' + f.round + ' closed' + (f.reason ? ' (' + f.reason + ')' : '') + '.', 'info');
         loadProposals();
         break;
+      case 'settings.changed':
+        if (st.round && (f.round === undefined || f.round === st.round.number)) st.round.deadline = f.deadline;
+        renderRound();
+        PC.announce($('round-notice'), 'The facilitator set the round deadline: ' + PC.countdown(f.deadline) + '.', 'info');
+        break;
       case 'plan.converged':
         if (st.plan) st.plan.status = 'converged';
         renderRound();

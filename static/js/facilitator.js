@@ -219,6 +219,12 @@
         PC.announce($('action-status'), 'The plan converged in round ' + f.round + '.', 'ok');
         refresh('plan', 'audit');
         break;
+      case 'settings.changed':
+        if (st.round) st.round.deadline = f.deadline;
+        if (document.activeElement !== $('deadline-seconds') && typeof f.roundDeadlineSeconds === 'number') $('deadline-seconds').value = f.roundDeadlineSeconds;
+        renderStatus();
+        refresh('audit');
+        break;
       case 'plan.stopped':
         PC.announce($('action-status'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
         refresh('plan', 'audit');

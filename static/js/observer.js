@@ -143,6 +143,7 @@
     $('plan-line').textContent = 'tolerance ' + PC.pct(st.tolerance) + (p.numeraire ? ' · prices relative to ' + p.numeraire : '') +
       ' · ' + st.rows.length + ' round' + (st.rows.length === 1 ? '' : 's') + ' closed';
     const n = (p.councils || []).length;
+    $('deadline').textContent = p.status === 'open' || !p.status ? '· round ' + PC.countdown(st.deadline) : '';
     $('submitted').textContent = st.submitted.length + (n ? ' of ' + n : '') + (st.submitted.length ? ': ' + st.submitted.join(', ') : '');
   }
 
@@ -185,9 +186,13 @@
   function onFrame(f) {
     switch (f.type) {
       case 'snapshot':
-        if (f.round) { st.round = f.round.number; st.submitted = (f.round.submitted || []).slice(); }
+        if (f.round) { st.round = f.round.number; st.deadline = f.round.deadline; st.submitted = (f.round.submitted || []).slice(); }
         if (f.plan && f.plan.tolerance) st.tolerance = f.plan.tolerance;
         load(); // catch up on rounds closed while disconnected
+        break;
+      case 'settings.changed':
+        st.deadline = f.deadline;
+        renderStatus();
         break;
       case 'round.submitted':
         if (!st.submitted.includes(f.councilId)) st.submitted.push(f.councilId);
@@ -195,12 +200,14 @@
         break;
       case 'round.opened':
         st.round = f.round;
+        st.deadline = f.deadline;
         st.submitted = Array.isArray(f.submitted) ? f.submitted.slice() : [];
         renderStatus();
         refreshPlan(); // simulated councils submit as the round opens
         break;
       case 'plan.stopped':
         if (st.plan) st.plan.status = 'stopped';
+        st.deadline = null;
         PC.announce($('live-status'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
         renderStatus();
         break;
@@ -211,6 +218,7 @@
         break;
       case 'plan.converged':
         if (st.plan) st.plan.status = 'converged';
+        st.deadline = null;
         PC.announce($('live-status'), 'The plan converged in round ' + f.round + '.', 'ok');
         renderStatus();
         break;
@@ -222,6 +230,7 @@
     }
   }
 
+  setInterval(() => { if (st.deadline) $('deadline').textContent = '· round ' + PC.countdown(st.deadline); }, 1000);
   $('price-log').addEventListener('change', renderPrices);
   $('pick-all').addEventListener('click', () => { st.chosen = new Set(st.goods.map((g) => g.id)); box().forEach((c) => { c.checked = true; }); renderPrices(); });
   $('pick-none').addEventListener('click', () => { st.chosen = new Set(); box().forEach((c) => { c.checked = false; }); renderPrices(); });
