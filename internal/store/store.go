@@ -1,9 +1,12 @@
 // Package store keeps the live plans in one SQLite file (modernc.org/sqlite,
 // no cgo): plans, token hashes, rounds, accepted proposals and the audit
-// log. One writer connection serialises short transactions; a small pool
-// of read-only connections serves reads. A write returns only after its
-// transaction has committed to the write-ahead log with synchronous=FULL,
-// so what was acknowledged survives a crash of the process or the machine.
+// log. One writer goroutine owns the writer connection and commits in
+// groups: the writes queued while it committed the last group run in one
+// transaction, each under its own savepoint (a write that fails is rolled
+// back alone), and one commit, one fsync, makes them all durable. A small
+// pool of read-only connections serves reads. A write returns only after
+// its group has committed to the write-ahead log with synchronous=FULL, so
+// what was acknowledged survives a crash of the process or the machine.
 package store
 
 import (
@@ -18,6 +21,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 )
@@ -32,7 +37,28 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	w *sql.DB // the one writer
 	r *sql.DB // readers
+
+	q       chan *write // to the writer goroutine
+	stop    chan struct{}
+	stopped chan struct{}
+	closeMu sync.Mutex
+	closed  bool
+	// Groups and Writes count committed groups and the writes in them.
+	groups, writes atomic.Int64
 }
+
+// write is one queued write transaction body and where its result goes.
+type write struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// MaxGroup is the most writes committed in one transaction.
+const MaxGroup = 1024
+
+// ErrClosed is returned by writes after Close.
+var ErrClosed = errors.New("store: closed")
 
 // dsn returns the connection string for path: busy timeout first, then
 // WAL, foreign keys and full synchronous commits.
@@ -78,13 +104,26 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	s.r = r
+	s.q, s.stop, s.stopped = make(chan *write, MaxGroup), make(chan struct{}), make(chan struct{})
+	go s.writer()
 	return s, nil
 }
 
-// Close closes the database.
+// Close finishes the queued writes and closes the database.
 func (s *Store) Close() error {
+	s.closeMu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.stop)
+	}
+	s.closeMu.Unlock()
+	<-s.stopped
 	return errors.Join(s.r.Close(), s.w.Close())
 }
+
+// Stats returns how many groups have committed and how many writes they
+// held.
+func (s *Store) Stats() (groups, writes int64) { return s.groups.Load(), s.writes.Load() }
 
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
@@ -92,8 +131,109 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
-// tx runs fn in one write transaction and commits it.
+// tx runs fn in a write transaction and returns once it has committed
+// (with the other writes of its group) or failed. fn must not keep tx.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.q <- w:
+	case <-s.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the write's fate is the group's: wait for it even if
+	// ctx ends, so that nobody reports a failure that then commits.
+	return <-w.done
+}
+
+// writer commits the queued writes in groups until Close.
+func (s *Store) writer() {
+	defer close(s.stopped)
+	group := make([]*write, 0, MaxGroup)
+	for {
+		group = group[:0]
+		select {
+		case w := <-s.q:
+			group = append(group, w)
+		case <-s.stop:
+			// Finish what is queued, then refuse.
+			for {
+				select {
+				case w := <-s.q:
+					s.commit([]*write{w})
+				default:
+					return
+				}
+			}
+		}
+	more:
+		for len(group) < MaxGroup {
+			select {
+			case w := <-s.q:
+				group = append(group, w)
+			default:
+				break more
+			}
+		}
+		s.commit(group)
+	}
+}
+
+// commit runs a group of writes in one transaction, each under a
+// savepoint, and tells each its result once the transaction has committed
+// (or failed: then every write that had succeeded gets the commit's error).
+func (s *Store) commit(group []*write) {
+	ctx := context.Background()
+	errs := make([]error, len(group))
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		for _, w := range group {
+			w.done <- err
+		}
+		return
+	}
+	ok := 0
+	for i, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := w.fn(tx); err != nil {
+			errs[i] = err
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+				errs[i] = errors.Join(err, rerr)
+			}
+		} else {
+			ok++
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil && errs[i] == nil {
+			errs[i] = err
+			ok--
+		}
+	}
+	if cerr := tx.Commit(); cerr != nil {
+		tx.Rollback()
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = cerr
+			}
+		}
+	} else {
+		s.groups.Add(1)
+		s.writes.Add(int64(ok))
+	}
+	for i, w := range group {
+		w.done <- errs[i]
+	}
+}
+
+// direct runs fn in a transaction of its own, before the writer starts.
+func (s *Store) direct(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -121,7 +261,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.tx(ctx, func(tx *sql.Tx) error {
+		err = s.direct(ctx, func(tx *sql.Tx) error {
 			var done int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&done); err != nil {
 				return err
