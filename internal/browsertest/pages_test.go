@@ -118,6 +118,12 @@ func TestStartPageCreatesPlans(t *testing.T) {
 	}
 	checkPage(t, br, s.URL)
 	screenshot(t, br, "start")
+	do(t, br, "narrowing to a phone", chromedp.EmulateViewport(phoneW, phoneH))
+	if w := eval[float64](t, br, `document.documentElement.scrollWidth`); w > phoneW {
+		t.Errorf("the start page is %v px wide at %d px", w, phoneW)
+	}
+	screenshot(t, br, "start-390px")
+	do(t, br, "widening again", chromedp.EmulateViewport(desktopW, desktopH))
 
 	// the links work: the facilitator's opens its page on round 0
 	fac := br.another(t, desktopW, desktopH)

@@ -54,8 +54,8 @@
     const tbody = document.querySelector('#links tbody');
     tbody.replaceChildren(...rows.map(([role, url, tok]) => h('tr', null,
       h('th', { scope: 'row' }, role),
-      h('td', null, h('a', { href: url, target: '_blank', rel: 'noopener' }, url)),
-      h('td', null, h('code', null, tok)))));
+      h('td', { 'data-label': 'Page' }, h('a', { href: url, target: '_blank', rel: 'noopener' }, url)),
+      h('td', { 'data-label': 'Token' }, h('code', null, tok)))));
     lastLinks = 'parecon plan ' + res.id + (name ? ' (' + name + ')' : '') + '\n' +
       'Keep this file private: each link carries a token that acts in its role.\n\n' +
       rows.map(([role, url, tok]) => role + '\n  ' + url + '\n  token ' + tok + '\n').join('\n');
