@@ -60,6 +60,7 @@ type op struct {
 	client *Client
 	plan   string
 	msg    []byte
+	role   string // opBroadcast: only the clients of this role, if set
 	build  func(*Client) []byte
 	code   int
 	reason string
@@ -87,6 +88,7 @@ func New(opt Options) *Hub {
 // life of the process (after Shutdown it refuses new clients).
 func (h *Hub) Run() {
 	plans := map[string]map[*Client]struct{}{}
+	roles := map[string]map[string]map[*Client]struct{}{} // plan → role → clients
 	closing := false
 	remove := func(c *Client, code int, reason string) {
 		set := plans[c.Plan]
@@ -96,6 +98,14 @@ func (h *Hub) Run() {
 		delete(set, c)
 		if len(set) == 0 {
 			delete(plans, c.Plan)
+		}
+		byRole := roles[c.Plan]
+		delete(byRole[c.Role], c)
+		if len(byRole[c.Role]) == 0 {
+			delete(byRole, c.Role)
+		}
+		if len(byRole) == 0 {
+			delete(roles, c.Plan)
 		}
 		c.closeCode, c.closeReason = code, reason
 		close(c.send)
@@ -125,6 +135,15 @@ func (h *Hub) Run() {
 				plans[c.Plan] = set
 			}
 			set[c] = struct{}{}
+			byRole := roles[c.Plan]
+			if byRole == nil {
+				byRole = map[string]map[*Client]struct{}{}
+				roles[c.Plan] = byRole
+			}
+			if byRole[c.Role] == nil {
+				byRole[c.Role] = map[*Client]struct{}{}
+			}
+			byRole[c.Role][c] = struct{}{}
 			h.mu.Lock()
 			h.count++
 			h.mu.Unlock()
@@ -140,7 +159,11 @@ func (h *Hub) Run() {
 				deliver(o.client, o.msg)
 			}
 		case opBroadcast:
-			for c := range plans[o.plan] {
+			set := plans[o.plan]
+			if o.role != "" {
+				set = roles[o.plan][o.role]
+			}
+			for c := range set {
 				msg := o.msg
 				if o.build != nil {
 					msg = o.build(c)
@@ -179,6 +202,12 @@ func (h *Hub) Broadcast(plan string, msg []byte) {
 // skips c. build runs on the hub goroutine and must be quick.
 func (h *Hub) BroadcastEach(plan string, build func(c *Client) []byte) {
 	h.ops <- op{kind: opBroadcast, plan: plan, build: build}
+}
+
+// BroadcastRole queues msg for the clients of plan that have role: a
+// frame for a few watchers costs nothing per other client.
+func (h *Hub) BroadcastRole(plan, role string, msg []byte) {
+	h.ops <- op{kind: opBroadcast, plan: plan, role: role, msg: msg}
 }
 
 // Drop closes c's connection with a close code and reason.

@@ -90,3 +90,35 @@ func TestBroadcastEach(t *testing.T) {
 		t.Fatalf("observer got %q first, want only the broadcast to all", m)
 	}
 }
+
+// TestBroadcastRole reaches only the clients of one role of one plan, and
+// forgets a client that left.
+func TestBroadcastRole(t *testing.T) {
+	h := New(Options{})
+	go h.Run()
+	f := &Client{Plan: "p", Role: "facilitator", hub: h, send: make(chan []byte, 4)}
+	o := &Client{Plan: "p", Role: "observer", hub: h, send: make(chan []byte, 4)}
+	c := &Client{Plan: "p", Role: "council", Council: "x", hub: h, send: make(chan []byte, 4)}
+	q := &Client{Plan: "q", Role: "observer", hub: h, send: make(chan []byte, 4)}
+	for _, cl := range []*Client{f, o, c, q} {
+		h.Register(cl, nil)
+	}
+	h.BroadcastRole("p", "observer", []byte("seen"))
+	h.Drop(o, closeNormal, "")
+	h.BroadcastRole("p", "observer", []byte("after"))
+	h.Broadcast("p", []byte("all"))
+	if m := <-o.send; string(m) != "seen" {
+		t.Fatalf("observer got %q", m)
+	}
+	if _, ok := <-o.send; ok {
+		t.Fatal("a dropped observer got a role broadcast")
+	}
+	for _, cl := range []*Client{f, c} {
+		if m := <-cl.send; string(m) != "all" {
+			t.Fatalf("%s got %q first, want only the broadcast to all", cl.Role, m)
+		}
+	}
+	if len(q.send) != 0 {
+		t.Fatal("another plan's observer got the role broadcast")
+	}
+}
