@@ -329,6 +329,15 @@ func TestFacilitatorClosesTheRound(t *testing.T) {
 
 	// the council sees the new round's prices
 	wait[bool](t, c, "round 1 on the council page", `document.getElementById('round-no').textContent === '1'`)
+
+	ph := br.another(t, phoneW, phoneH)
+	open(t, ph, s.page("facilitator.html", plan.ID, plan.FacilitatorToken), "facilitator page on a phone",
+		`document.getElementById('round-no').textContent === '1' && document.querySelectorAll('#goods td.gap .band').length === 4 && document.querySelectorAll('#audit tbody tr').length >= 3`)
+	if w := eval[float64](t, ph, `document.documentElement.scrollWidth`); w > phoneW {
+		t.Errorf("the facilitator page is %v px wide at %d px", w, phoneW)
+	}
+	checkPage(t, ph, s.URL)
+	screenshot(t, ph, "facilitator-390px")
 }
 
 func TestObserverChartsGainARound(t *testing.T) {

@@ -85,8 +85,8 @@
     if (lr === null && rn !== null) lr = rn - 1;
     $('goods-round').textContent = closed ? lr : '— (no round closed yet)';
     $('goods').tBodies[0].replaceChildren(...(p.goods || []).map((g) => h('tr', { 'data-good': g.id },
-      h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' (' + g.unit + ')') : null),
-      h('td', null, g.kind || ''),
+      h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted hide-narrow' }, ' (' + g.unit + ')') : null),
+      h('td', { class: 'hide-narrow' }, g.kind || ''),
       h('td', { class: 'num' }, num(prices[g.id])),
       h('td', { class: 'num' }, closed ? num(supply[g.id]) : '—'),
       h('td', { class: 'num' }, closed ? num(demand[g.id]) : '—'),
