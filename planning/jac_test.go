@@ -124,3 +124,40 @@ func TestJacobian(t *testing.T) {
 		}
 	}
 }
+
+// TestKrylovMatchesDense checks the matrix-free Newton system solve (GMRES
+// with the Jacobian applied in O(lines)) against the dense LU one.
+func TestKrylovMatchesDense(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, lag := range []bool{false, true} {
+		plan, m, x := testEconomy(rng, 12, 20, 5)
+		s := newSolver(m)
+		s.gv, s.hv = make([]float64, 20), make([]float64, 20)
+		m.eval(x, lag, 50)
+		s.weigh()
+		s.vars = s.vars[:0]
+		for j := range x {
+			if j != plan.Numeraire {
+				s.vars = append(s.vars, j)
+			}
+		}
+		nv := len(s.vars)
+		s.d = resize(s.d, nv)
+		s.rhs = resize(s.rhs, nv)
+		for k, j := range s.vars {
+			s.rhs[k] = -s.f[j]
+		}
+		if !s.newtonDense() {
+			t.Fatal("dense failed")
+		}
+		dense := append([]float64(nil), s.d...)
+		if !s.newtonKrylov(1e-12) {
+			t.Fatal("krylov failed")
+		}
+		for k := range dense {
+			if math.Abs(dense[k]-s.d[k]) > 1e-7*(1+math.Abs(dense[k])) {
+				t.Errorf("lag %v: step %d: krylov %v, dense %v", lag, k, s.d[k], dense[k])
+			}
+		}
+	}
+}

@@ -39,6 +39,8 @@ type Learning struct {
 	step   float64
 	// Fallbacks counts the rounds the rule fell back to a safe step.
 	Fallbacks int
+
+	forceKrylov bool
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -61,6 +63,7 @@ func (l *Learning) Radius() float64 { return l.radius }
 func (l *Learning) init(plan *Plan) {
 	l.m = newFitted(plan)
 	l.s = newSolver(l.m)
+	l.s.forceKrylov = l.forceKrylov
 	n := len(plan.Goods)
 	l.star = make([]float64, n)
 	l.x = make([]float64, n)
@@ -264,4 +267,4 @@ func (l *Learning) fallback(r *Round) []float64 {
 }
 
 // solveIter bounds the Newton iterations of one round's solve.
-const solveIter = 100
+const solveIter = 400

@@ -18,7 +18,7 @@ var (
 )
 
 // denseMax is the largest system the solver factorises densely.
-const denseMax = 160
+const denseMax = 400
 
 // stageIter bounds the Newton iterations of one stretch of the homotopy:
 // Newton that has not converged by then is in the wrong place.
@@ -74,6 +74,8 @@ type solver struct {
 	// ForceKrylov makes the solver use GMRES at any size (tests).
 	forceKrylov bool
 	iters       int     // Newton iterations of the last solve
+	kIters      int     // GMRES iterations, in all
+	kCalls      int     // GMRES solves, in all
 	tau         float64 // how far along the homotopy a failed solve got
 }
 
@@ -279,7 +281,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		if nv <= denseMax && !s.forceKrylov {
 			ok = s.newtonDense()
 		} else {
-			ok = s.newtonKrylov(math.Min(0.1, math.Sqrt(2*phi)))
+			ok = s.newtonKrylov(math.Min(1e-4, 0.1*math.Sqrt(2*phi)))
 		}
 		if !ok {
 			return mx, false
@@ -527,6 +529,8 @@ func (s *solver) newtonKrylov(eta float64) bool {
 			axpy(s.gvec[i], s.basis[i], y)
 		}
 	}
+	s.kIters += total
+	s.kCalls++
 	for k := range y {
 		y[k] /= s.diag[k]
 		if math.IsNaN(y[k]) || math.IsInf(y[k], 0) {
