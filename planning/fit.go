@@ -9,7 +9,7 @@ import "math"
 
 // memory is the longest average the fits keep: under noise an estimate
 // averages up to this many recent proposals.
-const memory = 12
+const memory = 64
 
 // anchorMove is the log-price move across a council's goods beyond which
 // its fit re-anchors at the newest proposal instead of averaging.
@@ -20,10 +20,21 @@ const anchorMove = 0.25
 // infinitely elastic.
 const maxB = 0.97
 
+// exactNoise is the variance of a council's log quantities, around its
+// fitted response, below which the board takes it as exact: it then anchors
+// at the newest proposal alone, which makes the fit exact wherever the form
+// is (averaging only pays against noise).
+const exactNoise = 1e-12
+
 // weight returns the averaging weight of a new observation: the first one
-// counts fully, later ones average over at most memory proposals, and a
-// proposal made at prices far from the average anchor replaces it.
-func weight(n int, move float64) float64 {
+// counts fully, later ones average over at most memory proposals, unless
+// the council answers without noise (noise, the variance of its answers
+// around the fit, below exactNoise) or made this proposal at prices far
+// from the average anchor: then the newest proposal replaces the anchor.
+func weight(n int, move, noise float64) float64 {
+	if noise < exactNoise {
+		return 1
+	}
 	k := 1 / float64(n)
 	if k < 1.0/memory {
 		k = 1.0 / memory
@@ -55,6 +66,9 @@ type workerFit struct {
 	bE   float64   // b capped at maxB, for the elasticities
 	ly   float64   // average log output
 	lq   float64   // average log net unit value
+	// noise is the average squared relative error of the fit's
+	// predictions of the council's proposals (1 before the second).
+	noise float64
 
 	// Scratch at the model's current prices.
 	q, y, s float64 // net unit value, output, surplus
@@ -120,6 +134,7 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 	}
 	if !same {
 		w.n = 0
+		w.noise = 1
 		w.out = resizeInt(w.out, nOut)
 		w.r = resize(w.r, nOut)
 		w.em = resizeInt(w.em, nEm)
@@ -135,9 +150,49 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 		for i, k := range w.in {
 			move = math.Max(move, math.Abs(lnp[k]-w.pin[i]))
 		}
+		// How far the proposal is from what the fit predicted: in log
+		// output, and in each input's value share.
+		qf := 0.0
+		io, ie := 0, 0
+		for _, l := range pr.Out {
+			if l.Qty > 0 {
+				qf += p[l.Good] * w.r[io]
+				io++
+			}
+		}
+		for _, l := range pr.In {
+			if plan.Goods[l.Good].Kind == Pollutant {
+				qf -= p[l.Good] * w.eps[ie]
+				ie++
+			}
+		}
+		e2 := 1.0
+		if qf > 0 {
+			sc := 0.0
+			if w.b > 0 {
+				sc = w.bE / w.b
+			}
+			e := w.bE * (math.Log(qf) - w.lq)
+			for i, k := range w.in {
+				e -= sc * w.beta[i] * (lnp[k] - w.pin[i])
+			}
+			d := math.Log(y) - (w.ly + e/(1-w.bE))
+			e2 = d * d
+			ii := 0
+			for _, l := range pr.In {
+				if plan.Goods[l.Good].Kind != Pollutant {
+					if w.beta[ii] > 0 {
+						d := p[l.Good]*l.Qty/(q*y)/w.beta[ii] - 1
+						e2 = math.Max(e2, d*d)
+					}
+					ii++
+				}
+			}
+		}
+		w.noise += (e2 - w.noise) / math.Min(float64(w.n), memory)
 	}
 	w.n++
-	k := weight(w.n, move)
+	k := weight(w.n, move, w.noise)
 	io, ie, ii = 0, 0, 0
 	for _, l := range pr.Out {
 		if l.Qty > 0 {
@@ -238,8 +293,9 @@ type consumerFit struct {
 	w []float64
 }
 
-// minShare keeps the logarithm of a zero request finite.
-const minShare = 1e-12
+// minShare stands for the budget share of a zero request, to keep its
+// logarithm finite.
+const minShare = 1e-30
 
 // observe fits the consumer's proposal pr made at prices p (logs lnp) with
 // budget. It returns false if the proposal teaches nothing.
@@ -270,7 +326,10 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		c.sigma = 1
 	}
 	lw := func(l Line) float64 {
-		return math.Log(math.Max(p[l.Good]*l.Qty/budget, minShare*f))
+		if w := p[l.Good] * l.Qty / budget; w > 0 {
+			return math.Log(w)
+		}
+		return math.Log(minShare * f)
 	}
 	move := 0.0
 	if c.n > 0 {
@@ -295,7 +354,11 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		c.sigma = c.estimateSigma()
 	}
 	c.n++
-	k := weight(c.n, move)
+	noise := 1.0
+	if c.dof > 1 {
+		noise = math.Max(0, c.syy-c.sxy*c.sxy/math.Max(c.sxx, 1e-300)) / float64(c.dof-1)
+	}
+	k := weight(c.n, move, noise)
 	for i, l := range pr.In {
 		c.goods[i] = l.Good
 		a := lw(l)

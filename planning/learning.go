@@ -46,7 +46,7 @@ type Learning struct {
 // Trust-region bounds on the change of any log price in one round.
 const (
 	radiusInit = 14.0 // the first leap: up to a factor of about 10⁶
-	radiusMin  = 1e-4
+	radiusMin  = 0.005
 	radiusMax  = 14.0
 )
 
@@ -95,7 +95,9 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 			x0[j] += d
 		}
 	}
+	l.m.fullSpend = true
 	_, solved := l.s.solve(x0, false, 0, solveIter)
+	l.m.fullSpend = false
 	target := l.s.x
 	if solved {
 		copy(l.star, target)
@@ -221,8 +223,9 @@ func (l *Learning) judge(plan *Plan, rounds []*Round) {
 		errp += e * e
 	}
 	switch {
-	case m0 > mp && (m0-m1) >= 0.5*(m0-mp):
-		// The step achieved at least half the predicted improvement.
+	case m0 > mp && (m0-m1) >= 0.5*(m0-mp) && m1 <= 0.25*m0:
+		// The step achieved at least half the predicted improvement, and
+		// halved the gaps at least: not a lucky draw of noise.
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 4*l.step))
 	case errp <= 0.01*m0:
 		// The prediction was accurate: keep the radius.

@@ -27,6 +27,22 @@ type fitted struct {
 	surplus  float64   // workers' surplus at p
 	pool     float64   // the pool the consumers' budgets share
 	lag      bool      // budgets from a given surplus, not from p's
+	// fullSpend has every consumer council spend its whole budget. The
+	// rule aims at that economy: where councils leave part of their
+	// budgets unspent (as noisy ones scaled back within their budgets do)
+	// no prices clear every market, and aiming at the n−1 markets other
+	// than the numéraire's would pile all the slack onto the numéraire's;
+	// spending it all spreads the slack over the markets consumers buy in.
+	fullSpend bool
+}
+
+// spent returns the fraction of its budget consumer fit f spends in the
+// model.
+func (m *fitted) spent(f *consumerFit) float64 {
+	if m.fullSpend {
+		return 1
+	}
+	return f.f
 }
 
 func newFitted(plan *Plan) *fitted {
@@ -97,10 +113,10 @@ func (m *fitted) eval(x []float64, lag bool, lagSurplus float64) {
 		f := m.cf[c]
 		f.predict(x)
 		share := m.plan.Councils[c].Share
-		spend := f.f * share * m.pool
+		spend := m.spent(f) * share * m.pool
 		for i, g := range f.goods {
 			m.demV[g] += spend * f.w[i]
-			m.a[g] += f.f * share * f.w[i]
+			m.a[g] += m.spent(f) * share * f.w[i]
 		}
 	}
 }
@@ -238,7 +254,7 @@ func (m *fitted) jacobian(J [][]float64, wd, ws, gv, hv []float64) {
 		if e == 0 {
 			continue
 		}
-		spend := f.f * m.plan.Councils[c].Share * m.pool
+		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
 		for a, ga := range f.goods {
 			dv := wd[ga] * spend * f.w[a] * e
 			row := J[ga]
@@ -328,7 +344,7 @@ func (m *fitted) jv(v, out, wd, ws, gv, hv []float64) {
 		if e == 0 {
 			continue
 		}
-		spend := f.f * m.plan.Councils[c].Share * m.pool
+		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
 		wv := 0.0
 		for b, gb := range f.goods {
 			wv += f.w[b] * v[gb]

@@ -600,7 +600,7 @@ func (s *solver) diagonal() {
 	for _, c := range m.consumers {
 		f := m.cf[c]
 		e := 1 - f.sigma
-		spend := f.f * m.plan.Councils[c].Share * m.pool
+		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
 		for a, ga := range f.goods {
 			dg[ga] += s.wd[ga] * spend * f.w[a] * e * (1 - f.w[a])
 		}
