@@ -238,23 +238,22 @@ func meanGap(r *planning.Round) float64 {
 	return s / float64(len(r.Gap))
 }
 
-// checkGolden compares the run's convergence trace (per round: the max gap,
-// to 2 significant digits, and the worst good while above 1e-9) with
-// testdata/golden/NAME.trace.
+// checkGolden compares the run's convergence trace (per round: the max gap
+// to 2 significant digits, or <1e-9) with testdata/golden/NAME.trace. The
+// worst good is left out: where several goods tie, the last bit decides.
 func checkGolden(t *testing.T, name string, res *councils.RunResult) {
 	t.Helper()
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "# %s under %s, tolerance 1e-6: round, max gap, worst good\n", name, res.Rule)
+	fmt.Fprintf(&sb, "# %s under %s, tolerance 1e-6: round, max gap\n", name, res.Rule)
 	for _, r := range res.Board.Rounds() {
 		if !r.Closed {
 			continue
 		}
-		worst := res.Board.Plan().Goods[r.Worst].ID
 		if r.MaxGap < 1e-9 {
 			fmt.Fprintf(&sb, "%d <1e-9\n", r.Number)
 			continue
 		}
-		fmt.Fprintf(&sb, "%d %.1e %s\n", r.Number, r.MaxGap, worst)
+		fmt.Fprintf(&sb, "%d %.1e\n", r.Number, r.MaxGap)
 	}
 	path := filepath.Join("..", "testdata", "golden", name+".trace")
 	if *update {
