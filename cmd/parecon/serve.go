@@ -36,7 +36,7 @@ func serverFlags(fs *flag.FlagSet, cfg *serveConfig, dbDefault, deadlineDefault 
 	fs.StringVar(&cfg.logLevel, "log-level", envOr("PARECON_LOG_LEVEL", "info"), "log `LEVEL`: debug, info, warn, error [PARECON_LOG_LEVEL]")
 	d, err := time.ParseDuration(deadlineDefault)
 	if err != nil {
-		d = 0
+		d = -1 // reported by serve as a bad deadline
 	}
 	fs.DurationVar(&cfg.roundDeadline, "round-deadline", d, "close each round of a new plan after `DURATION` (0 = no deadline) [PARECON_ROUND_DEADLINE]")
 }
@@ -82,7 +82,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		return 2
 	}
 	if cfg.roundDeadline < 0 {
-		fmt.Fprintln(stderr, "parecon: --round-deadline must not be negative")
+		fmt.Fprintln(stderr, "parecon: --round-deadline (or PARECON_ROUND_DEADLINE) must be a duration ≥ 0, such as 30s or 2m")
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))

@@ -102,9 +102,19 @@ func (p *plan) planHeader(who Principal) map[string]any {
 	return m
 }
 
+// SnapshotCouncilsMax is the most councils a snapshot lists in
+// plan.councils; a larger plan's snapshots leave the list out (GET
+// /api/plans/{id} always has it), so that thousands of connections do not
+// each carry thousands of entries.
+const SnapshotCouncilsMax = 1000
+
 // snapshot returns the snapshot frame for who (p.mu held).
 func (p *plan) snapshot(who Principal) []byte {
-	kv := []any{"role", who.Role, "councilId", who.Council, "plan", p.planHeader(who), "round", p.roundView(who)}
+	head := p.planHeader(who)
+	if len(p.econ.Plan.Councils) > SnapshotCouncilsMax {
+		delete(head, "councils")
+	}
+	kv := []any{"role", who.Role, "councilId", who.Council, "plan", head, "round", p.roundView(who)}
 	if last := p.lastClosed(); last != nil {
 		rr := result(p.econ, last)
 		kv = append(kv, "lastRound", map[string]any{"round": rr.Round, "supply": rr.Supply, "demand": rr.Demand, "gaps": rr.Gaps, "maxGap": rr.MaxGap})
