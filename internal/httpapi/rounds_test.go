@@ -55,7 +55,9 @@ func TestDeadline(t *testing.T) {
 			t.Fatalf("round closed after the deadline was lifted: %s (%v after round 0)", b, time.Since(start))
 		}
 	}
-	var rounds struct{ Rounds []struct{ Carried, Submitted []string } }
+	var rounds struct {
+		Rounds []struct{ Carried, Submitted []string }
+	}
 	do(t, "GET", ts.URL+"/api/plans/"+p.ID+"/rounds", p.ObserverToken, nil, &rounds)
 	if len(rounds.Rounds) != 1 || strings.Join(rounds.Rounds[0].Submitted, ",") != "bakery,brewery,north,south" {
 		t.Fatalf("rounds %+v", rounds.Rounds)
