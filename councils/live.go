@@ -232,7 +232,13 @@ func (l *Live) StandIn(c int) *planning.Proposal {
 // convergence, and unless the plan has ended (converged, diverged, or
 // out of rounds) sets the next prices by the rule and opens the next
 // round, in which the simulated councils propose at once.
-func (l *Live) Close() (*CloseResult, error) {
+func (l *Live) Close() (*CloseResult, error) { return l.CloseAt(nil) }
+
+// CloseAt is Close, but when published is not nil the next round opens at
+// those prices instead of the rule's (the rule still sees the round, so
+// its state moves on). A server replaying its stored rounds uses it to
+// keep the prices it published even if the rule's code has changed since.
+func (l *Live) CloseAt(published []float64) (*CloseResult, error) {
 	if l.status != StatusOpen {
 		return nil, Errorf(Conflict, "", "the plan is %s: no round is open", l.status)
 	}
@@ -257,6 +263,9 @@ func (l *Live) Close() (*CloseResult, error) {
 		return res, nil
 	}
 	next, step := l.rule.Next(&l.plan, l.board.Rounds())
+	if published != nil {
+		next = published
+	}
 	res.Step = step
 	r, err := l.board.Open(next)
 	if err != nil {

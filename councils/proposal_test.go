@@ -139,6 +139,17 @@ func TestLiveRounds(t *testing.T) {
 	if l.Round().Proposals[north] != pr {
 		t.Fatal("north's proposal was not carried")
 	}
+	// CloseAt opens the next round at the prices given (a replay's published ones).
+	want := []float64{1, 1.5, 0.5, 3}
+	res, err = l.CloseAt(want)
+	if err != nil || res.Next == nil {
+		t.Fatalf("close at: %+v %v", res, err)
+	}
+	for j, p := range l.Round().Prices {
+		if p != want[j] {
+			t.Fatalf("round 2 prices %v, want %v", l.Round().Prices, want)
+		}
+	}
 	// With the option and a model, a human council's model stands in.
 	l2, _ := NewLive(e, LiveOptions{Humans: []string{"bakery"}, StandIn: true})
 	if s := l2.StandIn(bakery); s == nil || len(s.Out) != 1 || s.Out[0].Qty <= 0 {
