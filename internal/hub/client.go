@@ -47,12 +47,20 @@ type Client struct {
 	closeReason string
 	tokens      float64
 	last        time.Time
+	readerDone  chan struct{}
 }
+
+// closeGrace is how long the writer, having sent a close frame, waits for
+// the reader to see the peer's answer before it closes the socket; closing
+// at once, with the peer's frames still arriving, would reset the
+// connection and lose the close frame.
+const closeGrace = time.Second
 
 // NewClient wraps an upgraded connection for plan, role and council.
 func (h *Hub) NewClient(conn *websocket.Conn, plan, role, council string) *Client {
 	return &Client{Plan: plan, Role: role, Council: council, hub: h, conn: conn,
-		send: make(chan []byte, h.opt.SendBuffer), tokens: float64(h.opt.Burst), last: time.Now()}
+		send: make(chan []byte, h.opt.SendBuffer), tokens: float64(h.opt.Burst), last: time.Now(),
+		readerDone: make(chan struct{})}
 }
 
 // Serve runs c's writer goroutine and its reader on the calling goroutine
@@ -93,6 +101,7 @@ func (c *Client) allow() bool {
 
 func (c *Client) reader(ctx context.Context, handler Handler, log *slog.Logger) {
 	defer func() {
+		close(c.readerDone)
 		c.hub.ops <- op{kind: opUnregister, client: c}
 	}()
 	opt := c.hub.opt
@@ -102,6 +111,7 @@ func (c *Client) reader(ctx context.Context, handler Handler, log *slog.Logger) 
 		return c.conn.SetReadDeadline(time.Now().Add(opt.PongWait))
 	})
 	buf := make([]byte, 0, 1024)
+	flooding := false
 	for {
 		mt, r, err := c.conn.NextReader()
 		if err != nil {
@@ -110,10 +120,20 @@ func (c *Client) reader(ctx context.Context, handler Handler, log *slog.Logger) 
 			}
 			return
 		}
+		if flooding {
+			// Dropped: discard what is still coming until the peer
+			// answers the close frame or the grace period ends.
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return
+			}
+			continue
+		}
 		c.conn.SetReadDeadline(time.Now().Add(opt.PongWait))
 		if !c.allow() {
+			flooding = true
 			c.hub.Drop(c, closePolicyViolation, "too many frames")
-			return
+			c.conn.SetReadDeadline(time.Now().Add(closeGrace))
+			continue
 		}
 		b := bytes.NewBuffer(buf[:0])
 		n, err := io.Copy(b, io.LimitReader(r, MaxFrameBytes+1))
@@ -163,6 +183,10 @@ func (c *Client) writer() {
 			c.conn.SetWriteDeadline(time.Now().Add(opt.WriteWait))
 			if !ok {
 				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
+				select {
+				case <-c.readerDone:
+				case <-time.After(closeGrace):
+				}
 				return
 			}
 			if err := c.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
