@@ -64,7 +64,8 @@ func (s *Service) Hub() *hub.Hub { return s.hub }
 func (s *Service) now() time.Time { return s.opt.Now().UTC().Truncate(time.Millisecond) }
 
 // Load rebuilds every stored plan by replaying its rounds, and arms the
-// deadlines of the open ones.
+// deadlines of the open ones. A plan that cannot be replayed is logged and
+// left out; only a database that cannot be read is an error.
 func (s *Service) Load(ctx context.Context) error {
 	rows, err := s.store.Plans(ctx)
 	if err != nil {
@@ -73,7 +74,10 @@ func (s *Service) Load(ctx context.Context) error {
 	for _, row := range rows {
 		p, err := s.replay(ctx, row)
 		if err != nil {
-			return err
+			// One damaged plan must not keep the others offline: it is
+			// left out (its API answers not_found) and reported.
+			s.log.Error("a stored plan cannot be replayed; it is not served", "plan", row.ID, "err", err)
+			continue
 		}
 		s.mu.Lock()
 		s.plans[p.id] = p
