@@ -41,7 +41,7 @@ type Store struct {
 	q       chan *write // to the writer goroutine
 	stop    chan struct{}
 	stopped chan struct{}
-	closeMu sync.Mutex
+	closeMu sync.RWMutex
 	closed  bool
 	// Groups and Writes count committed groups and the writes in them.
 	groups, writes atomic.Int64
@@ -135,13 +135,18 @@ func (s *Store) Ping(ctx context.Context) error {
 // (with the other writes of its group) or failed. fn must not keep tx.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case s.q <- w:
-	case <-s.stop:
+	s.closeMu.RLock()
+	if s.closed {
+		s.closeMu.RUnlock()
 		return ErrClosed
+	}
+	select { // the writer drains the queue before it stops
+	case s.q <- w:
 	case <-ctx.Done():
+		s.closeMu.RUnlock()
 		return ctx.Err()
 	}
+	s.closeMu.RUnlock()
 	// Once queued, the write's fate is the group's: wait for it even if
 	// ctx ends, so that nobody reports a failure that then commits.
 	return <-w.done
