@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -43,8 +44,11 @@ func New(svc *live.Service, log *slog.Logger, opt Options) *echo.Echo {
 	if opt.MaxBodyBytes <= 0 {
 		opt.MaxBodyBytes = 64 << 10
 	}
+	// Small read buffers and pooled write buffers: a connection that is
+	// not being written to holds no write buffer, which is most of the
+	// memory of ten thousand idle councils.
 	a := &api{svc: svc, log: log, opt: opt, upgrader: websocket.Upgrader{
-		ReadBufferSize: 4096, WriteBufferSize: 4096, HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, HandshakeTimeout: 10 * time.Second,
 	}}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -75,6 +75,21 @@ func result(e *councils.Economy, r *planning.Round) roundResult {
 // round.closed and round.opened or plan.converged go out. If the commit
 // fails the plan is rebuilt from the database.
 func (s *Service) closeRound(ctx context.Context, p *plan, why string, cl *closer) *councils.Error {
+	// Let the proposals being committed land in this round first; hold
+	// new ones back meanwhile. Another close in progress goes first.
+	asked := p.live.Round().Number
+	for p.closing {
+		p.cond.Wait()
+	}
+	if n := p.live.Round().Number; n != asked {
+		return councils.Errorf(councils.Conflict, "", "round %d has just closed; round %d is open", asked, n)
+	}
+	p.closing = true
+	for p.pending > 0 {
+		p.cond.Wait()
+	}
+	p.closing = false // p.mu is held from here to the end: nobody sees it
+	defer p.cond.Broadcast()
 	if st, _ := p.live.Status(); st != councils.StatusOpen {
 		return councils.Errorf(councils.Conflict, "", "the plan is %s: no round is open", st)
 	}
@@ -122,7 +137,7 @@ func (s *Service) closeRound(ctx context.Context, p *plan, why string, cl *close
 	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb}, standins, next, string(st), events); err != nil {
 		s.log.Error("storing a round's close", "plan", p.id, "round", number, "err", err)
 		s.reload(ctx, p)
-		return councils.InternalError(err)
+		return unavailable(err)
 	}
 	// Committed: announce.
 	closedMsg := frame("round.closed", "round", rr.Round, "prices", rr.Prices, "supply", rr.Supply, "demand", rr.Demand,

@@ -73,6 +73,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Created, *cou
 	now := s.now()
 	p := &plan{id: newID(), name: sc.Name, created: now, econ: e, live: lv, opts: req.Options,
 		deadline: s.opt.RoundDeadline, opened: now, acks: map[string]ack{}}
+	p.init()
 	if p.name == "" {
 		p.name = "plan " + p.id
 	}

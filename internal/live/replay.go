@@ -36,6 +36,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 		return nil, fmt.Errorf("plan %s: %w", row.ID, err)
 	}
 	p := &plan{id: row.ID, name: row.Name, created: row.Created, econ: e, live: lv, opts: opts, deadline: row.RoundDeadline, acks: map[string]ack{}}
+	p.init()
 	rounds, err := s.store.Rounds(ctx, row.ID)
 	if err != nil {
 		return nil, err
@@ -73,6 +74,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 				return nil, fmt.Errorf("plan %s: stored proposal %d: %v", row.ID, sp.ID, cerr)
 			}
 			lv.Accept(c, pr)
+			p.lastID[c] = sp.ID
 			if sp.Ref != "" {
 				var v councils.Verdict
 				json.Unmarshal(sp.Verdict, &v)
@@ -113,6 +115,7 @@ func (s *Service) reload(ctx context.Context, p *plan) {
 			return
 		}
 		p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
+		p.lastID, p.waitRound = q.lastID, -1
 		return
 	}
 }
