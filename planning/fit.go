@@ -71,8 +71,9 @@ type workerFit struct {
 	noise float64
 
 	// Scratch at the model's current prices.
-	q, y, s float64 // net unit value, output, surplus
-	val     []float64
+	q, y, s float64   // net unit value, output, surplus
+	val     []float64 // value of each line
+	g, h    []float64 // ∂ln y/∂ln p and ∂ln q/∂ln p of each line's good
 }
 
 // observe fits the worker's proposal pr made at prices p (logs lnp). It
@@ -143,6 +144,8 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 		w.beta = resize(w.beta, nIn)
 		w.pin = resize(w.pin, nIn)
 		w.val = resize(w.val, nOut+nEm+nIn)
+		w.g = resize(w.g, nOut+nEm+nIn)
+		w.h = resize(w.h, nOut+nEm+nIn)
 	}
 	move := 0.0
 	if w.n > 0 {
@@ -236,7 +239,7 @@ func (w *workerFit) predict(p, x []float64) {
 	if !(q > 0) {
 		w.y, w.s = 0, 0
 		for i := range w.val {
-			w.val[i] = 0
+			w.val[i], w.g[i], w.h[i] = 0, 0, 0
 		}
 		return
 	}
@@ -267,6 +270,7 @@ func (w *workerFit) predict(p, x []float64) {
 	for i := range w.in {
 		v[o+i] = w.beta[i] * q * y
 	}
+	w.grads(p, w.g, w.h)
 }
 
 // consumerFit is a consumer council's demand as the board infers it: its
@@ -291,6 +295,9 @@ type consumerFit struct {
 
 	// Scratch at the model's current prices: normalised shares.
 	w []float64
+	// fixedShares says w holds a Cobb–Douglas council's shares, valid at
+	// any prices until the next observation.
+	fixedShares bool
 }
 
 // minShare stands for the budget share of a zero request, to keep its
@@ -368,6 +375,7 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		c.last[n+i] = lnp[l.Good]
 	}
 	c.f += k * (f - c.f)
+	c.fixedShares = false
 	return true
 }
 
@@ -388,12 +396,21 @@ func (c *consumerFit) estimateSigma() float64 {
 		s2 = math.Max(0, c.syy-c.sxy*slope) / float64(c.dof-1)
 	}
 	slope = c.sxy / (c.sxx + s2/(sigmaSpread*sigmaSpread))
+	if math.Abs(slope) < 1e-9 {
+		// Indistinguishable from Cobb–Douglas (rounding): take it as such,
+		// whose shares do not depend on prices.
+		return 1
+	}
 	return math.Max(0.05, math.Min(20, 1-slope))
 }
 
 // predict sets the normalised shares (summing to 1) at log prices x.
 func (c *consumerFit) predict(x []float64) {
 	e := 1 - c.sigma
+	if e == 0 && c.fixedShares {
+		return // Cobb–Douglas: the shares do not depend on prices
+	}
+	c.fixedShares = e == 0
 	m := math.Inf(-1)
 	for i, g := range c.goods {
 		a := c.lw[i] + e*(x[g]-c.pj[i])

@@ -78,19 +78,18 @@ func TestJacobian(t *testing.T) {
 		for j := range J {
 			J[j] = make([]float64, n)
 		}
-		gv, hv := make([]float64, 20), make([]float64, 20)
 		m.eval(x, lag, 37)
 		ones := make([]float64, n)
 		for j := range ones {
 			ones[j] = 1
 		}
-		m.jacobian(J, ones, ones, gv, hv)
+		m.jacobian(J, ones, ones)
 		v := make([]float64, n)
 		out := make([]float64, n)
 		for j := range v {
 			v[j] = rng.NormFloat64()
 		}
-		m.jv(v, out, ones, ones, gv, hv)
+		m.jv(v, out, ones, ones)
 		excess := func(x []float64) []float64 {
 			m.eval(x, lag, 37)
 			z := make([]float64, n)
@@ -132,7 +131,6 @@ func TestKrylovMatchesDense(t *testing.T) {
 	for _, lag := range []bool{false, true} {
 		plan, m, x := testEconomy(rng, 12, 20, 5)
 		s := newSolver(m)
-		s.gv, s.hv = make([]float64, 20), make([]float64, 20)
 		m.eval(x, lag, 50)
 		s.weigh()
 		s.vars = s.vars[:0]

@@ -134,9 +134,9 @@ func (m *fitted) rel(j int) float64 {
 // scale returns the value by which good j's excess is measured.
 func (m *fitted) scale(j int) float64 { return math.Max(m.supV[j], m.demV[j]) }
 
-// workerGrad fills gv (over the worker's lines: outputs, emissions, inputs)
-// with ∂ln y/∂ln p of each line's good and hv with ∂ln q/∂ln p, at the
-// evaluated point. Both are zero if the worker produces nothing.
+// grads fills gv (over the worker's lines: outputs, emissions, inputs) with
+// ∂ln y/∂ln p of each line's good and hv with ∂ln q/∂ln p, at the evaluated
+// point. Both are zero if the worker produces nothing.
 func (w *workerFit) grads(p []float64, gv, hv []float64) {
 	for i := range gv {
 		gv[i], hv[i] = 0, 0
@@ -181,9 +181,8 @@ func (w *workerFit) line(i int) (int, float64) {
 // point of the weighted excess: row j is wd_j·∂(demand value of j)/∂ln p −
 // ws_j·∂(supply value of j)/∂ln p. With unit weights it is the Jacobian of
 // excess demand in value; with wd = 1/demand value and ws = 1/supply value,
-// that of ln(demand/supply). gv and hv are scratch of at least the longest
-// worker's line count.
-func (m *fitted) jacobian(J [][]float64, wd, ws, gv, hv []float64) {
+// that of ln(demand/supply).
+func (m *fitted) jacobian(J [][]float64, wd, ws []float64) {
 	n := len(m.p)
 	for j := 0; j < n; j++ {
 		row := J[j]
@@ -199,8 +198,7 @@ func (m *fitted) jacobian(J [][]float64, wd, ws, gv, hv []float64) {
 			continue
 		}
 		nl := len(w.val)
-		g, h := gv[:nl], hv[:nl]
-		w.grads(m.p, g, h)
+		g, h := w.g, w.h
 		nio := len(w.out) + len(w.em)
 		for a := 0; a < nl; a++ {
 			ga, sa := w.line(a)
@@ -278,7 +276,7 @@ func (m *fitted) jacobian(J [][]float64, wd, ws, gv, hv []float64) {
 
 // jv sets out = J·v at the evaluated point without forming J, in
 // O(lines); J and the weights are as for jacobian.
-func (m *fitted) jv(v, out, wd, ws, gv, hv []float64) {
+func (m *fitted) jv(v, out, wd, ws []float64) {
 	n := len(m.p)
 	gp := 0.0 // ∇pool·v
 	for j := 0; j < n; j++ {
@@ -292,8 +290,7 @@ func (m *fitted) jv(v, out, wd, ws, gv, hv []float64) {
 			continue
 		}
 		nl := len(w.val)
-		g, h := gv[:nl], hv[:nl]
-		w.grads(m.p, g, h)
+		g, h := w.g, w.h
 		nio := len(w.out) + len(w.em)
 		gdot, hdot := 0.0, 0.0
 		for c2 := 0; c2 < nl; c2++ {

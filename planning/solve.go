@@ -49,7 +49,6 @@ type solver struct {
 	dense  [][]float64
 	sub    [][]float64
 	piv    []int
-	gv, hv []float64
 	full   []float64 // a vector over goods
 	out    []float64
 	wd, ws []float64 // row weights of demand and supply
@@ -142,14 +141,6 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 		if j != num {
 			s.x[j] = math.Max(s.lo, math.Min(s.hi, s.x[j]))
 		}
-	}
-	maxLine := 0
-	for _, c := range m.workers {
-		maxLine = max(maxLine, len(m.wf[c].val))
-	}
-	if len(s.gv) < maxLine {
-		s.gv = make([]float64, maxLine)
-		s.hv = make([]float64, maxLine)
 	}
 	s.lag, s.lagSurplus = lag, lagSurplus
 	s.iters = 0
@@ -333,7 +324,7 @@ func (s *solver) newtonDense() bool {
 			s.dense[j] = make([]float64, n)
 		}
 	}
-	m.jacobian(s.dense, s.wd, s.ws, s.gv, s.hv)
+	m.jacobian(s.dense, s.wd, s.ws)
 	nv := len(s.vars)
 	if cap(s.sub) < nv {
 		s.sub = make([][]float64, nv)
@@ -414,7 +405,7 @@ func (s *solver) apply(v, out []float64) {
 	for k, j := range s.vars {
 		s.full[j] = v[k] / s.diag[k]
 	}
-	m.jv(s.full, s.out, s.wd, s.ws, s.gv, s.hv)
+	m.jv(s.full, s.out, s.wd, s.ws)
 	for k, j := range s.vars {
 		out[k] = s.out[j]
 	}
@@ -556,8 +547,7 @@ func (s *solver) diagonal() {
 			continue
 		}
 		nl := len(w.val)
-		g, h := s.gv[:nl], s.hv[:nl]
-		w.grads(m.p, g, h)
+		g, h := w.g, w.h
 		nio := len(w.out) + len(w.em)
 		for a := 0; a < nl; a++ {
 			ga, sa := w.line(a)

@@ -1,0 +1,64 @@
+package planning_test
+
+import (
+	"flag"
+	"math"
+	"testing"
+
+	"parecon/councils"
+	"parecon/planning"
+)
+
+var benchGoods = flag.Int("bench-goods", 200, "produced goods of BenchmarkLearningSteadyRound's economy")
+var benchCouncils = flag.Int("bench-councils", 20000, "councils of BenchmarkLearningSteadyRound's economy")
+
+// BenchmarkLearningSteadyRound times the learning rule's work for one
+// steady round (refit every council from its proposal, solve the learned
+// economy from the last solution, predict the next round) on a generated
+// economy that has converged. Scale it with -bench-goods and
+// -bench-councils (issue 2's scale: 1000 and 100000).
+func BenchmarkLearningSteadyRound(b *testing.B) {
+	sc, err := councils.Generate(councils.GenOptions{Goods: *benchGoods, Councils: *benchCouncils, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan := *e.Plan
+	plan.Tolerance = 1e-9
+	rule, _ := planning.NewRule("learning", 0)
+	board, err := planning.NewBoard(&plan, e.Prices)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lnp := make([]float64, len(plan.Goods))
+	for t := 0; t < 4; t++ {
+		r := board.Current()
+		for j, p := range r.Prices {
+			lnp[j] = math.Log(p)
+		}
+		for i, m := range e.Models {
+			pr := &planning.Proposal{}
+			m.Propose(r.Prices, lnp, r.Budgets[i], pr)
+			board.Submit(i, pr)
+		}
+		if _, err := board.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if t == 3 {
+			break
+		}
+		next, _ := rule.Next(&plan, board.Rounds())
+		if _, err := board.Open(next); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rule.Next(&plan, board.Rounds())
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/round")
+}
