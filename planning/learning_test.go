@@ -275,15 +275,26 @@ func checkGolden(t *testing.T, name string, res *councils.RunResult) {
 }
 
 // TestLearningGenerated runs the default rule on generated economies.
-// From last year's prices (--warm 0.1) it must converge to 1e-6 within 5
-// rounds and get every gap within 3% by round 2 (Cobb–Douglas consumers)
-// or 3 (CES consumers, whose elasticities the board identifies only from a
-// second round). From a cold start it must never diverge; issue 3's cold
-// targets are not yet met on every seed (see docs/facilitation.md).
+// From last year's prices (--warm 0.1) a plan with tolerance 3% must
+// converge by round 2 (Cobb–Douglas consumers) or 3 (CES consumers, whose
+// elasticities no single proposal reveals), and one with tolerance 1e-6
+// within 5 rounds. From a cold start: 3% in at most 5 rounds, 1e-6 in at
+// most 15.
 func TestLearningGenerated(t *testing.T) {
-	seeds := []uint64{1, 2, 4, 6}
+	seeds := []uint64{1, 2, 3, 4, 6}
 	if testing.Short() {
 		seeds = seeds[:2]
+	}
+	run := func(t *testing.T, e *councils.Economy, tol float64, prices []float64) *councils.RunResult {
+		t.Helper()
+		res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: tol, MaxRounds: 40, Prices: prices})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Diverged || !res.Converged {
+			t.Fatalf("tolerance %g: converged %v, diverged %v after %d rounds", tol, res.Converged, res.Diverged, res.Rounds)
+		}
+		return res
 	}
 	for _, seed := range seeds {
 		for _, ces := range []bool{false, true} {
@@ -297,33 +308,26 @@ func TestLearningGenerated(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-6, MaxRounds: 40})
-				if err != nil {
-					t.Fatal(err)
-				}
 				want3 := 2
 				if ces {
 					want3 = 3
 				}
-				if r3 := firstWithin(res, 0.03); r3 < 0 || r3 > want3 {
-					t.Errorf("warm: %d rounds to 3%%, want ≤ %d", r3, want3)
+				if n := run(t, e, 0.03, nil).Rounds; n > want3 {
+					t.Errorf("warm: %d rounds to 3%%, want ≤ %d", n, want3)
 				}
-				if r6 := firstWithin(res, 1e-6); r6 < 0 || r6 > 5 {
-					t.Errorf("warm: %d rounds to 1e-6, want ≤ 5", r6)
+				if n := run(t, e, 1e-6, nil).Rounds; n > 5 {
+					t.Errorf("warm: %d rounds to 1e-6, want ≤ 5", n)
 				}
-				// Cold: the same economy from the scenario-default prices.
 				cold := make([]float64, len(e.Prices))
 				for j := range cold {
 					cold[j] = 1
 				}
-				res, err = councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-6, MaxRounds: 40, Prices: cold})
-				if err != nil {
-					t.Fatal(err)
+				if n := run(t, e, 0.03, cold).Rounds; n > 5 {
+					t.Errorf("cold: %d rounds to 3%%, want ≤ 5", n)
 				}
-				if res.Diverged {
-					t.Errorf("cold: diverged after %d rounds", res.Rounds)
+				if n := run(t, e, 1e-6, cold).Rounds; n > 15 {
+					t.Errorf("cold: %d rounds to 1e-6, want ≤ 15", n)
 				}
-				t.Logf("cold: converged %v, %d rounds to 3%%, %d to 1e-6", res.Converged, firstWithin(res, 0.03), firstWithin(res, 1e-6))
 			})
 		}
 	}

@@ -615,3 +615,111 @@ func axpy(a float64, x, y []float64) {
 		y[i] += a * x[i]
 	}
 }
+
+// leastSquares minimises ½ΣF² over every traded good, the numéraire's too,
+// from x0 by Gauss–Newton, with the budgets of a lagged surplus: with the
+// budgets the board must publish no prices need clear every market (they
+// share a surplus that is not the one at the new prices), and the least
+// squares spread the mismatch over all markets. Dense only: it returns false
+// for catalogues beyond denseMax. The result is in s.x.
+func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) bool {
+	m := s.m
+	n := len(m.p)
+	num := m.plan.Numeraire
+	if n-1 > denseMax {
+		return false
+	}
+	copy(s.x, x0)
+	s.lag, s.lagSurplus = true, lagSurplus
+	lo, hi := x0[num]+lnFloor, x0[num]+lnCeil
+	if len(s.dense) != n {
+		s.dense = make([][]float64, n)
+		for j := range s.dense {
+			s.dense[j] = make([]float64, n)
+		}
+	}
+	sumsq := func() float64 {
+		t := 0.0
+		for j := 0; j < n; j++ {
+			if m.demV[j] > 0 || m.supV[j] > 0 {
+				t += s.f[j] * s.f[j]
+			}
+		}
+		return t
+	}
+	m.eval(s.x, true, lagSurplus)
+	s.weigh()
+	phi := sumsq()
+	for it := 0; it < maxIter; it++ {
+		s.vars = s.vars[:0]
+		for j := 0; j < n; j++ {
+			if j != num && (m.demV[j] > 0 || m.supV[j] > 0) && s.x[j] > lo && s.x[j] < hi {
+				s.vars = append(s.vars, j)
+			}
+		}
+		nv := len(s.vars)
+		if nv == 0 {
+			return true
+		}
+		m.jacobian(s.dense, s.wd, s.ws)
+		// Normal equations (JᵀJ + μI)·d = −JᵀF, μ tiny against JᵀJ.
+		if cap(s.sub) < nv {
+			s.sub = make([][]float64, nv)
+		}
+		s.sub = s.sub[:nv]
+		s.d = resize(s.d, nv)
+		for a := range s.sub {
+			s.sub[a] = resize(s.sub[a], nv)
+		}
+		for j := 0; j < n; j++ {
+			if !(m.demV[j] > 0 || m.supV[j] > 0) {
+				continue
+			}
+			row := s.dense[j]
+			for a, ia := range s.vars {
+				ra := row[ia]
+				if ra == 0 {
+					continue
+				}
+				s.d[a] -= ra * s.f[j]
+				sa := s.sub[a]
+				for b, ib := range s.vars {
+					sa[b] += ra * row[ib]
+				}
+			}
+		}
+		trace := 0.0
+		for a := range s.sub {
+			trace += s.sub[a][a]
+		}
+		for a := range s.sub {
+			s.sub[a][a] += 1e-12 * trace / float64(nv)
+		}
+		if !luSolve(s.sub, s.d, &s.piv) {
+			return false
+		}
+		alpha := 1.0
+		improved := false
+		for ls := 0; ls < 20; ls++ {
+			copy(s.xt, s.x)
+			for k, j := range s.vars {
+				s.xt[j] = math.Max(lo, math.Min(hi, s.x[j]+alpha*math.Max(-maxNewton, math.Min(maxNewton, s.d[k]))))
+			}
+			m.eval(s.xt, true, lagSurplus)
+			s.weigh()
+			if pt := sumsq(); pt < phi {
+				improved = pt < phi*(1-1e-6)
+				phi = pt
+				s.x, s.xt = s.xt, s.x
+				break
+			}
+			alpha /= 2
+		}
+		if !improved {
+			break
+		}
+	}
+	m.eval(s.x, true, lagSurplus)
+	s.weigh()
+	return true
+}

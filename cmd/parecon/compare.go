@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"parecon/councils"
 	"parecon/internal/examples"
@@ -39,9 +38,11 @@ type compareScenario struct {
 }
 
 // compareRule is one rule's result on one scenario. Rounds3 and Rounds6
-// count rounds (round 0 included, so the first round is 1) until every gap
-// was at most 0.03 and at most the tolerance; null if it never happened
-// within max_rounds.
+// are the rounds (round 0 included, so the first round is 1) a plan with
+// tolerance 0.03, and one with the given tolerance, needed to converge
+// (every gap within the tolerance, every proposal passing its checks);
+// null if it did not within max_rounds. The other fields describe the run
+// at the given tolerance.
 type compareRule struct {
 	Rounds3   *int    `json:"rounds3"`
 	Rounds6   *int    `json:"rounds6"`
@@ -55,7 +56,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon compare [flags] FILE... [--example NAME ...]\n\nRuns every scenario under tatonnement, pequod and the default rule and prints,\nside by side, the rounds (round 0 counted) until every gap is within 3% and\nwithin the tolerance, and the better baseline's rounds over the default's.\n'-' means never within --max-rounds.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon compare [flags] FILE... [--example NAME ...]\n\nRuns every scenario under tatonnement, pequod and the default rule and prints,\nside by side, the rounds (round 0 counted) a plan needs to converge with\ntolerance 3% and with --tolerance, and the better baseline's rounds over the\ndefault's. '-' means not within --max-rounds.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	var exampleFlags multiFlag
@@ -127,26 +128,36 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	return 0
 }
 
-// compareRun runs e under rule to the tolerance and records the first
-// rounds within 3% and within the tolerance.
+// compareRun runs e under rule twice: as a plan with tolerance 3% (its
+// rounds are rounds3) and as one with the given tolerance (rounds6). A
+// rule may use the plan's tolerance (the default rule does, to aim at
+// prices that clear the next round when that is within the tolerance of
+// the full equilibrium), so rounds to 3% are those of a 3% plan.
 func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, noise float64, seed uint64) (*compareRule, error) {
 	cr := &compareRule{}
-	opt := councils.RunOptions{Rule: rule, Tolerance: tol, MaxRounds: maxRounds, Noise: noise, Seed: seed}
-	opt.Each = func(r *planning.Round, _ float64, _ time.Duration) {
-		n := r.Number + 1
-		if cr.Rounds3 == nil && r.MaxGap <= 0.03 {
+	if tol < 0.03 {
+		res, err := councils.Run(e, councils.RunOptions{Rule: rule, Tolerance: 0.03, MaxRounds: maxRounds, Noise: noise, Seed: seed})
+		if err != nil {
+			return nil, err
+		}
+		if res.Converged {
+			n := res.Rounds
 			cr.Rounds3 = &n
 		}
-		if cr.Rounds6 == nil && r.MaxGap <= tol && r.Failing == 0 {
-			cr.Rounds6 = &n
-		}
 	}
-	res, err := councils.Run(e, opt)
+	res, err := councils.Run(e, councils.RunOptions{Rule: rule, Tolerance: tol, MaxRounds: maxRounds, Noise: noise, Seed: seed})
 	if err != nil {
 		return nil, err
 	}
 	cr.Converged, cr.Diverged, cr.Rounds = res.Converged, res.Diverged, res.Rounds
 	cr.MaxGap = finite(res.Last().MaxGap)
+	if res.Converged {
+		n := res.Rounds
+		cr.Rounds6 = &n
+		if tol >= 0.03 {
+			cr.Rounds3 = &n
+		}
+	}
 	return cr, nil
 }
 
@@ -175,7 +186,7 @@ func ratio(rules map[string]*compareRule, get func(*compareRule) *int) *float64 
 
 func printCompare(w io.Writer, out *compareOutput) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "rounds (round 0 counted) until every gap ≤ 3%% and ≤ %g; '-' = not within %d rounds", out.Tolerance, out.MaxRounds)
+	fmt.Fprintf(w, "rounds (round 0 counted) to converge with tolerance 3%% and %g; '-' = not within %d rounds", out.Tolerance, out.MaxRounds)
 	if out.Noise > 0 {
 		fmt.Fprintf(w, "; noise %g, seed %d", out.Noise, out.Seed)
 	}
