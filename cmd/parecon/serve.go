@@ -86,6 +86,10 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if err := raiseFileLimit(); err != nil { // each websocket is a file
+		log.Warn("raising the open-file limit", "err", err)
+	}
+	startPprof(log)
 	st, err := store.Open(ctx, cfg.db)
 	if err != nil {
 		fmt.Fprintln(stderr, "parecon:", err)

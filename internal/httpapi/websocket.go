@@ -19,7 +19,7 @@ func (a *api) websocket(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, cerr := a.svc.Plan(who, id); cerr != nil {
+	if cerr := a.svc.Check(who, id); cerr != nil {
 		return cerr
 	}
 	conn, err := a.upgrader.Upgrade(c.Response(), c.Request(), nil)

@@ -80,10 +80,17 @@ func (p *plan) roundView(who Principal) map[string]any {
 
 // planHeader is the plan part of a snapshot.
 func (p *plan) planHeader(who Principal) map[string]any {
+	m := p.planHeaderLean(who)
+	m["councils"] = p.councilViews()
+	return m
+}
+
+// planHeaderLean is planHeader without the list of councils.
+func (p *plan) planHeaderLean(who Principal) map[string]any {
 	st, reason := p.live.Status()
 	m := map[string]any{
 		"id": p.id, "name": p.name, "status": st, "numeraire": p.econ.Plan.Goods[p.econ.Plan.Numeraire].ID,
-		"goods": p.goods(), "tolerance": p.live.Plan().Tolerance, "councils": p.councilViews(),
+		"goods": p.goods(), "tolerance": p.live.Plan().Tolerance,
 		"rule": p.live.RuleName(), "roundDeadlineSeconds": int(p.deadline / time.Second),
 	}
 	if reason != "" {
@@ -110,9 +117,9 @@ const SnapshotCouncilsMax = 1000
 
 // snapshot returns the snapshot frame for who (p.mu held).
 func (p *plan) snapshot(who Principal) []byte {
-	head := p.planHeader(who)
-	if len(p.econ.Plan.Councils) > SnapshotCouncilsMax {
-		delete(head, "councils")
+	head := p.planHeaderLean(who)
+	if len(p.econ.Plan.Councils) <= SnapshotCouncilsMax {
+		head["councils"] = p.councilViews()
 	}
 	kv := []any{"role", who.Role, "councilId", who.Council, "plan", head, "round", p.roundView(who)}
 	if last := p.lastClosed(); last != nil {
@@ -131,6 +138,16 @@ func (p *plan) lastClosed() *planning.Round {
 		}
 	}
 	return nil
+}
+
+// Check returns the Error GET /api/plans/{id} would give who, without
+// building the answer: the websocket upgrade asks it of every connection.
+func (s *Service) Check(who Principal, id string) *councils.Error {
+	if err := who.Authorize(id, Everyone...); err != nil {
+		return err
+	}
+	_, err := s.plan(id)
+	return err
 }
 
 // Plan returns GET /api/plans/{id}: the plan's status, current round,
