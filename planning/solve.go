@@ -208,7 +208,7 @@ func (s *solver) homotopy(maxIter int) (float64, bool) {
 	for s.iters < maxIter {
 		t := math.Min(1, tau+dtau)
 		copy(s.save, s.x)
-		tol := 1e-3
+		tol := stageTol
 		if t == 1 {
 			tol = solveTol
 		}
@@ -723,3 +723,7 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 	s.weigh()
 	return true
 }
+
+// stageTol is the residual at which a stretch of the homotopy short of the
+// end counts as solved.
+const stageTol = 1e-3
