@@ -21,6 +21,10 @@ type RunOptions struct {
 	// is then scaled back within its checks, as a council would.
 	Noise float64
 	Seed  uint64
+	// Stubborn is the fraction of councils, picked from Seed, that submit
+	// in round 0 and never again: their first proposals stand, as human
+	// councils that never revise.
+	Stubborn float64
 	// Prices, if set, replace the scenario's initial prices.
 	Prices []float64
 	// Each, if set, is called after every round closes, with the step the
@@ -93,6 +97,13 @@ func Run(e *Economy, opt RunOptions) (*RunResult, error) {
 		rng = rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 	}
 	sim := newSimulator(e, &plan)
+	if opt.Stubborn > 0 {
+		pick := rand.New(rand.NewPCG(opt.Seed, 0x5bd1e995))
+		sim.stubborn = make([]bool, len(e.Models))
+		for i := range sim.stubborn {
+			sim.stubborn[i] = pick.Float64() < opt.Stubborn
+		}
+	}
 	start := time.Now()
 	board, err := planning.NewBoard(&plan, prices)
 	if err != nil {
@@ -145,6 +156,8 @@ type simulator struct {
 	plan  *planning.Plan
 	lnp   []float64
 	lines int // lines in one round's proposals
+	// stubborn marks the councils that never revise their first proposal.
+	stubborn []bool
 }
 
 func newSimulator(e *Economy, plan *planning.Plan) *simulator {
@@ -170,6 +183,9 @@ func (s *simulator) propose(b *planning.Board, r *planning.Round, rng *rand.Rand
 	slab := make([]planning.Line, s.lines)
 	for i, m := range s.e.Models {
 		if m == nil {
+			continue
+		}
+		if r.Number > 0 && s.stubborn != nil && s.stubborn[i] {
 			continue
 		}
 		pr := &props[i]

@@ -24,6 +24,7 @@ type compareOutput struct {
 	Tolerance float64           `json:"tolerance"`
 	MaxRounds int               `json:"max_rounds"`
 	Noise     float64           `json:"noise,omitempty"`
+	Stubborn  float64           `json:"stubborn,omitempty"`
 	Seed      uint64            `json:"seed,omitempty"`
 	Scenarios []compareScenario `json:"scenarios"`
 }
@@ -65,7 +66,8 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	tol := fs.Float64("tolerance", 1e-6, "the tight target (rounds6)")
 	maxRounds := fs.Int("max-rounds", 3000, "stop each run after this many rounds")
 	noise := fs.Float64("noise", 0, "perturb every simulated proposal by up to this factor")
-	seed := fs.Uint64("seed", 1, "seed of the noise")
+	seed := fs.Uint64("seed", 1, "seed of the noise and of the stubborn councils")
+	stubborn := fs.Float64("stubborn", 0, "this fraction of the councils never revise their first proposal")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return 2
@@ -82,7 +84,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "parecon compare: give scenario files or --example NAME")
 		return 2
 	}
-	out := compareOutput{Tolerance: *tol, MaxRounds: *maxRounds, Noise: *noise, Seed: *seed}
+	out := compareOutput{Tolerance: *tol, MaxRounds: *maxRounds, Noise: *noise, Stubborn: *stubborn, Seed: *seed}
 	var econs []*councils.Economy
 	var labels []string
 	for _, f := range files {
@@ -104,7 +106,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	for i, e := range econs {
 		sc := compareScenario{Name: labels[i], Rules: map[string]*compareRule{}}
 		for _, rule := range compareRules {
-			cr, err := compareRun(e, rule, *tol, *maxRounds, *noise, *seed)
+			cr, err := compareRun(e, rule, *tol, *maxRounds, councils.RunOptions{Noise: *noise, Seed: *seed, Stubborn: *stubborn})
 			if err != nil {
 				fmt.Fprintf(stderr, "parecon compare: %s: %v\n", e.Name(), err)
 				return 2
@@ -133,10 +135,13 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 // rule may use the plan's tolerance (the default rule does, to aim at
 // prices that clear the next round when that is within the tolerance of
 // the full equilibrium), so rounds to 3% are those of a 3% plan.
-func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, noise float64, seed uint64) (*compareRule, error) {
+func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, base councils.RunOptions) (*compareRule, error) {
 	cr := &compareRule{}
+	opt := base
+	opt.Rule, opt.MaxRounds = rule, maxRounds
 	if tol < 0.03 {
-		res, err := councils.Run(e, councils.RunOptions{Rule: rule, Tolerance: 0.03, MaxRounds: maxRounds, Noise: noise, Seed: seed})
+		opt.Tolerance = 0.03
+		res, err := councils.Run(e, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +150,8 @@ func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, no
 			cr.Rounds3 = &n
 		}
 	}
-	res, err := councils.Run(e, councils.RunOptions{Rule: rule, Tolerance: tol, MaxRounds: maxRounds, Noise: noise, Seed: seed})
+	opt.Tolerance = tol
+	res, err := councils.Run(e, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -187,8 +193,8 @@ func ratio(rules map[string]*compareRule, get func(*compareRule) *int) *float64 
 func printCompare(w io.Writer, out *compareOutput) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "rounds (round 0 counted) to converge with tolerance 3%% and %g; '-' = not within %d rounds", out.Tolerance, out.MaxRounds)
-	if out.Noise > 0 {
-		fmt.Fprintf(w, "; noise %g, seed %d", out.Noise, out.Seed)
+	if out.Noise > 0 || out.Stubborn > 0 {
+		fmt.Fprintf(w, "; noise %g, stubborn %g, seed %d", out.Noise, out.Stubborn, out.Seed)
 	}
 	fmt.Fprintln(w)
 	hdr := []string{"scenario"}
