@@ -57,6 +57,9 @@ type CloseResult struct {
 	Next   *planning.Round // the round opened after it, nil if the plan ended
 	Step   float64         // the rule's step
 	Status Status
+	// RulePrices are the next prices the rule computed (the next round's,
+	// unless CloseAt was given others); nil if the plan ended.
+	RulePrices []float64
 }
 
 // NewLive compiles the plan of e with opt and opens round 0, in which the
@@ -263,6 +266,7 @@ func (l *Live) CloseAt(published []float64) (*CloseResult, error) {
 		return res, nil
 	}
 	next, step := l.rule.Next(&l.plan, l.board.Rounds())
+	res.RulePrices = next
 	if published != nil {
 		next = published
 	}

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -133,5 +134,42 @@ func TestRestartReplaysTheRule(t *testing.T) {
 	}
 	if len(rows) != 1+3*5 || strings.Join(rows[0], ",") != "round,good,price,supply,demand,gap,max_gap" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("csv: %d rows, header %v", len(rows), rows[0])
+	}
+}
+
+// TestRestartKeepsPublishedPrices: the prices a plan published are what it
+// reopens with, even when the rule would now compute others (here the
+// stored prices of the open round are changed behind the server's back,
+// as a new version of the rule would see them).
+func TestRestartKeepsPublishedPrices(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.db")
+	a := newServerDB(t, path, live.Options{}, hub.Options{})
+	p := mixedPlan(t, a)
+	for i := 0; i < 2; i++ {
+		if st := do(t, "POST", a.URL+"/api/plans/"+p.ID+"/rounds/close", p.FacilitatorToken, nil, nil); st != http.StatusOK {
+			t.Fatalf("close: %d", st)
+		}
+	}
+	a.close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := []float64{1, 1.25, 0.75, 2.5, 1.5}
+	pj, _ := json.Marshal(published)
+	if _, err := db.Exec(`UPDATE rounds SET prices = ? WHERE plan_id = ? AND number = 2`, pj, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	b := newServerDB(t, path, live.Options{}, hub.Options{})
+	var v struct {
+		Round  int
+		Prices map[string]float64
+	}
+	do(t, "GET", b.URL+"/api/plans/"+p.ID, p.ObserverToken, nil, &v)
+	for j, g := range []string{"labor", "land", "co2", "bread", "beer"} {
+		if v.Round != 2 || v.Prices[g] != published[j] {
+			t.Fatalf("round %d prices %v, want the published %v", v.Round, v.Prices, published)
+		}
 	}
 }

@@ -16,8 +16,9 @@ import (
 // they were stored (the simulated councils' proposals are derived again,
 // deterministically, as each round opens) and closes the round if it was
 // closed, so the board and its rule, which is deterministic, reach the
-// state they had. A stored round whose prices differ from the replayed
-// ones is reported in the log.
+// state they had. Each round reopens at the prices stored for it, the
+// ones that were published; should the rule now compute others (its code
+// changed), that is reported in the log.
 func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	sc, err := councils.ParseScenario(row.Scenario)
 	if err != nil {
@@ -49,7 +50,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	for _, pr := range props {
 		byRound[pr.Round] = append(byRound[pr.Round], pr)
 	}
-	for _, r := range rounds {
+	for i, r := range rounds {
 		cur := lv.Round()
 		if st, _ := lv.Status(); st != councils.StatusOpen || cur.Number != r.Number {
 			return nil, fmt.Errorf("plan %s: stored round %d does not follow the replayed round %d (%s)", row.ID, r.Number, cur.Number, st)
@@ -83,8 +84,21 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 		}
 		p.opened, p.due = r.Opened, r.Deadline
 		if !r.Closed.IsZero() {
-			if _, err := lv.Close(); err != nil {
+			// The next round opens at the prices that were published, even
+			// if the rule's code has changed since.
+			var published []float64
+			if i+1 < len(rounds) && len(rounds[i+1].Prices) == len(e.Plan.Goods) {
+				published = rounds[i+1].Prices
+			}
+			res, err := lv.CloseAt(published)
+			if err != nil {
 				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
+			}
+			for j, x := range published {
+				if j < len(res.RulePrices) && math.Abs(x-res.RulePrices[j]) > 1e-12*math.Abs(x) {
+					s.log.Warn("the rule now computes other prices than were published; keeping the published ones", "plan", row.ID, "round", r.Number+1, "good", e.Plan.Goods[j].ID, "published", x, "rule", res.RulePrices[j])
+					break
+				}
 			}
 		}
 	}
