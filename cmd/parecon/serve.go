@@ -27,12 +27,14 @@ type serveConfig struct {
 	db            string
 	roundDeadline time.Duration
 	logLevel      string
+	adminToken    string
 }
 
 // serverFlags registers the server's flags, with environment fallbacks.
 func serverFlags(fs *flag.FlagSet, cfg *serveConfig, dbDefault, deadlineDefault string) {
 	fs.StringVar(&cfg.addr, "addr", envOr("PARECON_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (port 0 picks a free one) [PARECON_ADDR]")
 	fs.StringVar(&cfg.db, "db", envOr("PARECON_DB", dbDefault), "the SQLite database `FILE` [PARECON_DB]")
+	fs.StringVar(&cfg.adminToken, "admin-token", envOr("PARECON_ADMIN_TOKEN", ""), "if set, creating a plan needs this bearer `TOKEN` [PARECON_ADMIN_TOKEN]")
 	fs.StringVar(&cfg.logLevel, "log-level", envOr("PARECON_LOG_LEVEL", "info"), "log `LEVEL`: debug, info, warn, error [PARECON_LOG_LEVEL]")
 	d, err := time.ParseDuration(deadlineDefault)
 	if err != nil {
@@ -111,7 +113,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "listening on %s\n", base)
-	e := httpapi.New(svc, log, httpapi.Options{Static: static.FS})
+	e := httpapi.New(svc, log, httpapi.Options{Static: static.FS, AdminToken: cfg.adminToken})
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"parecon/internal/httpapi"
 	"parecon/internal/hub"
 	"parecon/internal/live"
 )
@@ -152,6 +153,20 @@ func readUntilClose(c *websocket.Conn) error {
 	for {
 		if _, _, err := c.ReadMessage(); err != nil {
 			return err
+		}
+	}
+}
+
+// TestAdminToken: with an admin token configured, creating a plan needs it.
+func TestAdminToken(t *testing.T) {
+	ts := newServer(t, live.Options{}, hub.Options{})
+	ts.srv.Config.Handler = httpapi.New(ts.svc, nil, httpapi.Options{AdminToken: "s3cret"})
+	for _, tt := range []struct {
+		token  string
+		status int
+	}{{"", 401}, {"wrong", 401}, {"s3cret", 201}} {
+		if st := do(t, "POST", ts.URL+"/api/plans", tt.token, `{"example":"bread-and-land"}`, &map[string]any{}); st != tt.status {
+			t.Errorf("token %q: %d, want %d", tt.token, st, tt.status)
 		}
 	}
 }

@@ -26,6 +26,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// Static is the tree of web pages mounted at "/"; nil serves none.
 	Static fs.FS
+	// AdminToken, when set, is required (as a bearer token) to create a
+	// plan; otherwise anyone may.
+	AdminToken string
 }
 
 // api holds what the handlers need.
@@ -38,6 +41,9 @@ type api struct {
 
 // New returns the echo server for svc.
 func New(svc *live.Service, log *slog.Logger, opt Options) *echo.Echo {
+	if log == nil {
+		log = slog.Default()
+	}
 	if opt.MaxScenarioBytes <= 0 {
 		opt.MaxScenarioBytes = 16 << 20
 	}

@@ -50,10 +50,10 @@ type Client struct {
 	readerDone  chan struct{}
 }
 
-// closeGrace is how long the writer, having sent a close frame, waits for
-// the reader to see the peer's answer before it closes the socket; closing
-// at once, with the peer's frames still arriving, would reset the
-// connection and lose the close frame.
+// closeGrace is how long the writer, having sent a flooder its close
+// frame, waits for the reader to see the peer's answer before it closes
+// the socket; closing at once, with the peer's frames still arriving,
+// would reset the connection and lose the close frame.
 const closeGrace = time.Second
 
 // NewClient wraps an upgraded connection for plan, role and council.
@@ -183,9 +183,13 @@ func (c *Client) writer() {
 			c.conn.SetWriteDeadline(time.Now().Add(opt.WriteWait))
 			if !ok {
 				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
-				select {
-				case <-c.readerDone:
-				case <-time.After(closeGrace):
+				if c.closeCode == closePolicyViolation {
+					// A flooder is still sending: let the reader drain
+					// until the peer answers, so the close frame is read.
+					select {
+					case <-c.readerDone:
+					case <-time.After(closeGrace):
+					}
 				}
 				return
 			}
