@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -70,7 +71,14 @@ func (a *api) errorHandler(err error, c echo.Context) {
 	}
 	if status >= 500 {
 		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", e.Err)
-		e = &councils.Error{Kind: councils.Internal, Message: "internal error"}
+		// The message is ours (InternalError's "internal error", or one
+		// written for people, like a refused database write's); the
+		// cause in e.Err is never shown.
+		msg := e.Message
+		if msg == "" || e.Err != nil && strings.Contains(msg, e.Err.Error()) {
+			msg = "internal error"
+		}
+		e = &councils.Error{Kind: councils.Internal, Message: msg}
 	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(status)

@@ -118,6 +118,12 @@ func (h *Hub) Run() {
 		case c.send <- msg:
 		default:
 			remove(c, closeTryAgain, "too slow: send buffer full")
+			// Its writer is likely stuck on a full socket: end that write
+			// now rather than at the write deadline, so a stalled client
+			// holds nothing of the server's.
+			if c.conn != nil {
+				c.conn.UnderlyingConn().SetWriteDeadline(time.Now())
+			}
 		}
 	}
 	for o := range h.ops {

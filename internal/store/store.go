@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -285,4 +286,27 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// Degrade sets a limit on the writer connection, to drill what clients
+// see when the database fails: "query_only=1" refuses every write as a
+// read-only database would, "max_page_count=N" caps the file at N pages
+// (a full disk once it is reached); "query_only=0" and a larger
+// max_page_count lift them. Nothing else is accepted.
+func (s *Store) Degrade(ctx context.Context, pragma string) error {
+	name, val, ok := strings.Cut(pragma, "=")
+	n, err := strconv.ParseInt(val, 10, 64)
+	if !ok || err != nil || n < 0 || (name != "query_only" && name != "max_page_count") || (name == "query_only" && n > 1) {
+		return fmt.Errorf("store: Degrade(%q): want query_only=0|1 or max_page_count=N", pragma)
+	}
+	_, err = s.w.ExecContext(ctx, "PRAGMA "+name+" = "+strconv.FormatInt(n, 10))
+	return err
+}
+
+// PageCount returns the number of pages of the database, as the writer
+// sees it.
+func (s *Store) PageCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.w.QueryRowContext(ctx, "PRAGMA page_count").Scan(&n)
+	return n, err
 }
