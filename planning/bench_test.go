@@ -56,9 +56,14 @@ func BenchmarkLearningSteadyRound(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
+	n0, g0, _, _ := planning.Stats(rule)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rule.Next(&plan, board.Rounds())
 	}
+	b.StopTimer()
+	n1, g1, _, _ := planning.Stats(rule)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/round")
+	b.ReportMetric(float64(n1-n0)/float64(b.N), "newton/round")
+	b.ReportMetric(float64(g1-g0)/float64(b.N), "gmres/round")
 }

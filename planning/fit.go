@@ -332,11 +332,14 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		c.sxx, c.sxy, c.syy, c.dof = 0, 0, 0, 0
 		c.sigma = 1
 	}
-	lw := func(l Line) float64 {
+	// The log budget shares, once each (c.w is scratch until predict).
+	lws := c.w
+	for i, l := range pr.In {
 		if w := p[l.Good] * l.Qty / budget; w > 0 {
-			return math.Log(w)
+			lws[i] = math.Log(w)
+		} else {
+			lws[i] = math.Log(minShare * f)
 		}
-		return math.Log(minShare * f)
 	}
 	move := 0.0
 	if c.n > 0 {
@@ -345,13 +348,13 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		mx, my := 0.0, 0.0
 		for i, l := range pr.In {
 			mx += lnp[l.Good] - c.last[n+i]
-			my += lw(l) - c.last[i]
+			my += lws[i] - c.last[i]
 		}
 		mx /= float64(n)
 		my /= float64(n)
 		for i, l := range pr.In {
 			dx := lnp[l.Good] - c.last[n+i] - mx
-			dy := lw(l) - c.last[i] - my
+			dy := lws[i] - c.last[i] - my
 			c.sxx += dx * dx
 			c.sxy += dx * dy
 			c.syy += dy * dy
@@ -368,7 +371,7 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	k := weight(c.n, move, noise)
 	for i, l := range pr.In {
 		c.goods[i] = l.Good
-		a := lw(l)
+		a := lws[i]
 		c.lw[i] += k * (a - c.lw[i])
 		c.pj[i] += k * (lnp[l.Good] - c.pj[i])
 		c.last[i] = a

@@ -160,10 +160,13 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 // must publish, and publishes the point between Q and p* with the smallest
 // predicted gaps among those within three tolerances of p* (so that a plan
 // converging there converges at the full equilibrium, to the tolerance's
-// order). Otherwise, and whenever p* is predicted to clear within half the
-// tolerance, it publishes p*.
+// order). Otherwise, whenever p* is predicted to clear within half the
+// tolerance, and for tolerances below quasiMinTol, it publishes p*.
 func (l *Learning) quasi(plan *Plan, r *Round) []float64 {
 	tol := plan.Tolerance
+	if tol < quasiMinTol {
+		return l.star
+	}
 	l.m.eval(l.star, true, r.Surplus)
 	best := l.maxRel()
 	if best <= 0.5*tol || !l.s.leastSquares(l.star, r.Surplus, 20) {
@@ -197,6 +200,11 @@ func (l *Learning) quasi(plan *Plan, r *Round) []float64 {
 	}
 	return l.blend
 }
+
+// quasiMinTol is the smallest tolerance for which quasi looks beyond p*:
+// below it, a point within three tolerances of p* is p* for every purpose,
+// and the least squares are not worth their cost.
+const quasiMinTol = 1e-4
 
 // maxRel returns the largest |gap| of the learned economy as evaluated.
 func (l *Learning) maxRel() float64 {

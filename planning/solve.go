@@ -35,8 +35,13 @@ const (
 // maxNewton is the largest change of a log price in one Newton step.
 const maxNewton = 1.0
 
+// roundTol is the largest relative gap at which a Newton step that no
+// longer reduces the merit means the equations are solved to their
+// rounding, not that Newton is lost.
+const roundTol = 1e-9
+
 // solveTol is the largest relative gap the solver accepts as solved.
-const solveTol = 1e-13
+const solveTol = 1e-11
 
 // solver holds the scratch of the Newton method.
 type solver struct {
@@ -73,6 +78,7 @@ type solver struct {
 	// ForceKrylov makes the solver use GMRES at any size (tests).
 	forceKrylov bool
 	iters       int     // Newton iterations of the last solve
+	total       int     // Newton iterations, in all
 	kIters      int     // GMRES iterations, in all
 	kCalls      int     // GMRES solves, in all
 	tau         float64 // how far along the homotopy a failed solve got
@@ -262,6 +268,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 			return mx, true
 		}
 		s.iters++
+		s.total++
 		nv := len(s.vars)
 		s.d = resize(s.d, nv)
 		s.rhs = resize(s.rhs, nv)
@@ -302,10 +309,14 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 			alpha /= 2
 		}
 		if !accepted || (alpha < 1 && alpha*big < minStep) || alpha < minAlpha {
+			m.eval(s.x, s.lag, s.lagSurplus)
+			if mx <= roundTol {
+				// At the rounding level of the equations: solved.
+				return mx, true
+			}
 			// Backtracking this far means Newton is lost (typically a
 			// good's price sinking where nothing responds to it): let the
 			// homotopy take a shorter stretch.
-			m.eval(s.x, s.lag, s.lagSurplus)
 			return mx, false
 		}
 		s.x, s.xt = s.xt, s.x
