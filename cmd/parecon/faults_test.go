@@ -1,0 +1,444 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	_ "modernc.org/sqlite"
+
+	"parecon/internal/loadtest"
+)
+
+// council is one test council's connection and what it saw.
+type council struct {
+	lc     loadtest.Council
+	token  string
+	conn   *websocket.Conn
+	round  int
+	prices map[string]float64
+	budget float64
+	n      int
+	ref    string // in flight: sent, not yet answered
+	acks   []ackRec
+}
+
+func (c *council) dial(t *testing.T, base, plan string) {
+	t.Helper()
+	conn, err := dialWS(base, plan, c.token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	c.conn = conn
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var snap struct {
+		Type  string
+		Round struct {
+			Number int
+			Prices map[string]float64
+			Budget float64
+		}
+	}
+	if err := conn.ReadJSON(&snap); err != nil || snap.Type != "snapshot" {
+		t.Fatalf("snapshot: %v %+v", err, snap)
+	}
+	c.round, c.prices, c.budget = snap.Round.Number, snap.Round.Prices, snap.Round.Budget
+}
+
+func (c *council) submit(ref string) error {
+	if ref == "" {
+		c.n++
+		ref = fmt.Sprintf("%s-%d", c.lc.ID, c.n)
+	}
+	c.ref = ref
+	return c.conn.WriteJSON(map[string]any{"type": "proposal.submit", "ref": ref, "round": c.round, "proposal": c.lc.Proposal(c.prices, c.budget, c.n)})
+}
+
+// frame reads the next frame; it returns its type and the frame.
+func (c *council) frame(timeout time.Duration) (string, map[string]any, error) {
+	c.conn.SetReadDeadline(time.Now().Add(timeout))
+	_, b, err := c.conn.ReadMessage()
+	if err != nil {
+		return "", nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return "", nil, err
+	}
+	if m["type"] == "round.opened" {
+		c.round = int(m["round"].(float64))
+		c.prices = map[string]float64{}
+		for g, x := range m["prices"].(map[string]any) {
+			c.prices[g] = x.(float64)
+		}
+		c.budget, _ = m["budget"].(float64)
+	}
+	typ, _ := m["type"].(string)
+	return typ, m, nil
+}
+
+// storedHuman reads the human proposals of plan from the database file:
+// id → (council, ref, round), and the (council, ref) pairs stored more
+// than once.
+func storedHuman(t *testing.T, db, plan string) (map[int]ackRec, []string) {
+	t.Helper()
+	d, err := sql.Open("sqlite", "file:"+db+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rows, err := d.Query(`SELECT id, council_id, ref, round FROM proposals WHERE plan_id = ? AND source = 'human'`, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int]ackRec{}
+	seen := map[string]int{}
+	var dups []string
+	for rows.Next() {
+		var a ackRec
+		if err := rows.Scan(&a.id, &a.council, &a.ref, &a.round); err != nil {
+			t.Fatal(err)
+		}
+		out[a.id] = a
+		if a.ref != "" {
+			k := a.council + "/" + a.ref
+			if seen[k]++; seen[k] == 2 {
+				dups = append(dups, k)
+			}
+		}
+	}
+	return out, dups
+}
+
+// TestSIGKILLUnderLoad (fault a): 300 human councils of a generated
+// economy submit as fast as they are acknowledged, in group commits, over
+// several rounds; the server (a built binary) is killed with SIGKILL in
+// the middle of it, with proposals in flight. Restarted on the same
+// database: every acknowledged proposal is stored, in the round it was
+// acknowledged for, exactly once; no (council, ref) is stored twice; every
+// council reconnects, gets a snapshot, resends the proposal it had in
+// flight (answered with the stored acknowledgement if it was stored, or
+// taken now), then submits in the open round, which fills and closes.
+func TestSIGKILLUnderLoad(t *testing.T) {
+	const n = 300
+	db := t.TempDir() + "/kill.db"
+	s := startServer(t, db)
+	scen, lcs, err := loadtest.Scenario(n, 6, 200, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p created
+	if st := httpJSON(t, "POST", s.base+"/api/plans", "", scen, &p); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	cs := make([]*council, len(lcs))
+	for i, lc := range lcs {
+		cs[i] = &council{lc: lc, token: p.CouncilTokens[lc.ID]}
+		cs[i].dial(t, s.base, p.ID)
+	}
+	var mu sync.Mutex
+	total := 0
+	enough := make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
+	for _, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if c.submit("") != nil {
+				return
+			}
+			for {
+				typ, m, err := c.frame(20 * time.Second)
+				if err != nil {
+					return // killed
+				}
+				switch typ {
+				case "proposal.accepted":
+					if m["ref"] != c.ref {
+						continue
+					}
+					c.acks = append(c.acks, ackRec{c.lc.ID, c.ref, int(m["round"].(float64)), int(m["proposalId"].(float64))})
+					c.ref = ""
+					mu.Lock()
+					if total++; total == 1500 {
+						once.Do(func() { close(enough) })
+					}
+					mu.Unlock()
+					c.submit("")
+				case "proposal.rejected":
+					if m["ref"] != c.ref {
+						continue
+					}
+					// A stale round: submit in the new one, now if its
+					// round.opened came first, else when it comes.
+					c.ref = ""
+					if int(m["round"].(float64)) != c.round {
+						c.submit("")
+					}
+				case "round.opened":
+					if c.ref == "" {
+						c.submit("")
+					}
+				case "error":
+					t.Errorf("council %s: %v", c.lc.ID, m)
+					return
+				}
+			}
+		}()
+	}
+	select {
+	case <-enough:
+	case <-time.After(60 * time.Second):
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+		mu.Lock()
+		t.Fatalf("only %d acknowledgements in 60 s; stderr: %s", total, s.errs)
+	}
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+	wg.Wait()
+	acked, inflight := 0, 0
+	for _, c := range cs {
+		acked += len(c.acks)
+		if c.ref != "" {
+			inflight++
+		}
+	}
+
+	stored, dups := storedHuman(t, db, p.ID)
+	if len(dups) > 0 {
+		t.Fatalf("stored more than once: %v", dups)
+	}
+	for _, c := range cs {
+		for _, a := range c.acks {
+			got, ok := stored[a.id]
+			if !ok {
+				t.Fatalf("acknowledged proposal %d (%s %s, round %d) lost", a.id, a.council, a.ref, a.round)
+			}
+			if got.council != a.council || got.ref != a.ref || got.round != a.round {
+				t.Fatalf("acknowledged %+v, stored %+v", a, got)
+			}
+		}
+	}
+	t.Logf("%d acknowledged before SIGKILL, %d in flight, %d human proposals stored", acked, inflight, len(stored))
+
+	s2 := startServer(t, db)
+	byRef := map[string]ackRec{}
+	for _, a := range stored {
+		byRef[a.council+"/"+a.ref] = a
+	}
+	// Everyone reconnects and resends what was in flight.
+	for _, c := range cs {
+		c.dial(t, s2.base, p.ID)
+		if c.ref == "" {
+			continue
+		}
+		prev, wasStored := byRef[c.lc.ID+"/"+c.ref]
+		if err := c.submit(c.ref); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			typ, m, err := c.frame(10 * time.Second)
+			if err != nil {
+				t.Fatalf("council %s after restart: %v", c.lc.ID, err)
+			}
+			if m["ref"] != c.ref {
+				continue
+			}
+			if wasStored && (typ != "proposal.accepted" || int(m["proposalId"].(float64)) != prev.id) {
+				t.Fatalf("resending stored %s/%s (id %d): answered %v", c.lc.ID, c.ref, prev.id, m)
+			}
+			if !wasStored && typ != "proposal.accepted" && !(typ == "proposal.rejected" && m["field"] == "round") {
+				t.Fatalf("resending unstored %s/%s: answered %v", c.lc.ID, c.ref, m)
+			}
+			break
+		}
+		c.ref = ""
+	}
+	// Then every council submits in the open round (the resends may have
+	// filled and closed the round the councils reconnected in: they catch
+	// up with the one now open).
+	var plan struct{ Round int }
+	httpJSON(t, "GET", s2.base+"/api/plans/"+p.ID, p.ObserverToken, nil, &plan)
+	target := plan.Round
+	errs := make(chan error, len(cs))
+	for _, c := range cs {
+		go func() {
+			for c.round < target { // catch up with the round the resends opened
+				if _, _, err := c.frame(10 * time.Second); err != nil {
+					errs <- fmt.Errorf("council %s: waiting for round %d: %v", c.lc.ID, target, err)
+					return
+				}
+			}
+			if err := c.submit(""); err != nil {
+				errs <- err
+				return
+			}
+			for {
+				typ, m, err := c.frame(20 * time.Second)
+				if err != nil {
+					errs <- fmt.Errorf("council %s: %v", c.lc.ID, err)
+					return
+				}
+				if typ == "round.closed" && int(m["round"].(float64)) == target {
+					errs <- nil
+					return
+				}
+				if typ == "proposal.rejected" || typ == "error" {
+					errs <- fmt.Errorf("council %s: %v", c.lc.ID, m)
+					return
+				}
+			}
+		}()
+	}
+	for range cs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, dups = storedHuman(t, db, p.ID)
+	if len(dups) > 0 {
+		t.Fatalf("stored more than once after the restart: %v", dups)
+	}
+}
+
+// TestFloodDoesNotSlowOthers (fault d): against the server binary with
+// its default limits, one council's connection sends 1,000 malformed
+// frames per second, and reconnects whenever the server drops it for
+// flooding (1008); eight other councils' median acknowledgement latency
+// stays under twice what it is without the flood.
+func TestFloodDoesNotSlowOthers(t *testing.T) {
+	s := startServer(t, t.TempDir()+"/flood.db")
+	var p created
+	if st := httpJSON(t, "POST", s.base+"/api/plans", "", crowdScenario(9), &p); st != http.StatusCreated { // h08 never submits: the round stays open
+		t.Fatalf("create: %d", st)
+	}
+	var cs []*websocket.Conn
+	for i := 0; i < 8; i++ {
+		c, err := dialWS(s.base, p.ID, p.CouncilTokens[fmt.Sprintf("h%02d", i)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var snap map[string]any
+		c.ReadJSON(&snap)
+		cs = append(cs, c)
+	}
+	phase := func(name string, d time.Duration) time.Duration {
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		end := time.Now().Add(d)
+		for i, c := range cs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := 0; time.Now().Before(end); k++ {
+					ref := fmt.Sprintf("%s-%d", name, k)
+					t0 := time.Now()
+					c.WriteJSON(map[string]any{"type": "proposal.submit", "ref": ref, "round": 0, "proposal": map[string]any{"requests": map[string]float64{"bread": 0.001}}})
+					for {
+						c.SetReadDeadline(time.Now().Add(5 * time.Second))
+						var m map[string]any
+						if err := c.ReadJSON(&m); err != nil {
+							t.Errorf("council %d: %v", i, err)
+							return
+						}
+						if m["ref"] == ref {
+							if m["type"] != "proposal.accepted" {
+								t.Errorf("council %d: %v", i, m)
+								return
+							}
+							break
+						}
+					}
+					mu.Lock()
+					lat = append(lat, time.Since(t0))
+					mu.Unlock()
+					time.Sleep(25 * time.Millisecond) // under the 50 frames/s a council may send
+				}
+			}()
+		}
+		wg.Wait()
+		if len(lat) < 50 {
+			t.Fatalf("%s: only %d acknowledgements", name, len(lat))
+		}
+		sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
+		t.Logf("%s: %d acknowledgements, median %v, p90 %v", name, len(lat), lat[len(lat)/2], lat[len(lat)*9/10])
+		return lat[len(lat)/2]
+	}
+	quiet := phase("quiet", 2*time.Second)
+
+	var sent, answered, drops int
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		bad := []string{`not json`, `{"type":`, `{"type":"nope"}`, `[1,2,3]`, `{"type":"proposal.submit","round":-1,"proposal":{}}`}
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			c, err := dialWS(s.base, p.ID, p.CouncilTokens["h08"])
+			if err != nil {
+				t.Errorf("flooder: %v", err)
+				return
+			}
+			gone := make(chan struct{})
+			go func() { // read its answers until the server drops it
+				defer close(gone)
+				for {
+					_, b, err := c.ReadMessage()
+					if err != nil {
+						if websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+							drops++
+						}
+						return
+					}
+					if strings.Contains(string(b), `"type":"error"`) {
+						answered++
+					}
+				}
+			}()
+		send:
+			for {
+				select {
+				case <-stop:
+					c.Close()
+					<-gone
+					return
+				case <-gone:
+					break send
+				case <-tick.C:
+					if c.WriteMessage(websocket.TextMessage, []byte(bad[sent%len(bad)])) != nil {
+						break send
+					}
+					sent++
+				}
+			}
+			c.Close()
+			<-gone
+		}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	flooded := phase("flood", 2*time.Second)
+	close(stop)
+	<-done
+	t.Logf("flooder sent %d malformed frames in %.1f s, %d answered with error frames, dropped %d times for flooding", sent, 2.2, answered, drops)
+	if float64(sent)/2.2 < 700 || drops == 0 {
+		t.Fatalf("the flood was not a flood: %d frames, %d drops", sent, drops)
+	}
+	if flooded > 2*quiet {
+		t.Fatalf("median acknowledgement %v under the flood, %v without: more than doubled", flooded, quiet)
+	}
+}
