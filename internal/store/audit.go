@@ -7,7 +7,7 @@ import (
 
 // AddEvents appends events to the audit log in one transaction.
 func (s *Store) AddEvents(ctx context.Context, events ...Event) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return insertEvents(ctx, tx, events) })
+	return s.tx(ctx, func(tx *wtx) error { return insertEvents(ctx, tx, events) })
 }
 
 // Events returns a plan's audit log in order.
@@ -36,7 +36,7 @@ func (s *Store) Events(ctx context.Context, planID string) ([]Event, error) {
 	return es, rows.Err()
 }
 
-func insertEvents(ctx context.Context, tx *sql.Tx, events []Event) error {
+func insertEvents(ctx context.Context, tx *wtx, events []Event) error {
 	for _, e := range events {
 		var round any
 		if e.Round != nil {

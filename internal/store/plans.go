@@ -11,7 +11,7 @@ import (
 // CreatePlan stores a new plan with its tokens, its round 0 and its first
 // audit events, in one transaction.
 func (s *Store) CreatePlan(ctx context.Context, p Plan, tokens []Token, r0 Round, events []Event) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO plans (id, name, scenario, options, created_at, status, round_deadline) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.Name, p.Scenario, orEmpty(p.Options), ms(p.Created), p.Status, int64(p.RoundDeadline/time.Second))
 		if err != nil {
@@ -62,7 +62,7 @@ func (s *Store) Token(ctx context.Context, hash []byte) (Token, error) {
 // SetRoundDeadline stores a plan's round deadline setting and the current
 // round's deadline (zero = none), with an audit event.
 func (s *Store) SetRoundDeadline(ctx context.Context, planID string, d time.Duration, round int, deadline time.Time, ev Event) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE plans SET round_deadline = ? WHERE id = ?`, int64(d/time.Second), planID); err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Store) SetRoundDeadline(ctx context.Context, planID string, d time.Dura
 // the close, the closed round's result, the next round (nil if the plan
 // ended), the plan's status and the audit events.
 func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposal, next *Round, status string, events []Event) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *wtx) error {
 		for _, p := range standins {
 			if _, err := insertProposal(ctx, tx, p); err != nil {
 				return err
@@ -136,7 +136,7 @@ func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
 	return rs, rows.Err()
 }
 
-func insertRound(ctx context.Context, tx *sql.Tx, r Round) error {
+func insertRound(ctx context.Context, tx *wtx, r Round) error {
 	prices, err := json.Marshal(r.Prices)
 	if err != nil {
 		return err

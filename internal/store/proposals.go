@@ -11,7 +11,7 @@ import (
 // commit.
 func (s *Store) AddProposal(ctx context.Context, p Proposal, ev Event) (int64, error) {
 	var id int64
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *wtx) error {
 		var err error
 		if id, err = insertProposal(ctx, tx, p); err != nil {
 			return err
@@ -58,7 +58,7 @@ func (s *Store) ProposalByRef(ctx context.Context, planID, council, ref string) 
 	return p, err
 }
 
-func insertProposal(ctx context.Context, tx *sql.Tx, p Proposal) (int64, error) {
+func insertProposal(ctx context.Context, tx *wtx, p Proposal) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO proposals (plan_id, round, council_id, ref, body, verdict, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.PlanID, p.Round, p.Council, p.Ref, []byte(p.Body), orEmpty(p.Verdict), p.Source, ms(p.Created))
 	if err != nil {
