@@ -19,6 +19,7 @@ type client struct {
 	council *Council
 	token   string
 	conn    *websocket.Conn
+	delay   time.Duration // how long after a round opens it submits
 
 	round    int
 	open     bool
@@ -112,6 +113,13 @@ func readFrame(conn *websocket.Conn) (string, []byte, func(), error) {
 // councils) have types too.
 func frameType(b []byte) string {
 	key := []byte(`"type":"`)
+	// The server writes keys in order, so "type" is the last one: look
+	// near the end first (a backward scan of a large frame is slow).
+	if len(b) > 128 {
+		if i := bytes.LastIndex(b[len(b)-128:], key); i >= 0 {
+			b = b[len(b)-128:]
+		}
+	}
 	i := bytes.LastIndex(b, key)
 	if i < 0 {
 		return ""
@@ -186,9 +194,9 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 			var m struct {
 				Round int `json:"round"`
 			}
-			// the round number is near the end; decode only what is needed
-			if i := bytes.LastIndex(b, []byte(`"round":`)); i >= 0 {
-				json.NewDecoder(bytes.NewReader(b[i+len(`"round":`):])).Decode(&m.Round)
+			// decode only the round number: the frame can be large
+			if i := bytes.Index(b, []byte(`,"round":`)); i >= 0 {
+				json.NewDecoder(bytes.NewReader(b[i+len(`,"round":`):])).Decode(&m.Round)
 			}
 			c.closedAt[m.Round] = now
 			c.open = false
@@ -206,6 +214,9 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 			}
 			c.round, c.prices, c.budget, c.open = m.Round, m.Prices, m.Budget, true
 			if len(c.closedAt) < rounds {
+				if c.delay > 0 {
+					time.Sleep(c.delay)
+				}
 				if err := c.submit(); err != nil {
 					fail("submit: %v", err)
 					release()

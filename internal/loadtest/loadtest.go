@@ -39,6 +39,10 @@ type Config struct {
 	// Stall is how long a round may make no progress before the
 	// facilitator closes it over HTTP (default 5 s).
 	Stall time.Duration
+	// Spread spreads the councils' proposals evenly over this time after
+	// each round opens, as people who read the new prices first would;
+	// 0 has every council submit at once.
+	Spread time.Duration
 	// ServerPID is the server's process, for its peak memory; 0 finds it
 	// by the port it listens on.
 	ServerPID int
@@ -59,6 +63,7 @@ type Result struct {
 
 	// Details.
 	Councils          int      `json:"councils"`
+	SpreadSec         float64  `json:"spreadSec"`
 	Rounds            int      `json:"rounds"`
 	Acked             int      `json:"acked"`
 	ConnectSec        float64  `json:"connectSec"`
@@ -169,7 +174,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	progress("plan %s: %d human councils", plan.ID, len(plan.CouncilTokens))
 
-	res := &Result{Councils: len(cs), Rounds: cfg.Rounds, ServerPID: pid}
+	res := &Result{Councils: len(cs), Rounds: cfg.Rounds, ServerPID: pid, SpreadSec: cfg.Spread.Seconds()}
 	errs := &errorLog{}
 	clients := make([]*client, 0, len(cs))
 	for i := range cs {
@@ -177,7 +182,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if !ok {
 			return nil, fmt.Errorf("loadtest: no token for council %s", cs[i].ID)
 		}
-		clients = append(clients, &client{council: &cs[i], token: tok, closedAt: map[int]time.Time{}})
+		clients = append(clients, &client{council: &cs[i], token: tok, closedAt: map[int]time.Time{},
+			delay: cfg.Spread * time.Duration(i) / time.Duration(len(cs))})
 	}
 
 	// Connect everyone, Dialers at a time; each client reads its snapshot.

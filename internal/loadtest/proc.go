@@ -42,7 +42,7 @@ func PIDByPort(port int) (int, error) {
 	for _, fd := range fds {
 		if l, err := os.Readlink(fd); err == nil && inodes[l] {
 			pid, err := strconv.Atoi(strings.Split(fd, "/")[2])
-			if err == nil && pid != os.Getpid() {
+			if err == nil {
 				return pid, nil
 			}
 		}
