@@ -127,3 +127,27 @@ func (e *Economy) PriceMap(p []float64) map[string]float64 {
 func (e *Economy) String() string {
 	return fmt.Sprintf("%s: %d goods, %d councils", e.Scenario.Name, len(e.Plan.Goods), len(e.Plan.Councils))
 }
+
+// settings returns a fresh rule and the round limit for a plan of e: the
+// given values first, then the scenario's facilitation settings, then the
+// defaults.
+func (e *Economy) settings(rule string, step float64, maxRounds int) (planning.Rule, int, error) {
+	f := e.Scenario.Facilitation
+	if f == nil {
+		f = &Facilitation{}
+	}
+	if rule == "" {
+		rule = f.Rule
+	}
+	if step == 0 {
+		step = f.Step
+	}
+	if maxRounds == 0 {
+		maxRounds = f.MaxRounds
+	}
+	if maxRounds == 0 {
+		maxRounds = DefaultMaxRounds
+	}
+	r, err := planning.NewRule(rule, step)
+	return r, maxRounds, err
+}

@@ -65,23 +65,9 @@ type CloseResult struct {
 // NewLive compiles the plan of e with opt and opens round 0, in which the
 // simulated councils have already proposed.
 func NewLive(e *Economy, opt LiveOptions) (*Live, error) {
-	f := e.Scenario.Facilitation
-	if f == nil {
-		f = &Facilitation{}
-	}
-	if opt.Rule == "" {
-		opt.Rule = f.Rule
-	}
-	if opt.Step == 0 {
-		opt.Step = f.Step
-	}
-	if opt.MaxRounds == 0 {
-		opt.MaxRounds = f.MaxRounds
-	}
-	if opt.MaxRounds == 0 {
-		opt.MaxRounds = DefaultMaxRounds
-	}
-	rule, err := planning.NewRule(opt.Rule, opt.Step)
+	var rule planning.Rule
+	var err error
+	rule, opt.MaxRounds, err = e.settings(opt.Rule, opt.Step, opt.MaxRounds)
 	if err != nil {
 		return nil, Errorf(Invalid, "rule", "%v", err)
 	}

@@ -63,29 +63,14 @@ func Run(e *Economy, opt RunOptions) (*RunResult, error) {
 	if h := e.Humans(); len(h) > 0 {
 		return nil, Problems{{Path: index("councils", h[0]), Message: "a headless run needs every council to have a model; this one is human"}}
 	}
-	f := e.Scenario.Facilitation
-	if f == nil {
-		f = &Facilitation{}
+	rule, maxRounds, err := e.settings(opt.Rule, opt.Step, opt.MaxRounds)
+	if err != nil {
+		return nil, Problems{{Path: "rule", Message: err.Error()}}
 	}
-	if opt.Rule == "" {
-		opt.Rule = f.Rule
-	}
-	if opt.Step == 0 {
-		opt.Step = f.Step
-	}
-	if opt.MaxRounds == 0 {
-		opt.MaxRounds = f.MaxRounds
-	}
-	if opt.MaxRounds == 0 {
-		opt.MaxRounds = DefaultMaxRounds
-	}
+	opt.MaxRounds = maxRounds
 	plan := *e.Plan
 	if opt.Tolerance > 0 {
 		plan.Tolerance = opt.Tolerance
-	}
-	rule, err := planning.NewRule(opt.Rule, opt.Step)
-	if err != nil {
-		return nil, Problems{{Path: "rule", Message: err.Error()}}
 	}
 	prices := e.Prices
 	if opt.Prices != nil {
