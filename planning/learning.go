@@ -226,6 +226,7 @@ func (l *Learning) free(j int, target []float64, lo float64, r *Round) bool {
 func (l *Learning) observe(plan *Plan, r *Round) {
 	m := l.m
 	m.workers, m.consumers, m.held = m.workers[:0], m.consumers[:0], m.held[:0]
+	m.aggOK = false
 	for c, pr := range r.Proposals {
 		m.props[c] = pr
 		if pr == nil {

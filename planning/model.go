@@ -18,6 +18,16 @@ type fitted struct {
 	consumers []int // councils whose fitted demand responds
 	held      []int // councils held at their standing proposal
 
+	// Cobb–Douglas consumers aggregate exactly: each spends the fixed
+	// shares w_cj of its budget s_c·f_c·pool, so together they demand
+	// (Σ_c s_c·f_c·w_cj)·pool of good j. cdFull and cdPart hold those sums
+	// per good (f_c = 1 and f_c the fitted fraction); ces lists the other
+	// consumers, evaluated one by one. aggOK is false until they are
+	// summed for the current fits (observe clears it).
+	cdFull, cdPart []float64
+	ces            []int
+	aggOK          bool
+
 	// Evaluation at the current point.
 	p        []float64 // prices
 	supV     []float64 // value supplied per good
@@ -34,6 +44,63 @@ type fitted struct {
 	// than the numéraire's would pile all the slack onto the numéraire's;
 	// spending it all spreads the slack over the markets consumers buy in.
 	fullSpend bool
+
+	// The producing workers' lines at the evaluated point, flat for the
+	// Jacobian-vector products (built on the first after each eval).
+	flat flatWorkers
+}
+
+// flatWorkers holds the producing fitted workers' lines in flat arrays:
+// worker k's lines are off[k]:off[k+1]; line i is of good lg[i], its
+// weight wi[i] (the good for a demand line, n + good for a supply line),
+// ∂ln y/∂ln p and ∂ln q/∂ln p of its good (g, h), and the coefficients of
+// its excess value's change: a·(g·v) + b·(h·v) + c·v_good.
+type flatWorkers struct {
+	ok            bool
+	off           []int32
+	lg, wi        []int32
+	g, h, a, b, c []float64
+	s             []float64 // each worker's surplus
+	wt            []float64 // wd, then ws
+}
+
+// flatten fills m.flat from the workers' scratch at the evaluated point.
+func (m *fitted) flatten() {
+	f := &m.flat
+	n := len(m.p)
+	f.off = append(f.off[:0], 0)
+	f.lg, f.wi = f.lg[:0], f.wi[:0]
+	f.g, f.h, f.a, f.b, f.c, f.s = f.g[:0], f.h[:0], f.a[:0], f.b[:0], f.c[:0], f.s[:0]
+	for _, c := range m.workers {
+		w := m.wf[c]
+		if w.y == 0 {
+			continue
+		}
+		nio := len(w.out) + len(w.em)
+		for a := range w.val {
+			ga, sa := w.line(a)
+			ua := sa * w.val[a]
+			f.lg = append(f.lg, int32(ga))
+			if sa < 0 {
+				f.wi = append(f.wi, int32(n+ga))
+			} else {
+				f.wi = append(f.wi, int32(ga))
+			}
+			f.g = append(f.g, w.g[a])
+			f.h = append(f.h, w.h[a])
+			f.a = append(f.a, ua)
+			if a >= nio {
+				f.b = append(f.b, w.val[a])
+				f.c = append(f.c, 0)
+			} else {
+				f.b = append(f.b, 0)
+				f.c = append(f.c, ua)
+			}
+		}
+		f.off = append(f.off, int32(len(f.lg)))
+		f.s = append(f.s, w.s)
+	}
+	f.ok = true
 }
 
 // spent returns the fraction of its budget consumer fit f spends in the
@@ -52,7 +119,32 @@ func newFitted(plan *Plan) *fitted {
 		wf: make([]*workerFit, nc), cf: make([]*consumerFit, nc), props: make([]*Proposal, nc),
 		p: make([]float64, n), supV: make([]float64, n), demV: make([]float64, n),
 		a: make([]float64, n), gradPool: make([]float64, n),
+		cdFull: make([]float64, n), cdPart: make([]float64, n),
 	}
+}
+
+// aggregate sums the Cobb–Douglas consumers' demand shares (at log prices
+// x, which they do not depend on) and lists the others in m.ces.
+func (m *fitted) aggregate(x []float64) {
+	m.ces = m.ces[:0]
+	for j := range m.cdFull {
+		m.cdFull[j], m.cdPart[j] = 0, 0
+	}
+	for _, c := range m.consumers {
+		f := m.cf[c]
+		if f.sigma != 1 {
+			m.ces = append(m.ces, c)
+			continue
+		}
+		f.predict(x)
+		share := m.plan.Councils[c].Share
+		fs := f.f * share
+		for i, g := range f.goods {
+			m.cdFull[g] += share * f.w[i]
+			m.cdPart[g] += fs * f.w[i]
+		}
+	}
+	m.aggOK = true
 }
 
 // eval evaluates the fitted economy at log prices x. With lag, consumer
@@ -61,6 +153,7 @@ func newFitted(plan *Plan) *fitted {
 // value of fixed supply plus the surplus at x itself (full equilibrium).
 func (m *fitted) eval(x []float64, lag bool, lagSurplus float64) {
 	m.lag = lag
+	m.flat.ok = false
 	for j := range m.p {
 		m.p[j] = math.Exp(x[j])
 		v := m.fixed[j] * m.p[j]
@@ -109,7 +202,20 @@ func (m *fitted) eval(x []float64, lag bool, lagSurplus float64) {
 	if lag {
 		m.pool = fixedValue + lagSurplus
 	}
-	for _, c := range m.consumers {
+	if !m.aggOK {
+		m.aggregate(x)
+	}
+	cd := m.cdPart
+	if m.fullSpend {
+		cd = m.cdFull
+	}
+	for j, a := range cd {
+		if a != 0 {
+			m.demV[j] += a * m.pool
+			m.a[j] += a
+		}
+	}
+	for _, c := range m.ces {
 		f := m.cf[c]
 		f.predict(x)
 		share := m.plan.Councils[c].Share
@@ -246,7 +352,7 @@ func (m *fitted) jacobian(J [][]float64, wd, ws []float64) {
 			}
 		}
 	}
-	for _, c := range m.consumers {
+	for _, c := range m.ces {
 		f := m.cf[c]
 		e := 1 - f.sigma
 		if e == 0 {
@@ -284,37 +390,27 @@ func (m *fitted) jv(v, out, wd, ws []float64) {
 		out[j] = -ws[j] * fp * v[j]
 		gp += fp * v[j]
 	}
-	for _, c := range m.workers {
-		w := m.wf[c]
-		if w.y == 0 {
-			continue
-		}
-		nl := len(w.val)
-		g, h := w.g, w.h
-		nio := len(w.out) + len(w.em)
+	if !m.flat.ok {
+		m.flatten()
+	}
+	f := &m.flat
+	f.wt = append(append(f.wt[:0], wd...), ws...)
+	wt, lg, wi := f.wt, f.lg, f.wi
+	fg, fh, fa, fb, fc := f.g, f.h, f.a, f.b, f.c
+	for k := 0; k+1 < len(f.off); k++ {
+		lo, hi := f.off[k], f.off[k+1]
 		gdot, hdot := 0.0, 0.0
-		for c2 := 0; c2 < nl; c2++ {
-			gc, _ := w.line(c2)
-			gdot += g[c2] * v[gc]
-			hdot += h[c2] * v[gc]
+		for i := lo; i < hi; i++ {
+			vg := v[lg[i]]
+			gdot += fg[i] * vg
+			hdot += fh[i] * vg
 		}
-		for a := 0; a < nl; a++ {
-			ga, sa := w.line(a)
-			ua := sa * w.val[a]
-			d := ua * gdot
-			if a >= nio {
-				d += w.val[a] * hdot
-			} else {
-				d += ua * v[ga]
-			}
-			if sa < 0 {
-				out[ga] += ws[ga] * d
-			} else {
-				out[ga] += wd[ga] * d
-			}
+		for i := lo; i < hi; i++ {
+			g := lg[i]
+			out[g] += wt[wi[i]] * (fa[i]*gdot + fb[i]*hdot + fc[i]*v[g])
 		}
 		if !m.lag {
-			gp += w.s * (gdot + hdot)
+			gp += f.s[k] * (gdot + hdot)
 		}
 	}
 	for _, c := range m.held {
@@ -335,7 +431,7 @@ func (m *fitted) jv(v, out, wd, ws []float64) {
 			}
 		}
 	}
-	for _, c := range m.consumers {
+	for _, c := range m.ces {
 		f := m.cf[c]
 		e := 1 - f.sigma
 		if e == 0 {

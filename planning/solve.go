@@ -598,7 +598,7 @@ func (s *solver) diagonal() {
 			}
 		}
 	}
-	for _, c := range m.consumers {
+	for _, c := range m.ces {
 		f := m.cf[c]
 		e := 1 - f.sigma
 		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
