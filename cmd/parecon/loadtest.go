@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -37,6 +38,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	spread := fs.Duration("spread", 0, "spread each round's proposals evenly over `DURATION` after it opens (0: all at once)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write the load test's own CPU profile to `FILE`")
 	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
 		if len(pos) > 0 {
 			fmt.Fprintln(stderr, "parecon loadtest: unexpected arguments", pos)
@@ -71,6 +73,19 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		defer sp.stop()
 		cfg.Server, cfg.ServerPID = sp.base, sp.cmd.Process.Pid
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "parecon loadtest:", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "parecon loadtest:", err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := loadtest.Run(ctx, cfg)
 	if err != nil {
