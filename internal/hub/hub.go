@@ -216,6 +216,19 @@ func (h *Hub) BroadcastRole(plan, role string, msg []byte) {
 	h.ops <- op{kind: opBroadcast, plan: plan, role: role, msg: msg}
 }
 
+// BroadcastRoleLazy queues build() for the clients of plan that have
+// role; build runs on the hub goroutine, once, and only if there is such
+// a client (a frame nobody would get is never marshalled).
+func (h *Hub) BroadcastRoleLazy(plan, role string, build func() []byte) {
+	var msg []byte
+	h.ops <- op{kind: opBroadcast, plan: plan, role: role, build: func(*Client) []byte {
+		if msg == nil {
+			msg = build()
+		}
+		return msg
+	}}
+}
+
 // Drop closes c's connection with a close code and reason.
 func (h *Hub) Drop(c *Client, code int, reason string) {
 	h.ops <- op{kind: opDrop, client: c, code: code, reason: reason}

@@ -122,3 +122,31 @@ func TestBroadcastRole(t *testing.T) {
 		t.Fatal("another plan's observer got the role broadcast")
 	}
 }
+
+// TestBroadcastRoleLazy builds the frame once for all the role's clients,
+// and not at all when the plan has none.
+func TestBroadcastRoleLazy(t *testing.T) {
+	h := New(Options{})
+	go h.Run()
+	f1 := &Client{Plan: "p", Role: "facilitator", hub: h, send: make(chan []byte, 4)}
+	f2 := &Client{Plan: "p", Role: "facilitator", hub: h, send: make(chan []byte, 4)}
+	c := &Client{Plan: "p", Role: "council", hub: h, send: make(chan []byte, 4)}
+	for _, cl := range []*Client{f1, f2, c} {
+		h.Register(cl, nil)
+	}
+	built := 0
+	h.BroadcastRoleLazy("p", "facilitator", func() []byte { built++; return []byte("x") })
+	h.BroadcastRoleLazy("p", "observer", func() []byte { built += 100; return []byte("y") })
+	h.Broadcast("p", []byte("all"))
+	for _, cl := range []*Client{f1, f2} {
+		if m := <-cl.send; string(m) != "x" {
+			t.Fatalf("facilitator got %q", m)
+		}
+	}
+	if m := <-c.send; string(m) != "all" {
+		t.Fatalf("council got %q first", m)
+	}
+	if built != 1 {
+		t.Fatalf("built %d times (100 per observer frame nobody gets)", built)
+	}
+}

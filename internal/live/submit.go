@@ -119,11 +119,15 @@ func (s *Service) Submit(ctx context.Context, who Principal, ref string, round i
 	f.ack = a
 	close(f.done)
 	reply(acceptedFrame(ref, a))
-	submitted := frame("round.submitted", "round", round, "councilId", who.Council)
-	s.hub.BroadcastRole(p.id, RoleObserver, submitted)
-	s.hub.BroadcastRole(p.id, RoleFacilitator, submitted)
-	s.hub.BroadcastRole(p.id, RoleFacilitator, frame("proposal.received", "round", round, "councilId", who.Council, "proposal", body,
-		"sbsc", verdict.SBSC, "cost", verdict.Cost, "budget", verdict.Budget))
+	// Built only if someone watches: a plan of thousands of councils
+	// usually has a facilitator or two and no observer.
+	submitted := func() []byte { return frame("round.submitted", "round", round, "councilId", who.Council) }
+	s.hub.BroadcastRoleLazy(p.id, RoleObserver, submitted)
+	s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, submitted)
+	s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, func() []byte {
+		return frame("proposal.received", "round", round, "councilId", who.Council, "proposal", body,
+			"sbsc", verdict.SBSC, "cost", verdict.Cost, "budget", verdict.Budget)
+	})
 	if !p.closing && p.humansWaiting() == 0 && p.live.AllHumansIn() {
 		if err := s.closeRound(ctx, p, "all human councils submitted", nil); err != nil {
 			s.log.Error("closing a full round", "plan", p.id, "err", err)
@@ -141,9 +145,26 @@ func unavailable(err error) *councils.Error {
 	return e
 }
 
+// acceptedMsg is proposal.accepted, with its keys in the order frame
+// writes them (sorted), marshalled without a map: one is sent per
+// proposal.
+type acceptedMsg struct {
+	Budget     *float64 `json:"budget,omitempty"`
+	Cost       *float64 `json:"cost,omitempty"`
+	ProposalID int64    `json:"proposalId"`
+	Ref        string   `json:"ref,omitempty"`
+	Round      int      `json:"round"`
+	SBSC       *float64 `json:"sbsc,omitempty"`
+	Type       string   `json:"type"`
+}
+
 func acceptedFrame(ref string, a ack) []byte {
-	return frame("proposal.accepted", "ref", ref, "round", a.round, "proposalId", a.id,
-		"sbsc", a.verdict.SBSC, "cost", a.verdict.Cost, "budget", a.verdict.Budget)
+	b, err := json.Marshal(acceptedMsg{Budget: a.verdict.Budget, Cost: a.verdict.Cost, ProposalID: a.id, Ref: ref,
+		Round: a.round, SBSC: a.verdict.SBSC, Type: "proposal.accepted"})
+	if err != nil {
+		panic(err) // only our own values go in
+	}
+	return b
 }
 
 // frame returns a server frame of type typ with the key-value pairs kv;
