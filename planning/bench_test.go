@@ -67,3 +67,50 @@ func BenchmarkLearningSteadyRound(b *testing.B) {
 	b.ReportMetric(float64(n1-n0)/float64(b.N), "newton/round")
 	b.ReportMetric(float64(g1-g0)/float64(b.N), "gmres/round")
 }
+
+// BenchmarkLearningColdRound times the learning rule's first leap: a fresh
+// rule learns every council from round 0's proposals (the scenario's
+// prices) and solves the learned economy from there. Sizes as for
+// BenchmarkLearningSteadyRound.
+func BenchmarkLearningColdRound(b *testing.B) {
+	sc, err := councils.Generate(councils.GenOptions{Goods: *benchGoods, Councils: *benchCouncils, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	plan := *e.Plan
+	board, err := planning.NewBoard(&plan, e.Prices)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := board.Current()
+	lnp := make([]float64, len(plan.Goods))
+	for j, p := range r.Prices {
+		lnp[j] = math.Log(p)
+	}
+	for i, m := range e.Models {
+		pr := &planning.Proposal{}
+		m.Propose(r.Prices, lnp, r.Budgets[i], pr)
+		board.Submit(i, pr)
+	}
+	if _, err := board.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	newton, gmres := 0, 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rule, _ := planning.NewRule("learning", 0)
+		rule.Next(&plan, board.Rounds())
+		n, g, _, _ := planning.Stats(rule)
+		newton += n
+		gmres += g
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/round")
+	b.ReportMetric(float64(newton)/float64(b.N), "newton/round")
+	b.ReportMetric(float64(gmres)/float64(b.N), "gmres/round")
+}

@@ -74,6 +74,9 @@ type workerFit struct {
 	q, y, s float64   // net unit value, output, surplus
 	val     []float64 // value of each line
 	g, h    []float64 // ∂ln y/∂ln p and ∂ln q/∂ln p of each line's good
+
+	fbuf []float64 // the block the float slices above are carved from
+	ibuf []int     // the block of the goods
 }
 
 // observe fits the worker's proposal pr made at prices p (logs lnp). It
@@ -136,16 +139,7 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 	if !same {
 		w.n = 0
 		w.noise = 1
-		w.out = resizeInt(w.out, nOut)
-		w.r = resize(w.r, nOut)
-		w.em = resizeInt(w.em, nEm)
-		w.eps = resize(w.eps, nEm)
-		w.in = resizeInt(w.in, nIn)
-		w.beta = resize(w.beta, nIn)
-		w.pin = resize(w.pin, nIn)
-		w.val = resize(w.val, nOut+nEm+nIn)
-		w.g = resize(w.g, nOut+nEm+nIn)
-		w.h = resize(w.h, nOut+nEm+nIn)
+		w.carve(nOut, nEm, nIn)
 	}
 	move := 0.0
 	if w.n > 0 {
@@ -224,9 +218,34 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 	return true
 }
 
+// carve lays out the fit's slices for nOut outputs, nEm emissions and nIn
+// inputs in one block of numbers and one of goods, zeroed: the rule reads
+// every worker's lines at each evaluation, and one block per worker keeps
+// them together in memory.
+func (w *workerFit) carve(nOut, nEm, nIn int) {
+	nl := nOut + nEm + nIn
+	w.fbuf = resize(w.fbuf, nOut+nEm+2*nIn+3*nl)
+	w.ibuf = resizeInt(w.ibuf, nl)
+	f, g := w.fbuf, w.ibuf
+	take := func(k int) []float64 {
+		s := f[:k:k]
+		f = f[k:]
+		return s
+	}
+	takeInt := func(k int) []int {
+		s := g[:k:k]
+		g = g[k:]
+		return s
+	}
+	w.out, w.em, w.in = takeInt(nOut), takeInt(nEm), takeInt(nIn)
+	w.r, w.eps = take(nOut), take(nEm)
+	w.beta, w.pin = take(nIn), take(nIn)
+	w.val, w.g, w.h = take(nl), take(nl), take(nl)
+}
+
 // predict sets the scratch of the fit at prices p (logs x): the output y,
 // the net unit value q, the surplus s and the value of every line (outputs,
-// then emissions, then inputs).
+// then emissions, then inputs). The gradients (g, h) wait for grads.
 func (w *workerFit) predict(p, x []float64) {
 	q := 0.0
 	for i, g := range w.out {
@@ -239,7 +258,7 @@ func (w *workerFit) predict(p, x []float64) {
 	if !(q > 0) {
 		w.y, w.s = 0, 0
 		for i := range w.val {
-			w.val[i], w.g[i], w.h[i] = 0, 0, 0
+			w.val[i] = 0
 		}
 		return
 	}
@@ -270,7 +289,6 @@ func (w *workerFit) predict(p, x []float64) {
 	for i := range w.in {
 		v[o+i] = w.beta[i] * q * y
 	}
-	w.grads(p, w.g, w.h)
 }
 
 // consumerFit is a consumer council's demand as the board infers it: its
@@ -298,6 +316,8 @@ type consumerFit struct {
 	// fixedShares says w holds a Cobb–Douglas council's shares, valid at
 	// any prices until the next observation.
 	fixedShares bool
+
+	fbuf []float64 // one block for lw, pj, w and last
 }
 
 // minShare stands for the budget share of a zero request, to keep its
@@ -325,10 +345,9 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	if !same {
 		c.n = 0
 		c.goods = resizeInt(c.goods, n)
-		c.lw = resize(c.lw, n)
-		c.pj = resize(c.pj, n)
-		c.last = resize(c.last, 2*n)
-		c.w = resize(c.w, n)
+		c.fbuf = resize(c.fbuf, 5*n)
+		f := c.fbuf
+		c.lw, c.pj, c.w, c.last = f[:n:n], f[n:2*n:2*n], f[2*n:3*n:3*n], f[3*n:]
 		c.sxx, c.sxy, c.syy, c.dof = 0, 0, 0, 0
 		c.sigma = 1
 	}

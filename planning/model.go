@@ -48,6 +48,21 @@ type fitted struct {
 	// The producing workers' lines at the evaluated point, flat for the
 	// Jacobian-vector products (built on the first after each eval).
 	flat flatWorkers
+	// gradsOK says the workers' gradients are those of the evaluated
+	// point: only the Jacobian needs them, not every evaluation.
+	gradsOK bool
+}
+
+// ensureGrads sets every fitted worker's gradients at the evaluated point.
+func (m *fitted) ensureGrads() {
+	if m.gradsOK {
+		return
+	}
+	for _, c := range m.workers {
+		w := m.wf[c]
+		w.grads(m.p, w.g, w.h)
+	}
+	m.gradsOK = true
 }
 
 // flatWorkers holds the producing fitted workers' lines in flat arrays:
@@ -66,6 +81,7 @@ type flatWorkers struct {
 
 // flatten fills m.flat from the workers' scratch at the evaluated point.
 func (m *fitted) flatten() {
+	m.ensureGrads()
 	f := &m.flat
 	n := len(m.p)
 	f.off = append(f.off[:0], 0)
@@ -154,6 +170,7 @@ func (m *fitted) aggregate(x []float64) {
 func (m *fitted) eval(x []float64, lag bool, lagSurplus float64) {
 	m.lag = lag
 	m.flat.ok = false
+	m.gradsOK = false
 	for j := range m.p {
 		m.p[j] = math.Exp(x[j])
 		v := m.fixed[j] * m.p[j]
@@ -289,6 +306,7 @@ func (w *workerFit) line(i int) (int, float64) {
 // excess demand in value; with wd = 1/demand value and ws = 1/supply value,
 // that of ln(demand/supply).
 func (m *fitted) jacobian(J [][]float64, wd, ws []float64) {
+	m.ensureGrads()
 	n := len(m.p)
 	for j := 0; j < n; j++ {
 		row := J[j]

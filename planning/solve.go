@@ -546,6 +546,7 @@ func (s *solver) newtonKrylov(eta float64) bool {
 // vars, in O(lines).
 func (s *solver) diagonal() {
 	m := s.m
+	m.ensureGrads()
 	n := len(m.p)
 	dg := s.full
 	for j := 0; j < n; j++ {
