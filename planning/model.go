@@ -65,58 +65,56 @@ func (m *fitted) ensureGrads() {
 	m.gradsOK = true
 }
 
-// flatWorkers holds the producing fitted workers' lines in flat arrays:
-// worker k's lines are off[k]:off[k+1]; line i is of good lg[i], its
-// weight wi[i] (the good for a demand line, n + good for a supply line),
-// ∂ln y/∂ln p and ∂ln q/∂ln p of its good (g, h), and the coefficients of
-// its excess value's change: a·(g·v) + b·(h·v) + c·v_good.
+// flatWorkers holds the producing fitted workers' lines in flat arrays,
+// for the Jacobian-vector products at the evaluated point with given row
+// weights: worker k's outputs and emissions are lines off[k]:mid[k], its
+// inputs mid[k]:off[k+1]. Line i is of good lg[i], with ∂ln y/∂ln p and
+// ∂ln q/∂ln p of its good g[i] and h[i] (h is zero for inputs), and wa[i]
+// its signed value times its row weight: its weighted excess changes by
+// wa·(g·v + v_good) for an output or emission, wa·(g·v + h·v) for an input.
 type flatWorkers struct {
-	ok            bool
-	off           []int32
-	lg, wi        []int32
-	g, h, a, b, c []float64
-	s             []float64 // each worker's surplus
-	wt            []float64 // wd, then ws
+	ok       bool
+	wd, ws   *float64 // the weights wa was built with
+	off, mid []int32
+	lg       []int32
+	g, h, wa []float64
+	s        []float64 // each worker's surplus
 }
 
-// flatten fills m.flat from the workers' scratch at the evaluated point.
-func (m *fitted) flatten() {
+// flatten fills m.flat from the workers' scratch at the evaluated point,
+// with row weights wd and ws.
+func (m *fitted) flatten(wd, ws []float64) {
 	m.ensureGrads()
 	f := &m.flat
-	n := len(m.p)
-	f.off = append(f.off[:0], 0)
-	f.lg, f.wi = f.lg[:0], f.wi[:0]
-	f.g, f.h, f.a, f.b, f.c, f.s = f.g[:0], f.h[:0], f.a[:0], f.b[:0], f.c[:0], f.s[:0]
+	f.off, f.mid = append(f.off[:0], 0), f.mid[:0]
+	f.lg = f.lg[:0]
+	f.g, f.h, f.wa, f.s = f.g[:0], f.h[:0], f.wa[:0], f.s[:0]
 	for _, c := range m.workers {
 		w := m.wf[c]
 		if w.y == 0 {
 			continue
 		}
 		nio := len(w.out) + len(w.em)
+		f.mid = append(f.mid, int32(len(f.lg)+nio))
 		for a := range w.val {
 			ga, sa := w.line(a)
-			ua := sa * w.val[a]
-			f.lg = append(f.lg, int32(ga))
+			wt := wd[ga]
 			if sa < 0 {
-				f.wi = append(f.wi, int32(n+ga))
-			} else {
-				f.wi = append(f.wi, int32(ga))
+				wt = ws[ga]
 			}
+			f.lg = append(f.lg, int32(ga))
 			f.g = append(f.g, w.g[a])
 			f.h = append(f.h, w.h[a])
-			f.a = append(f.a, ua)
-			if a >= nio {
-				f.b = append(f.b, w.val[a])
-				f.c = append(f.c, 0)
-			} else {
-				f.b = append(f.b, 0)
-				f.c = append(f.c, ua)
-			}
+			f.wa = append(f.wa, wt*sa*w.val[a])
 		}
 		f.off = append(f.off, int32(len(f.lg)))
 		f.s = append(f.s, w.s)
 	}
 	f.ok = true
+	f.wd, f.ws = nil, nil
+	if len(wd) > 0 && len(ws) > 0 {
+		f.wd, f.ws = &wd[0], &ws[0]
+	}
 }
 
 // spent returns the fraction of its budget consumer fit f spends in the
@@ -408,27 +406,34 @@ func (m *fitted) jv(v, out, wd, ws []float64) {
 		out[j] = -ws[j] * fp * v[j]
 		gp += fp * v[j]
 	}
-	if !m.flat.ok {
-		m.flatten()
-	}
+	// The flat lines hold the weights: rebuilt for other weights (the
+	// solver's are a function of the evaluated point, so once per eval).
 	f := &m.flat
-	f.wt = append(append(f.wt[:0], wd...), ws...)
-	wt, lg, wi := f.wt, f.lg, f.wi
-	fg, fh, fa, fb, fc := f.g, f.h, f.a, f.b, f.c
+	if !f.ok || len(wd) == 0 || f.wd != &wd[0] || f.ws != &ws[0] {
+		m.flatten(wd, ws)
+	}
+	lg, fg, fh, wa := f.lg, f.g, f.h, f.wa
 	for k := 0; k+1 < len(f.off); k++ {
-		lo, hi := f.off[k], f.off[k+1]
+		lo, mid, hi := f.off[k], f.mid[k], f.off[k+1]
 		gdot, hdot := 0.0, 0.0
-		for i := lo; i < hi; i++ {
+		for i := lo; i < mid; i++ {
 			vg := v[lg[i]]
 			gdot += fg[i] * vg
 			hdot += fh[i] * vg
 		}
-		for i := lo; i < hi; i++ {
+		for i := mid; i < hi; i++ {
+			gdot += fg[i] * v[lg[i]]
+		}
+		for i := lo; i < mid; i++ {
 			g := lg[i]
-			out[g] += wt[wi[i]] * (fa[i]*gdot + fb[i]*hdot + fc[i]*v[g])
+			out[g] += wa[i] * (gdot + v[g])
+		}
+		gh := gdot + hdot
+		for i := mid; i < hi; i++ {
+			out[lg[i]] += wa[i] * gh
 		}
 		if !m.lag {
-			gp += f.s[k] * (gdot + hdot)
+			gp += f.s[k] * gh
 		}
 	}
 	for _, c := range m.held {
