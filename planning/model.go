@@ -117,6 +117,34 @@ func (m *fitted) flatten(wd, ws []float64) {
 	}
 }
 
+// workerDiagonal adds the producing workers' terms of the weighted
+// Jacobian's diagonal to dg, and their surplus's gradient to m.gradPool
+// unless the budgets lag, from the flat lines (built with weights wd, ws).
+func (m *fitted) workerDiagonal(wd, ws, dg []float64) {
+	f := &m.flat
+	if !f.ok || len(wd) == 0 || f.wd != &wd[0] || f.ws != &ws[0] {
+		m.flatten(wd, ws)
+	}
+	lg, fg, fh, wa := f.lg, f.g, f.h, f.wa
+	for k := 0; k+1 < len(f.off); k++ {
+		lo, mid, hi := f.off[k], f.mid[k], f.off[k+1]
+		// Only a line's own column lands on the diagonal (a good appears
+		// once in a worker's lines).
+		for i := lo; i < mid; i++ {
+			dg[lg[i]] += wa[i] * (fg[i] + 1)
+		}
+		for i := mid; i < hi; i++ {
+			dg[lg[i]] += wa[i] * fg[i]
+		}
+		if !m.lag {
+			sk := f.s[k]
+			for i := lo; i < hi; i++ {
+				m.gradPool[lg[i]] += sk * (fg[i] + fh[i])
+			}
+		}
+	}
+}
+
 // spent returns the fraction of its budget consumer fit f spends in the
 // model.
 func (m *fitted) spent(f *consumerFit) float64 {

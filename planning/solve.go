@@ -546,41 +546,13 @@ func (s *solver) newtonKrylov(eta float64) bool {
 // vars, in O(lines).
 func (s *solver) diagonal() {
 	m := s.m
-	m.ensureGrads()
 	n := len(m.p)
 	dg := s.full
 	for j := 0; j < n; j++ {
 		dg[j] = -s.ws[j] * m.fixed[j] * m.p[j]
 		m.gradPool[j] = m.fixed[j] * m.p[j]
 	}
-	for _, c := range m.workers {
-		w := m.wf[c]
-		if w.y == 0 {
-			continue
-		}
-		nl := len(w.val)
-		g, h := w.g, w.h
-		nio := len(w.out) + len(w.em)
-		for a := 0; a < nl; a++ {
-			ga, sa := w.line(a)
-			ua := sa * w.val[a]
-			// Only the line's own column lands on the diagonal (a good
-			// appears once in a worker's lines).
-			d := ua * g[a]
-			if a < nio {
-				d += ua
-			}
-			if sa < 0 {
-				d *= s.ws[ga]
-			} else {
-				d *= s.wd[ga]
-			}
-			dg[ga] += d
-			if !m.lag {
-				m.gradPool[ga] += w.s * (g[a] + h[a])
-			}
-		}
-	}
+	m.workerDiagonal(s.wd, s.ws, dg)
 	for _, c := range m.held {
 		pr := m.props[c]
 		worker := m.plan.Councils[c].Role == Worker
