@@ -79,10 +79,11 @@ type workerFit struct {
 	ibuf []int     // the block of the goods
 }
 
-// observe fits the worker's proposal pr made at prices p (logs lnp). It
+// observe fits the worker's proposal pr made at prices p (logs lnp);
+// poll says which goods are pollutants. It
 // returns false if the proposal teaches nothing (it produces nothing, or
 // its outputs are worth no more than its emissions).
-func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
+func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 	first := -1
 	for i, l := range pr.Out {
 		if l.Qty > 0 {
@@ -101,7 +102,7 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 		}
 	}
 	for _, l := range pr.In {
-		if plan.Goods[l.Good].Kind == Pollutant {
+		if poll[l.Good] {
 			nEm++
 		} else {
 			nIn++
@@ -120,7 +121,7 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 		}
 	}
 	for _, l := range pr.In {
-		if plan.Goods[l.Good].Kind == Pollutant {
+		if poll[l.Good] {
 			q -= p[l.Good] * l.Qty / y
 			if same && w.em[ie] != l.Good {
 				same = false
@@ -158,7 +159,7 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 			}
 		}
 		for _, l := range pr.In {
-			if plan.Goods[l.Good].Kind == Pollutant {
+			if poll[l.Good] {
 				qf -= p[l.Good] * w.eps[ie]
 				ie++
 			}
@@ -177,7 +178,7 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 			e2 = d * d
 			ii := 0
 			for _, l := range pr.In {
-				if plan.Goods[l.Good].Kind != Pollutant {
+				if !poll[l.Good] {
 					if w.beta[ii] > 0 {
 						d := p[l.Good]*l.Qty/(q*y)/w.beta[ii] - 1
 						e2 = math.Max(e2, d*d)
@@ -200,7 +201,7 @@ func (w *workerFit) observe(pr *Proposal, plan *Plan, p, lnp []float64) bool {
 	}
 	w.b = 0
 	for _, l := range pr.In {
-		if plan.Goods[l.Good].Kind == Pollutant {
+		if poll[l.Good] {
 			w.em[ie] = l.Good
 			w.eps[ie] += k * (l.Qty/y - w.eps[ie])
 			ie++

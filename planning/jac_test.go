@@ -43,7 +43,7 @@ func testEconomy(rng *rand.Rand, nProd, nW, nC int) (*Plan, *fitted, []float64) 
 		}
 		pr.In = append(pr.In, Line{2, eps * y})
 		w := &workerFit{}
-		if !w.observe(pr, plan, p, x) {
+		if !w.observe(pr, m.poll, p, x) {
 			panic("worker")
 		}
 		m.wf[i] = w

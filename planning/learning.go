@@ -241,7 +241,7 @@ func (l *Learning) observe(plan *Plan, r *Round) {
 					w = &workerFit{}
 					m.wf[c] = w
 				}
-				if !w.observe(pr, plan, r.Prices, l.x) && w.n == 0 {
+				if !w.observe(pr, m.poll, r.Prices, l.x) && w.n == 0 {
 					w = nil
 				}
 			}

@@ -9,6 +9,7 @@ import "math"
 type fitted struct {
 	plan  *Plan
 	fixed []float64 // endowments and labour supplied
+	poll  []bool    // per good: a pollutant
 
 	wf    []*workerFit   // per council, nil if none
 	cf    []*consumerFit // per council, nil if none
@@ -156,13 +157,18 @@ func (m *fitted) spent(f *consumerFit) float64 {
 
 func newFitted(plan *Plan) *fitted {
 	n, nc := len(plan.Goods), len(plan.Councils)
-	return &fitted{
+	m := &fitted{
 		plan: plan, fixed: plan.FixedSupply(),
 		wf: make([]*workerFit, nc), cf: make([]*consumerFit, nc), props: make([]*Proposal, nc),
 		p: make([]float64, n), supV: make([]float64, n), demV: make([]float64, n),
 		a: make([]float64, n), gradPool: make([]float64, n),
 		cdFull: make([]float64, n), cdPart: make([]float64, n),
+		poll: make([]bool, n),
 	}
+	for j, g := range plan.Goods {
+		m.poll[j] = g.Kind == Pollutant
+	}
+	return m
 }
 
 // aggregate sums the Cobb–Douglas consumers' demand shares (at log prices
