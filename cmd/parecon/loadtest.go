@@ -35,6 +35,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	timeout := fs.Duration("timeout", 5*time.Minute, "stop after `DURATION` whatever happened")
 	pid := fs.Int("server-pid", 0, "the server's process id, for its memory (default: found by the port)")
 	dialers := fs.Int("dialers", 64, "connections opened at once")
+	fac := fs.Bool("facilitator", false, "also hold the facilitator's websocket, which gets a frame per proposal; dropping it is an error")
 	spread := fs.Duration("spread", 0, "spread each round's proposals evenly over `DURATION` after it opens (0: all at once)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
@@ -61,7 +62,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	ctx, cancel := context.WithTimeout(ctx, *timeout+30*time.Second)
 	defer cancel()
 	cfg := loadtest.Config{Server: *server, Councils: *n, Rounds: *rounds, Goods: *goods, Seed: *seed,
-		Timeout: *timeout, ServerPID: *pid, Dialers: *dialers, Spread: *spread}
+		Timeout: *timeout, ServerPID: *pid, Dialers: *dialers, Spread: *spread, Facilitator: *fac}
 	if !*quiet {
 		cfg.Progress = stderr
 	}

@@ -58,8 +58,12 @@ const closeGrace = time.Second
 
 // NewClient wraps an upgraded connection for plan, role and council.
 func (h *Hub) NewClient(conn *websocket.Conn, plan, role, council string) *Client {
+	n := h.opt.SendBuffer
+	if council == "" {
+		n = h.opt.WatcherBuffer
+	}
 	return &Client{Plan: plan, Role: role, Council: council, hub: h, conn: conn,
-		send: make(chan []byte, h.opt.SendBuffer), tokens: float64(h.opt.Burst), last: time.Now(),
+		send: make(chan []byte, n), tokens: float64(h.opt.Burst), last: time.Now(),
 		readerDone: make(chan struct{})}
 }
 

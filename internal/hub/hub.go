@@ -15,17 +15,25 @@ import (
 
 // Options tunes a hub; zero values take the defaults.
 type Options struct {
-	SendBuffer int           // frames queued per client before it is dropped (256)
-	WriteWait  time.Duration // deadline of each write (10s)
-	PongWait   time.Duration // a client silent this long is gone (60s)
-	PingPeriod time.Duration // how often the server pings (PongWait·9/10)
-	Rate       float64       // frames per second a client may send (50)
-	Burst      int           // frames a client may send at once (100)
+	SendBuffer int // frames queued per client before it is dropped (256)
+	// WatcherBuffer is SendBuffer for a client of no council (a
+	// facilitator or an observer), who gets a frame per proposal: in a
+	// burst of thousands of proposals a second it must not be dropped
+	// (32768, about 768 KiB of queue each).
+	WatcherBuffer int
+	WriteWait     time.Duration // deadline of each write (10s)
+	PongWait      time.Duration // a client silent this long is gone (60s)
+	PingPeriod    time.Duration // how often the server pings (PongWait·9/10)
+	Rate          float64       // frames per second a client may send (50)
+	Burst         int           // frames a client may send at once (100)
 }
 
 func (o *Options) defaults() {
 	if o.SendBuffer <= 0 {
 		o.SendBuffer = 256
+	}
+	if o.WatcherBuffer <= 0 {
+		o.WatcherBuffer = 32768
 	}
 	if o.WriteWait <= 0 {
 		o.WriteWait = 10 * time.Second

@@ -150,3 +150,18 @@ func TestBroadcastRoleLazy(t *testing.T) {
 		t.Fatalf("built %d times (100 per observer frame nobody gets)", built)
 	}
 }
+
+// TestWatcherBuffer: a client of no council (facilitator, observer) gets
+// the larger queue, a council's the small one.
+func TestWatcherBuffer(t *testing.T) {
+	h := New(Options{SendBuffer: 3, WatcherBuffer: 50})
+	if c := h.NewClient(nil, "p", "council", "north"); cap(c.send) != 3 {
+		t.Fatalf("council queue %d, want 3", cap(c.send))
+	}
+	if c := h.NewClient(nil, "p", "facilitator", ""); cap(c.send) != 50 {
+		t.Fatalf("facilitator queue %d, want 50", cap(c.send))
+	}
+	if d := New(Options{}); cap(d.NewClient(nil, "p", "observer", "").send) != 32768 {
+		t.Fatal("default watcher queue is not 32768")
+	}
+}

@@ -43,6 +43,10 @@ type Config struct {
 	// each round opens, as people who read the new prices first would;
 	// 0 has every council submit at once.
 	Spread time.Duration
+	// Facilitator also holds the facilitator's websocket through the
+	// test: it gets round.submitted and proposal.received for every
+	// proposal, and must not be dropped.
+	Facilitator bool
 	// ServerPID is the server's process, for its peak memory; 0 finds it
 	// by the port it listens on.
 	ServerPID int
@@ -77,6 +81,7 @@ type Result struct {
 	RoundsCompleted   int      `json:"roundsCompleted"`
 	ClientsCompleted  int      `json:"clientsCompleted"`
 	RejectedProposals int      `json:"rejectedProposals"`
+	FacilitatorFrames int      `json:"facilitatorFrames,omitempty"`
 }
 
 // CheckLoopback returns an error unless u is an http(s) URL whose host is
@@ -230,6 +235,43 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		lastProgress = time.Now()
 		progressMu.Unlock()
 	}
+	var facFrames atomic.Int64
+	facStop := make(chan struct{})
+	var facConn *websocket.Conn
+	facDone := make(chan struct{})
+	if cfg.Facilitator {
+		h := http.Header{}
+		h.Set("Authorization", "Bearer "+plan.FacilitatorToken)
+		conn, _, err := dialer.DialContext(ctx, wsURL, h)
+		if err != nil {
+			errs.add("facilitator: connect: %v", err)
+			close(facDone)
+		} else {
+			facConn = conn
+			go func() {
+				defer close(facDone)
+				for {
+					typ, _, release, err := readFrame(conn)
+					release()
+					if err != nil {
+						if ctx.Err() == nil {
+							select {
+							case <-facStop:
+							default:
+								errs.add("facilitator: read: %v", err)
+							}
+						}
+						return
+					}
+					if typ == "round.submitted" || typ == "proposal.received" {
+						facFrames.Add(1)
+					}
+				}
+			}()
+		}
+	} else {
+		close(facDone)
+	}
 	t1 := time.Now()
 	stop := make(chan struct{})
 	live := 0
@@ -293,6 +335,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	wg.Wait()
 	close(stop)
 	<-watchDone
+	close(facStop)
+	if facConn != nil {
+		facConn.Close()
+	}
+	<-facDone
+	res.FacilitatorFrames = int(facFrames.Load())
 	res.RunSec = time.Since(t1).Seconds()
 	if pid > 0 {
 		if _, hwm, err := ProcMemMB(pid); err == nil {

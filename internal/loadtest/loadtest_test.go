@@ -123,7 +123,7 @@ func TestRun(t *testing.T) {
 	defer h.Shutdown(time.Second)
 	defer svc.Close()
 
-	res, err := loadtest.Run(ctx, loadtest.Config{Server: srv.URL, Councils: 80, Rounds: 3, Goods: 4, Timeout: time.Minute})
+	res, err := loadtest.Run(ctx, loadtest.Config{Server: srv.URL, Councils: 80, Rounds: 3, Goods: 4, Timeout: time.Minute, Facilitator: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +134,9 @@ func TestRun(t *testing.T) {
 	}
 	if res.ProposalsPerSec <= 0 || res.AckP50Ms <= 0 || res.AckP99Ms < res.AckP50Ms || res.CloseFanoutP99Ms < res.CloseFanoutP50Ms {
 		t.Fatalf("figures %s", b)
+	}
+	if res.FacilitatorFrames < res.Acked { // round.submitted and proposal.received per proposal, the last ones maybe in flight
+		t.Fatalf("the facilitator got %d frames for %d proposals", res.FacilitatorFrames, res.Acked)
 	}
 	if res.ServerPID != os.Getpid() || res.ServerRssMB <= 0 {
 		t.Fatalf("server memory of pid %d: %v MiB", res.ServerPID, res.ServerRssMB)
