@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -314,14 +318,33 @@ func TestSIGKILLUnderLoad(t *testing.T) {
 	}
 }
 
+// buildFlooder builds internal/flooder once per test run (without the
+// race detector, whatever the tests run with).
+var buildFlooder = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "parecon-flooder")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "flooder")
+	out, err := exec.Command("go", "build", "-o", bin, "./internal/flooder").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
 // TestFloodDoesNotSlowOthers (fault d): against the server binary with
 // its default limits, one council's connection sends 1,000 malformed
-// frames per second, and reconnects whenever the server drops it for
-// flooding (1008). Eight other councils submit all along; the time is cut
+// frames per second (internal/flooder, a process of its own), and
+// reconnects whenever the server drops it for flooding (1008). Eight other councils submit all along; the time is cut
 // in windows of 300 ms, flood and quiet in turn (so that whatever else the
 // machine does weighs on both alike), and their median acknowledgement
 // latency under the flood stays under twice the quiet one.
 func TestFloodDoesNotSlowOthers(t *testing.T) {
+	flooder, err := buildFlooder()
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := startServer(t, t.TempDir()+"/flood.db")
 	var p created
 	if st := httpJSON(t, "POST", s.base+"/api/plans", "", crowdScenario(9), &p); st != http.StatusCreated { // h08 never submits: the round stays open
@@ -339,7 +362,7 @@ func TestFloodDoesNotSlowOthers(t *testing.T) {
 		cs = append(cs, c)
 	}
 	const windows, window = 10, 300 * time.Millisecond
-	var flooding atomic.Bool
+	var flooding atomic.Bool // samples are sorted by it
 	stop := make(chan struct{})
 
 	var mu sync.Mutex
@@ -384,95 +407,39 @@ func TestFloodDoesNotSlowOthers(t *testing.T) {
 		}()
 	}
 
-	var sent, answered, drops atomic.Int64
+	var sent, answered, drops int64
 	var floodTime time.Duration
-	fdone := make(chan struct{})
-	go func() {
-		defer close(fdone)
-		bad := []string{`not json`, `{"type":`, `{"type":"nope"}`, `[1,2,3]`, `{"type":"proposal.submit","round":-1,"proposal":{}}`}
-		var c *websocket.Conn
-		var gone chan struct{}
-		connect := func() {
-			var err error
-			if c, err = dialWS(s.base, p.ID, p.CouncilTokens["h08"]); err != nil {
-				t.Errorf("flooder: %v", err)
-				return
-			}
-			gone = make(chan struct{})
-			go func(c *websocket.Conn, gone chan struct{}) { // read its answers until the server drops it
-				defer close(gone)
-				for {
-					_, b, err := c.ReadMessage()
-					if err != nil {
-						if websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
-							drops.Add(1)
-						}
-						return
-					}
-					if strings.Contains(string(b), `"type":"error"`) {
-						answered.Add(1)
-					}
-				}
-			}(c, gone)
-		}
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		var start time.Time
-		var due int64
-		for {
-			select {
-			case <-stop:
-				if c != nil {
-					c.Close()
-					<-gone
-				}
-				return
-			case <-tick.C:
-			}
-			if !flooding.Load() {
-				start = time.Time{}
-				continue
-			}
-			if start.IsZero() {
-				start, due = time.Now(), 0
-			}
-			// 1,000 a second on average, whatever the ticker's jitter.
-			want := int64(time.Since(start)/time.Millisecond) - due
-			for ; want > 0; want-- {
-				if c == nil {
-					connect()
-					if c == nil {
-						return
-					}
-				}
-				select {
-				case <-gone:
-					c.Close()
-					connect()
-					if c == nil {
-						return
-					}
-				default:
-				}
-				if c.WriteMessage(websocket.TextMessage, []byte(bad[int(sent.Load())%len(bad)])) == nil {
-					sent.Add(1)
-				}
-				due++
-			}
-		}
-	}()
+	wsURL := "ws" + strings.TrimPrefix(s.base, "http") + "/ws?plan=" + p.ID
 	for w := 0; w < windows; w++ {
-		on := w%2 == 1
-		flooding.Store(on)
-		time.Sleep(window)
-		if on {
-			floodTime += window
+		if w%2 == 0 {
+			time.Sleep(window)
+			continue
 		}
+		// The flood, from its own process: started, let run for a window,
+		// stopped; it reports what it sent.
+		cmd := exec.Command(flooder, wsURL, p.CouncilTokens["h08"], "1000")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		flooding.Store(true)
+		t0 := time.Now()
+		time.Sleep(window)
+		flooding.Store(false)
+		cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("flooder: %v: %s", err, out.Bytes())
+		}
+		floodTime += time.Since(t0)
+		var a, b, c int64
+		if _, err := fmt.Sscan(out.String(), &a, &b, &c); err != nil {
+			t.Fatalf("flooder said %q", out.String())
+		}
+		sent, answered, drops = sent+a, answered+b, drops+c
 	}
-	flooding.Store(false)
 	close(stop)
 	wg.Wait()
-	<-fdone
 	median := func(ds []time.Duration) time.Duration {
 		if len(ds) < 30 {
 			t.Fatalf("only %d acknowledgements", len(ds))
@@ -481,11 +448,11 @@ func TestFloodDoesNotSlowOthers(t *testing.T) {
 		return ds[len(ds)/2]
 	}
 	quiet, flooded := median(lat[false]), median(lat[true])
-	rate := float64(sent.Load()) / floodTime.Seconds()
+	rate := float64(sent) / floodTime.Seconds()
 	t.Logf("%d acknowledgements quiet, median %v; %d under the flood, median %v", len(lat[false]), quiet, len(lat[true]), flooded)
-	t.Logf("flooder: %d malformed frames in %v of flood (%.0f/s), %d answered with error frames, dropped %d times for flooding", sent.Load(), floodTime, rate, answered.Load(), drops.Load())
-	if rate < 700 || drops.Load() == 0 {
-		t.Fatalf("the flood was not a flood: %.0f frames/s, %d drops", rate, drops.Load())
+	t.Logf("flooder: %d malformed frames in %v of flood (%.0f/s), %d answered with error frames, dropped %d times for flooding", sent, floodTime.Round(time.Millisecond), rate, answered, drops)
+	if rate < 700 || drops == 0 {
+		t.Fatalf("the flood was not a flood: %.0f frames/s, %d drops", rate, drops)
 	}
 	if flooded > 2*quiet {
 		t.Fatalf("median acknowledgement %v under the flood, %v without: more than doubled", flooded, quiet)
