@@ -399,6 +399,24 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	}
 	c.f += k * (f - c.f)
 	c.fixedShares = false
+	if k == 1 && c.sigma == 1 {
+		// A Cobb–Douglas council anchored at this proposal alone: its
+		// shares are this proposal's, normalised (what predict would get
+		// back from their logarithms, without an exponential per line).
+		s := 0.0
+		for i, l := range pr.In {
+			w := p[l.Good] * l.Qty / budget
+			if !(w > 0) {
+				w = minShare * f
+			}
+			c.w[i] = w
+			s += w
+		}
+		for i := range c.w {
+			c.w[i] /= s
+		}
+		c.fixedShares = true
+	}
 	return true
 }
 
