@@ -318,7 +318,8 @@ type consumerFit struct {
 	// any prices until the next observation.
 	fixedShares bool
 
-	fbuf []float64 // one block for lw, pj, w and last
+	raw  []float64 // scratch: the last proposal's budget shares
+	fbuf []float64 // one block for lw, pj, w, raw and last
 }
 
 // minShare stands for the budget share of a zero request, to keep its
@@ -346,30 +347,33 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	if !same {
 		c.n = 0
 		c.goods = resizeInt(c.goods, n)
-		c.fbuf = resize(c.fbuf, 5*n)
+		c.fbuf = resize(c.fbuf, 6*n)
 		f := c.fbuf
-		c.lw, c.pj, c.w, c.last = f[:n:n], f[n:2*n:2*n], f[2*n:3*n:3*n], f[3*n:]
+		c.lw, c.pj, c.w, c.raw, c.last = f[:n:n], f[n:2*n:2*n], f[2*n:3*n:3*n], f[3*n:4*n:4*n], f[4*n:]
 		c.sxx, c.sxy, c.syy, c.dof = 0, 0, 0, 0
 		c.sigma = 1
 	}
-	// The log budget shares, once each (c.w is scratch until predict).
-	lws := c.w
+	// The budget shares and their logs, once each (c.w is scratch until
+	// predict), and the means of their changes since the last proposal.
+	lws, raw := c.w, c.raw
+	mx, my := 0.0, 0.0
 	for i, l := range pr.In {
-		if w := p[l.Good] * l.Qty / budget; w > 0 {
+		w := p[l.Good] * l.Qty / budget
+		raw[i] = w
+		if w > 0 {
 			lws[i] = math.Log(w)
 		} else {
 			lws[i] = math.Log(minShare * f)
+		}
+		if c.n > 0 {
+			mx += lnp[l.Good] - c.last[n+i]
+			my += lws[i] - c.last[i]
 		}
 	}
 	move := 0.0
 	if c.n > 0 {
 		// σ: Δ ln(w_j/w_k) = (1−σ)·Δ ln(p_j/p_k), by least squares over
 		// the goods, pooled over pairs of successive proposals.
-		mx, my := 0.0, 0.0
-		for i, l := range pr.In {
-			mx += lnp[l.Good] - c.last[n+i]
-			my += lws[i] - c.last[i]
-		}
 		mx /= float64(n)
 		my /= float64(n)
 		for i, l := range pr.In {
@@ -404,8 +408,7 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		// shares are this proposal's, normalised (what predict would get
 		// back from their logarithms, without an exponential per line).
 		s := 0.0
-		for i, l := range pr.In {
-			w := p[l.Good] * l.Qty / budget
+		for i, w := range raw {
 			if !(w > 0) {
 				w = minShare * f
 			}
