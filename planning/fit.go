@@ -359,10 +359,14 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	mx, my := 0.0, 0.0
 	for i, l := range pr.In {
 		w := p[l.Good] * l.Qty / budget
-		raw[i] = w
-		if w > 0 {
+		if w > 0 && c.n > 0 && w == raw[i] {
+			// The share of the last proposal, whose log is at hand.
+			lws[i] = c.last[i]
+		} else if w > 0 {
+			raw[i] = w
 			lws[i] = math.Log(w)
 		} else {
+			raw[i] = w
 			lws[i] = math.Log(minShare * f)
 		}
 		if c.n > 0 {

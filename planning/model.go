@@ -52,6 +52,18 @@ type fitted struct {
 	// gradsOK says the workers' gradients are those of the evaluated
 	// point: only the Jacobian needs them, not every evaluation.
 	gradsOK bool
+
+	// The workers' pass of the last evaluation (prices, the value of
+	// fixed supply, supV and demV after the fitted workers, their
+	// surplus), at log prices wx: an evaluation at the same log prices
+	// (the rule's prediction at the solution it just checked) reuses it.
+	// observe clears wOK.
+	wOK          bool
+	wx           []float64
+	wSup, wDem   []float64
+	wFixed, wSur float64
+
+	touched float64 // keeps observe's reads ahead (see touch)
 }
 
 // ensureGrads sets every fitted worker's gradients at the evaluated point.
@@ -202,6 +214,39 @@ func (m *fitted) aggregate(x []float64) {
 func (m *fitted) eval(x []float64, lag bool, lagSurplus float64) {
 	m.lag = lag
 	m.flat.ok = false
+	var fixedValue, s float64
+	if m.wOK && sameFloats(x, m.wx) {
+		// The workers' predictions (and their gradients) at x stand.
+		copy(m.supV, m.wSup)
+		copy(m.demV, m.wDem)
+		for j := range m.a {
+			m.a[j] = 0
+		}
+		fixedValue, s = m.wFixed, m.wSur
+	} else {
+		fixedValue, s = m.evalWorkers(x)
+	}
+	m.heldAndConsumers(x, lag, lagSurplus, fixedValue, s)
+}
+
+// sameFloats reports whether a and b hold the same numbers, bit for bit.
+func sameFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i, v := range a {
+		if math.Float64bits(v) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// evalWorkers sets the prices at log prices x, the supply of fixed goods
+// and the fitted workers' lines in supV and demV, and returns the value of
+// fixed supply and the workers' surplus; it keeps them for a later
+// evaluation at the same x.
+func (m *fitted) evalWorkers(x []float64) (float64, float64) {
 	m.gradsOK = false
 	for j := range m.p {
 		m.p[j] = math.Exp(x[j])
@@ -229,6 +274,24 @@ func (m *fitted) eval(x []float64, lag bool, lagSurplus float64) {
 			m.demV[g] += v[o+i]
 		}
 	}
+	n := len(m.p)
+	if len(m.wx) != n {
+		m.wx = make([]float64, n)
+		m.wSup = make([]float64, n)
+		m.wDem = make([]float64, n)
+	}
+	copy(m.wx, x)
+	copy(m.wSup, m.supV)
+	copy(m.wDem, m.demV)
+	m.wFixed, m.wSur = fixedValue, s
+	m.wOK = true
+	return fixedValue, s
+}
+
+// heldAndConsumers adds the held councils and the consumers to an
+// evaluation whose workers' pass is done (fixedValue, s as evalWorkers
+// returns them).
+func (m *fitted) heldAndConsumers(x []float64, lag bool, lagSurplus, fixedValue, s float64) {
 	for _, c := range m.held {
 		pr := m.props[c]
 		for _, l := range pr.Out {
