@@ -18,14 +18,7 @@ var benchCouncils = flag.Int("bench-councils", 20000, "councils of BenchmarkLear
 // economy that has converged. Scale it with -bench-goods and
 // -bench-councils (issue 2's scale: 1000 and 100000).
 func BenchmarkLearningSteadyRound(b *testing.B) {
-	sc, err := councils.Generate(councils.GenOptions{Goods: *benchGoods, Councils: *benchCouncils, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	e, err := councils.NewEconomy(sc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := benchEconomy(b)
 	plan := *e.Plan
 	plan.Tolerance = 1e-9
 	rule, _ := planning.NewRule("learning", 0)
@@ -73,14 +66,7 @@ func BenchmarkLearningSteadyRound(b *testing.B) {
 // prices) and solves the learned economy from there. Sizes as for
 // BenchmarkLearningSteadyRound.
 func BenchmarkLearningColdRound(b *testing.B) {
-	sc, err := councils.Generate(councils.GenOptions{Goods: *benchGoods, Councils: *benchCouncils, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	e, err := councils.NewEconomy(sc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e := benchEconomy(b)
 	plan := *e.Plan
 	board, err := planning.NewBoard(&plan, e.Prices)
 	if err != nil {
@@ -113,4 +99,19 @@ func BenchmarkLearningColdRound(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/round")
 	b.ReportMetric(float64(newton)/float64(b.N), "newton/round")
 	b.ReportMetric(float64(gmres)/float64(b.N), "gmres/round")
+}
+
+// benchEconomy generates the benchmarks' economy, sized by -bench-goods and
+// -bench-councils.
+func benchEconomy(b *testing.B) *councils.Economy {
+	b.Helper()
+	sc, err := councils.Generate(councils.GenOptions{Goods: *benchGoods, Councils: *benchCouncils, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
 }
