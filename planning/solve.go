@@ -20,6 +20,11 @@ var (
 // denseMax is the largest system the solver factorises densely.
 const denseMax = 400
 
+// directIter bounds the Newton iterations of the first attempt, straight
+// at the equilibrium: with steps of at most maxNewton in any log price, a
+// leap of L takes about L of them, and a few more to converge.
+const directIter = 40
+
 // stageIter bounds the Newton iterations of one stretch of the homotopy:
 // Newton that has not converged by then is in the wrong place.
 const stageIter = 12
@@ -170,7 +175,7 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 	for j := range s.f0 {
 		s.f0[j] = 0
 	}
-	if mx, ok := s.newton(0, solveTol, stageIter); ok {
+	if mx, ok := s.newton(0, solveTol, directIter); ok {
 		return mx, true
 	}
 	copy(s.x, s.start)
@@ -279,18 +284,25 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		if nv <= denseMax && !s.forceKrylov {
 			ok = s.newtonDense()
 		} else {
-			ok = s.newtonKrylov(math.Min(1e-4, 0.1*math.Sqrt(2*phi)))
+			ok = s.newtonKrylov(forcing(phi))
 		}
 		if !ok {
 			return mx, false
 		}
-		// Clip each price's change (a good that nothing responds to, such
-		// as a nearly free pollutant, would otherwise shrink everyone's
-		// step), then backtrack until the merit falls.
+		// Shorten the step, all prices alike, to at most maxNewton in any
+		// log price, then backtrack until the merit falls. (Clipping each
+		// price on its own would turn the step from the Newton direction,
+		// and far from the solution the clipped step is often no descent
+		// direction at all: the line search then fails at any length.)
 		big := 0.0
-		for k, v := range s.d {
-			s.d[k] = math.Max(-maxNewton, math.Min(maxNewton, v))
-			big = math.Max(big, math.Abs(s.d[k]))
+		for _, v := range s.d {
+			big = math.Max(big, math.Abs(v))
+		}
+		if big > maxNewton {
+			for k := range s.d {
+				s.d[k] *= maxNewton / big
+			}
+			big = maxNewton
 		}
 		alpha := 1.0
 		accepted := false
@@ -420,6 +432,15 @@ func (s *solver) apply(v, out []float64) {
 	for k, j := range s.vars {
 		out[k] = s.out[j]
 	}
+}
+
+// forcing returns the relative residual to which GMRES solves a Newton
+// system where the merit is phi: loosely far from the solution, where a
+// precise step is wasted, and ever more tightly closer in, in proportion
+// to the residual, so Newton keeps converging fast (an inexact Newton
+// method's forcing term).
+func forcing(phi float64) float64 {
+	return math.Max(1e-6, math.Min(0.1, 0.1*math.Sqrt(2*phi)))
 }
 
 // krylovRestart and krylovMax bound GMRES.
