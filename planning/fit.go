@@ -77,6 +77,7 @@ type workerFit struct {
 
 	fbuf []float64 // the block the float slices above are carved from
 	ibuf []int     // the block of the goods
+	mem  *fitMemory
 }
 
 // observe fits the worker's proposal pr made at prices p (logs lnp);
@@ -225,8 +226,8 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 // them together in memory.
 func (w *workerFit) carve(nOut, nEm, nIn int) {
 	nl := nOut + nEm + nIn
-	w.fbuf = resize(w.fbuf, nOut+nEm+2*nIn+3*nl)
-	w.ibuf = resizeInt(w.ibuf, nl)
+	w.fbuf = w.mem.floatSlice(w.fbuf, nOut+nEm+2*nIn+3*nl)
+	w.ibuf = w.mem.intSlice(w.ibuf, nl)
 	f, g := w.fbuf, w.ibuf
 	take := func(k int) []float64 {
 		s := f[:k:k]
@@ -320,6 +321,7 @@ type consumerFit struct {
 
 	raw  []float64 // scratch: the last proposal's budget shares
 	fbuf []float64 // one block for lw, pj, w, raw and last
+	mem  *fitMemory
 }
 
 // minShare stands for the budget share of a zero request, to keep its
@@ -346,8 +348,8 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	}
 	if !same {
 		c.n = 0
-		c.goods = resizeInt(c.goods, n)
-		c.fbuf = resize(c.fbuf, 6*n)
+		c.goods = c.mem.intSlice(c.goods, n)
+		c.fbuf = c.mem.floatSlice(c.fbuf, 6*n)
 		f := c.fbuf
 		c.lw, c.pj, c.w, c.raw, c.last = f[:n:n], f[n:2*n:2*n], f[2*n:3*n:3*n], f[3*n:4*n:4*n], f[4*n:]
 		c.sxx, c.sxy, c.syy, c.dof = 0, 0, 0, 0

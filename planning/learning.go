@@ -83,9 +83,6 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 	for j, p := range r.Prices {
 		l.x[j] = math.Log(p)
 	}
-	l.observe(plan, r)
-	l.judge(plan, rounds)
-
 	// Aim at the learned economy's full equilibrium, starting from the
 	// last solution (shifted with the numéraire) or from the round's prices.
 	x0 := l.x
@@ -97,6 +94,8 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 		}
 		x0[num] = l.x[num] // exactly, as the step below holds it
 	}
+	l.observe(plan, r, x0)
+	l.judge(plan, rounds)
 	l.m.fullSpend = true
 	_, solved := l.s.solve(x0, false, 0, solveIter)
 	l.m.fullSpend = false
@@ -230,10 +229,17 @@ func (l *Learning) free(j int, target []float64, lo float64, r *Round) bool {
 
 // observe refits every council that submitted a fresh proposal in r and
 // sorts the councils into responsive (fitted) and held (fixed quantities).
-func (l *Learning) observe(plan *Plan, r *Round) {
+// While each fit is at hand it adds a consumer to the consumers' aggregate
+// and a worker's response at log prices x0 to a workers' pass there, which
+// the solve's first evaluation, at x0, then reuses.
+func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 	m := l.m
+	fixedValue := m.startWorkers(x0)
+	surplus := 0.0
 	m.workers, m.consumers, m.held = m.workers[:0], m.consumers[:0], m.held[:0]
-	m.aggOK = false
+	// The consumers' aggregate is summed as they are refitted, while
+	// their fits are at hand.
+	m.startAggregate()
 	m.wOK = false
 	touch := 0.0
 	for c, pr := range r.Proposals {
@@ -250,7 +256,8 @@ func (l *Learning) observe(plan *Plan, r *Round) {
 			w := m.wf[c]
 			if fresh {
 				if w == nil {
-					w = &workerFit{}
+					w = &m.mem.workers.take(1)[0]
+					w.mem = m.mem
 					m.wf[c] = w
 				}
 				if !w.observe(pr, m.poll, r.Prices, l.x) && w.n == 0 {
@@ -259,6 +266,7 @@ func (l *Learning) observe(plan *Plan, r *Round) {
 			}
 			if fresh && w != nil && w.n > 0 {
 				m.workers = append(m.workers, c)
+				surplus += m.addWorker(c, x0)
 			} else {
 				m.held = append(m.held, c)
 			}
@@ -266,7 +274,8 @@ func (l *Learning) observe(plan *Plan, r *Round) {
 			cf := m.cf[c]
 			if fresh {
 				if cf == nil {
-					cf = &consumerFit{sigma: 1}
+					cf = &m.mem.consumers.take(1)[0]
+					cf.sigma, cf.mem = 1, m.mem
 					m.cf[c] = cf
 				}
 				if !cf.observe(pr, r.Prices, l.x, r.Budgets[c]) && cf.n == 0 {
@@ -275,12 +284,15 @@ func (l *Learning) observe(plan *Plan, r *Round) {
 			}
 			if fresh && cf != nil && cf.n > 0 {
 				m.consumers = append(m.consumers, c)
+				m.addConsumer(c, l.x)
 			} else {
 				m.held = append(m.held, c)
 			}
 		}
 	}
 	m.touched = touch
+	m.aggOK = true
+	m.finishWorkers(x0, fixedValue, surplus)
 }
 
 // touchAhead is how many councils ahead observe reads (see touch).

@@ -64,6 +64,8 @@ type fitted struct {
 	wFixed, wSur float64
 
 	touched float64 // keeps observe's reads ahead (see touch)
+
+	mem *fitMemory // where the fits are carved from, in council order
 }
 
 // ensureGrads sets every fitted worker's gradients at the evaluated point.
@@ -175,7 +177,7 @@ func newFitted(plan *Plan) *fitted {
 		p: make([]float64, n), supV: make([]float64, n), demV: make([]float64, n),
 		a: make([]float64, n), gradPool: make([]float64, n),
 		cdFull: make([]float64, n), cdPart: make([]float64, n),
-		poll: make([]bool, n),
+		poll: make([]bool, n), mem: newFitMemory(),
 	}
 	for j, g := range plan.Goods {
 		m.poll[j] = g.Kind == Pollutant
@@ -186,25 +188,36 @@ func newFitted(plan *Plan) *fitted {
 // aggregate sums the Cobb–Douglas consumers' demand shares (at log prices
 // x, which they do not depend on) and lists the others in m.ces.
 func (m *fitted) aggregate(x []float64) {
+	m.startAggregate()
+	for _, c := range m.consumers {
+		m.addConsumer(c, x)
+	}
+	m.aggOK = true
+}
+
+// startAggregate empties the Cobb–Douglas consumers' sums and m.ces.
+func (m *fitted) startAggregate() {
 	m.ces = m.ces[:0]
 	for j := range m.cdFull {
 		m.cdFull[j], m.cdPart[j] = 0, 0
 	}
-	for _, c := range m.consumers {
-		f := m.cf[c]
-		if f.sigma != 1 {
-			m.ces = append(m.ces, c)
-			continue
-		}
-		f.predict(x)
-		share := m.plan.Councils[c].Share
-		fs := f.f * share
-		for i, g := range f.goods {
-			m.cdFull[g] += share * f.w[i]
-			m.cdPart[g] += fs * f.w[i]
-		}
+}
+
+// addConsumer adds the fitted consumer c to the Cobb–Douglas sums, or to
+// m.ces if its elasticity is not 1.
+func (m *fitted) addConsumer(c int, x []float64) {
+	f := m.cf[c]
+	if f.sigma != 1 {
+		m.ces = append(m.ces, c)
+		return
 	}
-	m.aggOK = true
+	f.predict(x)
+	share := m.plan.Councils[c].Share
+	fs := f.f * share
+	for i, g := range f.goods {
+		m.cdFull[g] += share * f.w[i]
+		m.cdPart[g] += fs * f.w[i]
+	}
 }
 
 // eval evaluates the fitted economy at log prices x. With lag, consumer
@@ -247,7 +260,20 @@ func sameFloats(a, b []float64) bool {
 // fixed supply and the workers' surplus; it keeps them for a later
 // evaluation at the same x.
 func (m *fitted) evalWorkers(x []float64) (float64, float64) {
+	fixedValue := m.startWorkers(x)
+	s := 0.0
+	for _, c := range m.workers {
+		s += m.addWorker(c, x)
+	}
+	m.finishWorkers(x, fixedValue, s)
+	return fixedValue, s
+}
+
+// startWorkers begins a workers' pass at log prices x: the prices, and the
+// fixed supply in supV. It returns the value of fixed supply.
+func (m *fitted) startWorkers(x []float64) float64 {
 	m.gradsOK = false
+	m.wOK = false
 	for j := range m.p {
 		m.p[j] = math.Exp(x[j])
 		v := m.fixed[j] * m.p[j]
@@ -255,25 +281,32 @@ func (m *fitted) evalWorkers(x []float64) (float64, float64) {
 		m.demV[j] = 0
 		m.a[j] = 0
 	}
-	fixedValue := Value2(m.fixed, m.p)
-	s := 0.0
-	for _, c := range m.workers {
-		w := m.wf[c]
-		w.predict(m.p, x)
-		s += w.s
-		v := w.val
-		for i, g := range w.out {
-			m.supV[g] += v[i]
-		}
-		o := len(w.out)
-		for i, g := range w.em {
-			m.demV[g] += v[o+i]
-		}
-		o += len(w.em)
-		for i, g := range w.in {
-			m.demV[g] += v[o+i]
-		}
+	return Value2(m.fixed, m.p)
+}
+
+// addWorker adds fitted worker c's lines at log prices x (m.p set by
+// startWorkers) to supV and demV and returns its surplus.
+func (m *fitted) addWorker(c int, x []float64) float64 {
+	w := m.wf[c]
+	w.predict(m.p, x)
+	v := w.val
+	for i, g := range w.out {
+		m.supV[g] += v[i]
 	}
+	o := len(w.out)
+	for i, g := range w.em {
+		m.demV[g] += v[o+i]
+	}
+	o += len(w.em)
+	for i, g := range w.in {
+		m.demV[g] += v[o+i]
+	}
+	return w.s
+}
+
+// finishWorkers keeps the workers' pass at x (fixed value and surplus s)
+// for a later evaluation at the same x.
+func (m *fitted) finishWorkers(x []float64, fixedValue, s float64) {
 	n := len(m.p)
 	if len(m.wx) != n {
 		m.wx = make([]float64, n)
@@ -285,7 +318,6 @@ func (m *fitted) evalWorkers(x []float64) (float64, float64) {
 	copy(m.wDem, m.demV)
 	m.wFixed, m.wSur = fixedValue, s
 	m.wOK = true
-	return fixedValue, s
 }
 
 // heldAndConsumers adds the held councils and the consumers to an
