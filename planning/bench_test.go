@@ -32,11 +32,7 @@ func BenchmarkLearningSteadyRound(b *testing.B) {
 		for j, p := range r.Prices {
 			lnp[j] = math.Log(p)
 		}
-		for i, m := range e.Models {
-			pr := &planning.Proposal{}
-			m.Propose(r.Prices, lnp, r.Budgets[i], pr)
-			board.Submit(i, pr)
-		}
+		submitAll(board, e, r, lnp)
 		if _, err := board.Close(); err != nil {
 			b.Fatal(err)
 		}
@@ -77,11 +73,7 @@ func BenchmarkLearningColdRound(b *testing.B) {
 	for j, p := range r.Prices {
 		lnp[j] = math.Log(p)
 	}
-	for i, m := range e.Models {
-		pr := &planning.Proposal{}
-		m.Propose(r.Prices, lnp, r.Budgets[i], pr)
-		board.Submit(i, pr)
-	}
+	submitAll(board, e, r, lnp)
 	if _, err := board.Close(); err != nil {
 		b.Fatal(err)
 	}
@@ -114,4 +106,25 @@ func benchEconomy(b *testing.B) *councils.Economy {
 		b.Fatal(err)
 	}
 	return e
+}
+
+// submitAll submits every simulated council's proposal for round r (log
+// prices lnp), their lines in one block in council order, as
+// councils.Run lays them out.
+func submitAll(board *planning.Board, e *councils.Economy, r *planning.Round, lnp []float64) {
+	n := 0
+	for _, m := range e.Models {
+		o, i := m.Lines()
+		n += o + i
+	}
+	props := make([]planning.Proposal, len(e.Models))
+	slab := make([]planning.Line, n)
+	for i, m := range e.Models {
+		o, in := m.Lines()
+		pr := &props[i]
+		pr.Out, slab = slab[:0:o], slab[o:]
+		pr.In, slab = slab[:0:in], slab[in:]
+		m.Propose(r.Prices, lnp, r.Budgets[i], pr)
+		board.Submit(i, pr)
+	}
 }

@@ -241,14 +241,10 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 	// their fits are at hand.
 	m.startAggregate()
 	m.wOK = false
-	touch := 0.0
 	for c, pr := range r.Proposals {
 		m.props[c] = pr
 		if pr == nil {
 			continue
-		}
-		if c+touchAhead < len(r.Proposals) {
-			touch += m.touch(c+touchAhead, r.Proposals[c+touchAhead])
 		}
 		fresh := r.Fresh != nil && r.Fresh[c]
 		switch plan.Councils[c].Role {
@@ -290,49 +286,8 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 			}
 		}
 	}
-	m.touched = touch
 	m.aggOK = true
 	m.finishWorkers(x0, fixedValue, surplus)
-}
-
-// touchAhead is how many councils ahead observe reads (see touch).
-const touchAhead = 4
-
-// touch reads one number of each cache line of council c's proposal pr and
-// fit, and returns them summed (observe keeps the sum, so the reads stay):
-// read touchAhead councils ahead, the memory they sit in (scattered over
-// the heap, one block per proposal and per fit) is on its way while the
-// rule refits the councils before, instead of one miss after another.
-// It changes no number the rule computes.
-func (m *fitted) touch(c int, pr *Proposal) float64 {
-	t := 0.0
-	if pr == nil {
-		return t
-	}
-	// One number per cache line (64 bytes: 4 lines, 8 numbers).
-	for i := 0; i < len(pr.In); i += 4 {
-		t += pr.In[i].Qty
-	}
-	for i := 0; i < len(pr.Out); i += 4 {
-		t += pr.Out[i].Qty
-	}
-	if w := m.wf[c]; w != nil {
-		for i := 0; i < len(w.fbuf); i += 8 {
-			t += w.fbuf[i]
-		}
-		for i := 0; i < len(w.ibuf); i += 8 {
-			t += float64(w.ibuf[i])
-		}
-	}
-	if f := m.cf[c]; f != nil {
-		for i := 0; i < len(f.fbuf); i += 8 {
-			t += f.fbuf[i]
-		}
-		for i := 0; i < len(f.goods); i += 8 {
-			t += float64(f.goods[i])
-		}
-	}
-	return t
 }
 
 // judge compares the round that just closed with what the rule predicted

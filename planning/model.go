@@ -63,8 +63,6 @@ type fitted struct {
 	wSup, wDem   []float64
 	wFixed, wSur float64
 
-	touched float64 // keeps observe's reads ahead (see touch)
-
 	mem *fitMemory // where the fits are carved from, in council order
 }
 
