@@ -85,56 +85,41 @@ type workerFit struct {
 // returns false if the proposal teaches nothing (it produces nothing, or
 // its outputs are worth no more than its emissions).
 func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
-	first := -1
-	for i, l := range pr.Out {
-		if l.Qty > 0 {
-			first = i
-			break
-		}
-	}
-	if first < 0 {
-		return false
-	}
-	y := pr.Out[first].Qty
+	// The structure (positive outputs, emissions, inputs) and the net value
+	// per unit of the first output, in one pass over the lines.
+	var y, q float64
 	nOut, nEm, nIn := 0, 0, 0
+	same := w.n > 0
 	for _, l := range pr.Out {
 		if l.Qty > 0 {
+			if nOut == 0 {
+				y = l.Qty
+			}
+			q += p[l.Good] * l.Qty / y
+			if same && (nOut >= len(w.out) || w.out[nOut] != l.Good) {
+				same = false
+			}
 			nOut++
 		}
 	}
-	for _, l := range pr.In {
-		if poll[l.Good] {
-			nEm++
-		} else {
-			nIn++
-		}
-	}
-	same := w.n > 0 && len(w.out) == nOut && len(w.em) == nEm && len(w.in) == nIn
-	q := 0.0
-	io, ie, ii := 0, 0, 0
-	for _, l := range pr.Out {
-		if l.Qty > 0 {
-			q += p[l.Good] * l.Qty / y
-			if same && w.out[io] != l.Good {
-				same = false
-			}
-			io++
-		}
+	if nOut == 0 {
+		return false
 	}
 	for _, l := range pr.In {
 		if poll[l.Good] {
 			q -= p[l.Good] * l.Qty / y
-			if same && w.em[ie] != l.Good {
+			if same && (nEm >= len(w.em) || w.em[nEm] != l.Good) {
 				same = false
 			}
-			ie++
+			nEm++
 		} else {
-			if same && w.in[ii] != l.Good {
+			if same && (nIn >= len(w.in) || w.in[nIn] != l.Good) {
 				same = false
 			}
-			ii++
+			nIn++
 		}
 	}
+	same = same && nOut == len(w.out) && nEm == len(w.em) && nIn == len(w.in)
 	if !(q > 0) {
 		return false
 	}
@@ -143,27 +128,25 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 		w.noise = 1
 		w.carve(nOut, nEm, nIn)
 	}
+	lnq, lny := math.Log(q), math.Log(y)
+	inv := 1 / (q * y) // turns an input's value into its share of q·y
 	move := 0.0
 	if w.n > 0 {
-		move = math.Abs(math.Log(q) - w.lq)
+		// The structure is the fit's: its goods are the proposal's.
+		move = abs(lnq - w.lq)
 		for i, k := range w.in {
-			move = math.Max(move, math.Abs(lnp[k]-w.pin[i]))
+			if d := abs(lnp[k] - w.pin[i]); d > move {
+				move = d
+			}
 		}
 		// How far the proposal is from what the fit predicted: in log
 		// output, and in each input's value share.
 		qf := 0.0
-		io, ie := 0, 0
-		for _, l := range pr.Out {
-			if l.Qty > 0 {
-				qf += p[l.Good] * w.r[io]
-				io++
-			}
+		for i, g := range w.out {
+			qf += p[g] * w.r[i]
 		}
-		for _, l := range pr.In {
-			if poll[l.Good] {
-				qf -= p[l.Good] * w.eps[ie]
-				ie++
-			}
+		for i, g := range w.em {
+			qf -= p[g] * w.eps[i]
 		}
 		e2 := 1.0
 		if qf > 0 {
@@ -175,14 +158,16 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 			for i, k := range w.in {
 				e -= sc * w.beta[i] * (lnp[k] - w.pin[i])
 			}
-			d := math.Log(y) - (w.ly + e/(1-w.bE))
+			d := lny - (w.ly + e/(1-w.bE))
 			e2 = d * d
 			ii := 0
 			for _, l := range pr.In {
 				if !poll[l.Good] {
-					if w.beta[ii] > 0 {
-						d := p[l.Good]*l.Qty/(q*y)/w.beta[ii] - 1
-						e2 = math.Max(e2, d*d)
+					if b := w.beta[ii]; b > 0 {
+						d := p[l.Good]*l.Qty*inv/b - 1
+						if d*d > e2 {
+							e2 = d * d
+						}
 					}
 					ii++
 				}
@@ -192,11 +177,12 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 	}
 	w.n++
 	k := weight(w.n, move, w.noise)
-	io, ie, ii = 0, 0, 0
+	invY := 1 / y
+	io, ie, ii := 0, 0, 0
 	for _, l := range pr.Out {
 		if l.Qty > 0 {
 			w.out[io] = l.Good
-			w.r[io] += k * (l.Qty/y - w.r[io])
+			w.r[io] += k * (l.Qty*invY - w.r[io])
 			io++
 		}
 	}
@@ -204,20 +190,28 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 	for _, l := range pr.In {
 		if poll[l.Good] {
 			w.em[ie] = l.Good
-			w.eps[ie] += k * (l.Qty/y - w.eps[ie])
+			w.eps[ie] += k * (l.Qty*invY - w.eps[ie])
 			ie++
 		} else {
 			w.in[ii] = l.Good
-			w.beta[ii] += k * (p[l.Good]*l.Qty/(q*y) - w.beta[ii])
+			w.beta[ii] += k * (p[l.Good]*l.Qty*inv - w.beta[ii])
 			w.pin[ii] += k * (lnp[l.Good] - w.pin[ii])
 			w.b += w.beta[ii]
 			ii++
 		}
 	}
-	w.ly += k * (math.Log(y) - w.ly)
-	w.lq += k * (math.Log(q) - w.lq)
+	w.ly += k * (lny - w.ly)
+	w.lq += k * (lnq - w.lq)
 	w.bE = math.Min(w.b, maxB)
 	return true
+}
+
+// abs returns |x| (x is never NaN where it is used).
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // carve lays out the fit's slices for nOut outputs, nEm emissions and nIn
@@ -336,9 +330,10 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	}
 	n := len(pr.In)
 	same := c.n > 0 && len(c.goods) == n
+	inv := 1 / budget
 	f := 0.0
 	for i, l := range pr.In {
-		f += p[l.Good] * l.Qty / budget
+		f += p[l.Good] * l.Qty * inv
 		if same && c.goods[i] != l.Good {
 			same = false
 		}
@@ -356,24 +351,30 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		c.sigma = 1
 	}
 	// The budget shares and their logs, once each (c.w is scratch until
-	// predict), and the means of their changes since the last proposal.
-	lws, raw := c.w, c.raw
-	mx, my := 0.0, 0.0
+	// predict), the means of their changes since the last proposal, and
+	// the shares' sum (a zero share standing for minShare·f).
+	lws, raw, last := c.w, c.raw, c.last
+	mx, my, sum := 0.0, 0.0, 0.0
+	zero := minShare * f
 	for i, l := range pr.In {
-		w := p[l.Good] * l.Qty / budget
-		if w > 0 && c.n > 0 && w == raw[i] {
+		w := p[l.Good] * l.Qty * inv
+		switch {
+		case w > 0 && c.n > 0 && w == raw[i]:
 			// The share of the last proposal, whose log is at hand.
-			lws[i] = c.last[i]
-		} else if w > 0 {
+			lws[i] = last[i]
+			sum += w
+		case w > 0:
 			raw[i] = w
 			lws[i] = math.Log(w)
-		} else {
+			sum += w
+		default:
 			raw[i] = w
-			lws[i] = math.Log(minShare * f)
+			lws[i] = math.Log(zero)
+			sum += zero
 		}
 		if c.n > 0 {
-			mx += lnp[l.Good] - c.last[n+i]
-			my += lws[i] - c.last[i]
+			mx += lnp[l.Good] - last[n+i]
+			my += lws[i] - last[i]
 		}
 	}
 	move := 0.0
@@ -383,12 +384,15 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		mx /= float64(n)
 		my /= float64(n)
 		for i, l := range pr.In {
-			dx := lnp[l.Good] - c.last[n+i] - mx
-			dy := lws[i] - c.last[i] - my
+			x := lnp[l.Good]
+			dx := x - last[n+i] - mx
+			dy := lws[i] - last[i] - my
 			c.sxx += dx * dx
 			c.sxy += dx * dy
 			c.syy += dy * dy
-			move = math.Max(move, math.Abs(lnp[l.Good]-c.pj[i]))
+			if d := abs(x - c.pj[i]); d > move {
+				move = d
+			}
 		}
 		c.dof += n - 1
 		c.sigma = c.estimateSigma()
@@ -399,33 +403,29 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		noise = math.Max(0, c.syy-c.sxy*c.sxy/math.Max(c.sxx, 1e-300)) / float64(c.dof-1)
 	}
 	k := weight(c.n, move, noise)
+	// A Cobb–Douglas council anchored at this proposal alone keeps this
+	// proposal's shares, normalised (what predict would get back from
+	// their logarithms, without an exponential per line).
+	fixed := k == 1 && c.sigma == 1
+	norm := 1 / sum
 	for i, l := range pr.In {
 		c.goods[i] = l.Good
 		a := lws[i]
+		x := lnp[l.Good]
 		c.lw[i] += k * (a - c.lw[i])
-		c.pj[i] += k * (lnp[l.Good] - c.pj[i])
-		c.last[i] = a
-		c.last[n+i] = lnp[l.Good]
+		c.pj[i] += k * (x - c.pj[i])
+		last[i] = a
+		last[n+i] = x
+		if fixed {
+			w := raw[i]
+			if !(w > 0) {
+				w = zero
+			}
+			c.w[i] = w * norm
+		}
 	}
 	c.f += k * (f - c.f)
-	c.fixedShares = false
-	if k == 1 && c.sigma == 1 {
-		// A Cobb–Douglas council anchored at this proposal alone: its
-		// shares are this proposal's, normalised (what predict would get
-		// back from their logarithms, without an exponential per line).
-		s := 0.0
-		for i, w := range raw {
-			if !(w > 0) {
-				w = minShare * f
-			}
-			c.w[i] = w
-			s += w
-		}
-		for i := range c.w {
-			c.w[i] /= s
-		}
-		c.fixedShares = true
-	}
+	c.fixedShares = fixed
 	return true
 }
 
