@@ -234,6 +234,7 @@ func (l *Learning) free(j int, target []float64, lo float64, r *Round) bool {
 // the solve's first evaluation, at x0, then reuses.
 func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 	m := l.m
+	m.flat.built = false
 	fixedValue := m.startWorkers(x0)
 	surplus := 0.0
 	m.workers, m.consumers, m.held = m.workers[:0], m.consumers[:0], m.held[:0]

@@ -46,12 +46,12 @@ type fitted struct {
 	// spending it all spreads the slack over the markets consumers buy in.
 	fullSpend bool
 
-	// The producing workers' lines at the evaluated point, flat for the
-	// Jacobian-vector products (built on the first after each eval).
-	flat flatWorkers
-	// gradsOK says the workers' gradients are those of the evaluated
-	// point: only the Jacobian needs them, not every evaluation.
+	// gradsOK says the workers' gradients (every line's, for the dense
+	// Jacobian) are those of the evaluated point: only the Jacobian needs
+	// them, not every evaluation.
 	gradsOK bool
+	// flat holds the producing workers for the Jacobian's products.
+	flat flatWorkers
 
 	// The workers' pass of the last evaluation (prices, the value of
 	// fixed supply, supV and demV after the fitted workers, their
@@ -78,50 +78,71 @@ func (m *fitted) ensureGrads() {
 	m.gradsOK = true
 }
 
-// flatWorkers holds the producing fitted workers' lines in flat arrays,
-// for the Jacobian-vector products at the evaluated point with given row
-// weights: worker k's outputs and emissions are lines off[k]:mid[k], its
-// inputs mid[k]:off[k+1]. Line i is of good lg[i], with ∂ln y/∂ln p and
-// ∂ln q/∂ln p of its good g[i] and h[i] (h is zero for inputs), and wa[i]
-// its signed value times its row weight: its weighted excess changes by
-// wa·(g·v + v_good) for an output or emission, wa·(g·v + h·v) for an input.
+// flatWorkers lays out the fitted workers in flat arrays for the
+// Jacobian's products and diagonal, which GMRES applies dozens of times a
+// Newton iteration: worker k's outputs and emissions are lines
+// io[k]:io[k+1] (good ioGood, ∂ln q/∂ln p ioH, signed weighted value
+// ioWa), its inputs in[k]:in[k+1] (good inGood, value share inBeta); kb,
+// ks, qy and s are its factors at the evaluated point (see
+// workerFit.scalars), its q·y and its surplus. The goods and shares change
+// only when the fits do (observe clears built); the rest at every
+// evaluation (eval clears ok).
 type flatWorkers struct {
-	ok       bool
-	wd, ws   *float64 // the weights wa was built with
-	off, mid []int32
-	lg       []int32
-	g, h, wa []float64
-	s        []float64 // each worker's surplus
+	built, ok      bool
+	wd, ws         *float64 // the row weights ioWa was set with
+	io, in         []int32
+	ioGood, inGood []int32
+	ioSign         []float64 // −1 for an output, 1 for an emission
+	inBeta         []float64
+	ioH, ioWa      []float64
+	kb, ks, qy, s  []float64
 }
 
-// flatten fills m.flat from the workers' scratch at the evaluated point,
-// with row weights wd and ws.
-func (m *fitted) flatten(wd, ws []float64) {
-	m.ensureGrads()
+// ensureFlat sets m.flat for the evaluated point and row weights wd, ws.
+func (m *fitted) ensureFlat(wd, ws []float64) {
 	f := &m.flat
-	f.off, f.mid = append(f.off[:0], 0), f.mid[:0]
-	f.lg = f.lg[:0]
-	f.g, f.h, f.wa, f.s = f.g[:0], f.h[:0], f.wa[:0], f.s[:0]
-	for _, c := range m.workers {
-		w := m.wf[c]
-		if w.y == 0 {
-			continue
-		}
-		nio := len(w.out) + len(w.em)
-		f.mid = append(f.mid, int32(len(f.lg)+nio))
-		for a := range w.val {
-			ga, sa := w.line(a)
-			wt := wd[ga]
-			if sa < 0 {
-				wt = ws[ga]
+	if !f.built {
+		f.io, f.in = append(f.io[:0], 0), append(f.in[:0], 0)
+		f.ioGood, f.inGood, f.ioSign, f.inBeta = f.ioGood[:0], f.inGood[:0], f.ioSign[:0], f.inBeta[:0]
+		for _, c := range m.workers {
+			w := m.wf[c]
+			for _, g := range w.out {
+				f.ioGood = append(f.ioGood, int32(g))
+				f.ioSign = append(f.ioSign, -1)
 			}
-			f.lg = append(f.lg, int32(ga))
-			f.g = append(f.g, w.g[a])
-			f.h = append(f.h, w.h[a])
-			f.wa = append(f.wa, wt*sa*w.val[a])
+			for _, g := range w.em {
+				f.ioGood = append(f.ioGood, int32(g))
+				f.ioSign = append(f.ioSign, 1)
+			}
+			for i, g := range w.in {
+				f.inGood = append(f.inGood, int32(g))
+				f.inBeta = append(f.inBeta, w.beta[i])
+			}
+			f.io = append(f.io, int32(len(f.ioGood)))
+			f.in = append(f.in, int32(len(f.inGood)))
 		}
-		f.off = append(f.off, int32(len(f.lg)))
-		f.s = append(f.s, w.s)
+		nw := len(m.workers)
+		f.kb, f.ks, f.qy, f.s = resize(f.kb, nw), resize(f.ks, nw), resize(f.qy, nw), resize(f.s, nw)
+		f.ioH, f.ioWa = resize(f.ioH, len(f.ioGood)), resize(f.ioWa, len(f.ioGood))
+		f.built, f.ok = true, false
+	}
+	if f.ok && len(wd) > 0 && f.wd == &wd[0] && f.ws == &ws[0] {
+		return
+	}
+	for k, c := range m.workers {
+		w := m.wf[c]
+		w.scalars(m.p)
+		f.kb[k], f.ks[k], f.qy[k], f.s[k] = w.kb, w.ks, w.q*w.y, w.s
+		lo := int(f.io[k])
+		for i := range len(w.out) + len(w.em) {
+			g := f.ioGood[lo+i]
+			wt := ws[g]
+			if f.ioSign[lo+i] > 0 {
+				wt = wd[g]
+			}
+			f.ioH[lo+i] = w.h[i]
+			f.ioWa[lo+i] = f.ioSign[lo+i] * wt * w.val[i]
+		}
 	}
 	f.ok = true
 	f.wd, f.ws = nil, nil
@@ -131,28 +152,32 @@ func (m *fitted) flatten(wd, ws []float64) {
 }
 
 // workerDiagonal adds the producing workers' terms of the weighted
-// Jacobian's diagonal to dg, and their surplus's gradient to m.gradPool
-// unless the budgets lag, from the flat lines (built with weights wd, ws).
+// Jacobian's diagonal (row weights wd, ws) to dg, and their surplus's
+// gradient to m.gradPool unless the budgets lag.
 func (m *fitted) workerDiagonal(wd, ws, dg []float64) {
+	m.ensureFlat(wd, ws)
 	f := &m.flat
-	if !f.ok || len(wd) == 0 || f.wd != &wd[0] || f.ws != &ws[0] {
-		m.flatten(wd, ws)
-	}
-	lg, fg, fh, wa := f.lg, f.g, f.h, f.wa
-	for k := 0; k+1 < len(f.off); k++ {
-		lo, mid, hi := f.off[k], f.mid[k], f.off[k+1]
-		// Only a line's own column lands on the diagonal (a good appears
-		// once in a worker's lines).
-		for i := lo; i < mid; i++ {
-			dg[lg[i]] += wa[i] * (fg[i] + 1)
+	lag := m.lag
+	for k := range f.kb {
+		kb, ks, qy, sk := f.kb[k], f.ks[k], f.qy[k], f.s[k]
+		if qy == 0 {
+			continue
 		}
-		for i := mid; i < hi; i++ {
-			dg[lg[i]] += wa[i] * fg[i]
+		// Outputs and emissions: ∂ln y = kb·h; a line's own column lands
+		// on the diagonal (a good appears once in a worker's lines).
+		for i := f.io[k]; i < f.io[k+1]; i++ {
+			g, h := f.ioGood[i], f.ioH[i]
+			dg[g] += f.ioWa[i] * (kb*h + 1)
+			if !lag {
+				m.gradPool[g] += sk * (kb + 1) * h
+			}
 		}
-		if !m.lag {
-			sk := f.s[k]
-			for i := lo; i < hi; i++ {
-				m.gradPool[lg[i]] += sk * (fg[i] + fh[i])
+		// Inputs: ∂ln y = −ks·β, value β·q·y.
+		for i := f.in[k]; i < f.in[k+1]; i++ {
+			g, b := f.inGood[i], f.inBeta[i]
+			dg[g] -= wd[g] * b * qy * ks * b
+			if !lag {
+				m.gradPool[g] -= sk * ks * b
 			}
 		}
 	}
@@ -271,6 +296,7 @@ func (m *fitted) evalWorkers(x []float64) (float64, float64) {
 // fixed supply in supV. It returns the value of fixed supply.
 func (m *fitted) startWorkers(x []float64) float64 {
 	m.gradsOK = false
+	m.flat.ok = false
 	m.wOK = false
 	for j := range m.p {
 		m.p[j] = math.Exp(x[j])
@@ -412,6 +438,28 @@ func (w *workerFit) grads(p []float64, gv, hv []float64) {
 	}
 }
 
+// scalars sets the worker's Jacobian factors at the evaluated point: kb
+// and ks, and h (∂ln q/∂ln p) of its outputs and emissions in w.h; zero
+// if it produces nothing.
+func (w *workerFit) scalars(p []float64) {
+	w.kb, w.ks = 0, 0
+	if w.y == 0 {
+		return
+	}
+	k := 1 / (1 - w.bE)
+	w.kb = w.bE * k
+	if w.b > 0 {
+		w.ks = w.bE / w.b * k
+	}
+	for i, g := range w.out {
+		w.h[i] = p[g] * w.r[i] / w.q
+	}
+	o := len(w.out)
+	for i, g := range w.em {
+		w.h[o+i] = -p[g] * w.eps[i] / w.q
+	}
+}
+
 // line returns the good of the worker's line i (outputs, emissions,
 // inputs) and the sign of its value in excess demand.
 func (w *workerFit) line(i int) (int, float64) {
@@ -533,33 +581,47 @@ func (m *fitted) jv(v, out, wd, ws []float64) {
 		out[j] = -ws[j] * fp * v[j]
 		gp += fp * v[j]
 	}
-	// The flat lines hold the weights: rebuilt for other weights (the
-	// solver's are a function of the evaluated point, so once per eval).
+	// The producing workers: per worker, H = Σ h·v over its outputs and
+	// emissions and B = Σ β·v over its inputs give ∇ln y·v = kb·H − ks·B
+	// and ∇ln q·v = H.
+	m.ensureFlat(wd, ws)
 	f := &m.flat
-	if !f.ok || len(wd) == 0 || f.wd != &wd[0] || f.ws != &ws[0] {
-		m.flatten(wd, ws)
-	}
-	lg, fg, fh, wa := f.lg, f.g, f.h, f.wa
-	for k := 0; k+1 < len(f.off); k++ {
-		lo, mid, hi := f.off[k], f.mid[k], f.off[k+1]
-		gdot, hdot := 0.0, 0.0
-		for i := lo; i < mid; i++ {
-			vg := v[lg[i]]
-			gdot += fg[i] * vg
-			hdot += fh[i] * vg
+	lag := m.lag
+	for k := range f.kb {
+		qy := f.qy[k]
+		if qy == 0 {
+			continue
 		}
-		for i := mid; i < hi; i++ {
-			gdot += fg[i] * v[lg[i]]
+		ioLo, ioHi, inLo, inHi := f.io[k], f.io[k+1], f.in[k], f.in[k+1]
+		ioGood, ioH, ioWa := f.ioGood[ioLo:ioHi], f.ioH[ioLo:ioHi], f.ioWa[ioLo:ioHi]
+		ioH, ioWa = ioH[:len(ioGood)], ioWa[:len(ioGood)]
+		inGood, inBeta := f.inGood[inLo:inHi], f.inBeta[inLo:inHi]
+		inBeta = inBeta[:len(inGood)]
+		H := 0.0
+		for i, g := range ioGood {
+			H += ioH[i] * v[g]
 		}
-		for i := lo; i < mid; i++ {
-			g := lg[i]
-			out[g] += wa[i] * (gdot + v[g])
+		// Two sums, to overlap the additions' latency.
+		B0, B1 := 0.0, 0.0
+		i := 0
+		for ; i+1 < len(inGood); i += 2 {
+			B0 += inBeta[i] * v[inGood[i]]
+			B1 += inBeta[i+1] * v[inGood[i+1]]
 		}
-		gh := gdot + hdot
-		for i := mid; i < hi; i++ {
-			out[lg[i]] += wa[i] * gh
+		if i < len(inGood) {
+			B0 += inBeta[i] * v[inGood[i]]
 		}
-		if !m.lag {
+		B := B0 + B1
+		gdot := f.kb[k]*H - f.ks[k]*B
+		for i, g := range ioGood {
+			out[g] += ioWa[i] * (gdot + v[g])
+		}
+		gh := gdot + H
+		t := qy * gh
+		for i, g := range inGood {
+			out[g] += wd[g] * inBeta[i] * t
+		}
+		if !lag {
 			gp += f.s[k] * gh
 		}
 	}

@@ -45,8 +45,18 @@ const maxNewton = 1.0
 // rounding, not that Newton is lost.
 const roundTol = 1e-9
 
-// solveTol is the largest relative gap the solver accepts as solved.
+// solveTol is the largest relative gap the solver accepts as solved, at
+// the tightest plan tolerances.
 const solveTol = 1e-11
+
+// tol returns the largest |F| (about the relative gap) at which the learned
+// economy counts as solved: 1e-5 of the plan's tolerance, between
+// solveTol and 1e-7. Closer than that the learned economy is no better a
+// guide than its own errors, and every digit beyond costs the largest
+// Krylov solves.
+func (s *solver) tol() float64 {
+	return math.Max(solveTol, math.Min(1e-7, 1e-5*s.m.plan.Tolerance))
+}
 
 // solver holds the scratch of the Newton method.
 type solver struct {
@@ -175,7 +185,7 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 	for j := range s.f0 {
 		s.f0[j] = 0
 	}
-	if mx, ok := s.newton(0, solveTol, directIter); ok {
+	if mx, ok := s.newton(0, s.tol(), directIter); ok {
 		return mx, true
 	}
 	copy(s.x, s.start)
@@ -221,7 +231,7 @@ func (s *solver) homotopy(maxIter int) (float64, bool) {
 		copy(s.save, s.x)
 		tol := stageTol
 		if t == 1 {
-			tol = solveTol
+			tol = s.tol()
 		}
 		mx, ok := s.newton(1-t, tol, min(maxIter, s.iters+stageIter))
 		if ok {
@@ -284,7 +294,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		if nv <= denseMax && !s.forceKrylov {
 			ok = s.newtonDense()
 		} else {
-			ok = s.newtonKrylov(forcing(phi))
+			ok = s.newtonKrylov(forcing(phi, mx, tol))
 		}
 		if !ok {
 			return mx, false
@@ -435,12 +445,17 @@ func (s *solver) apply(v, out []float64) {
 }
 
 // forcing returns the relative residual to which GMRES solves a Newton
-// system where the merit is phi: loosely far from the solution, where a
-// precise step is wasted, and ever more tightly closer in, in proportion
-// to the residual, so Newton keeps converging fast (an inexact Newton
-// method's forcing term).
-func forcing(phi float64) float64 {
-	return math.Max(1e-6, math.Min(0.1, 0.1*math.Sqrt(2*phi)))
+// system where the merit is phi, the largest |F| mx and the target tol:
+// loosely far from the solution, where a precise step is wasted, and ever
+// more tightly closer in, in proportion to the residual, so Newton keeps
+// converging fast (an inexact Newton method's forcing term); but never
+// more tightly than the step needs to bring mx within tol.
+func forcing(phi, mx, tol float64) float64 {
+	eta := math.Max(1e-6, math.Min(0.1, 0.1*math.Sqrt(2*phi)))
+	if mx > 0 {
+		eta = math.Max(eta, math.Min(0.1, 0.3*tol/mx))
+	}
+	return eta
 }
 
 // krylovRestart and krylovMax bound GMRES.
