@@ -76,8 +76,8 @@ type workerFit struct {
 	// ∂ln q/∂ln p) and −ks·β for an input (set by scalars, with h of the
 	// outputs and emissions).
 	kb, ks float64
-	val     []float64 // value of each line
-	g, h    []float64 // ∂ln y/∂ln p and ∂ln q/∂ln p of each line's good
+	val    []float64 // value of each line
+	g, h   []float64 // ∂ln y/∂ln p and ∂ln q/∂ln p of each line's good
 
 	fbuf []float64 // the block the float slices above are carved from
 	ibuf []int     // the block of the goods
