@@ -111,20 +111,34 @@ func (b *Board) Close() (*Round, error) {
 	r.Gap = make([]float64, n)
 	r.Surplus = 0
 	r.Failing = 0
+	// One pass over each proposal's lines adds them to the totals, values
+	// them and checks their quantities: the same sums, in the same order,
+	// as Surplus and Check, which this loop must agree with.
+	supply, demand, p := r.Supply, r.Demand, r.Prices
 	for i, pr := range r.Proposals {
 		if pr == nil {
 			continue
 		}
+		sb, sc, bad := 0.0, 0.0, false
 		for _, l := range pr.Out {
-			r.Supply[l.Good] += l.Qty
+			supply[l.Good] += l.Qty
+			sb += p[l.Good] * l.Qty
+			if !(l.Qty >= 0 && l.Qty <= math.MaxFloat64) {
+				bad = true
+			}
 		}
 		for _, l := range pr.In {
-			r.Demand[l.Good] += l.Qty
+			demand[l.Good] += l.Qty
+			sc += p[l.Good] * l.Qty
+			if !(l.Qty >= 0 && l.Qty <= math.MaxFloat64) {
+				bad = true
+			}
 		}
-		if b.plan.Councils[i].Role == Worker {
-			r.Surplus += pr.Surplus(r.Prices)
+		role := b.plan.Councils[i].Role
+		if role == Worker {
+			r.Surplus += sb - sc
 		}
-		if Check(b.plan, i, pr, r.Prices, r.Budgets[i]) != nil {
+		if bad || !passes(role, sb, sc, len(pr.Out), r.Budgets[i]) {
 			r.Failing++
 		}
 	}

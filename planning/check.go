@@ -66,3 +66,16 @@ func Check(plan *Plan, c int, pr *Proposal, p []float64, budget float64) *Violat
 	}
 	return nil
 }
+
+// passes reports whether a proposal whose quantities are all finite and
+// ≥ 0, with out output lines worth sb and inputs worth sc, passes the value
+// checks of a council of role: Check's last tests, without their messages.
+func passes(role Role, sb, sc float64, out int, budget float64) bool {
+	switch role {
+	case Worker:
+		return !(sb < sc*(1-Slack))
+	case Consumer:
+		return out == 0 && !(sc > budget*(1+Slack))
+	}
+	return true
+}
