@@ -63,6 +63,7 @@ func benchRounds(b *testing.B, e *Economy, ruleName string) {
 		if _, err := board.Close(); err != nil {
 			b.Fatal(err)
 		}
+		sim.prepare()
 		next, _ := rule.Next(&plan, board.Rounds())
 		for j := range next {
 			next[j] = math.Max(next[j], 1e-300)
@@ -74,6 +75,7 @@ func benchRounds(b *testing.B, e *Economy, ruleName string) {
 	step()
 	step()
 	var before, after runtime.MemStats
+	settle(sim)
 	runtime.ReadMemStats(&before)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -81,7 +83,18 @@ func benchRounds(b *testing.B, e *Economy, ruleName string) {
 		step()
 	}
 	b.StopTimer()
+	settle(sim)
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/round")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(plan.Councils)), "B/council")
+}
+
+// settle waits until the buffers sim is making ahead are made, so the
+// allocations counted between two settles are a round's each.
+func settle(sim *simulator) {
+	if sim.ahead != nil {
+		b := <-sim.ahead
+		sim.ahead = make(chan buffers, 1)
+		sim.ahead <- b
+	}
 }

@@ -8,6 +8,8 @@ import (
 
 // Model is a simulated council: it proposes in response to prices. lnp
 // holds the logarithms of p; budget is a consumer council's budget.
+// Propose must not modify the model: a headless run calls the models of
+// different councils from several goroutines at once.
 type Model interface {
 	Propose(p, lnp []float64, budget float64, dst *planning.Proposal)
 	// Lines returns how many output and input lines a proposal has.

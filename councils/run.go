@@ -4,7 +4,10 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"time"
+	"unsafe"
 
 	"parecon/planning"
 )
@@ -113,6 +116,7 @@ func Run(e *Economy, opt RunOptions) (*RunResult, error) {
 			res.finish(opt, r, 0, start)
 			return res, nil
 		}
+		sim.prepare()
 		next, step := rule.Next(&plan, board.Rounds())
 		res.finish(opt, r, step, start)
 		start = time.Now()
@@ -137,51 +141,210 @@ func (res *RunResult) finish(opt RunOptions, r *planning.Round, step float64, st
 
 // simulator makes the simulated councils' proposals for a round.
 type simulator struct {
-	e     *Economy
-	plan  *planning.Plan
-	lnp   []float64
-	lines int // lines in one round's proposals
+	e    *Economy
+	plan *planning.Plan
+	lnp  []float64
+	// models are the councils' models as the run started, copied into a
+	// few contiguous blocks in council order (nil for a human council), so
+	// a round reads them front to back.
+	models []Model
+	// off[i] is where council i's lines start in a round's slab of lines;
+	// off[len(models)] is the slab's length.
+	off []int
+	// parts splits the councils into ranges of about equal lines, one per
+	// goroutine proposing in a round.
+	parts []int
 	// stubborn marks the councils that never revise their first proposal.
 	stubborn []bool
+	// ahead, if not nil, delivers the next round's buffers, made by a
+	// goroutine while the board closes the round and the rule moves prices.
+	ahead chan buffers
 }
 
+// buffers are the memory of one round's proposals: the proposals and one
+// backing array of their lines.
+type buffers struct {
+	props []planning.Proposal
+	slab  []planning.Line
+}
+
+// pageBytes is the size of a page of memory as the kernel maps it.
+const pageBytes = 4096
+
+// touch writes to every page of part k of parts equal parts of b, so the
+// kernel maps that memory now rather than when the proposals are written:
+// a round's memory is fresh (the board keeps every round), and mapping it
+// costs about as much as proposing.
+func (b buffers) touch(k, parts int) {
+	n, lines := len(b.props), len(b.slab)
+	for i := n * k / parts; i < n*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Proposal{})) {
+		b.props[i] = planning.Proposal{}
+	}
+	for i := lines * k / parts; i < lines*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Line{})) {
+		b.slab[i] = planning.Line{}
+	}
+}
+
+// prepare starts making the next round's buffers in the background, if the
+// economy is large enough to propose in parallel, touching their pages from
+// as many goroutines as propose. Run calls it once it knows there will be a
+// next round, before the rule computes its prices.
+func (s *simulator) prepare() {
+	if len(s.parts) <= 2 || s.ahead != nil {
+		return
+	}
+	ch := make(chan buffers, 1)
+	s.ahead = ch
+	n, lines, parts := len(s.models), s.off[len(s.models)], len(s.parts)-1
+	go func() {
+		b := buffers{make([]planning.Proposal, n), make([]planning.Line, lines)}
+		var wg sync.WaitGroup
+		for k := 1; k < parts; k++ {
+			wg.Go(func() { b.touch(k, parts) })
+		}
+		b.touch(0, parts)
+		wg.Wait()
+		ch <- b
+	}()
+}
+
+// minPart is the fewest proposal lines worth a goroutine of their own.
+const minPart = 1 << 14
+
+// newSimulator returns a simulator of e's models, proposing to a board of
+// plan.
 func newSimulator(e *Economy, plan *planning.Plan) *simulator {
-	return &simulator{e: e, plan: plan, lnp: make([]float64, len(plan.Goods))}
+	s := &simulator{e: e, plan: plan, lnp: make([]float64, len(plan.Goods))}
+	s.models = compact(e.Models)
+	s.off = make([]int, len(s.models)+1)
+	for i, m := range s.models {
+		s.off[i+1] = s.off[i]
+		if m != nil {
+			o, in := m.Lines()
+			s.off[i+1] += o + in
+		}
+	}
+	lines := s.off[len(s.models)]
+	k := min(runtime.GOMAXPROCS(0), max(1, lines/minPart))
+	s.parts = make([]int, 0, k+1)
+	s.parts = append(s.parts, 0)
+	for i := 1; i < len(s.models) && len(s.parts) < k; i++ {
+		if s.off[i] >= lines*len(s.parts)/k {
+			s.parts = append(s.parts, i)
+		}
+	}
+	s.parts = append(s.parts, len(s.models))
+	return s
+}
+
+// compact returns copies of the Cobb–Douglas and consumer models among ms,
+// their structures in two arrays and their lines in one, all in council
+// order; any other model is kept as it is.
+func compact(ms []Model) []Model {
+	var nw, nc, nl, na int
+	for _, m := range ms {
+		switch m := m.(type) {
+		case *CobbDouglas:
+			nw++
+			nl += len(m.Inputs) + len(m.Emissions)
+		case *Consumer:
+			nc++
+			nl += len(m.Weights)
+			na += len(m.lnAlpha)
+		}
+	}
+	ws := make([]CobbDouglas, 0, nw)
+	cs := make([]Consumer, 0, nc)
+	ls := make([]planning.Line, 0, nl)
+	as := make([]float64, 0, na)
+	carve := func(src []planning.Line) []planning.Line {
+		k := len(ls)
+		ls = append(ls, src...)
+		return ls[k:len(ls):len(ls)]
+	}
+	out := make([]Model, len(ms))
+	for i, m := range ms {
+		switch m := m.(type) {
+		case *CobbDouglas:
+			w := *m
+			w.Inputs, w.Emissions = carve(m.Inputs), carve(m.Emissions)
+			ws = append(ws, w)
+			out[i] = &ws[len(ws)-1]
+		case *Consumer:
+			c := *m
+			c.Weights = carve(m.Weights)
+			k := len(as)
+			as = append(as, m.lnAlpha...)
+			c.lnAlpha = as[k:len(as):len(as)]
+			cs = append(cs, c)
+			out[i] = &cs[len(cs)-1]
+		default:
+			out[i] = m
+		}
+	}
+	return out
 }
 
 // propose has every simulated council submit its proposal for round r. The
-// proposals of one round share one backing array of lines, so a round
-// costs three allocations however many councils there are.
+// proposals of one round share one backing array of lines (made ahead by
+// prepare, if it was called), so a round costs a few allocations however
+// many councils there are. The councils' models propose in parallel, a range of councils per goroutine; each
+// proposal is then perturbed (drawing from rng in council order) and
+// submitted in council order, so the board sees what a sequential pass
+// would give it.
 func (s *simulator) propose(b *planning.Board, r *planning.Round, rng *rand.Rand, noise float64) {
 	for j, p := range r.Prices {
 		s.lnp[j] = math.Log(p)
 	}
-	if s.lines == 0 {
-		for _, m := range s.e.Models {
-			if m != nil {
-				o, i := m.Lines()
-				s.lines += o + i
-			}
-		}
+	var buf buffers
+	if s.ahead != nil {
+		buf = <-s.ahead
+		s.ahead = nil
+	} else {
+		buf = buffers{make([]planning.Proposal, len(s.models)), make([]planning.Line, s.off[len(s.models)])}
 	}
-	props := make([]planning.Proposal, len(s.e.Models))
-	slab := make([]planning.Line, s.lines)
-	for i, m := range s.e.Models {
-		if m == nil {
-			continue
+	props, slab := buf.props, buf.slab
+	if len(s.parts) > 2 {
+		var wg sync.WaitGroup
+		for k := 1; k+1 < len(s.parts); k++ {
+			wg.Go(func() { s.proposeRange(r, props, slab, s.parts[k], s.parts[k+1]) })
 		}
-		if r.Number > 0 && s.stubborn != nil && s.stubborn[i] {
+		s.proposeRange(r, props, slab, s.parts[0], s.parts[1])
+		wg.Wait()
+	} else {
+		s.proposeRange(r, props, slab, 0, len(s.models))
+	}
+	for i, m := range s.models {
+		if m == nil || s.skip(r, i) {
 			continue
 		}
 		pr := &props[i]
-		o, in := m.Lines()
-		pr.Out, slab = slab[:0:o], slab[o:]
-		pr.In, slab = slab[:0:in], slab[in:]
-		m.Propose(r.Prices, s.lnp, r.Budgets[i], pr)
 		if rng != nil {
 			perturb(pr, rng, noise, s.plan.Councils[i].Role, r.Prices, r.Budgets[i])
 		}
 		b.Submit(i, pr)
+	}
+}
+
+// skip reports whether council i keeps its standing proposal in round r.
+func (s *simulator) skip(r *planning.Round, i int) bool {
+	return r.Number > 0 && s.stubborn != nil && s.stubborn[i]
+}
+
+// proposeRange has the models of councils lo to hi−1 propose at round r's
+// prices into props, their lines in slab.
+func (s *simulator) proposeRange(r *planning.Round, props []planning.Proposal, slab []planning.Line, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		m := s.models[i]
+		if m == nil || s.skip(r, i) {
+			continue
+		}
+		pr := &props[i]
+		o, in := m.Lines()
+		at := s.off[i]
+		pr.Out = slab[at : at : at+o]
+		pr.In = slab[at+o : at+o : at+o+in]
+		m.Propose(r.Prices, s.lnp, r.Budgets[i], pr)
 	}
 }
 

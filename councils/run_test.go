@@ -1,0 +1,144 @@
+package councils
+
+import (
+	"math"
+	"runtime"
+	"testing"
+
+	"parecon/planning"
+)
+
+// TestRunParallelSame checks that proposing in parallel (with buffers made
+// ahead) gives the board what one goroutine gives it, bit for bit, with
+// noise and stubborn councils, for Cobb–Douglas and CES consumers.
+func TestRunParallelSame(t *testing.T) {
+	for _, ces := range []bool{false, true} {
+		sc, err := Generate(GenOptions{Goods: 60, Councils: 6000, Seed: 3, CES: ces})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := NewEconomy(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := RunOptions{Rule: "tatonnement", MaxRounds: 4, Noise: 0.2, Seed: 9, Stubborn: 0.1, Tolerance: 1e-12}
+		prev := runtime.GOMAXPROCS(1)
+		if s := newSimulator(e, e.Plan); len(s.parts) != 2 {
+			t.Fatalf("one goroutine: %d parts", len(s.parts)-1)
+		}
+		one, err := Run(e, opt)
+		runtime.GOMAXPROCS(max(prev, 2))
+		if s := newSimulator(e, e.Plan); len(s.parts) < 3 {
+			t.Fatalf("parallel: %d parts; the economy is too small to test it", len(s.parts)-1)
+		}
+		par, err2 := Run(e, opt)
+		runtime.GOMAXPROCS(prev)
+		if err != nil || err2 != nil {
+			t.Fatal(err, err2)
+		}
+		a, b := one.Board.Rounds(), par.Board.Rounds()
+		if len(a) != len(b) || one.Rounds != 4 {
+			t.Fatalf("ces=%v: %d rounds against %d", ces, len(a), len(b))
+		}
+		for k := range a {
+			ra, rb := a[k], b[k]
+			same := sameFloats(ra.Prices, rb.Prices) && sameFloats(ra.Budgets, rb.Budgets) &&
+				sameFloats(ra.Supply, rb.Supply) && sameFloats(ra.Demand, rb.Demand) &&
+				bits(ra.Surplus) == bits(rb.Surplus) && ra.Failing == rb.Failing
+			for c := range ra.Proposals {
+				same = same && ra.Fresh[c] == rb.Fresh[c] && sameLines(ra.Proposals[c], rb.Proposals[c])
+			}
+			if !same {
+				t.Fatalf("ces=%v: round %d differs", ces, k)
+			}
+		}
+	}
+}
+
+// TestCloseCountsCheck checks that the board's count of failing proposals
+// agrees with Check on proposals that fail each of its tests.
+func TestCloseCountsCheck(t *testing.T) {
+	sc, err := Generate(GenOptions{Goods: 10, Councils: 40, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEconomy(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	board, err := planning.NewBoard(e.Plan, e.Prices)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := board.Current()
+	sim := newSimulator(e, e.Plan)
+	sim.propose(board, r, nil, 0)
+	spoil := []func(pr *planning.Proposal){
+		func(pr *planning.Proposal) { pr.In[0].Qty = math.NaN() },
+		func(pr *planning.Proposal) { pr.In[0].Qty = math.Inf(1) },
+		func(pr *planning.Proposal) { pr.In[0].Qty = -1 },
+		func(pr *planning.Proposal) { pr.In[0].Qty = math.Copysign(0, -1) },
+		func(pr *planning.Proposal) { pr.In[0].Qty *= 1e6 },
+		func(pr *planning.Proposal) { pr.In[0].Qty *= 1 + 1e-12 },
+		func(pr *planning.Proposal) { pr.Out = append(pr.Out, planning.Line{Good: 0, Qty: 1}) },
+		func(pr *planning.Proposal) { pr.Out = append(pr.Out, planning.Line{Good: 0, Qty: math.Inf(-1)}) },
+	}
+	for c := range r.Proposals {
+		pr := r.Proposals[c]
+		if pr == nil || len(pr.In) == 0 {
+			continue
+		}
+		cp := &planning.Proposal{Out: append([]planning.Line(nil), pr.Out...), In: append([]planning.Line(nil), pr.In...)}
+		spoil[c%len(spoil)](cp)
+		board.Submit(c, cp)
+	}
+	want := 0
+	for c, pr := range r.Proposals {
+		if pr != nil && planning.Check(e.Plan, c, pr, r.Prices, r.Budgets[c]) != nil {
+			want++
+		}
+	}
+	if _, err := board.Close(); err != nil && err != planning.ErrDiverged {
+		t.Fatal(err)
+	}
+	if r.Failing != want || want == 0 {
+		t.Fatalf("Close counts %d failing proposals, Check %d", r.Failing, want)
+	}
+}
+
+func bits(x float64) uint64 { return math.Float64bits(x) }
+
+func sameFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if bits(a[i]) != bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameLines(a, b *planning.Proposal) bool {
+	if (a == nil) != (b == nil) {
+		return false
+	}
+	if a == nil {
+		return true
+	}
+	if len(a.Out) != len(b.Out) || len(a.In) != len(b.In) {
+		return false
+	}
+	for i := range a.Out {
+		if a.Out[i].Good != b.Out[i].Good || bits(a.Out[i].Qty) != bits(b.Out[i].Qty) {
+			return false
+		}
+	}
+	for i := range a.In {
+		if a.In[i].Good != b.In[i].Good || bits(a.In[i].Qty) != bits(b.In[i].Qty) {
+			return false
+		}
+	}
+	return true
+}
