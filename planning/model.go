@@ -495,32 +495,31 @@ func (m *fitted) jacobian(J [][]float64, wd, ws []float64) {
 			continue
 		}
 		nl := len(w.val)
-		g, h := w.g, w.h
-		nio := len(w.out) + len(w.em)
-		for a := 0; a < nl; a++ {
-			ga, sa := w.line(a)
-			ua := sa * w.val[a]
-			wt := wd[ga]
-			if sa < 0 {
-				wt = ws[ga]
+		g, h, val := w.g[:nl], w.h[:nl], w.val
+		goods := w.ibuf[:nl] // outputs, emissions, inputs: the lines' order
+		nOut, nio := len(w.out), len(w.out)+len(w.em)
+		for a, ga := range goods {
+			wt, ua := wd[ga], val[a]
+			if a < nOut {
+				wt, ua = ws[ga], -ua
 			}
 			ua *= wt
 			row := J[ga]
-			for c2 := 0; c2 < nl; c2++ {
-				gc, _ := w.line(c2)
-				d := ua * g[c2]
-				if a >= nio && c2 < nio {
-					d += wt * w.val[a] * h[c2]
-				}
-				row[gc] += d
+			for c2, gc := range goods {
+				row[gc] += ua * g[c2]
 			}
 			if a < nio {
 				row[ga] += ua
+			} else {
+				// An input's value moves with q too.
+				wv := wt * val[a]
+				for c2, gc := range goods[:nio] {
+					row[gc] += wv * h[c2]
+				}
 			}
 		}
 		if !m.lag {
-			for c2 := 0; c2 < nl; c2++ {
-				gc, _ := w.line(c2)
+			for c2, gc := range goods {
 				m.gradPool[gc] += w.s * (g[c2] + h[c2])
 			}
 		}
