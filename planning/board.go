@@ -16,6 +16,16 @@ type Board struct {
 	plan   *Plan
 	fixed  []float64
 	rounds []*Round
+	tally  tally
+}
+
+// tally is the open round's totals so far: those of the standing proposals
+// of councils 0 to upTo−1, in council order.
+type tally struct {
+	upTo           int // −1: not started
+	supply, demand []float64
+	surplus        float64
+	failing        int
 }
 
 // NewBoard returns a board for plan with round 0 open at prices.
@@ -79,6 +89,7 @@ func (b *Board) Open(prices []float64) (*Round, error) {
 		}
 	}
 	b.rounds = append(b.rounds, r)
+	b.tally.upTo = -1
 	return r, nil
 }
 
@@ -97,25 +108,36 @@ func (b *Board) Submit(c int, pr *Proposal) {
 	r := b.Current()
 	r.Proposals[c] = pr
 	r.Fresh[c] = true
+	if c < b.tally.upTo {
+		b.tally.upTo = -1
+	}
 }
 
-// Close totals the standing proposals of the open round, computes its gaps
-// and decides whether the plan has converged. It re-checks carried
-// proposals at the round's prices and budgets. Totals that are not finite
-// return ErrDiverged.
-func (b *Board) Close() (*Round, error) {
+// Tally adds the standing proposals of the councils below c that earlier
+// calls have not added to the open round's totals, so that a caller
+// submitting in council order can total the round while it is still
+// proposing; Close adds the rest. The totals are those Close alone would
+// compute, bit for bit. Submitting again for a council below c makes Close
+// start over; a proposal must not change once submitted.
+func (b *Board) Tally(c int) {
 	r := b.Current()
-	n := len(b.plan.Goods)
-	r.Supply = append(make([]float64, 0, n), b.fixed...)
-	r.Demand = make([]float64, n)
-	r.Gap = make([]float64, n)
-	r.Surplus = 0
-	r.Failing = 0
+	t := &b.tally
+	if t.upTo < 0 {
+		n := len(b.plan.Goods)
+		t.supply = append(make([]float64, 0, n), b.fixed...)
+		t.demand = make([]float64, n)
+		t.surplus, t.failing, t.upTo = 0, 0, 0
+	}
+	c = min(c, len(r.Proposals))
+	if c <= t.upTo {
+		return
+	}
 	// One pass over each proposal's lines adds them to the totals, values
 	// them and checks their quantities: the same sums, in the same order,
 	// as Surplus and Check, which this loop must agree with.
-	supply, demand, p := r.Supply, r.Demand, r.Prices
-	for i, pr := range r.Proposals {
+	supply, demand, p := t.supply, t.demand, r.Prices
+	for i := t.upTo; i < c; i++ {
+		pr := r.Proposals[i]
 		if pr == nil {
 			continue
 		}
@@ -136,12 +158,26 @@ func (b *Board) Close() (*Round, error) {
 		}
 		role := b.plan.Councils[i].Role
 		if role == Worker {
-			r.Surplus += sb - sc
+			t.surplus += sb - sc
 		}
 		if bad || !passes(role, sb, sc, len(pr.Out), r.Budgets[i]) {
-			r.Failing++
+			t.failing++
 		}
 	}
+	t.upTo = c
+}
+
+// Close totals the standing proposals of the open round (those Tally has
+// not), computes its gaps and decides whether the plan has converged. It
+// re-checks carried proposals at the round's prices and budgets. Totals
+// that are not finite return ErrDiverged.
+func (b *Board) Close() (*Round, error) {
+	r := b.Current()
+	n := len(b.plan.Goods)
+	b.Tally(len(r.Proposals))
+	r.Supply, r.Demand = b.tally.supply, b.tally.demand
+	r.Surplus, r.Failing = b.tally.surplus, b.tally.failing
+	r.Gap = make([]float64, n)
 	free := FreePrice * r.Prices[b.plan.Numeraire]
 	r.MaxGap, r.Worst = 0, 0
 	for j := range r.Gap {
