@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -151,9 +152,11 @@ type simulator struct {
 	// off[i] is where council i's lines start in a round's slab of lines;
 	// off[len(models)] is the slab's length.
 	off []int
-	// parts splits the councils into ranges of about equal lines, one per
-	// goroutine proposing in a round.
-	parts []int
+	// chunks splits the councils into ranges of about chunkLines lines:
+	// chunk k is councils chunks[k] to chunks[k+1]−1.
+	chunks []int
+	// procs is how many goroutines propose, the caller's included.
+	procs int
 	// stubborn marks the councils that never revise their first proposal.
 	stubborn []bool
 	// ahead, if not nil, delivers the next round's buffers, made by a
@@ -161,52 +164,9 @@ type simulator struct {
 	ahead chan buffers
 }
 
-// buffers are the memory of one round's proposals: the proposals and one
-// backing array of their lines.
-type buffers struct {
-	props []planning.Proposal
-	slab  []planning.Line
-}
-
-// pageBytes is the size of a page of memory as the kernel maps it.
-const pageBytes = 4096
-
-// touch writes to every page of part k of parts equal parts of b, so the
-// kernel maps that memory now rather than when the proposals are written:
-// a round's memory is fresh (the board keeps every round), and mapping it
-// costs about as much as proposing.
-func (b buffers) touch(k, parts int) {
-	n, lines := len(b.props), len(b.slab)
-	for i := n * k / parts; i < n*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Proposal{})) {
-		b.props[i] = planning.Proposal{}
-	}
-	for i := lines * k / parts; i < lines*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Line{})) {
-		b.slab[i] = planning.Line{}
-	}
-}
-
-// prepare starts making the next round's buffers in the background, if the
-// economy is large enough to propose in parallel, touching their pages from
-// as many goroutines as propose. Run calls it once it knows there will be a
-// next round, before the rule computes its prices.
-func (s *simulator) prepare() {
-	if len(s.parts) <= 2 || s.ahead != nil {
-		return
-	}
-	ch := make(chan buffers, 1)
-	s.ahead = ch
-	n, lines, parts := len(s.models), s.off[len(s.models)], len(s.parts)-1
-	go func() {
-		b := buffers{make([]planning.Proposal, n), make([]planning.Line, lines)}
-		var wg sync.WaitGroup
-		for k := 1; k < parts; k++ {
-			wg.Go(func() { b.touch(k, parts) })
-		}
-		b.touch(0, parts)
-		wg.Wait()
-		ch <- b
-	}()
-}
+// chunkLines is about how many lines a chunk of councils proposes: few
+// enough that the board totals them while they are still in the cache.
+const chunkLines = 1 << 13
 
 // minPart is the fewest proposal lines worth a goroutine of their own.
 const minPart = 1 << 14
@@ -225,15 +185,14 @@ func newSimulator(e *Economy, plan *planning.Plan) *simulator {
 		}
 	}
 	lines := s.off[len(s.models)]
-	k := min(runtime.GOMAXPROCS(0), max(1, lines/minPart))
-	s.parts = make([]int, 0, k+1)
-	s.parts = append(s.parts, 0)
-	for i := 1; i < len(s.models) && len(s.parts) < k; i++ {
-		if s.off[i] >= lines*len(s.parts)/k {
-			s.parts = append(s.parts, i)
+	s.procs = min(runtime.GOMAXPROCS(0), max(1, lines/minPart))
+	s.chunks = append(s.chunks, 0)
+	for i := 1; i < len(s.models); i++ {
+		if s.off[i]-s.off[s.chunks[len(s.chunks)-1]] >= chunkLines {
+			s.chunks = append(s.chunks, i)
 		}
 	}
-	s.parts = append(s.parts, len(s.models))
+	s.chunks = append(s.chunks, len(s.models))
 	return s
 }
 
@@ -285,13 +244,64 @@ func compact(ms []Model) []Model {
 	return out
 }
 
+// buffers are the memory of one round's proposals: the proposals and one
+// backing array of their lines.
+type buffers struct {
+	props []planning.Proposal
+	slab  []planning.Line
+}
+
+// pageBytes is the size of a page of memory as the kernel maps it.
+const pageBytes = 4096
+
+// touch writes to every page of part k of parts equal parts of b, so the
+// kernel maps that memory now rather than when the proposals are written:
+// a round's memory is fresh (the board keeps every round), and mapping it
+// costs about as much as proposing.
+func (b buffers) touch(k, parts int) {
+	n, lines := len(b.props), len(b.slab)
+	for i := n * k / parts; i < n*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Proposal{})) {
+		b.props[i] = planning.Proposal{}
+	}
+	for i := lines * k / parts; i < lines*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Line{})) {
+		b.slab[i] = planning.Line{}
+	}
+}
+
+// prepare starts making the next round's buffers in the background, if the
+// economy is large enough to propose in parallel, touching their pages from
+// as many goroutines as propose. Run calls it once it knows there will be a
+// next round, before the rule computes its prices.
+func (s *simulator) prepare() {
+	if s.procs < 2 || s.ahead != nil {
+		return
+	}
+	ch := make(chan buffers, 1)
+	s.ahead = ch
+	n, lines, parts := len(s.models), s.off[len(s.models)], s.procs
+	go func() {
+		b := buffers{make([]planning.Proposal, n), make([]planning.Line, lines)}
+		var wg sync.WaitGroup
+		for k := 1; k < parts; k++ {
+			wg.Go(func() { b.touch(k, parts) })
+		}
+		b.touch(0, parts)
+		wg.Wait()
+		ch <- b
+	}()
+}
+
 // propose has every simulated council submit its proposal for round r. The
 // proposals of one round share one backing array of lines (made ahead by
 // prepare, if it was called), so a round costs a few allocations however
-// many councils there are. The councils' models propose in parallel, a range of councils per goroutine; each
-// proposal is then perturbed (drawing from rng in council order) and
-// submitted in council order, so the board sees what a sequential pass
-// would give it.
+// many councils there are.
+//
+// The councils propose a chunk at a time, the chunks claimed in order by
+// procs goroutines (this one included). This goroutine takes the chunks
+// in order as they are done: it perturbs each proposal (drawing from rng
+// in council order), submits it, and has the board tally the chunk, so
+// the board sees the same proposals in the same order as from a single
+// pass, and totals them bit for bit as Close alone would.
 func (s *simulator) propose(b *planning.Board, r *planning.Round, rng *rand.Rand, noise float64) {
 	for j, p := range r.Prices {
 		s.lnp[j] = math.Log(p)
@@ -303,26 +313,53 @@ func (s *simulator) propose(b *planning.Board, r *planning.Round, rng *rand.Rand
 	} else {
 		buf = buffers{make([]planning.Proposal, len(s.models)), make([]planning.Line, s.off[len(s.models)])}
 	}
-	props, slab := buf.props, buf.slab
-	if len(s.parts) > 2 {
-		var wg sync.WaitGroup
-		for k := 1; k+1 < len(s.parts); k++ {
-			wg.Go(func() { s.proposeRange(r, props, slab, s.parts[k], s.parts[k+1]) })
-		}
-		s.proposeRange(r, props, slab, s.parts[0], s.parts[1])
-		wg.Wait()
-	} else {
-		s.proposeRange(r, props, slab, 0, len(s.models))
+	nc := len(s.chunks) - 1
+	done := make([]chan struct{}, nc)
+	for k := range done {
+		done[k] = make(chan struct{})
 	}
-	for i, m := range s.models {
-		if m == nil || s.skip(r, i) {
-			continue
+	var claimed atomic.Int64
+	// work proposes the next unclaimed chunk; it reports false if none is
+	// left.
+	work := func() bool {
+		k := int(claimed.Add(1)) - 1
+		if k >= nc {
+			return false
 		}
-		pr := &props[i]
-		if rng != nil {
-			perturb(pr, rng, noise, s.plan.Councils[i].Role, r.Prices, r.Budgets[i])
+		s.proposeRange(r, buf, s.chunks[k], s.chunks[k+1])
+		close(done[k])
+		return true
+	}
+	for range s.procs - 1 {
+		go func() {
+			for work() {
+			}
+		}()
+	}
+	for k := range nc {
+	wait:
+		for {
+			select {
+			case <-done[k]:
+				break wait
+			default:
+				if !work() {
+					<-done[k]
+					break wait
+				}
+			}
 		}
-		b.Submit(i, pr)
+		for i := s.chunks[k]; i < s.chunks[k+1]; i++ {
+			if s.models[i] == nil || s.skip(r, i) {
+				continue
+			}
+			pr := &buf.props[i]
+			if rng != nil {
+				perturb(pr, rng, noise, s.plan.Councils[i].Role, r.Prices, r.Budgets[i])
+			}
+			b.Submit(i, pr)
+		}
+		b.Tally(s.chunks[k+1])
 	}
 }
 
@@ -332,18 +369,18 @@ func (s *simulator) skip(r *planning.Round, i int) bool {
 }
 
 // proposeRange has the models of councils lo to hi−1 propose at round r's
-// prices into props, their lines in slab.
-func (s *simulator) proposeRange(r *planning.Round, props []planning.Proposal, slab []planning.Line, lo, hi int) {
+// prices into buf.
+func (s *simulator) proposeRange(r *planning.Round, buf buffers, lo, hi int) {
 	for i := lo; i < hi; i++ {
 		m := s.models[i]
 		if m == nil || s.skip(r, i) {
 			continue
 		}
-		pr := &props[i]
+		pr := &buf.props[i]
 		o, in := m.Lines()
 		at := s.off[i]
-		pr.Out = slab[at : at : at+o]
-		pr.In = slab[at+o : at+o : at+o+in]
+		pr.Out = buf.slab[at : at : at+o]
+		pr.In = buf.slab[at+o : at+o : at+o+in]
 		m.Propose(r.Prices, s.lnp, r.Budgets[i], pr)
 	}
 }

@@ -23,13 +23,13 @@ func TestRunParallelSame(t *testing.T) {
 		}
 		opt := RunOptions{Rule: "tatonnement", MaxRounds: 4, Noise: 0.2, Seed: 9, Stubborn: 0.1, Tolerance: 1e-12}
 		prev := runtime.GOMAXPROCS(1)
-		if s := newSimulator(e, e.Plan); len(s.parts) != 2 {
-			t.Fatalf("one goroutine: %d parts", len(s.parts)-1)
+		if s := newSimulator(e, e.Plan); s.procs != 1 {
+			t.Fatalf("one goroutine: %d", s.procs)
 		}
 		one, err := Run(e, opt)
 		runtime.GOMAXPROCS(max(prev, 2))
-		if s := newSimulator(e, e.Plan); len(s.parts) < 3 {
-			t.Fatalf("parallel: %d parts; the economy is too small to test it", len(s.parts)-1)
+		if s := newSimulator(e, e.Plan); s.procs < 2 || len(s.chunks) < 8 {
+			t.Fatalf("parallel: %d goroutines, %d chunks; the economy is too small to test it", s.procs, len(s.chunks)-1)
 		}
 		par, err2 := Run(e, opt)
 		runtime.GOMAXPROCS(prev)
