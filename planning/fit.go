@@ -190,20 +190,22 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 			io++
 		}
 	}
-	w.b = 0
+	b := 0.0
+	em, eps, in, beta, pin := w.em, w.eps, w.in, w.beta, w.pin
 	for _, l := range pr.In {
 		if poll[l.Good] {
-			w.em[ie] = l.Good
-			w.eps[ie] += k * (l.Qty*invY - w.eps[ie])
+			em[ie] = l.Good
+			eps[ie] += k * (l.Qty*invY - eps[ie])
 			ie++
 		} else {
-			w.in[ii] = l.Good
-			w.beta[ii] += k * (p[l.Good]*l.Qty*inv - w.beta[ii])
-			w.pin[ii] += k * (lnp[l.Good] - w.pin[ii])
-			w.b += w.beta[ii]
+			in[ii] = l.Good
+			beta[ii] += k * (p[l.Good]*l.Qty*inv - beta[ii])
+			pin[ii] += k * (lnp[l.Good] - pin[ii])
+			b += beta[ii]
 			ii++
 		}
 	}
+	w.b = b
 	w.ly += k * (lny - w.ly)
 	w.lq += k * (lnq - w.lq)
 	w.bE = math.Min(w.b, maxB)
@@ -387,17 +389,22 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		// the goods, pooled over pairs of successive proposals.
 		mx /= float64(n)
 		my /= float64(n)
+		// Sums in locals: through c they would be stored and reloaded at
+		// every line.
+		sxx, sxy, syy := c.sxx, c.sxy, c.syy
+		pj := c.pj
 		for i, l := range pr.In {
 			x := lnp[l.Good]
 			dx := x - last[n+i] - mx
 			dy := lws[i] - last[i] - my
-			c.sxx += dx * dx
-			c.sxy += dx * dy
-			c.syy += dy * dy
-			if d := abs(x - c.pj[i]); d > move {
+			sxx += dx * dx
+			sxy += dx * dy
+			syy += dy * dy
+			if d := abs(x - pj[i]); d > move {
 				move = d
 			}
 		}
+		c.sxx, c.sxy, c.syy = sxx, sxy, syy
 		c.dof += n - 1
 		c.sigma = c.estimateSigma()
 	}
@@ -412,12 +419,13 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 	// their logarithms, without an exponential per line).
 	fixed := k == 1 && c.sigma == 1
 	norm := 1 / sum
+	goods, lw, pj, cw := c.goods, c.lw, c.pj, c.w
 	for i, l := range pr.In {
-		c.goods[i] = l.Good
+		goods[i] = l.Good
 		a := lws[i]
 		x := lnp[l.Good]
-		c.lw[i] += k * (a - c.lw[i])
-		c.pj[i] += k * (x - c.pj[i])
+		lw[i] += k * (a - lw[i])
+		pj[i] += k * (x - pj[i])
 		last[i] = a
 		last[n+i] = x
 		if fixed {
@@ -425,7 +433,7 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 			if !(w > 0) {
 				w = zero
 			}
-			c.w[i] = w * norm
+			cw[i] = w * norm
 		}
 	}
 	c.f += k * (f - c.f)
