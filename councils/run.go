@@ -260,23 +260,11 @@ const pageBytes = 4096
 // costs about as much as proposing.
 func (b buffers) touch(k, parts int) {
 	n, lines := len(b.props), len(b.slab)
-	props := b.props[n*k/parts : n*(k+1)/parts]
-	if len(props) > 0 {
-		props[0] = planning.Proposal{}
+	for i := n * k / parts; i < n*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Proposal{})) {
+		b.props[i] = planning.Proposal{}
 	}
-	if !populate(props) {
-		for i := 0; i < len(props); i += pageBytes / int(unsafe.Sizeof(planning.Proposal{})) {
-			props[i] = planning.Proposal{}
-		}
-	}
-	slab := b.slab[lines*k/parts : lines*(k+1)/parts]
-	if len(slab) > 0 {
-		slab[0] = planning.Line{}
-	}
-	if !populate(slab) {
-		for i := 0; i < len(slab); i += pageBytes / int(unsafe.Sizeof(planning.Line{})) {
-			slab[i] = planning.Line{}
-		}
+	for i := lines * k / parts; i < lines*(k+1)/parts; i += pageBytes / int(unsafe.Sizeof(planning.Line{})) {
+		b.slab[i] = planning.Line{}
 	}
 }
 

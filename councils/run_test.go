@@ -142,19 +142,3 @@ func sameLines(a, b *planning.Proposal) bool {
 	}
 	return true
 }
-
-// TestPopulateKeepsContents checks that mapping memory ahead changes none
-// of it, whatever the kernel does.
-func TestPopulateKeepsContents(t *testing.T) {
-	slab := make([]planning.Line, 3<<12)
-	for i := range slab {
-		slab[i] = planning.Line{Good: i, Qty: float64(i) / 3}
-	}
-	ok := populate(slab[5:])
-	for i, l := range slab {
-		if l.Good != i || l.Qty != float64(i)/3 {
-			t.Fatalf("line %d changed to %v (populate: %v)", i, l, ok)
-		}
-	}
-	t.Logf("populate: %v", ok)
-}
