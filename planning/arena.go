@@ -32,6 +32,8 @@ type fitMemory struct {
 	ints      arena[int]
 }
 
+// newFitMemory returns empty arenas: a block holds 1024 fits, 65,536
+// numbers or 16,384 goods.
 func newFitMemory() *fitMemory {
 	return &fitMemory{
 		workers:   arena[workerFit]{block: 1 << 10},
@@ -41,7 +43,7 @@ func newFitMemory() *fitMemory {
 	}
 }
 
-// floats returns s zeroed at length n if its capacity allows, or a zeroed
+// floatSlice returns s zeroed at length n if its capacity allows, or a zeroed
 // slice carved from mem.
 func (mem *fitMemory) floatSlice(s []float64, n int) []float64 {
 	if cap(s) >= n {

@@ -71,13 +71,9 @@ type workerFit struct {
 	noise float64
 
 	// Scratch at the model's current prices.
-	q, y, s float64 // net unit value, output, surplus
-	// kb and ks: ∂ln y/∂ln p is kb·h for an output or emission (h its
-	// ∂ln q/∂ln p) and −ks·β for an input (set by scalars, with h of the
-	// outputs and emissions).
-	kb, ks float64
-	val    []float64 // value of each line
-	g, h   []float64 // ∂ln y/∂ln p and ∂ln q/∂ln p of each line's good
+	q, y, s float64   // net unit value, output, surplus
+	val     []float64 // value of each line
+	g, h    []float64 // ∂ln y/∂ln p and ∂ln q/∂ln p of each line's good
 
 	fbuf []float64 // the block the float slices above are carved from
 	ibuf []int     // the block of the goods

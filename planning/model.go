@@ -131,8 +131,8 @@ func (m *fitted) ensureFlat(wd, ws []float64) {
 	}
 	for k, c := range m.workers {
 		w := m.wf[c]
-		w.scalars(m.p)
-		f.kb[k], f.ks[k], f.qy[k], f.s[k] = w.kb, w.ks, w.q*w.y, w.s
+		f.kb[k], f.ks[k] = w.scalars(m.p)
+		f.qy[k], f.s[k] = w.q*w.y, w.s
 		lo := int(f.io[k])
 		for i := range len(w.out) + len(w.em) {
 			g := f.ioGood[lo+i]
@@ -438,18 +438,18 @@ func (w *workerFit) grads(p []float64, gv, hv []float64) {
 	}
 }
 
-// scalars sets the worker's Jacobian factors at the evaluated point: kb
-// and ks, and h (∂ln q/∂ln p) of its outputs and emissions in w.h; zero
-// if it produces nothing.
-func (w *workerFit) scalars(p []float64) {
-	w.kb, w.ks = 0, 0
+// scalars returns the worker's Jacobian factors at the evaluated point,
+// kb and ks (∂ln y/∂ln p is kb·h for an output or emission, h its
+// ∂ln q/∂ln p, and −ks·β for an input), and sets h of its outputs and
+// emissions in w.h; zero if it produces nothing.
+func (w *workerFit) scalars(p []float64) (kb, ks float64) {
 	if w.y == 0 {
-		return
+		return 0, 0
 	}
 	k := 1 / (1 - w.bE)
-	w.kb = w.bE * k
+	kb = w.bE * k
 	if w.b > 0 {
-		w.ks = w.bE / w.b * k
+		ks = w.bE / w.b * k
 	}
 	for i, g := range w.out {
 		w.h[i] = p[g] * w.r[i] / w.q
@@ -458,19 +458,7 @@ func (w *workerFit) scalars(p []float64) {
 	for i, g := range w.em {
 		w.h[o+i] = -p[g] * w.eps[i] / w.q
 	}
-}
-
-// line returns the good of the worker's line i (outputs, emissions,
-// inputs) and the sign of its value in excess demand.
-func (w *workerFit) line(i int) (int, float64) {
-	if i < len(w.out) {
-		return w.out[i], -1
-	}
-	i -= len(w.out)
-	if i < len(w.em) {
-		return w.em[i], 1
-	}
-	return w.in[i-len(w.em)], 1
+	return kb, ks
 }
 
 // jacobian sets the dense matrix J (n×n) to the Jacobian at the evaluated
