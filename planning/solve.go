@@ -17,8 +17,13 @@ var (
 	lnCeil  = math.Log(1e12)
 )
 
-// denseMax is the largest system the solver factorises densely.
-const denseMax = 400
+// denseMax is the largest system the solver factorises densely (and the
+// largest for which quasi's least squares are tried). Beyond about 100
+// goods GMRES is faster: forming the dense Jacobian costs a worker the
+// square of its lines, and the least squares' normal equations the cube
+// of the goods, which at 200 goods took ten times the whole rest of a
+// round.
+const denseMax = 100
 
 // directIter bounds the Newton iterations of the first attempt, straight
 // at the equilibrium: with steps of at most maxNewton in any log price, a
