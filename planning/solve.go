@@ -55,12 +55,12 @@ const roundTol = 1e-9
 const solveTol = 1e-11
 
 // tol returns the largest |F| (about the relative gap) at which the learned
-// economy counts as solved: 1e-5 of the plan's tolerance, between
-// solveTol and 1e-7. Closer than that the learned economy is no better a
+// economy counts as solved: 1e-4 of the plan's tolerance, between
+// solveTol and 1e-6. Closer than that the learned economy is no better a
 // guide than its own errors, and every digit beyond costs the largest
 // Krylov solves.
 func (s *solver) tol() float64 {
-	return math.Max(solveTol, math.Min(1e-7, 1e-5*s.m.plan.Tolerance))
+	return math.Max(solveTol, math.Min(1e-6, 1e-4*s.m.plan.Tolerance))
 }
 
 // solver holds the scratch of the Newton method.
