@@ -63,26 +63,13 @@ func BenchmarkLearningSteadyRound(b *testing.B) {
 // BenchmarkLearningSteadyRound.
 func BenchmarkLearningColdRound(b *testing.B) {
 	e := benchEconomy(b)
-	plan := *e.Plan
-	board, err := planning.NewBoard(&plan, e.Prices)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := board.Current()
-	lnp := make([]float64, len(plan.Goods))
-	for j, p := range r.Prices {
-		lnp[j] = math.Log(p)
-	}
-	submitAll(board, e, r, lnp)
-	if _, err := board.Close(); err != nil {
-		b.Fatal(err)
-	}
+	plan, board := closedRound0(b, e)
 	b.ReportAllocs()
 	newton, gmres := 0, 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rule, _ := planning.NewRule("learning", 0)
-		rule.Next(&plan, board.Rounds())
+		rule.Next(plan, board.Rounds())
 		n, g, _, _ := planning.Stats(rule)
 		newton += n
 		gmres += g
@@ -106,6 +93,28 @@ func benchEconomy(b *testing.B) *councils.Economy {
 		b.Fatal(err)
 	}
 	return e
+}
+
+// closedRound0 returns a copy of e's plan and a board on it whose round 0,
+// at the scenario's prices, holds every simulated council's proposal and
+// is closed: what a rule's cold leap learns from.
+func closedRound0(tb testing.TB, e *councils.Economy) (*planning.Plan, *planning.Board) {
+	tb.Helper()
+	plan := *e.Plan
+	board, err := planning.NewBoard(&plan, e.Prices)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := board.Current()
+	lnp := make([]float64, len(plan.Goods))
+	for j, p := range r.Prices {
+		lnp[j] = math.Log(p)
+	}
+	submitAll(board, e, r, lnp)
+	if _, err := board.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return &plan, board
 }
 
 // submitAll submits every simulated council's proposal for round r (log

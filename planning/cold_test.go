@@ -1,7 +1,6 @@
 package planning_test
 
 import (
-	"math"
 	"testing"
 
 	"parecon/councils"
@@ -31,29 +30,12 @@ func TestColdLeapNewton(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan := *e.Plan
-		board, err := planning.NewBoard(&plan, e.Prices)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := board.Current()
-		lnp := make([]float64, len(plan.Goods))
-		for j, p := range r.Prices {
-			lnp[j] = math.Log(p)
-		}
-		for i, m := range e.Models {
-			pr := &planning.Proposal{}
-			m.Propose(r.Prices, lnp, r.Budgets[i], pr)
-			board.Submit(i, pr)
-		}
-		if _, err := board.Close(); err != nil {
-			t.Fatal(err)
-		}
+		plan, board := closedRound0(t, e)
 		rule, _ := planning.NewRule("learning", 0)
 		if tc.krylov {
 			planning.ForceKrylov(rule)
 		}
-		rule.Next(&plan, board.Rounds())
+		rule.Next(plan, board.Rounds())
 		newton, _, _, fallbacks := planning.Stats(rule)
 		if fallbacks > 0 || newton > 20 {
 			t.Errorf("%d goods × %d councils, seed %d, GMRES %v: %d Newton iterations, %d fallbacks; want ≤ 20 and none",
