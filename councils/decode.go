@@ -17,7 +17,7 @@ const MaxScenarioBytes = 64 << 20
 
 var slug = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
-// DecodeScenario reads a scenario in the JSON format of spec/economy.md and
+// DecodeScenario reads a scenario in the JSON format of docs/spec/economy.md and
 // checks it (see Validate). A bad one returns Problems, each naming its
 // JSON path; malformed JSON names its line and column.
 func DecodeScenario(r io.Reader) (*Scenario, error) {

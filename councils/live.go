@@ -34,7 +34,7 @@ type LiveOptions struct {
 }
 
 // Live is the state machine of one live plan: the board, its rule and the
-// round process of spec/economy.md with human and simulated councils.
+// round process of docs/spec/economy.md with human and simulated councils.
 // Simulated councils answer as soon as a round opens; human councils
 // submit through CheckProposal and Accept. Live is not safe for
 // concurrent use; its owner serialises calls.

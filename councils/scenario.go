@@ -1,6 +1,6 @@
 package councils
 
-// Scenario is a plan as the scenario format (spec/economy.md) writes it.
+// Scenario is a plan as the scenario format (docs/spec/economy.md) writes it.
 // Decode reads and checks one; its zero-valued optional fields take their
 // defaults there.
 type Scenario struct {

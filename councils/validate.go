@@ -11,7 +11,7 @@ import (
 // WeightSlack is how far a consumer council's weights may sum from 1.
 const WeightSlack = 1e-9
 
-// Validate checks a scenario against spec/economy.md and returns every
+// Validate checks a scenario against docs/spec/economy.md and returns every
 // problem found, each naming its JSON path; none means the scenario is
 // good. Numbers are assumed finite and non-negative (DecodeScenario checks
 // that), but Validate checks them again for scenarios built in code.

@@ -14,7 +14,7 @@ import (
 	"parecon/planning"
 )
 
-// runOutput is the JSON object `parecon run --json` prints (spec/economy.md).
+// runOutput is the JSON object `parecon run --json` prints (docs/spec/economy.md).
 type runOutput struct {
 	Name      string             `json:"name"`
 	Converged bool               `json:"converged"`
