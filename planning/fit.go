@@ -7,43 +7,18 @@ import "math"
 // its recent proposals, and a consumer council's budget shares and
 // elasticity of substitution.
 
-// memory is the longest average the fits keep: under noise an estimate
-// averages up to this many recent proposals.
-const memory = 64
-
-// anchorMove is the log-price move across a council's goods beyond which
-// its fit re-anchors at the newest proposal instead of averaging.
-const anchorMove = 0.25
-
 // maxB caps the returns to scale the fit assumes when it extrapolates: a
 // council that looks close to constant returns would otherwise look
 // infinitely elastic.
 const maxB = 0.97
 
-// exactNoise is the variance of a council's log quantities, around its
-// fitted response, below which the board takes it as exact: it then anchors
-// at the newest proposal alone, which makes the fit exact wherever the form
-// is (averaging only pays against noise).
-const exactNoise = 1e-12
-
-// weight returns the averaging weight of a new observation: the first one
-// counts fully, later ones average over at most memory proposals, unless
-// the council answers without noise (noise, the variance of its answers
-// around the fit, below exactNoise) or made this proposal at prices far
-// from the average anchor: then the newest proposal replaces the anchor.
-func weight(n int, move, noise float64) float64 {
-	if noise < exactNoise {
-		return 1
-	}
-	k := 1 / float64(n)
-	if k < 1.0/memory {
-		k = 1.0 / memory
-	}
-	if m := move / anchorMove; m > k {
-		k = math.Min(1, m)
-	}
-	return k
-}
+// Every fit is anchored at the council's newest (de-lagged) proposal: its
+// level, shares and prices are that proposal's, so the fit is exact at the
+// prices of the last round whatever the council's true form, and its form
+// only sets how the answer moves from there. Averaging over earlier
+// proposals would tell noise apart from signal only if the form were
+// right; where it is wrong it anchors the fit away from where the council
+// now is, and the plan stalls short of the equilibrium.
 
 // workerFit is a worker council's technology as the board infers it. With
 // y the quantity of its first output and q(p) = Σ p_o·r_o − Σ p_e·ε_e its
@@ -52,7 +27,7 @@ func weight(n int, move, noise float64) float64 {
 //	ln y(p) = Ly + [b·(ln q(p) − Lq) − Σ β_k·(ln p_k − P_k)] / (1 − b)
 //
 // and inputs x_k = β_k·q·y/p_k: the Cobb–Douglas response, exact for the
-// reference councils, anchored at the average of recent proposals.
+// reference councils, anchored at the newest proposal.
 type workerFit struct {
 	n    int // proposals fitted
 	out  []int
@@ -61,14 +36,14 @@ type workerFit struct {
 	eps  []float64 // emission per unit of the first output
 	in   []int
 	beta []float64 // value share of each input in q·y
-	pin  []float64 // average log price of each input
+	pin  []float64 // log price of each input
 	b    float64   // Σ β
 	bE   float64   // b capped at maxB, for the elasticities
-	ly   float64   // average log output
-	lq   float64   // average log net unit value
-	// noise is the average squared relative error of the fit's
-	// predictions of the council's proposals (1 before the second).
-	noise float64
+	ly   float64   // log output
+	lq   float64   // log net unit value
+	// lam is how far the council moves towards its answer in a round
+	// (λ̂, see lag.go; 0 stands for 1): the fit's values count λ̂.
+	lam float64
 
 	// Scratch at the model's current prices.
 	q, y, s float64   // net unit value, output, surplus
@@ -125,64 +100,17 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 	}
 	if !same {
 		w.n = 0
-		w.noise = 1
 		w.carve(nOut, nEm, nIn)
 	}
 	lnq, lny := math.Log(q), math.Log(y)
 	inv := 1 / (q * y) // turns an input's value into its share of q·y
-	move := 0.0
-	if w.n > 0 {
-		// The structure is the fit's: its goods are the proposal's.
-		move = abs(lnq - w.lq)
-		for i, k := range w.in {
-			if d := abs(lnp[k] - w.pin[i]); d > move {
-				move = d
-			}
-		}
-		// How far the proposal is from what the fit predicted: in log
-		// output, and in each input's value share.
-		qf := 0.0
-		for i, g := range w.out {
-			qf += p[g] * w.r[i]
-		}
-		for i, g := range w.em {
-			qf -= p[g] * w.eps[i]
-		}
-		e2 := 1.0
-		if qf > 0 {
-			sc := 0.0
-			if w.b > 0 {
-				sc = w.bE / w.b
-			}
-			e := w.bE * (math.Log(qf) - w.lq)
-			for i, k := range w.in {
-				e -= sc * w.beta[i] * (lnp[k] - w.pin[i])
-			}
-			d := lny - (w.ly + e/(1-w.bE))
-			e2 = d * d
-			ii := 0
-			for _, l := range pr.In {
-				if !poll[l.Good] {
-					if b := w.beta[ii]; b > 0 {
-						d := p[l.Good]*l.Qty*inv/b - 1
-						if d*d > e2 {
-							e2 = d * d
-						}
-					}
-					ii++
-				}
-			}
-		}
-		w.noise += (e2 - w.noise) / math.Min(float64(w.n), memory)
-	}
 	w.n++
-	k := weight(w.n, move, w.noise)
 	invY := 1 / y
 	io, ie, ii := 0, 0, 0
 	for _, l := range pr.Out {
 		if l.Qty > 0 {
 			w.out[io] = l.Good
-			w.r[io] += k * (l.Qty*invY - w.r[io])
+			w.r[io] = l.Qty * invY
 			io++
 		}
 	}
@@ -191,21 +119,36 @@ func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
 	for _, l := range pr.In {
 		if poll[l.Good] {
 			em[ie] = l.Good
-			eps[ie] += k * (l.Qty*invY - eps[ie])
+			eps[ie] = l.Qty * invY
 			ie++
 		} else {
 			in[ii] = l.Good
-			beta[ii] += k * (p[l.Good]*l.Qty*inv - beta[ii])
-			pin[ii] += k * (lnp[l.Good] - pin[ii])
+			beta[ii] = p[l.Good] * l.Qty * inv
+			pin[ii] = lnp[l.Good]
 			b += beta[ii]
 			ii++
 		}
 	}
 	w.b = b
-	w.ly += k * (lny - w.ly)
-	w.lq += k * (lnq - w.lq)
+	w.ly, w.lq = lny, lnq
 	w.bE = math.Min(w.b, maxB)
 	return true
+}
+
+// speed returns λ̂, 1 if unset.
+func (w *workerFit) speed() float64 {
+	if w.lam == 0 {
+		return 1
+	}
+	return w.lam
+}
+
+// speed returns λ̂, 1 if unset.
+func (c *consumerFit) speed() float64 {
+	if c.lam == 0 {
+		return 1
+	}
+	return c.lam
 }
 
 // abs returns |x| (x is never NaN where it is used).
@@ -272,7 +215,7 @@ func (w *workerFit) predict(p, x []float64) {
 	if ly > 700 {
 		ly = 700
 	}
-	y := math.Exp(ly)
+	y := math.Exp(ly) * w.speed()
 	w.y = y
 	w.s = (1 - w.b) * q * y
 	v := w.val
@@ -300,11 +243,12 @@ func (w *workerFit) predict(p, x []float64) {
 type consumerFit struct {
 	n     int
 	goods []int
-	lw    []float64 // average log budget share
-	pj    []float64 // average log price
+	lw    []float64 // log budget share of the newest proposal
+	pj    []float64 // log price of the newest proposal
 	last  []float64 // last log share, then last log price, for σ
 	f     float64
 	sigma float64
+	lam   float64 // λ̂ as for workerFit
 	// Regression of Δ ln w on Δ ln p, both demeaned across the goods.
 	sxx, sxy, syy float64
 	dof           int
@@ -379,7 +323,6 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 			my += lws[i] - last[i]
 		}
 	}
-	move := 0.0
 	if c.n > 0 {
 		// σ: Δ ln(w_j/w_k) = (1−σ)·Δ ln(p_j/p_k), by least squares over
 		// the goods, pooled over pairs of successive proposals.
@@ -388,7 +331,6 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 		// Sums in locals: through c they would be stored and reloaded at
 		// every line.
 		sxx, sxy, syy := c.sxx, c.sxy, c.syy
-		pj := c.pj
 		for i, l := range pr.In {
 			x := lnp[l.Good]
 			dx := x - last[n+i] - mx
@@ -396,32 +338,24 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 			sxx += dx * dx
 			sxy += dx * dy
 			syy += dy * dy
-			if d := abs(x - pj[i]); d > move {
-				move = d
-			}
 		}
 		c.sxx, c.sxy, c.syy = sxx, sxy, syy
 		c.dof += n - 1
 		c.sigma = c.estimateSigma()
 	}
 	c.n++
-	noise := 1.0
-	if c.dof > 1 {
-		noise = math.Max(0, c.syy-c.sxy*c.sxy/math.Max(c.sxx, 1e-300)) / float64(c.dof-1)
-	}
-	k := weight(c.n, move, noise)
-	// A Cobb–Douglas council anchored at this proposal alone keeps this
+	// A Cobb–Douglas council, anchored at this proposal, keeps this
 	// proposal's shares, normalised (what predict would get back from
 	// their logarithms, without an exponential per line).
-	fixed := k == 1 && c.sigma == 1
+	fixed := c.sigma == 1
 	norm := 1 / sum
 	goods, lw, pj, cw := c.goods, c.lw, c.pj, c.w
 	for i, l := range pr.In {
 		goods[i] = l.Good
 		a := lws[i]
 		x := lnp[l.Good]
-		lw[i] += k * (a - lw[i])
-		pj[i] += k * (x - pj[i])
+		lw[i] = a
+		pj[i] = x
 		last[i] = a
 		last[n+i] = x
 		if fixed {
@@ -432,7 +366,7 @@ func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bo
 			cw[i] = w * norm
 		}
 	}
-	c.f += k * (f - c.f)
+	c.f = f
 	c.fixedShares = fixed
 	return true
 }

@@ -13,11 +13,16 @@ import "math"
 // output, its returns to scale and its level) and a consumer council's
 // budget shares and elasticity of substitution (identified from how its
 // shares move with relative prices across rounds; 1 until identified).
-// Every prediction is anchored at the average of the council's recent
-// proposals, so a council that only roughly follows these forms is still
-// predicted well near recent prices. A council whose proposal was carried
-// rather than resubmitted is held at its quantities. It never reads a
-// council's model: it works the same when every council is human.
+// Every prediction is anchored at the council's newest proposal, so a
+// council that only roughly follows these forms (CES technologies,
+// subsistence needs, any smooth answer) is predicted exactly at the last
+// prices and well near them. It learns from identities of the budget and
+// of returns to scale how far each council moves in a round (lag.go),
+// fits the answers its proposals stand for, and predicts the next
+// proposals as the partial adjustment they will be. A council whose
+// proposal was carried rather than resubmitted is held at its quantities.
+// It never reads a council's model: it works the same when every council
+// is human.
 //
 // It aims at the full equilibrium (consumer budgets consistent with the
 // workers' surplus at the published prices), and predicts the next round
@@ -237,18 +242,28 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 	m.flat.built = false
 	fixedValue := m.startWorkers(x0)
 	surplus := 0.0
-	m.workers, m.consumers, m.held = m.workers[:0], m.consumers[:0], m.held[:0]
+	m.workers, m.consumers, m.held, m.heldW = m.workers[:0], m.consumers[:0], m.held[:0], m.heldW[:0]
 	// The consumers' aggregate is summed as they are refitted, while
 	// their fits are at hand.
 	m.startAggregate()
 	m.wOK = false
 	for c, pr := range r.Proposals {
+		prev := m.props[c]
 		m.props[c] = pr
 		if pr == nil {
 			continue
 		}
 		fresh := r.Fresh != nil && r.Fresh[c]
-		switch plan.Councils[c].Role {
+		role := plan.Councils[c].Role
+		// A fresh proposal first teaches how far the council moves, then
+		// its answer: the proposal de-lagged by that speed.
+		obs, lam := pr, 1.0
+		if fresh {
+			a := &m.adj[c]
+			a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
+			obs, lam = a.delag(pr, prev, &m.delag), a.speed()
+		}
+		switch role {
 		case Worker:
 			w := m.wf[c]
 			if fresh {
@@ -257,15 +272,17 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 					w.mem = m.mem
 					m.wf[c] = w
 				}
-				if !w.observe(pr, m.poll, r.Prices, l.x) && w.n == 0 {
+				w.lam = lam
+				if !w.observe(obs, m.poll, r.Prices, l.x) && w.n == 0 {
 					w = nil
 				}
 			}
 			if fresh && w != nil && w.n > 0 {
 				m.workers = append(m.workers, c)
 				surplus += m.addWorker(c, x0)
+				m.holdPart(c, lam)
 			} else {
-				m.held = append(m.held, c)
+				m.held, m.heldW = append(m.held, c), append(m.heldW, 1)
 			}
 		case Consumer:
 			cf := m.cf[c]
@@ -275,15 +292,17 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 					cf.sigma, cf.mem = 1, m.mem
 					m.cf[c] = cf
 				}
-				if !cf.observe(pr, r.Prices, l.x, r.Budgets[c]) && cf.n == 0 {
+				cf.lam = lam
+				if !cf.observe(obs, r.Prices, l.x, r.Budgets[c]) && cf.n == 0 {
 					cf = nil
 				}
 			}
 			if fresh && cf != nil && cf.n > 0 {
 				m.consumers = append(m.consumers, c)
 				m.addConsumer(c, l.x)
+				m.holdPart(c, lam)
 			} else {
-				m.held = append(m.held, c)
+				m.held, m.heldW = append(m.held, c), append(m.heldW, 1)
 			}
 		}
 	}

@@ -18,6 +18,12 @@ type fitted struct {
 	workers   []int // councils whose fitted technology responds
 	consumers []int // councils whose fitted demand responds
 	held      []int // councils held at their standing proposal
+	// heldW weighs each held council's standing proposal: 1 for a
+	// council held at it, 1 − λ̂ for one that moves only part of the way
+	// (a responsive council too, whose fitted answer then counts λ̂).
+	heldW []float64
+	adj   []lagFit // per council: how far it moves in a round
+	delag Proposal // scratch: a de-lagged proposal
 
 	// Cobb–Douglas consumers aggregate exactly: each spends the fixed
 	// shares w_cj of its budget s_c·f_c·pool, so together they demand
@@ -183,13 +189,22 @@ func (m *fitted) workerDiagonal(wd, ws, dg []float64) {
 	}
 }
 
+// holdPart holds the part 1 − lam of responsive council c's standing
+// proposal, the part it keeps when it moves only lam of the way to its
+// answer (nothing if lam is 1).
+func (m *fitted) holdPart(c int, lam float64) {
+	if lam < 1 {
+		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-lam)
+	}
+}
+
 // spent returns the fraction of its budget consumer fit f spends in the
 // model.
 func (m *fitted) spent(f *consumerFit) float64 {
 	if m.fullSpend {
-		return 1
+		return f.speed()
 	}
-	return f.f
+	return f.f * f.speed()
 }
 
 func newFitted(plan *Plan) *fitted {
@@ -197,7 +212,8 @@ func newFitted(plan *Plan) *fitted {
 	m := &fitted{
 		plan: plan, fixed: plan.FixedSupply(),
 		wf: make([]*workerFit, nc), cf: make([]*consumerFit, nc), props: make([]*Proposal, nc),
-		p: make([]float64, n), supV: make([]float64, n), demV: make([]float64, n),
+		adj: make([]lagFit, nc),
+		p:   make([]float64, n), supV: make([]float64, n), demV: make([]float64, n),
 		a: make([]float64, n), gradPool: make([]float64, n),
 		cdFull: make([]float64, n), cdPart: make([]float64, n),
 		poll: make([]bool, n), mem: newFitMemory(),
@@ -235,7 +251,7 @@ func (m *fitted) addConsumer(c int, x []float64) {
 		return
 	}
 	f.predict(x)
-	share := m.plan.Councils[c].Share
+	share := m.plan.Councils[c].Share * f.speed()
 	fs := f.f * share
 	for i, g := range f.goods {
 		m.cdFull[g] += share * f.w[i]
@@ -348,17 +364,17 @@ func (m *fitted) finishWorkers(x []float64, fixedValue, s float64) {
 // evaluation whose workers' pass is done (fixedValue, s as evalWorkers
 // returns them).
 func (m *fitted) heldAndConsumers(x []float64, lag bool, lagSurplus, fixedValue, s float64) {
-	for _, c := range m.held {
-		pr := m.props[c]
+	for k, c := range m.held {
+		pr, wt := m.props[c], m.heldW[k]
 		for _, l := range pr.Out {
-			v := m.p[l.Good] * l.Qty
+			v := m.p[l.Good] * l.Qty * wt
 			m.supV[l.Good] += v
 			if m.plan.Councils[c].Role == Worker {
 				s += v
 			}
 		}
 		for _, l := range pr.In {
-			v := m.p[l.Good] * l.Qty
+			v := m.p[l.Good] * l.Qty * wt
 			m.demV[l.Good] += v
 			if m.plan.Councils[c].Role == Worker {
 				s -= v
@@ -512,18 +528,18 @@ func (m *fitted) jacobian(J [][]float64, wd, ws []float64) {
 			}
 		}
 	}
-	for _, c := range m.held {
-		pr := m.props[c]
+	for k, c := range m.held {
+		pr, wt := m.props[c], m.heldW[k]
 		worker := m.plan.Councils[c].Role == Worker
 		for _, l := range pr.Out {
-			v := m.p[l.Good] * l.Qty
+			v := m.p[l.Good] * l.Qty * wt
 			J[l.Good][l.Good] -= ws[l.Good] * v
 			if worker && !m.lag {
 				m.gradPool[l.Good] += v
 			}
 		}
 		for _, l := range pr.In {
-			v := m.p[l.Good] * l.Qty
+			v := m.p[l.Good] * l.Qty * wt
 			J[l.Good][l.Good] += wd[l.Good] * v
 			if worker && !m.lag {
 				m.gradPool[l.Good] -= v
@@ -612,18 +628,18 @@ func (m *fitted) jv(v, out, wd, ws []float64) {
 			gp += f.s[k] * gh
 		}
 	}
-	for _, c := range m.held {
-		pr := m.props[c]
+	for k, c := range m.held {
+		pr, wt := m.props[c], m.heldW[k]
 		worker := m.plan.Councils[c].Role == Worker
 		for _, l := range pr.Out {
-			x := m.p[l.Good] * l.Qty * v[l.Good]
+			x := m.p[l.Good] * l.Qty * wt * v[l.Good]
 			out[l.Good] -= ws[l.Good] * x
 			if worker && !m.lag {
 				gp += x
 			}
 		}
 		for _, l := range pr.In {
-			x := m.p[l.Good] * l.Qty * v[l.Good]
+			x := m.p[l.Good] * l.Qty * wt * v[l.Good]
 			out[l.Good] += wd[l.Good] * x
 			if worker && !m.lag {
 				gp -= x

@@ -594,18 +594,18 @@ func (s *solver) diagonal() {
 		m.gradPool[j] = m.fixed[j] * m.p[j]
 	}
 	m.workerDiagonal(s.wd, s.ws, dg)
-	for _, c := range m.held {
-		pr := m.props[c]
+	for k, c := range m.held {
+		pr, wt := m.props[c], m.heldW[k]
 		worker := m.plan.Councils[c].Role == Worker
 		for _, l := range pr.Out {
-			v := m.p[l.Good] * l.Qty
+			v := m.p[l.Good] * l.Qty * wt
 			dg[l.Good] -= s.ws[l.Good] * v
 			if worker && !m.lag {
 				m.gradPool[l.Good] += v
 			}
 		}
 		for _, l := range pr.In {
-			v := m.p[l.Good] * l.Qty
+			v := m.p[l.Good] * l.Qty * wt
 			dg[l.Good] += s.wd[l.Good] * v
 			if worker && !m.lag {
 				m.gradPool[l.Good] -= v

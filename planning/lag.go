@@ -1,0 +1,170 @@
+package planning
+
+import "math"
+
+// This file holds what the learning rule learns of how far each council
+// moves in a round: a council that adjusts only part of the way from its
+// standing proposal x_{t−1} towards its answer x*_t at the round's prices
+// proposes x_t = x_{t−1} + λ·(x*_t − x_{t−1}). The board estimates λ from
+// identities that hold for any answer of the usual kinds, whatever its
+// form, so it needs no model of the answer to do it:
+//
+//   - a consumer council's answer spends its budget B, so with P the cost
+//     of x_{t−1} and C that of x_t at the round's prices,
+//     C − P = λ·(B − P);
+//   - a worker council's answer, for any technology with constant returns
+//     to scale b (Cobb–Douglas, CES, ...), spends the share b of its net
+//     output value on inputs: with A and Y the input value and net output
+//     value of x_{t−1} at the round's prices and C, V those of x_t,
+//     C − b·V = (1 − λ)·(A − b·Y), b read from its first proposal (a
+//     council's first proposal is its answer).
+//
+// Pooled over rounds by least squares, these give λ̂; the rule then fits
+// the council's answers to the de-lagged proposals x_{t−1} + (x_t −
+// x_{t−1})/λ̂, and predicts its next proposal as the partial adjustment it
+// will be: (1 − λ̂)·x_t + λ̂·x*(p).
+
+// lagMemory is the weight an older round keeps at each new one.
+const lagMemory = 0.9
+
+// lagPrior is the weight, in squared relative values, of the prior λ = 1:
+// a round whose identity moves less than about its square root teaches
+// little about λ.
+const lagPrior = 1e-4
+
+// lagSnap is the distance from 1 within which λ̂ is taken as 1: an answer
+// rounded to a few figures looks like λ a little below 1.
+const lagSnap = 0.03
+
+// lagMin is the smallest λ̂ the rule believes.
+const lagMin = 0.1
+
+// lagFit is what the rule knows of one council's adjustment speed.
+type lagFit struct {
+	b        float64 // a worker's input share of net output value
+	haveB    bool
+	suu, suv float64 // the pooled regression
+	// noise is the running mean square of the identities that no λ in
+	// [lagMin, 1] explains (a council whose answers are noisy or rounded):
+	// the prior λ = 1 weighs as much as it asks.
+	noise float64
+	lam   float64 // λ̂ (0 before the first proposal: read as 1)
+}
+
+// speed returns λ̂, 1 until a proposal has been seen.
+func (a *lagFit) speed() float64 {
+	if a.lam == 0 {
+		return 1
+	}
+	return a.lam
+}
+
+// workerValues returns a worker proposal's input value and net output
+// value (outputs less emissions) at prices p.
+func workerValues(pr *Proposal, poll []bool, p []float64) (in, net float64) {
+	for _, l := range pr.Out {
+		net += p[l.Good] * l.Qty
+	}
+	for _, l := range pr.In {
+		v := p[l.Good] * l.Qty
+		if poll[l.Good] {
+			net -= v
+		} else {
+			in += v
+		}
+	}
+	return in, net
+}
+
+// sameLines reports whether a and b name the same goods in the same order.
+func sameLines(a, b []Line) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Good != b[i].Good {
+			return false
+		}
+	}
+	return true
+}
+
+// observe updates λ̂ from the council's fresh proposal pr, its standing
+// proposal before it prev (nil if none), the round's prices p and the
+// council's budget (consumers).
+func (a *lagFit) observe(role Role, pr, prev *Proposal, poll []bool, p []float64, budget float64) {
+	if role == Worker {
+		in, net := workerValues(pr, poll, p)
+		if !a.haveB {
+			if net > 0 && in > 0 {
+				a.b, a.haveB = in/net, true
+			}
+			a.lam = 1
+			return
+		}
+		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
+			return
+		}
+		pin, pnet := workerValues(prev, poll, p)
+		s := math.Max(net, math.Abs(pnet))
+		u := (pin - a.b*pnet) / s
+		v := (in - a.b*net) / s
+		a.add(u, u-v) // λ·u = u − v
+		return
+	}
+	if prev == nil || !(budget > 0) || !sameLines(pr.In, prev.In) {
+		a.lam = a.speed()
+		return
+	}
+	c, pc := Value(pr.In, p), Value(prev.In, p)
+	if pc >= budget*(1-1e-6) {
+		// The partial step would cost more than the budget and is
+		// scaled down to it: it spends the budget whatever λ is.
+		return
+	}
+	a.add((budget-pc)/budget, (c-pc)/budget)
+}
+
+// add pools one round's identity λ·u = v and re-estimates λ̂. An identity
+// no λ in [lagMin, 1] explains (v/u outside [lagMin/2, 1 + lagSnap]) is
+// not pooled: it measures the council's noise instead, which weighs the
+// prior.
+func (a *lagFit) add(u, v float64) {
+	if !finite(u) || !finite(v) {
+		return
+	}
+	if v*u < 0.5*lagMin*u*u || math.Abs(v) > (1+lagSnap)*math.Abs(u) {
+		a.noise = lagMemory*a.noise + (1-lagMemory)*(v-u)*(v-u)
+		return
+	}
+	a.suu = lagMemory*a.suu + u*u
+	a.suv = lagMemory*a.suv + u*v
+	prior := math.Max(lagPrior, 16*a.noise)
+	lam := (a.suv + prior) / (a.suu + prior)
+	if math.Abs(lam-1) < lagSnap || lam > 1 {
+		lam = 1
+	}
+	a.lam = math.Max(lagMin, lam)
+}
+
+// delag returns the answer the council's proposal pr stands for, given its
+// standing proposal prev before it: prev + (pr − prev)/λ̂ line by line, no
+// line below a twentieth of pr's. It writes into dst and returns it, or
+// returns pr itself if λ̂ is 1.
+func (a *lagFit) delag(pr, prev *Proposal, dst *Proposal) *Proposal {
+	lam := a.speed()
+	if lam == 1 || prev == nil || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
+		return pr
+	}
+	f := func(dst, x, x0 []Line) []Line {
+		dst = dst[:0]
+		for i, l := range x {
+			q := x0[i].Qty + (l.Qty-x0[i].Qty)/lam
+			dst = append(dst, Line{Good: l.Good, Qty: math.Max(q, l.Qty/20)})
+		}
+		return dst
+	}
+	dst.Out = f(dst.Out, pr.Out, prev.Out)
+	dst.In = f(dst.In, pr.In, prev.In)
+	return dst
+}
