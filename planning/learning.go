@@ -336,7 +336,11 @@ func (l *Learning) judge(plan *Plan, rounds []*Round) {
 		// halved the gaps at least: not a lucky draw of noise.
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 4*l.step))
 	case errp <= 0.01*m0:
-		// The prediction was accurate: keep the radius.
+		// The prediction was accurate: the model can be trusted further
+		// (a council that moves only part of the way makes progress slow
+		// however well it is predicted; a radius that only held would
+		// leave the plan crawling).
+		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
 	default:
 		l.radius = math.Max(radiusMin, 0.5*l.step)
 	}
