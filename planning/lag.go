@@ -25,7 +25,7 @@ import "math"
 // will be: (1 − λ̂)·x_t + λ̂·x*(p).
 
 // lagMemory is the weight an older round keeps at each new one.
-const lagMemory = 0.9
+const lagMemory = 0.98
 
 // lagPrior is the weight, in squared relative values, of the prior λ = 1:
 // a round whose identity moves less than about its square root teaches
@@ -49,6 +49,10 @@ type lagFit struct {
 	// the prior λ = 1 weighs as much as it asks.
 	noise float64
 	lam   float64 // λ̂ (0 before the first proposal: read as 1)
+	// whole says the newest proposal is the council's answer itself,
+	// not a partial step: a worker's partial step that would fall below
+	// SB/SC = 1 is replaced by its answer.
+	whole bool
 }
 
 // speed returns λ̂, 1 until a proposal has been seen.
@@ -109,6 +113,14 @@ func (a *lagFit) observe(role Role, pr, prev *Proposal, poll []bool, p []float64
 		s := math.Max(net, math.Abs(pnet))
 		u := (pin - a.b*pnet) / s
 		v := (in - a.b*net) / s
+		a.whole = false
+		if lam := a.speed(); lam < 1 && u*u > lagPrior && math.Abs(v) < 0.2*(1-lam)*math.Abs(u) {
+			// The identity of the answer itself, where a partial step
+			// would have left a clear trace: the council answered in
+			// full this round (or, rarely, happened to).
+			a.whole = true
+			return
+		}
 		a.add(u, u-v) // λ·u = u − v
 		return
 	}
@@ -149,17 +161,26 @@ func (a *lagFit) add(u, v float64) {
 
 // delag returns the answer the council's proposal pr stands for, given its
 // standing proposal prev before it: prev + (pr − prev)/λ̂ line by line, no
-// line below a twentieth of pr's. It writes into dst and returns it, or
+// line below a twentieth of pr's. A consumer council whose partial step
+// would have cost more than its budget (prev costs more than it at the
+// round's prices p) scaled it down by s = budget/((1−λ̂)·P + λ̂·budget),
+// which the de-lagging undoes first. It writes into dst and returns it, or
 // returns pr itself if λ̂ is 1.
-func (a *lagFit) delag(pr, prev *Proposal, dst *Proposal) *Proposal {
+func (a *lagFit) delag(role Role, pr, prev *Proposal, p []float64, budget float64, dst *Proposal) *Proposal {
 	lam := a.speed()
-	if lam == 1 || prev == nil || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
+	if lam == 1 || a.whole || prev == nil || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
 		return pr
+	}
+	unscale := 1.0
+	if role == Consumer {
+		if pc := Value(prev.In, p); pc > budget && budget > 0 {
+			unscale = ((1-lam)*pc + lam*budget) / budget
+		}
 	}
 	f := func(dst, x, x0 []Line) []Line {
 		dst = dst[:0]
 		for i, l := range x {
-			q := x0[i].Qty + (l.Qty-x0[i].Qty)/lam
+			q := x0[i].Qty + (l.Qty*unscale-x0[i].Qty)/lam
 			dst = append(dst, Line{Good: l.Good, Qty: math.Max(q, l.Qty/20)})
 		}
 		return dst

@@ -103,6 +103,14 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 	l.judge(plan, rounds)
 	l.m.fullSpend = true
 	_, solved := l.s.solve(x0, false, 0, solveIter)
+	if !solved && len(l.m.parts) > 0 {
+		// No prices clear the next round's partial adjustment (a part
+		// the councils keep is more than anyone wants at any price):
+		// aim at where they are going instead.
+		l.m.setLag(false)
+		_, solved = l.s.solve(x0, false, 0, solveIter)
+		l.m.setLag(true)
+	}
 	l.m.fullSpend = false
 	target := l.s.x
 	if solved {
@@ -243,6 +251,7 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 	fixedValue := m.startWorkers(x0)
 	surplus := 0.0
 	m.workers, m.consumers, m.held, m.heldW = m.workers[:0], m.consumers[:0], m.held[:0], m.heldW[:0]
+	m.parts = m.parts[:0]
 	// The consumers' aggregate is summed as they are refitted, while
 	// their fits are at hand.
 	m.startAggregate()
@@ -261,7 +270,7 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 		if fresh {
 			a := &m.adj[c]
 			a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
-			obs, lam = a.delag(pr, prev, &m.delag), a.speed()
+			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
 		}
 		switch role {
 		case Worker:
@@ -308,6 +317,10 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 	}
 	m.aggOK = true
 	m.finishWorkers(x0, fixedValue, surplus)
+	m.nHeld = len(m.held)
+	for _, c := range m.parts {
+		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-m.adj[c].speed())
+	}
 }
 
 // judge compares the round that just closed with what the rule predicted

@@ -22,6 +22,8 @@ type fitted struct {
 	// council held at it, 1 − λ̂ for one that moves only part of the way
 	// (a responsive council too, whose fitted answer then counts λ̂).
 	heldW []float64
+	nHeld int   // the councils held whole: the first nHeld of held
+	parts []int // responsive councils that move only part of the way
 	adj   []lagFit // per council: how far it moves in a round
 	delag Proposal // scratch: a de-lagged proposal
 
@@ -189,13 +191,33 @@ func (m *fitted) workerDiagonal(wd, ws, dg []float64) {
 	}
 }
 
-// holdPart holds the part 1 − lam of responsive council c's standing
-// proposal, the part it keeps when it moves only lam of the way to its
-// answer (nothing if lam is 1).
+// holdPart notes that responsive council c moves only lam of the way to
+// its answer (nothing if lam is 1): the part 1 − lam of its standing
+// proposal stays.
 func (m *fitted) holdPart(c int, lam float64) {
 	if lam < 1 {
-		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-lam)
+		m.parts = append(m.parts, c)
 	}
+}
+
+// setLag has the fitted economy predict the partial adjustment the
+// councils make (on: what the next round will propose) or their answers
+// (off: where they are going, the de-lagged economy).
+func (m *fitted) setLag(on bool) {
+	m.held, m.heldW = m.held[:m.nHeld], m.heldW[:m.nHeld]
+	for _, c := range m.parts {
+		lam := 1.0
+		if on {
+			lam = m.adj[c].speed()
+			m.held, m.heldW = append(m.held, c), append(m.heldW, 1-lam)
+		}
+		if w := m.wf[c]; m.plan.Councils[c].Role == Worker && w != nil {
+			w.lam = lam
+		} else if f := m.cf[c]; f != nil {
+			f.lam = lam
+		}
+	}
+	m.aggOK, m.wOK, m.gradsOK, m.flat.ok = false, false, false, false
 }
 
 // spent returns the fraction of its budget consumer fit f spends in the
