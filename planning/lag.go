@@ -43,10 +43,13 @@ const lagMin = 0.1
 type lagFit struct {
 	b        float64 // a worker's input share of net output value
 	haveB    bool
-	suu, suv float64 // the pooled regression
-	// noise is the running mean square of the identities that no λ in
-	// [lagMin, 1] explains (a council whose answers are noisy or rounded):
-	// the prior λ = 1 weighs as much as it asks.
+	// The pooled regression of u − v on u (see add): its sums, with the
+	// older rounds' weights decayed by lagMemory, and its intercept δ.
+	s1, su, suu, sy, suy float64
+	delta                float64
+	// noise is the running mean square of the regression's residuals (a
+	// council whose answers are noisy): the prior λ = 1 weighs as much as
+	// it asks.
 	noise float64
 	lam   float64 // λ̂ (0 before the first proposal: read as 1)
 	// whole says the newest proposal is the council's answer itself,
@@ -114,7 +117,7 @@ func (a *lagFit) observe(role Role, pr, prev *Proposal, poll []bool, p []float64
 		u := (pin - a.b*pnet) / s
 		v := (in - a.b*net) / s
 		a.whole = false
-		if lam := a.speed(); lam < 1 && u*u > lagPrior && math.Abs(v) < 0.2*(1-lam)*math.Abs(u) {
+		if lam := a.speed(); lam < 1 && u*u > lagPrior && math.Abs(v-a.delta) < 0.2*(1-lam)*math.Abs(u) {
 			// The identity of the answer itself, where a partial step
 			// would have left a clear trace: the council answered in
 			// full this round (or, rarely, happened to).
@@ -137,23 +140,38 @@ func (a *lagFit) observe(role Role, pr, prev *Proposal, poll []bool, p []float64
 	a.add((budget-pc)/budget, (c-pc)/budget)
 }
 
-// add pools one round's identity λ·u = v and re-estimates λ̂. An identity
-// no λ in [lagMin, 1] explains (v/u outside [lagMin/2, 1 + lagSnap]) is
-// not pooled: it measures the council's noise instead, which weighs the
-// prior.
+// add pools one round's identity λ·u = v and re-estimates λ̂. A council
+// that rounds its quantities (a consumer's requests down, a worker's
+// outputs down and inputs up) adds a bias of its own: the identity is
+// u − v = (1 − λ)·u + δ, with δ of the order of its rounding whatever u
+// is. The regression fits both, by least squares with ridges: δ is
+// shrunk towards 0 as much as one round's u counts, 1 − λ towards 0 (λ =
+// 1) by lagPrior and by as much as the council's noise (the residuals'
+// running mean square) asks, so a round far from the last (a large u)
+// teaches λ and a near one teaches δ.
 func (a *lagFit) add(u, v float64) {
-	if !finite(u) || !finite(v) {
+	y := u - v
+	if !finite(u) || !finite(y) {
 		return
 	}
-	if v*u < 0.5*lagMin*u*u || math.Abs(v) > (1+lagSnap)*math.Abs(u) {
-		a.noise = lagMemory*a.noise + (1-lagMemory)*(v-u)*(v-u)
-		return
+	if a.lam != 0 {
+		r := y - (1-a.lam)*u - a.delta
+		a.noise = lagMemory*a.noise + (1-lagMemory)*r*r
 	}
+	a.s1 = lagMemory*a.s1 + 1
+	a.su = lagMemory*a.su + u
 	a.suu = lagMemory*a.suu + u*u
-	a.suv = lagMemory*a.suv + u*v
-	prior := math.Max(lagPrior, 16*a.noise)
-	lam := (a.suv + prior) / (a.suu + prior)
-	if math.Abs(lam-1) < lagSnap || lam > 1 {
+	a.sy = lagMemory*a.sy + y
+	a.suy = lagMemory*a.suy + u*y
+	// [suu+τk, su; su, s1+τd]·[k; δ] = [suy; sy]
+	tk := math.Max(lagPrior, 16*a.noise)
+	const td = 1
+	a11, a12, a22 := a.suu+tk, a.su, a.s1+td
+	det := a11*a22 - a12*a12
+	k := (a.suy*a22 - a12*a.sy) / det
+	a.delta = (a11*a.sy - a12*a.suy) / det
+	lam := 1 - k
+	if math.Abs(lam-1) < lagSnap || lam > 1 || !finite(lam) {
 		lam = 1
 	}
 	a.lam = math.Max(lagMin, lam)

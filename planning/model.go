@@ -22,8 +22,8 @@ type fitted struct {
 	// council held at it, 1 − λ̂ for one that moves only part of the way
 	// (a responsive council too, whose fitted answer then counts λ̂).
 	heldW []float64
-	nHeld int   // the councils held whole: the first nHeld of held
-	parts []int // responsive councils that move only part of the way
+	nHeld int      // the councils held whole: the first nHeld of held
+	parts []int    // responsive councils that move only part of the way
 	adj   []lagFit // per council: how far it moves in a round
 	delag Proposal // scratch: a de-lagged proposal
 
