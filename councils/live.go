@@ -213,7 +213,7 @@ func (l *Live) StandIn(c int) *planning.Proposal {
 	r := l.board.Current()
 	l.logPrices(r.Prices)
 	pr := &planning.Proposal{}
-	m.Propose(r.Prices, l.lnp, r.Budgets[c], pr)
+	m.Propose(r.Prices, l.lnp, r.Budgets[c], r.Proposals[c], pr)
 	return pr
 }
 
@@ -280,7 +280,7 @@ func (l *Live) simulate() {
 			continue
 		}
 		pr := &planning.Proposal{}
-		m.Propose(r.Prices, l.lnp, r.Budgets[i], pr)
+		m.Propose(r.Prices, l.lnp, r.Budgets[i], r.Proposals[i], pr)
 		l.board.Submit(i, pr)
 	}
 }
