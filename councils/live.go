@@ -135,7 +135,7 @@ func (l *Live) HumanIDs() []string {
 // CheckProposal decodes and checks council c's proposal, raw JSON, for
 // round: the plan must be open, round must be the open round and c a
 // human council. It stores nothing.
-func (l *Live) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *ProposalDoc, Verdict, *Error) {
+func (l *Live) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *ProposalDoc, Verdict, error) {
 	r := l.board.Current()
 	switch {
 	case l.status != StatusOpen:
