@@ -286,7 +286,8 @@ func (w *walker) good(path string, v any) GoodSpec {
 func (w *walker) council(path string, v any) CouncilSpec {
 	c := CouncilSpec{}
 	m := w.object(path, v, "id", "type", "output", "scale", "inputs", "emissions",
-		"members", "effort", "hours", "labor", "weights", "elasticity")
+		"members", "effort", "hours", "labor", "weights", "elasticity",
+		"substitution", "subsistence", "adjust", "round_to")
 	if m == nil {
 		return c
 	}
@@ -317,6 +318,26 @@ func (w *walker) council(path string, v any) CouncilSpec {
 			c.Weights = w.numbers(p, x)
 		case "elasticity":
 			c.Elasticity = w.num(p, x)
+		case "substitution":
+			n := len(w.probs)
+			c.Substitution = w.num(p, x)
+			if c.Substitution == 0 && len(w.probs) == n {
+				w.add(p, "the substitution elasticity must be positive")
+			}
+		case "subsistence":
+			c.Subsistence = w.numbers(p, x)
+		case "adjust":
+			n := len(w.probs)
+			c.Adjust = w.num(p, x)
+			if c.Adjust == 0 && len(w.probs) == n {
+				w.add(p, "adjust must be in (0, 1]: the fraction of the way a council moves each round")
+			}
+		case "round_to":
+			n := len(w.probs)
+			c.RoundTo = w.integer(p, x)
+			if c.RoundTo == 0 && len(w.probs) == n {
+				w.add(p, "round_to must be a whole number of significant figures from 1 to %d", MaxRoundTo)
+			}
 		}
 	}
 	if c.Type == "consumer" {

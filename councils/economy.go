@@ -64,12 +64,16 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 			pc.Share = c.Members * c.Effort * c.Hours
 			total += pc.Share
 			if !c.Human() {
-				m = newConsumer(c.Weights, c.Elasticity, e.goods)
+				m = newConsumer(c.Weights, c.Elasticity, c.Subsistence, e.goods)
 			}
 		} else {
 			pc.Role = planning.Worker
-			if !c.Human() {
+			switch {
+			case c.Human():
+			case c.Substitution == 0 || c.Substitution == 1:
 				m = newCobbDouglas(e.goods[c.Output], c.Scale, c.Inputs, c.Emissions, e.goods)
+			default:
+				m = newCES(e.goods[c.Output], c.Scale, c.Substitution, c.Inputs, c.Emissions, e.goods)
 			}
 		}
 		plan.Councils = append(plan.Councils, pc)
@@ -81,6 +85,11 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 		}
 	}
 	e.Plan = plan
+	for i, c := range sc.Councils {
+		if m := e.Models[i]; m != nil && ((c.Adjust > 0 && c.Adjust < 1) || c.RoundTo > 0) {
+			e.Models[i] = NewPerson(plan, i, m, c.Adjust, c.RoundTo)
+		}
+	}
 	return e, nil
 }
 

@@ -15,6 +15,13 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(`{"goods":[{"id":"a","kind":"resource","endowment":1}],"councils":[{"id":"c","type":"consumer","members":1,"weights":{"a":1}}]}`))
 	f.Add([]byte(`{"goods":[{"id":"a","kind":"produced"}],"councils":[{"id":"w","type":"worker","output":"a","scale":1e308,"inputs":{"a":0.5}}]}`))
 	f.Add([]byte(`{"goods": [1e999]}`))
+	people := strings.Replace(base, `"hours": 40,`, `"hours": 40, "subsistence": {"bread": 30}, "adjust": 0.5, "round_to": 2,`, 1)
+	f.Add([]byte(strings.Replace(people, `"scale": 2,`, `"scale": 2, "substitution": 0.6, "adjust": 0.3, "round_to": 1,`, 1)))
+	f.Add([]byte(strings.Replace(base, `"scale": 2,`, `"scale": 2, "substitution": 1e-300, "round_to": 15,`, 1)))
+	f.Add([]byte(strings.Replace(base, `"hours": 40,`, `"hours": 40, "subsistence": {"bread": 1e300, "land": 5e-324},`, 1)))
+	if b, err := os.ReadFile("../internal/examples/scenarios/economy-12-people.json"); err == nil {
+		f.Add(b)
+	}
 	if b, err := os.ReadFile("../internal/examples/scenarios/bread-and-land.json"); err == nil {
 		f.Add(b)
 	}

@@ -13,6 +13,13 @@ type GenOptions struct {
 	Seed     uint64  // the same seed gives the same economy
 	CES      bool    // consumer councils with CES preferences, σ from 0.25 to 4
 	Warm     float64 // if > 0, prices start at last year's equilibrium of a copy shocked by up to this fraction
+	// The shares (0 to 1) of councils given each behaviour of "Councils
+	// as people" (see AddPeople); the draws come from Seed.
+	Substitution float64 // worker councils with CES technology, σ from 0.4 to 2.5
+	Subsistence  float64 // consumer councils with Stone–Geary needs
+	Adjust       float64 // councils that adjust part of the way, λ from 0.3 to 0.8
+	RoundTo      float64 // councils that round to 2 or 3 significant figures
+	People       float64 // councils given one or more of the above, at random
 }
 
 // Generate returns a valid random scenario: labour types, resources, one
@@ -161,6 +168,10 @@ func Generate(o GenOptions) (*Scenario, error) {
 		return nil, err
 	}
 	sc.Goods[nLabor+nRes].Endowment = round3(math.Max(1, emitted*(0.3+0.3*rng.Float64())))
+	if err := AddPeople(sc, PeopleOptions{Seed: o.Seed, Substitution: o.Substitution, Subsistence: o.Subsistence,
+		Adjust: o.Adjust, RoundTo: o.RoundTo, People: o.People}); err != nil {
+		return nil, err
+	}
 	if o.Warm > 0 {
 		if err := warmStart(sc, o.Warm, rng); err != nil {
 			return nil, err
@@ -210,7 +221,7 @@ func warmStart(sc *Scenario, f float64, rng *rand.Rand) error {
 	shock := func(x float64) float64 { return x * (1 + f*(2*rng.Float64()-1)) }
 	cp := *sc
 	cp.Goods = append([]GoodSpec(nil), sc.Goods...)
-	cp.Councils = append([]CouncilSpec(nil), sc.Councils...)
+	cp.Councils = withoutPace(sc.Councils)
 	for i := range cp.Goods {
 		cp.Goods[i].Endowment = shock(cp.Goods[i].Endowment)
 	}

@@ -135,7 +135,7 @@ func (l *Live) HumanIDs() []string {
 // CheckProposal decodes and checks council c's proposal, raw JSON, for
 // round: the plan must be open, round must be the open round and c a
 // human council. It stores nothing.
-func (l *Live) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *ProposalDoc, Verdict, *Error) {
+func (l *Live) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *ProposalDoc, Verdict, error) {
 	r := l.board.Current()
 	switch {
 	case l.status != StatusOpen:
@@ -213,7 +213,7 @@ func (l *Live) StandIn(c int) *planning.Proposal {
 	r := l.board.Current()
 	l.logPrices(r.Prices)
 	pr := &planning.Proposal{}
-	m.Propose(r.Prices, l.lnp, r.Budgets[c], pr)
+	m.Propose(r.Prices, l.lnp, r.Budgets[c], r.Proposals[c], pr)
 	return pr
 }
 
@@ -280,7 +280,7 @@ func (l *Live) simulate() {
 			continue
 		}
 		pr := &planning.Proposal{}
-		m.Propose(r.Prices, l.lnp, r.Budgets[i], pr)
+		m.Propose(r.Prices, l.lnp, r.Budgets[i], r.Proposals[i], pr)
 		l.board.Submit(i, pr)
 	}
 }

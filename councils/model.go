@@ -7,11 +7,14 @@ import (
 )
 
 // Model is a simulated council: it proposes in response to prices. lnp
-// holds the logarithms of p; budget is a consumer council's budget.
-// Propose must not modify the model: a headless run calls the models of
-// different councils from several goroutines at once.
+// holds the logarithms of p; budget is a consumer council's budget; prev
+// is the council's standing proposal as the round opened (nil in its
+// first round), which a council that adjusts only part of the way moves
+// from (see Person). Propose must not modify the model nor prev: a
+// headless run calls the models of different councils from several
+// goroutines at once.
 type Model interface {
-	Propose(p, lnp []float64, budget float64, dst *planning.Proposal)
+	Propose(p, lnp []float64, budget float64, prev, dst *planning.Proposal)
 	// Lines returns how many output and input lines a proposal has.
 	Lines() (out, in int)
 }
@@ -43,7 +46,8 @@ func (w *CobbDouglas) Lines() (int, int) { return 1, len(w.Inputs) + len(w.Emiss
 // Propose sets dst to the surplus-maximising plan at prices p: with
 // q = p_out − Σ ε·p_pollutant, nothing if q ≤ 0, else
 // y = (scale·q^b·Π(β_k/p_k)^β_k)^(1/(1−b)) and x_k = β_k·q·y/p_k.
-func (w *CobbDouglas) Propose(p, lnp []float64, _ float64, dst *planning.Proposal) {
+// It has no memory: prev is ignored.
+func (w *CobbDouglas) Propose(p, lnp []float64, _ float64, _, dst *planning.Proposal) {
 	q := p[w.Output]
 	for _, e := range w.Emissions {
 		q -= e.Qty * p[e.Good]
@@ -71,17 +75,34 @@ func (w *CobbDouglas) Propose(p, lnp []float64, _ float64, dst *planning.Proposa
 }
 
 // Consumer is the reference consumer council: Cobb–Douglas (σ = 1) or CES
-// preferences over produced goods and resources, spending its budget.
+// preferences over produced goods and resources, spending its budget,
+// with Stone–Geary needs where Subsistence is set.
 type Consumer struct {
 	Weights []planning.Line // Qty holds α_j
 	Sigma   float64
-	lnAlpha []float64
+	// Subsistence, nil for none, holds the need γ_j ≥ 0 of each weighted
+	// good, in the order of Weights.
+	Subsistence []float64
+	lnAlpha     []float64
 }
 
-func newConsumer(weights map[string]float64, sigma float64, goods map[string]int) *Consumer {
+func newConsumer(weights map[string]float64, sigma float64, subsistence map[string]float64, goods map[string]int) *Consumer {
 	c := &Consumer{Weights: lines(weights, goods), Sigma: sigma}
 	for _, l := range c.Weights {
 		c.lnAlpha = append(c.lnAlpha, math.Log(l.Qty))
+	}
+	need := false
+	for _, g := range subsistence {
+		need = need || g > 0
+	}
+	if need {
+		byGood := make(map[int]float64, len(subsistence))
+		for id, g := range subsistence {
+			byGood[goods[id]] = g
+		}
+		for _, l := range c.Weights {
+			c.Subsistence = append(c.Subsistence, byGood[l.Good])
+		}
 	}
 	return c
 }
@@ -91,8 +112,34 @@ func (c *Consumer) Lines() (int, int) { return 0, len(c.Weights) }
 
 // Propose sets dst to the requests that maximise the council's utility
 // within budget: α_j·budget/p_j (Cobb–Douglas) or
-// α_j^σ·p_j^(−σ)·budget / Σ_k α_k^σ·p_k^(1−σ) (CES).
-func (c *Consumer) Propose(p, lnp []float64, budget float64, dst *planning.Proposal) {
+// α_j^σ·p_j^(−σ)·budget / Σ_k α_k^σ·p_k^(1−σ) (CES). With subsistence
+// needs γ costing m = Σ p_k·γ_k, a budget B > m buys γ_j plus that answer
+// to B − m, a smaller one γ_j·B/m. It has no memory: prev is ignored.
+func (c *Consumer) Propose(p, lnp []float64, budget float64, _, dst *planning.Proposal) {
+	if c.Subsistence == nil {
+		c.propose(p, lnp, budget, dst)
+		return
+	}
+	m := 0.0
+	for i, l := range c.Weights {
+		m += p[l.Good] * c.Subsistence[i]
+	}
+	if budget <= m {
+		dst.Out = dst.Out[:0]
+		dst.In = dst.In[:0]
+		for i, l := range c.Weights {
+			dst.In = append(dst.In, planning.Line{Good: l.Good, Qty: c.Subsistence[i] * budget / m})
+		}
+		return
+	}
+	c.propose(p, lnp, budget-m, dst)
+	for i := range dst.In {
+		dst.In[i].Qty += c.Subsistence[i]
+	}
+}
+
+// propose is the answer without subsistence needs.
+func (c *Consumer) propose(p, lnp []float64, budget float64, dst *planning.Proposal) {
 	dst.Out = dst.Out[:0]
 	dst.In = dst.In[:0]
 	if c.Sigma == 1 {

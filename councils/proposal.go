@@ -36,7 +36,7 @@ type Verdict struct {
 // invalid Error whose Field is a path inside the proposal
 // (requests.bread, outputs.bread, inputs.labor, emissions.co2) or
 // "proposal" for the whole.
-func (e *Economy) ParseProposal(c int, raw []byte, prices []float64, budget float64) (*planning.Proposal, *ProposalDoc, Verdict, *Error) {
+func (e *Economy) ParseProposal(c int, raw []byte, prices []float64, budget float64) (*planning.Proposal, *ProposalDoc, Verdict, error) {
 	tree, perr := parseJSON(raw)
 	if perr != nil {
 		return nil, nil, Verdict{}, Errorf(Invalid, "proposal", "%s", perr.Message)
@@ -85,7 +85,7 @@ func (e *Economy) ParseProposal(c int, raw []byte, prices []float64, budget floa
 
 // ProposalFromDoc turns doc into council c's proposal, checking that every
 // good is known and of a kind the council may name there.
-func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, *Error) {
+func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, error) {
 	role := e.Plan.Councils[c].Role
 	pr := &planning.Proposal{}
 	type part struct {

@@ -2,6 +2,7 @@ package councils
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"parecon/planning"
@@ -29,7 +30,8 @@ func FuzzParseProposal(f *testing.F) {
 		c, _ := e.Council(id)
 		pr, doc, _, err := e.ParseProposal(c, data, e.Prices, 100)
 		if err != nil {
-			if err.Field == "" || err.Message == "" || err.Kind != Invalid {
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Field == "" || ce.Message == "" || ce.Kind != Invalid {
 				t.Fatalf("rejection without a field: %#v", err)
 			}
 			return

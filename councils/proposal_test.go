@@ -86,8 +86,9 @@ func TestParseProposal(t *testing.T) {
 			if err == nil {
 				t.Fatalf("accepted %s", tt.body)
 			}
-			if err.Kind != Invalid || err.Field != tt.field || !strings.Contains(err.Message, tt.reason) {
-				t.Fatalf("got %s %q %q, want invalid %q containing %q", err.Kind, err.Field, err.Message, tt.field, tt.reason)
+			ce := AsError(err)
+			if ce.Kind != Invalid || ce.Field != tt.field || !strings.Contains(ce.Message, tt.reason) {
+				t.Fatalf("got %s %q %q, want invalid %q containing %q", ce.Kind, ce.Field, ce.Message, tt.field, tt.reason)
 			}
 		})
 	}
@@ -117,10 +118,10 @@ func TestLiveRounds(t *testing.T) {
 		t.Fatal(cerr)
 	}
 	l.Accept(north, pr)
-	if _, _, _, cerr := l.CheckProposal(bakery, 0, []byte(`{"outputs":{"bread":1}}`)); cerr == nil || cerr.Kind != Forbidden {
+	if _, _, _, cerr := l.CheckProposal(bakery, 0, []byte(`{"outputs":{"bread":1}}`)); KindOf(cerr) != Forbidden {
 		t.Fatalf("submitting for a simulated council: %v", cerr)
 	}
-	if _, _, _, cerr := l.CheckProposal(mill, 1, []byte(`{"outputs":{"bread":1}}`)); cerr == nil || cerr.Kind != Conflict || cerr.Field != "round" {
+	if _, _, _, cerr := l.CheckProposal(mill, 1, []byte(`{"outputs":{"bread":1}}`)); KindOf(cerr) != Conflict || AsError(cerr).Field != "round" {
 		t.Fatalf("submitting for a future round: %v", cerr)
 	}
 	if w := l.Waiting(); len(w) != 1 || w[0] != mill {

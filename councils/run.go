@@ -196,24 +196,37 @@ func newSimulator(e *Economy, plan *planning.Plan) *simulator {
 	return s
 }
 
-// compact returns copies of the Cobb–Douglas and consumer models among ms,
-// their structures in two arrays and their lines in one, all in council
-// order; any other model is kept as it is.
+// compact returns copies of the Cobb–Douglas, CES, consumer and person
+// models among ms, their structures in an array per type and their lines
+// in one, all in council order; any other model is kept as it is.
 func compact(ms []Model) []Model {
-	var nw, nc, nl, na int
-	for _, m := range ms {
+	var nw, nx, nc, np, nl, na int
+	var count func(m Model)
+	count = func(m Model) {
 		switch m := m.(type) {
 		case *CobbDouglas:
 			nw++
 			nl += len(m.Inputs) + len(m.Emissions)
+		case *CES:
+			nx++
+			nl += len(m.Inputs) + len(m.Emissions)
+			na += len(m.lnShare)
 		case *Consumer:
 			nc++
 			nl += len(m.Weights)
-			na += len(m.lnAlpha)
+			na += len(m.lnAlpha) + len(m.Subsistence)
+		case *Person:
+			np++
+			count(m.Model)
 		}
 	}
+	for _, m := range ms {
+		count(m)
+	}
 	ws := make([]CobbDouglas, 0, nw)
+	xs := make([]CES, 0, nx)
 	cs := make([]Consumer, 0, nc)
+	ps := make([]Person, 0, np)
 	ls := make([]planning.Line, 0, nl)
 	as := make([]float64, 0, na)
 	carve := func(src []planning.Line) []planning.Line {
@@ -221,25 +234,46 @@ func compact(ms []Model) []Model {
 		ls = append(ls, src...)
 		return ls[k:len(ls):len(ls)]
 	}
-	out := make([]Model, len(ms))
-	for i, m := range ms {
+	floats := func(src []float64) []float64 {
+		if src == nil {
+			return nil
+		}
+		k := len(as)
+		as = append(as, src...)
+		return as[k:len(as):len(as)]
+	}
+	var copyOf func(m Model) Model
+	copyOf = func(m Model) Model {
 		switch m := m.(type) {
 		case *CobbDouglas:
 			w := *m
 			w.Inputs, w.Emissions = carve(m.Inputs), carve(m.Emissions)
 			ws = append(ws, w)
-			out[i] = &ws[len(ws)-1]
+			return &ws[len(ws)-1]
+		case *CES:
+			w := *m
+			w.Inputs, w.Emissions = carve(m.Inputs), carve(m.Emissions)
+			w.lnShare = floats(m.lnShare)
+			xs = append(xs, w)
+			return &xs[len(xs)-1]
 		case *Consumer:
 			c := *m
 			c.Weights = carve(m.Weights)
-			k := len(as)
-			as = append(as, m.lnAlpha...)
-			c.lnAlpha = as[k:len(as):len(as)]
+			c.lnAlpha = floats(m.lnAlpha)
+			c.Subsistence = floats(m.Subsistence)
 			cs = append(cs, c)
-			out[i] = &cs[len(cs)-1]
-		default:
-			out[i] = m
+			return &cs[len(cs)-1]
+		case *Person:
+			p := *m
+			p.Model = copyOf(m.Model)
+			ps = append(ps, p)
+			return &ps[len(ps)-1]
 		}
+		return m
+	}
+	out := make([]Model, len(ms))
+	for i, m := range ms {
+		out[i] = copyOf(m)
 	}
 	return out
 }
@@ -381,7 +415,9 @@ func (s *simulator) proposeRange(r *planning.Round, buf buffers, lo, hi int) {
 		at := s.off[i]
 		pr.Out = buf.slab[at : at : at+o]
 		pr.In = buf.slab[at+o : at+o : at+o+in]
-		m.Propose(r.Prices, s.lnp, r.Budgets[i], pr)
+		// The standing proposal is the one carried into the round: the
+		// board replaces it only once this chunk is done.
+		m.Propose(r.Prices, s.lnp, r.Budgets[i], r.Proposals[i], pr)
 	}
 }
 

@@ -32,6 +32,9 @@ type CouncilSpec struct {
 	Scale     float64            `json:"scale,omitempty"`
 	Inputs    map[string]float64 `json:"inputs,omitempty"`
 	Emissions map[string]float64 `json:"emissions,omitempty"`
+	// Substitution is the elasticity σ of a CES technology (> 0); 0 or 1
+	// is Cobb–Douglas.
+	Substitution float64 `json:"substitution,omitempty"`
 
 	// Consumer council.
 	Members    float64            `json:"members,omitempty"`
@@ -40,6 +43,16 @@ type CouncilSpec struct {
 	Labor      string             `json:"labor,omitempty"`  // default: the first labour good
 	Weights    map[string]float64 `json:"weights,omitempty"`
 	Elasticity float64            `json:"elasticity,omitempty"` // default 1
+	// Subsistence holds Stone–Geary needs {good: γ ≥ 0} over weighted goods.
+	Subsistence map[string]float64 `json:"subsistence,omitempty"`
+
+	// Any simulated council (docs/spec/economy.md, "Councils as people").
+	// Adjust is λ in (0, 1]: how far the council moves from its standing
+	// proposal to its answer each round; 0 is the default, 1.
+	Adjust float64 `json:"adjust,omitempty"`
+	// RoundTo is the significant figures (1 to MaxRoundTo) the council
+	// rounds its quantities to; 0 is the default, none.
+	RoundTo int `json:"round_to,omitempty"`
 }
 
 // Human reports whether the council has no model.

@@ -69,14 +69,17 @@ func Validate(sc *Scenario) Problems {
 			v.add(join(p, "id"), "duplicate council id %q", c.ID)
 		}
 		councilIDs[c.ID] = true
+		v.behaviour(p, &c)
 		switch c.Type {
 		case "worker":
 			v.notFor(p, c.Type, map[string]bool{"members": c.Members != 0, "effort": c.Effort != 0,
-				"hours": c.Hours != 0, "labor": c.Labor != "", "weights": c.Weights != nil, "elasticity": c.Elasticity != 0})
+				"hours": c.Hours != 0, "labor": c.Labor != "", "weights": c.Weights != nil, "elasticity": c.Elasticity != 0,
+				"subsistence": c.Subsistence != nil})
 			if c.Output == "" {
 				humanWorker = true
 				v.notFor(p, "human worker (no output)", map[string]bool{"scale": c.Scale != 0,
-					"inputs": c.Inputs != nil, "emissions": c.Emissions != nil})
+					"inputs": c.Inputs != nil, "emissions": c.Emissions != nil, "substitution": c.Substitution != 0,
+					"adjust": c.Adjust != 0, "round_to": c.RoundTo != 0})
 				continue
 			}
 			if k, ok := kinds[c.Output]; !ok {
@@ -85,6 +88,9 @@ func Validate(sc *Scenario) Problems {
 				v.add(join(p, "output"), "%q is a %s good; a worker council outputs a produced good", c.Output, k)
 			} else {
 				supplied[c.Output] = true
+			}
+			if c.Substitution < 0 || math.IsNaN(c.Substitution) || math.IsInf(c.Substitution, 0) {
+				v.add(join(p, "substitution"), "the substitution elasticity must be a positive finite number")
 			}
 			if !(c.Scale > 0) || math.IsInf(c.Scale, 0) {
 				v.add(join(p, "scale"), "a worker council's scale must be a positive finite number")
@@ -132,7 +138,7 @@ func Validate(sc *Scenario) Problems {
 			}
 		case "consumer":
 			v.notFor(p, c.Type, map[string]bool{"output": c.Output != "", "scale": c.Scale != 0,
-				"inputs": c.Inputs != nil, "emissions": c.Emissions != nil})
+				"inputs": c.Inputs != nil, "emissions": c.Emissions != nil, "substitution": c.Substitution != 0})
 			if !(c.Members > 0) || math.IsInf(c.Members, 0) {
 				v.add(join(p, "members"), "a consumer council needs members (> 0)")
 			}
@@ -157,6 +163,8 @@ func Validate(sc *Scenario) Problems {
 				if c.Elasticity != 1 && c.Elasticity != 0 {
 					v.add(join(p, "elasticity"), "a human consumer council (no weights) has no elasticity")
 				}
+				v.notFor(p, "human consumer (no weights)", map[string]bool{"subsistence": c.Subsistence != nil,
+					"adjust": c.Adjust != 0, "round_to": c.RoundTo != 0})
 				continue
 			}
 			if len(c.Weights) == 0 {
@@ -184,6 +192,13 @@ func Validate(sc *Scenario) Problems {
 			}
 			if !(c.Elasticity > 0) || math.IsInf(c.Elasticity, 0) {
 				v.add(join(p, "elasticity"), "the elasticity must be a positive finite number")
+			}
+			for _, g := range sortedGoods(c.Subsistence) {
+				q := join(join(p, "subsistence"), g)
+				v.nonneg(q, c.Subsistence[g])
+				if _, ok := c.Weights[g]; !ok {
+					v.add(q, "%q is not among the council's weights; a need is for a good it weights", g)
+				}
 			}
 		default:
 			v.add(join(p, "type"), "unknown council type %q (want worker or consumer)", c.Type)
@@ -226,6 +241,17 @@ func Validate(sc *Scenario) Problems {
 		}
 	}
 	return v.probs
+}
+
+// behaviour checks the fields any simulated council may have: adjust in
+// (0, 1] and round_to from 1 to MaxRoundTo, 0 meaning the default.
+func (w *walker) behaviour(path string, c *CouncilSpec) {
+	if c.Adjust != 0 && !(c.Adjust > 0 && c.Adjust <= 1) {
+		w.add(join(path, "adjust"), "adjust is %v; it must be in (0, 1]", c.Adjust)
+	}
+	if c.RoundTo != 0 && (c.RoundTo < 1 || c.RoundTo > MaxRoundTo) {
+		w.add(join(path, "round_to"), "round_to is %d; it must be a whole number of significant figures from 1 to %d", c.RoundTo, MaxRoundTo)
+	}
 }
 
 func (w *walker) id(path, id string) {

@@ -133,7 +133,7 @@ func submitAll(board *planning.Board, e *councils.Economy, r *planning.Round, ln
 		pr := &props[i]
 		pr.Out, slab = slab[:0:o], slab[o:]
 		pr.In, slab = slab[:0:in], slab[in:]
-		m.Propose(r.Prices, lnp, r.Budgets[i], pr)
+		m.Propose(r.Prices, lnp, r.Budgets[i], nil, pr)
 		board.Submit(i, pr)
 	}
 }

@@ -21,12 +21,15 @@ var compareRules = []string{"tatonnement", "pequod", planning.DefaultRule}
 
 // compareOutput is what `parecon compare --json` prints.
 type compareOutput struct {
-	Tolerance float64           `json:"tolerance"`
-	MaxRounds int               `json:"max_rounds"`
-	Noise     float64           `json:"noise,omitempty"`
-	Stubborn  float64           `json:"stubborn,omitempty"`
-	Seed      uint64            `json:"seed,omitempty"`
-	Scenarios []compareScenario `json:"scenarios"`
+	Tolerance float64 `json:"tolerance"`
+	MaxRounds int     `json:"max_rounds"`
+	Noise     float64 `json:"noise,omitempty"`
+	Stubborn  float64 `json:"stubborn,omitempty"`
+	Seed      uint64  `json:"seed,omitempty"`
+	// People are the shares of councils given the behaviours of
+	// "Councils as people" (drawn from Seed), if any.
+	People    *councils.PeopleOptions `json:"people,omitempty"`
+	Scenarios []compareScenario       `json:"scenarios"`
 }
 
 type compareScenario struct {
@@ -57,7 +60,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon compare [flags] FILE... [--example NAME ...]\n\nRuns every scenario under tatonnement, pequod and the default rule and prints,\nside by side, the rounds (round 0 counted) a plan needs to converge with\ntolerance 3% and with --tolerance, and the better baseline's rounds over the\ndefault's. '-' means not within --max-rounds.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon compare [flags] FILE... [--example NAME ...]\n\nRuns every scenario under tatonnement, pequod and the default rule and prints,\nside by side, the rounds (round 0 counted) a plan needs to converge with\ntolerance 3% and with --tolerance, and the better baseline's rounds over the\ndefault's. '-' means not within --max-rounds.\n\nThe behaviour flags (--people, --substitution, --subsistence, --adjust,\n--round-to) first turn each economy into a crowd: that share of its\nsimulated councils behave as \"Councils as people\" (docs/spec/economy.md)\nsays, drawn from --seed, the same crowd for every rule.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	var exampleFlags multiFlag
@@ -68,6 +71,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	noise := fs.Float64("noise", 0, "perturb every simulated proposal by up to this factor")
 	seed := fs.Uint64("seed", 1, "seed of the noise and of the stubborn councils")
 	stubborn := fs.Float64("stubborn", 0, "this fraction of the councils never revise their first proposal")
+	people := peopleFlags(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return 2
@@ -85,6 +89,10 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	out := compareOutput{Tolerance: *tol, MaxRounds: *maxRounds, Noise: *noise, Stubborn: *stubborn, Seed: *seed}
+	if *people != (councils.PeopleOptions{}) {
+		people.Seed = *seed
+		out.People = people
+	}
 	var econs []*councils.Economy
 	var labels []string
 	for _, f := range files {
@@ -104,6 +112,13 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		labels = append(labels, n)
 	}
 	for i, e := range econs {
+		if out.People != nil {
+			var err error
+			if e, err = crowd(e, *out.People); err != nil {
+				fmt.Fprintf(stderr, "parecon compare: %s: %v\n", labels[i], err)
+				return 2
+			}
+		}
 		sc := compareScenario{Name: labels[i], Rules: map[string]*compareRule{}}
 		for _, rule := range compareRules {
 			cr, err := compareRun(e, rule, *tol, *maxRounds, councils.RunOptions{Noise: *noise, Seed: *seed, Stubborn: *stubborn})
@@ -128,6 +143,16 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	printCompare(stdout, &out)
 	return 0
+}
+
+// crowd returns e with a share of its councils behaving as people.
+func crowd(e *councils.Economy, o councils.PeopleOptions) (*councils.Economy, error) {
+	sc := *e.Scenario
+	sc.Councils = append([]councils.CouncilSpec(nil), sc.Councils...)
+	if err := councils.AddPeople(&sc, o); err != nil {
+		return nil, err
+	}
+	return councils.NewEconomy(&sc)
 }
 
 // compareRun runs e under rule twice: as a plan with tolerance 3% (its
@@ -197,6 +222,11 @@ func printCompare(w io.Writer, out *compareOutput) {
 		fmt.Fprintf(w, "; noise %g, stubborn %g, seed %d", out.Noise, out.Stubborn, out.Seed)
 	}
 	fmt.Fprintln(w)
+	if p := out.People; p != nil {
+		fmt.Fprintf(w, "crowds (seed %d): shares of councils with CES technology %g, needs %g, adjusting %g, rounding %g, a mix of these %g\n",
+			p.Seed, p.Substitution, p.Subsistence, p.Adjust, p.RoundTo, p.People)
+	}
+	fmt.Fprintln(w, "columns: RULE 3% = rounds to every gap ≤ 3%; RULE tol = rounds to every gap ≤ the tolerance")
 	hdr := []string{"scenario"}
 	for _, r := range compareRules {
 		hdr = append(hdr, r+" 3%", r+" tol")

@@ -71,3 +71,50 @@ func TestCompareTable(t *testing.T) {
 		t.Errorf("no scenario: exit %d", code)
 	}
 }
+
+// TestComparePeople checks that compare --people runs every rule on a
+// crowd: the table says so, the JSON carries the shares and seed, and the
+// crowd is not the plain economy (the default rule needs other rounds).
+func TestComparePeople(t *testing.T) {
+	var out, errb bytes.Buffer
+	args := []string{"compare", "--max-rounds", "300", "--tolerance", "0.01", "--example", "fisher-small"}
+	if code := run(context.Background(), append(args, "--people", "0.8", "--seed", "2"), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if s := out.String(); !strings.Contains(s, "crowds (seed 2)") || !strings.Contains(s, "a mix of these 0.8") || !strings.Contains(s, "columns:") {
+		t.Errorf("table lacks the crowd:\n%s", s)
+	}
+	rounds := func(extra ...string) (int, *struct {
+		Seed   uint64
+		People float64
+	}) {
+		out.Reset()
+		if code := run(context.Background(), append(append(args, "--json"), extra...), &out, &errb); code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		var got struct {
+			People *struct {
+				Seed   uint64
+				People float64
+			}
+			Scenarios []struct {
+				Rules map[string]struct{ Rounds int }
+			}
+		}
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		return got.Scenarios[0].Rules["learning"].Rounds, got.People
+	}
+	plain, none := rounds()
+	crowd, shares := rounds("--people", "1", "--seed", "2")
+	if none != nil || shares == nil || shares.Seed != 2 || shares.People != 1 {
+		t.Errorf("people in the JSON: plain %+v, crowd %+v", none, shares)
+	}
+	if plain == crowd {
+		t.Errorf("the crowd takes the plain economy's %d rounds", plain)
+	}
+	if code := run(context.Background(), append(args, "--people", "-1"), &out, &errb); code != 2 {
+		t.Errorf("share -1: exit %d", code)
+	}
+}

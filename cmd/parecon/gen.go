@@ -15,7 +15,7 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon gen --goods G --councils C --seed S [--ces] [--warm F] [-o FILE]\n\nWrites a valid random scenario: labour types, resources, a pollutant whose\nallowance binds, G produced goods made by Cobb–Douglas worker councils with\n2 to 20 inputs, and consumer councils.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon gen --goods G --councils C --seed S [--ces] [--warm F] [--people S] [-o FILE]\n\nWrites a valid random scenario: labour types, resources, a pollutant whose\nallowance binds, G produced goods made by Cobb–Douglas worker councils with\n2 to 20 inputs, and consumer councils.\n\nThe behaviour flags (--substitution, --subsistence, --adjust, --round-to,\n--people) give that share (0 to 1) of the councils the behaviours of\n\"Councils as people\" (docs/spec/economy.md), drawn from --seed; a needs\nbasket costs at most 0.4 of the council's budget at the start and at the\nequilibrium of the economy without needs.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	goods := fs.Int("goods", 12, "produced goods")
@@ -23,6 +23,7 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same economy")
 	ces := fs.Bool("ces", false, "consumer councils with CES preferences (elasticities from 0.25 to 4)")
 	warm := fs.Float64("warm", 0, "start from last year's equilibrium of a copy shocked by up to this fraction")
+	people := peopleFlags(fs)
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
 	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
 		if len(pos) > 0 {
@@ -30,7 +31,8 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	sc, err := councils.Generate(councils.GenOptions{Goods: *goods, Councils: *n, Seed: *seed, CES: *ces, Warm: *warm})
+	sc, err := councils.Generate(councils.GenOptions{Goods: *goods, Councils: *n, Seed: *seed, CES: *ces, Warm: *warm,
+		Substitution: people.Substitution, Subsistence: people.Subsistence, Adjust: people.Adjust, RoundTo: people.RoundTo, People: people.People})
 	if err != nil {
 		fmt.Fprintln(stderr, "parecon gen:", err)
 		return 2
@@ -51,4 +53,16 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 0
+}
+
+// peopleFlags defines the flags that give shares of councils the
+// behaviours of "Councils as people", for gen and compare.
+func peopleFlags(fs *flag.FlagSet) *councils.PeopleOptions {
+	o := &councils.PeopleOptions{}
+	fs.Float64Var(&o.Substitution, "substitution", 0, "share `S` of worker councils with CES technology, σ drawn in 0.4–2.5")
+	fs.Float64Var(&o.Subsistence, "subsistence", 0, "share `S` of consumer councils with Stone–Geary needs")
+	fs.Float64Var(&o.Adjust, "adjust", 0, "share `S` of councils that move part of the way each round, λ drawn in 0.3–0.8")
+	fs.Float64Var(&o.RoundTo, "round-to", 0, "share `S` of councils that round their quantities to 2 or 3 significant figures")
+	fs.Float64Var(&o.People, "people", 0, "share `S` of councils, a mixed crowd, each given one or more of the behaviours above")
+	return o
 }

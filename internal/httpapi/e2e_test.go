@@ -168,7 +168,7 @@ func playCouncil(c *websocket.Conn, e *councils.Economy, council int) error {
 			lnp[j] = math.Log(p[j])
 		}
 		var pr planning.Proposal
-		model.Propose(p, lnp, budget, &pr)
+		model.Propose(p, lnp, budget, nil, &pr)
 		return c.WriteJSON(map[string]any{"type": "proposal.submit", "ref": fmt.Sprintf("%s-%d", id, round), "round": round, "proposal": e.Doc(council, &pr)})
 	}
 	for {

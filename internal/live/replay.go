@@ -72,7 +72,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			}
 			pr, cerr := e.ProposalFromDoc(c, &doc)
 			if cerr != nil {
-				return nil, fmt.Errorf("plan %s: stored proposal %d: %v", row.ID, sp.ID, cerr)
+				return nil, fmt.Errorf("plan %s: stored proposal %d: %w", row.ID, sp.ID, cerr)
 			}
 			lv.Accept(c, pr)
 			p.lastID[c] = sp.ID

@@ -56,8 +56,9 @@ func (s *Service) Submit(ctx context.Context, who Principal, ref string, round i
 			return nil
 		}
 	}
-	pr, doc, verdict, cerr := p.live.CheckProposal(c, round, raw)
-	if cerr != nil {
+	pr, doc, verdict, perr := p.live.CheckProposal(c, round, raw)
+	if perr != nil {
+		cerr := councils.AsError(perr)
 		cur := p.live.Round().Number
 		p.mu.Unlock()
 		if cerr.Kind != councils.Invalid && cerr.Kind != councils.Conflict {

@@ -1,0 +1,132 @@
+package councils
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"parecon/planning"
+)
+
+// TestGeneratePeople checks the behaviours Generate gives a crowd: the
+// shares asked for (roughly), the ranges of σ, λ and n, needs only over
+// weighted goods and well within the budget at the scenario's prices, the
+// same economy otherwise, the same crowd for the same seed, and a plan
+// the default rule converges on.
+func TestGeneratePeople(t *testing.T) {
+	plain, err := Generate(GenOptions{Goods: 8, Councils: 200, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		o    GenOptions
+		// want: the share of the councils each behaviour should reach,
+		// substitution of the workers, subsistence of the consumers.
+		sub, need, adj, rnd float64
+	}{
+		{"each", GenOptions{Substitution: 0.5, Subsistence: 0.3, Adjust: 0.4, RoundTo: 0.2}, 0.5, 0.3, 0.4, 0.2},
+		{"crowd", GenOptions{People: 0.6}, 0.6 * 4 / 7, 0.6 * 4 / 7, 0.6 * 4 / 7, 0.6 * 4 / 7},
+		{"none", GenOptions{}, 0, 0, 0, 0},
+	}
+	for _, tc := range tests {
+		o := tc.o
+		o.Goods, o.Councils, o.Seed = 8, 200, 4
+		sc, err := Generate(o)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		again, _ := Generate(o)
+		if !reflect.DeepEqual(sc, again) {
+			t.Fatalf("%s: the same seed gives another crowd", tc.name)
+		}
+		if !reflect.DeepEqual(sc.Goods, plain.Goods) || len(sc.Councils) != len(plain.Councils) {
+			t.Fatalf("%s: the goods differ from the economy without behaviours", tc.name)
+		}
+		e, err := NewEconomy(sc)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		board, err := planning.NewBoard(e.Plan, e.Prices)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var workers, consumers, sub, need, adj, rnd float64
+		for i, c := range sc.Councils {
+			base := plain.Councils[i]
+			base.Substitution, base.Subsistence, base.Adjust, base.RoundTo = c.Substitution, c.Subsistence, c.Adjust, c.RoundTo
+			if !reflect.DeepEqual(base, c) {
+				t.Fatalf("%s: %s differs from the economy without behaviours in more than its behaviours", tc.name, c.ID)
+			}
+			if c.Type == "worker" {
+				workers++
+				if c.Substitution != 0 {
+					sub++
+					if c.Substitution < 0.4 || c.Substitution > 2.5 {
+						t.Errorf("%s: %s: σ = %v", tc.name, c.ID, c.Substitution)
+					}
+				}
+			} else {
+				consumers++
+				if c.Subsistence != nil {
+					need++
+					m := 0.0
+					for g, x := range c.Subsistence {
+						j, _ := e.Good(g)
+						m += x * e.Prices[j]
+					}
+					if b := board.Current().Budgets[i]; !(m <= 0.4*b) {
+						t.Errorf("%s: %s: needs cost %v of a budget of %v at the start", tc.name, c.ID, m, b)
+					}
+				}
+			}
+			if c.Adjust != 0 {
+				adj++
+				if c.Adjust < 0.3 || c.Adjust > 0.8 {
+					t.Errorf("%s: %s: λ = %v", tc.name, c.ID, c.Adjust)
+				}
+			}
+			if c.RoundTo != 0 {
+				rnd++
+				if c.RoundTo < 2 || c.RoundTo > 3 {
+					t.Errorf("%s: %s: round_to %d", tc.name, c.ID, c.RoundTo)
+				}
+			}
+		}
+		all := workers + consumers
+		for _, s := range []struct {
+			what      string
+			got, want float64
+		}{{"substitution", sub / workers, tc.sub}, {"subsistence", need / consumers, tc.need}, {"adjust", adj / all, tc.adj}, {"round_to", rnd / all, tc.rnd}} {
+			if math.Abs(s.got-s.want) > 0.12 || (s.want == 0) != (s.got == 0) {
+				t.Errorf("%s: %s share %.2f, want about %.2f", tc.name, s.what, s.got, s.want)
+			}
+		}
+		res, err := Run(e, RunOptions{MaxRounds: 400})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Converged {
+			t.Errorf("%s: the default rule did not converge in %d rounds (max gap %g)", tc.name, res.Rounds, res.Last().MaxGap)
+		}
+		t.Logf("%s: %s converged in %d rounds", tc.name, res.Rule, res.Rounds)
+	}
+}
+
+// TestAddPeopleBadShare checks that a share outside [0, 1] is refused by
+// name.
+func TestAddPeopleBadShare(t *testing.T) {
+	sc := mustParse(t, base)
+	for _, tc := range []struct {
+		o    PeopleOptions
+		want string
+	}{{PeopleOptions{Adjust: 1.5}, "adjust: "}, {PeopleOptions{People: -0.1}, "people: "}, {PeopleOptions{RoundTo: math.NaN()}, "round_to: "}} {
+		if err := AddPeople(sc, tc.o); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want one about %q", tc.o, err, tc.want)
+		}
+	}
+	if err := AddPeople(sc, PeopleOptions{People: 1}); err != nil {
+		t.Fatal(err)
+	}
+}
