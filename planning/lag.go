@@ -41,8 +41,8 @@ const lagMin = 0.1
 
 // lagFit is what the rule knows of one council's adjustment speed.
 type lagFit struct {
-	b        float64 // a worker's input share of net output value
-	haveB    bool
+	b     float64 // a worker's input share of net output value
+	haveB bool
 	// The pooled regression of u − v on u (see add): its sums, with the
 	// older rounds' weights decayed by lagMemory, and its intercept δ.
 	s1, su, suu, sy, suy float64

@@ -31,18 +31,18 @@ import "math"
 // cannot be solved it takes a safe tâtonnement step within the trust
 // region.
 type Learning struct {
-	m        *fitted
-	s        *solver
-	radius   float64   // trust region: the largest log-price change allowed
-	star     []float64 // last solution of the learned economy (log prices)
-	haveS    bool
-	x        []float64 // log prices of the last round
-	next     []float64
-	blend    []float64
-	pred     []float64 // predicted signed gaps of the round the rule opened
-	predOK   bool
-	lastN    int // the round the prediction is for
-	step     float64
+	m      *fitted
+	s      *solver
+	radius float64   // trust region: the largest log-price change allowed
+	star   []float64 // last solution of the learned economy (log prices)
+	haveS  bool
+	x      []float64 // log prices of the last round
+	next   []float64
+	blend  []float64
+	pred   []float64 // predicted signed gaps of the round the rule opened
+	predOK bool
+	lastN  int // the round the prediction is for
+	step   float64
 	// Fallbacks counts the rounds the rule fell back to a safe step.
 	Fallbacks int
 
