@@ -56,6 +56,9 @@ type lagFit struct {
 	// not a partial step: a worker's partial step that would fall below
 	// SB/SC = 1 is replaced by its answer.
 	whole bool
+	// quantum is the relative resolution of the council's newest
+	// proposal if it rounds (see quantumOf), else 0.
+	quantum float64
 }
 
 // speed returns λ̂, 1 until a proposal has been seen.
@@ -206,4 +209,50 @@ func (a *lagFit) delag(role Role, pr, prev *Proposal, p []float64, budget float6
 	dst.Out = f(dst.Out, pr.Out, prev.Out)
 	dst.In = f(dst.In, pr.In, prev.In)
 	return dst
+}
+
+// maxFigures is the most significant figures the rule recognises as
+// rounding: a quantity written with at most this many is taken as rounded.
+const maxFigures = 4
+
+// figures returns the significant figures x > 0 is written with, if it is
+// a decimal of at most maxFigures of them (within a float64's precision),
+// else 0.
+func figures(x float64) int {
+	if !(x > 0) || math.IsInf(x, 0) {
+		return 0
+	}
+	e := math.Floor(math.Log10(x))
+	for n := 1; n <= maxFigures; n++ {
+		m := x * math.Pow(10, float64(n-1)-e)
+		if math.Abs(m-math.Round(m)) <= 1e-9*m {
+			return n
+		}
+	}
+	return 0
+}
+
+// quantumOf returns the relative resolution of a proposal that rounds its
+// quantities to n significant figures, 10^(1−n) (the largest relative
+// change rounding makes), or 0 if its quantities are not all rounded. It
+// looks at the first line first: a proposal that does not round is told
+// by it alone.
+func quantumOf(pr *Proposal) float64 {
+	n := 0
+	for _, side := range [2][]Line{pr.Out, pr.In} {
+		for _, l := range side {
+			if l.Qty == 0 {
+				continue
+			}
+			k := figures(l.Qty)
+			if k == 0 {
+				return 0
+			}
+			n = max(n, k)
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return math.Pow(10, float64(1-n))
 }

@@ -40,6 +40,11 @@ type Learning struct {
 	next   []float64
 	blend  []float64
 	pred   []float64 // predicted signed gaps of the round the rule opened
+	// floor holds, per good, the part of its gap the councils' rounding
+	// can leave (0 where nobody rounds); rounding counts the fresh
+	// proposals of the last round that were rounded.
+	floor    []float64
+	rounding int
 	predOK bool
 	lastN  int // the round the prediction is for
 	step   float64
@@ -75,6 +80,7 @@ func (l *Learning) init(plan *Plan) {
 	l.x = make([]float64, n)
 	l.next = make([]float64, n)
 	l.pred = make([]float64, n)
+	l.floor = make([]float64, n)
 }
 
 // Next learns from the last round and returns the next round's prices and
@@ -100,7 +106,15 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 		x0[num] = l.x[num] // exactly, as the step below holds it
 	}
 	l.observe(plan, r, x0)
+	l.setFloor(r)
 	l.judge(plan, rounds)
+	if l.atFloor(r) {
+		// Every gap is within what the councils' rounding leaves: hold
+		// the prices rather than chase the rounding.
+		l.predOK = false
+		l.step = 0
+		return append([]float64(nil), r.Prices...), 0
+	}
 	l.m.fullSpend = true
 	_, solved := l.s.solve(x0, false, 0, solveIter)
 	if !solved && len(l.m.parts) > 0 {
@@ -269,6 +283,9 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 		obs, lam := pr, 1.0
 		if fresh {
 			a := &m.adj[c]
+			if a.quantum = quantumOf(pr); a.quantum > 0 {
+				l.rounding++
+			}
 			a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
 			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
 		}
@@ -334,13 +351,14 @@ func (l *Learning) judge(plan *Plan, rounds []*Round) {
 		return
 	}
 	prev := rounds[len(rounds)-2]
-	m0 := meritOf(prev)
-	m1 := meritOf(r)
+	m0 := meritOf(prev, l.floor)
+	m1 := meritOf(r, l.floor)
 	mp := 0.0
 	errp := 0.0
 	for j := range l.pred {
-		mp += l.pred[j] * l.pred[j]
-		e := signedGap(r, j) - l.pred[j]
+		p := beyond(l.pred[j], l.floor[j])
+		mp += p * p
+		e := beyond(signedGap(r, j)-l.pred[j], l.floor[j])
 		errp += e * e
 	}
 	switch {
@@ -359,13 +377,64 @@ func (l *Learning) judge(plan *Plan, rounds []*Round) {
 	}
 }
 
-// meritOf returns the sum of squared gaps of a closed round.
-func meritOf(r *Round) float64 {
+// meritOf returns the sum of squared gaps of a closed round beyond the
+// floors.
+func meritOf(r *Round, floor []float64) float64 {
 	s := 0.0
-	for _, g := range r.Gap {
+	for j, g := range r.Gap {
+		g = beyond(g, floor[j])
 		s += g * g
 	}
 	return s
+}
+
+// beyond returns how far |g| exceeds f (0 if it does not).
+func beyond(g, f float64) float64 {
+	return math.Max(0, math.Abs(g)-f)
+}
+
+// setFloor sets l.floor from round r's proposals: for each good, a
+// quarter of the quantities rounded to the resolution q of their council
+// (Σ q·x/4, the rounding's typical reach), relative to the good's larger
+// side, supply or demand.
+func (l *Learning) setFloor(r *Round) {
+	for j := range l.floor {
+		l.floor[j] = 0
+	}
+	if l.rounding == 0 {
+		return
+	}
+	l.rounding = 0
+	for c, pr := range r.Proposals {
+		q := l.m.adj[c].quantum
+		if pr == nil || q == 0 {
+			continue
+		}
+		for _, x := range pr.Out {
+			l.floor[x.Good] += q * x.Qty
+		}
+		for _, x := range pr.In {
+			l.floor[x.Good] += q * x.Qty
+		}
+	}
+	for j := range l.floor {
+		if s := math.Max(r.Supply[j], r.Demand[j]); s > 0 {
+			l.floor[j] /= 4 * s
+		}
+	}
+}
+
+// atFloor reports whether every gap of round r is within its floor, some
+// floor being set.
+func (l *Learning) atFloor(r *Round) bool {
+	some := false
+	for j, g := range r.Gap {
+		if g > l.floor[j] {
+			return false
+		}
+		some = some || l.floor[j] > 0
+	}
+	return some
 }
 
 // signedGap returns good j's gap in r, negative where supply exceeds
