@@ -45,9 +45,9 @@ type Learning struct {
 	// proposals of the last round that were rounded.
 	floor    []float64
 	rounding int
-	predOK bool
-	lastN  int // the round the prediction is for
-	step   float64
+	predOK   bool
+	lastN    int // the round the prediction is for
+	step     float64
 	// Fallbacks counts the rounds the rule fell back to a safe step.
 	Fallbacks int
 
