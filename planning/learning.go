@@ -18,8 +18,11 @@ import "math"
 // subsistence needs, any smooth answer) is predicted exactly at the last
 // prices and well near them. It learns from identities of the budget and
 // of returns to scale how far each council moves in a round (lag.go),
-// fits the answers its proposals stand for, and predicts the next
-// proposals as the partial adjustment they will be. A council whose
+// fits the answers its proposals stand for, aims at the equilibrium of
+// those answers and predicts the next proposals as the partial adjustment
+// they will be. It reads from a proposal's significant figures whether a
+// council rounds, and holds the prices once every gap is within what the
+// rounding leaves (setFloor), rather than chase it. A council whose
 // proposal was carried rather than resubmitted is held at its quantities.
 // It never reads a council's model: it works the same when every council
 // is human.
@@ -116,13 +119,17 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 		return append([]float64(nil), r.Prices...), 0
 	}
 	l.m.fullSpend = true
-	_, solved := l.s.solve(x0, false, 0, solveIter)
-	if !solved && len(l.m.parts) > 0 {
-		// No prices clear the next round's partial adjustment (a part
-		// the councils keep is more than anyone wants at any price):
-		// aim at where they are going instead.
+	// Aim at where the councils are going, the equilibrium of their
+	// answers, not at the prices that would clear their next partial
+	// steps: those overshoot it, swing round after round, and clear a
+	// round whose councils still want to move. The partial steps are
+	// what the rule predicts (below), to judge itself.
+	lagged := len(l.m.parts) > 0
+	if lagged {
 		l.m.setLag(false)
-		_, solved = l.s.solve(x0, false, 0, solveIter)
+	}
+	_, solved := l.s.solve(x0, false, 0, solveIter)
+	if lagged {
 		l.m.setLag(true)
 	}
 	l.m.fullSpend = false
@@ -393,10 +400,11 @@ func beyond(g, f float64) float64 {
 	return math.Max(0, math.Abs(g)-f)
 }
 
-// setFloor sets l.floor from round r's proposals: for each good, a
-// quarter of the quantities rounded to the resolution q of their council
-// (Σ q·x/4, the rounding's typical reach), relative to the good's larger
-// side, supply or demand.
+// setFloor sets l.floor from round r's proposals: for each good, an
+// eighth of the quantities rounded to the resolution q of their council
+// (Σ q·x/8, about the rounding's typical reach: a rounded line is off by
+// up to q of itself, mostly less), relative to the good's larger side,
+// supply or demand.
 func (l *Learning) setFloor(r *Round) {
 	for j := range l.floor {
 		l.floor[j] = 0
@@ -419,7 +427,7 @@ func (l *Learning) setFloor(r *Round) {
 	}
 	for j := range l.floor {
 		if s := math.Max(r.Supply[j], r.Demand[j]); s > 0 {
-			l.floor[j] /= 4 * s
+			l.floor[j] /= 8 * s
 		}
 	}
 }
