@@ -36,6 +36,11 @@ const lagPrior = 1e-4
 // rounded to a few figures looks like λ a little below 1.
 const lagSnap = 0.03
 
+// lagStill is the change of every log price below which a round teaches
+// nothing about λ (its identities are of the order of the change, far
+// below lagPrior's square root).
+const lagStill = 1e-6
+
 // lagMin is the smallest λ̂ the rule believes.
 const lagMin = 0.1
 

@@ -40,6 +40,8 @@ type Learning struct {
 	star   []float64 // last solution of the learned economy (log prices)
 	haveS  bool
 	x      []float64 // log prices of the last round
+	xPrev  []float64 // log prices of the round before (the last one observed)
+	seen   bool      // a round has been observed
 	next   []float64
 	blend  []float64
 	pred   []float64 // predicted signed gaps of the round the rule opened
@@ -81,6 +83,7 @@ func (l *Learning) init(plan *Plan) {
 	n := len(plan.Goods)
 	l.star = make([]float64, n)
 	l.x = make([]float64, n)
+	l.xPrev = make([]float64, n)
 	l.next = make([]float64, n)
 	l.pred = make([]float64, n)
 	l.floor = make([]float64, n)
@@ -94,6 +97,7 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 	}
 	r := rounds[len(rounds)-1]
 	num := plan.Numeraire
+	copy(l.xPrev, l.x)
 	for j, p := range r.Prices {
 		l.x[j] = math.Log(p)
 	}
@@ -273,6 +277,17 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 	surplus := 0.0
 	m.workers, m.consumers, m.held, m.heldW = m.workers[:0], m.consumers[:0], m.held[:0], m.heldW[:0]
 	m.parts = m.parts[:0]
+	// Where no price moved (a steady plan), the identities of lag.go
+	// teach nothing about λ: the rule saves their pass over last
+	// round's proposals.
+	still := l.seen
+	for j := range l.x {
+		if !still {
+			break
+		}
+		still = math.Abs(l.x[j]-l.xPrev[j]) < lagStill
+	}
+	l.seen = true
 	// The consumers' aggregate is summed as they are refitted, while
 	// their fits are at hand.
 	m.startAggregate()
@@ -293,7 +308,11 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 			if a.quantum = quantumOf(pr); a.quantum > 0 {
 				l.rounding++
 			}
-			a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
+			if !still || a.lam == 0 {
+				a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
+			} else {
+				a.whole = false
+			}
 			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
 		}
 		switch role {
