@@ -230,3 +230,22 @@ func TestPeopleTable(t *testing.T) {
 	}
 	t.Log("\n" + sb.String())
 }
+
+// TestLearningPeopleGolden compares the default rule's convergence traces
+// on crowds of people (generated economy 15 goods × 60 councils, seed 1,
+// cold, tolerance 1e-6, at most 40 rounds) with testdata/golden.
+func TestLearningPeopleGolden(t *testing.T) {
+	for _, cr := range crowds[1:] {
+		t.Run(cr.name, func(t *testing.T) {
+			e := crowdEconomy(t, 15, 60, 1, false, cr)
+			res, err := councils.Run(e, councils.RunOptions{Tolerance: 1e-6, MaxRounds: 40, Prices: coldPrices(e)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Diverged {
+				t.Fatal("diverged")
+			}
+			checkGolden(t, "people-"+cr.name, res)
+		})
+	}
+}
