@@ -46,9 +46,6 @@ func (b *Board) Rounds() []*Round { return b.rounds }
 // Current returns the round opened last.
 func (b *Board) Current() *Round { return b.rounds[len(b.rounds)-1] }
 
-// Fixed returns the supply that does not depend on proposals, per good.
-func (b *Board) Fixed() []float64 { return b.fixed }
-
 // Open opens the next round at prices: it publishes the budgets (from the
 // value of labour and endowments at these prices plus the previous round's
 // worker surplus) and carries every standing proposal. The previous round

@@ -72,10 +72,6 @@ func NewLearning() *Learning { return &Learning{radius: radiusInit} }
 // Name returns "learning".
 func (*Learning) Name() string { return "learning" }
 
-// Radius returns the current trust radius (the largest change of a log
-// price the next step may take).
-func (l *Learning) Radius() float64 { return l.radius }
-
 func (l *Learning) init(plan *Plan) {
 	l.m = newFitted(plan)
 	l.s = newSolver(l.m)
