@@ -116,7 +116,12 @@ func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, 
 		}
 		parts = []part{{"requests", doc.Requests, false, func(k planning.Kind) bool { return k == planning.Produced || k == planning.Resource }, "a produced good or a resource"}}
 	}
+	// Each part's lines in catalogue order, a worker council's inputs
+	// before its emissions: the order the models propose in, so a human
+	// council that submits what a model would gives the board the very
+	// same proposal, and the same sums.
 	for _, p := range parts {
+		from := len(pr.In)
 		for _, id := range sortedGoods(p.m) {
 			x := p.m[id]
 			field := p.name + "." + id
@@ -140,9 +145,12 @@ func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, 
 				pr.In = append(pr.In, l)
 			}
 		}
+		part := pr.In[from:]
+		if p.out {
+			part = pr.Out
+		}
+		sort.Slice(part, func(a, b int) bool { return part[a].Good < part[b].Good })
 	}
-	sort.Slice(pr.Out, func(a, b int) bool { return pr.Out[a].Good < pr.Out[b].Good })
-	sort.Slice(pr.In, func(a, b int) bool { return pr.In[a].Good < pr.In[b].Good })
 	return pr, nil
 }
 

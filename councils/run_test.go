@@ -23,12 +23,12 @@ func TestRunParallelSame(t *testing.T) {
 		}
 		opt := RunOptions{Rule: "tatonnement", MaxRounds: 4, Noise: 0.2, Seed: 9, Stubborn: 0.1, Tolerance: 1e-12}
 		prev := runtime.GOMAXPROCS(1)
-		if s := newSimulator(e, e.Plan); s.procs != 1 {
+		if s := newSimulator(e.Models, e.Plan); s.procs != 1 {
 			t.Fatalf("one goroutine: %d", s.procs)
 		}
 		one, err := Run(e, opt)
 		runtime.GOMAXPROCS(max(prev, 2))
-		if s := newSimulator(e, e.Plan); s.procs < 2 || len(s.chunks) < 8 {
+		if s := newSimulator(e.Models, e.Plan); s.procs < 2 || len(s.chunks) < 8 {
 			t.Fatalf("parallel: %d goroutines, %d chunks; the economy is too small to test it", s.procs, len(s.chunks)-1)
 		}
 		par, err2 := Run(e, opt)
@@ -71,7 +71,7 @@ func TestCloseCountsCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := board.Current()
-	sim := newSimulator(e, e.Plan)
+	sim := newSimulator(e.Models, e.Plan)
 	sim.propose(board, r, nil, 0)
 	spoil := []func(pr *planning.Proposal){
 		func(pr *planning.Proposal) { pr.In[0].Qty = math.NaN() },

@@ -78,7 +78,7 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(log, "round\tmax gap\tworst good\tits gap\tstep\tms\t")
 		opt.Each = func(r *planning.Round, step float64, d time.Duration) {
 			fmt.Fprintf(log, "%d\t%.3e\t%s\t%+.3e\t%.4g\t%.1f\t\n", r.Number, r.MaxGap, e.Plan.Goods[r.Worst].ID,
-				signedGap(r, r.Worst), step, ms(d))
+				councils.SignedGap(r, r.Worst), step, ms(d))
 		}
 	}
 	res, err := councils.Run(e, opt)
@@ -105,14 +105,6 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// signedGap is the gap of good j, negative where supply exceeds demand.
-func signedGap(r *planning.Round, j int) float64 {
-	if r.Demand[j] < r.Supply[j] {
-		return -r.Gap[j]
-	}
-	return r.Gap[j]
-}
 
 func newRunOutput(e *councils.Economy, res *councils.RunResult) *runOutput {
 	last := res.Last()
@@ -176,7 +168,7 @@ func printTable(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 		if j == num {
 			mark = " (numéraire)"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%.6g\t%.6g\t%.6g\t%+.2e\t\n", g.ID, mark, g.Kind, last.Prices[j]/last.Prices[num], last.Supply[j], last.Demand[j], signedGap(last, j))
+		fmt.Fprintf(tw, "%s%s\t%s\t%.6g\t%.6g\t%.6g\t%+.2e\t\n", g.ID, mark, g.Kind, last.Prices[j]/last.Prices[num], last.Supply[j], last.Demand[j], councils.SignedGap(last, j))
 	}
 	tw.Flush()
 }

@@ -3,23 +3,25 @@ package councils
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
+	"time"
 
 	"parecon/planning"
 )
 
-// Status is the state of a live plan.
+// Status is the state of a plan's round process.
 type Status string
 
-// The states of a live plan.
+// The states of a plan's round process.
 const (
 	StatusOpen      Status = "open"      // rounds go on
 	StatusConverged Status = "converged" // every gap within tolerance
 	StatusStopped   Status = "stopped"   // diverged or out of rounds
 )
 
-// LiveOptions configures a live plan; zero values take the scenario's
-// settings, then the defaults.
-type LiveOptions struct {
+// ProcessOptions configures a plan's round process; zero values take the
+// scenario's settings, then the defaults.
+type ProcessOptions struct {
 	Rule      string
 	Step      float64
 	Tolerance float64
@@ -31,14 +33,32 @@ type LiveOptions struct {
 	// StandIn lets a human council's model, where it has one, answer for
 	// it when a round closes at its deadline without its proposal.
 	StandIn bool
+
+	// Noise perturbs every simulated proposal's quantities by a random
+	// factor in [1−Noise, 1+Noise], drawn from Seed; a perturbed proposal
+	// is then scaled back within its checks, as a council would.
+	Noise float64 `json:",omitempty"`
+	Seed  uint64  `json:",omitempty"`
+	// Stubborn is the fraction of the simulated councils, picked from
+	// Seed, that submit in round 0 and never again: their first proposals
+	// stand, as human councils that never revise.
+	Stubborn float64 `json:",omitempty"`
+	// Prices, if set, replace the scenario's initial prices.
+	Prices []float64 `json:",omitempty"`
 }
 
-// Live is the state machine of one live plan: the board, its rule and the
-// round process of docs/spec/economy.md with human and simulated councils.
-// Simulated councils answer as soon as a round opens; human councils
-// submit through CheckProposal and Accept. Live is not safe for
-// concurrent use; its owner serialises calls.
-type Live struct {
+// LiveOptions is the name ProcessOptions had when only live plans used it.
+type LiveOptions = ProcessOptions
+
+// Process is the one round process of a plan (docs/spec/economy.md, "A
+// round and convergence"): the board, its rule, and the councils, human
+// and simulated. The simulated councils propose as soon as a round opens,
+// in parallel from compact copies of their models; human councils submit
+// through CheckProposal and Accept; Close totals the round, decides, and
+// opens the next. A headless run (Run), a live plan and its replay all
+// play a plan through a Process, so they cannot disagree. A Process is
+// not safe for concurrent use; its owner serialises calls.
+type Process struct {
 	Econ      *Economy
 	plan      planning.Plan
 	board     *planning.Board
@@ -49,7 +69,21 @@ type Live struct {
 	status    Status
 	reason    string
 	lnp       []float64
+	sim       *simulator
+	rng       *rand.Rand // the noise's draws, nil without noise
+	noise     float64
+	busy      time.Duration // the engine's time in the open round so far
+	// divergedAt reports that the plan stopped because the prices or the
+	// totals left the finite numbers.
+	divergedAt bool
 }
+
+// diverged reports whether the plan stopped because the prices or the
+// totals diverged.
+func (l *Process) diverged() bool { return l.divergedAt }
+
+// Live is the name Process had when only live plans used it.
+type Live = Process
 
 // CloseResult is what closing a round did.
 type CloseResult struct {
@@ -60,18 +94,26 @@ type CloseResult struct {
 	// RulePrices are the next prices the rule computed (the next round's,
 	// unless CloseAt was given others); nil if the plan ended.
 	RulePrices []float64
+	// Took is the engine's time for the closed round: its simulated
+	// councils' proposals, its close and the rule's next prices (not the
+	// time spent waiting for human councils).
+	Took time.Duration
 }
 
-// NewLive compiles the plan of e with opt and opens round 0, in which the
-// simulated councils have already proposed.
-func NewLive(e *Economy, opt LiveOptions) (*Live, error) {
+// NewLive is NewProcess, by the name it had when only live plans used it.
+func NewLive(e *Economy, opt ProcessOptions) (*Process, error) { return NewProcess(e, opt) }
+
+// NewProcess compiles the plan of e with opt and opens round 0, in which
+// the simulated councils have already proposed.
+func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
+	start := time.Now()
 	var rule planning.Rule
 	var err error
 	rule, opt.MaxRounds, err = e.settings(opt.Rule, opt.Step, opt.MaxRounds)
 	if err != nil {
 		return nil, Errorf(Invalid, "rule", "%v", err)
 	}
-	l := &Live{Econ: e, plan: *e.Plan, rule: rule, standIn: opt.StandIn, maxRounds: opt.MaxRounds, status: StatusOpen}
+	l := &Process{Econ: e, plan: *e.Plan, rule: rule, standIn: opt.StandIn, maxRounds: opt.MaxRounds, status: StatusOpen}
 	if opt.Tolerance > 0 {
 		l.plan.Tolerance = opt.Tolerance
 	}
@@ -87,42 +129,66 @@ func NewLive(e *Economy, opt LiveOptions) (*Live, error) {
 		l.human[i] = true
 	}
 	l.lnp = make([]float64, len(l.plan.Goods))
-	l.board, err = planning.NewBoard(&l.plan, e.Prices)
+	prices := e.Prices
+	if opt.Prices != nil {
+		prices = opt.Prices
+	}
+	l.board, err = planning.NewBoard(&l.plan, prices)
 	if err != nil {
-		return nil, Errorf(Invalid, "goods", "%v", err)
+		return nil, Errorf(Invalid, "prices", "%v", err)
+	}
+	// The simulator proposes for the simulated councils only.
+	models := append([]Model(nil), e.Models...)
+	for i, h := range l.human {
+		if h {
+			models[i] = nil
+		}
+	}
+	l.sim = newSimulator(models, &l.plan)
+	if opt.Noise > 0 {
+		l.rng = rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
+		l.noise = opt.Noise
+	}
+	if opt.Stubborn > 0 {
+		pick := rand.New(rand.NewPCG(opt.Seed, 0x5bd1e995))
+		l.sim.stubborn = make([]bool, len(models))
+		for i := range l.sim.stubborn {
+			l.sim.stubborn[i] = pick.Float64() < opt.Stubborn
+		}
 	}
 	l.simulate()
+	l.busy = time.Since(start)
 	return l, nil
 }
 
 // Plan returns the plan the board works with (its tolerance may differ
 // from the scenario's).
-func (l *Live) Plan() *planning.Plan { return &l.plan }
+func (l *Process) Plan() *planning.Plan { return &l.plan }
 
 // Board returns the board, for reading.
-func (l *Live) Board() *planning.Board { return l.board }
+func (l *Process) Board() *planning.Board { return l.board }
 
 // Round returns the current round: the open one, or the last closed one
 // once the plan has ended.
-func (l *Live) Round() *planning.Round { return l.board.Current() }
+func (l *Process) Round() *planning.Round { return l.board.Current() }
 
 // Status returns the plan's state and, for a stopped plan, why.
-func (l *Live) Status() (Status, string) { return l.status, l.reason }
+func (l *Process) Status() (Status, string) { return l.status, l.reason }
 
 // RuleName returns the name of the price rule.
-func (l *Live) RuleName() string { return l.rule.Name() }
+func (l *Process) RuleName() string { return l.rule.Name() }
 
 // MaxRounds returns the number of rounds after which the plan stops.
-func (l *Live) MaxRounds() int { return l.maxRounds }
+func (l *Process) MaxRounds() int { return l.maxRounds }
 
 // StandIns reports whether human councils' models stand in at deadlines.
-func (l *Live) StandIns() bool { return l.standIn }
+func (l *Process) StandIns() bool { return l.standIn }
 
 // Human reports whether council c is played by people.
-func (l *Live) Human(c int) bool { return l.human[c] }
+func (l *Process) Human(c int) bool { return l.human[c] }
 
 // HumanIDs returns the ids of the human councils.
-func (l *Live) HumanIDs() []string {
+func (l *Process) HumanIDs() []string {
 	var ids []string
 	for i, h := range l.human {
 		if h {
@@ -135,7 +201,7 @@ func (l *Live) HumanIDs() []string {
 // CheckProposal decodes and checks council c's proposal, raw JSON, for
 // round: the plan must be open, round must be the open round and c a
 // human council. It stores nothing.
-func (l *Live) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *ProposalDoc, Verdict, error) {
+func (l *Process) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *ProposalDoc, Verdict, error) {
 	r := l.board.Current()
 	switch {
 	case l.status != StatusOpen:
@@ -150,11 +216,11 @@ func (l *Live) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *Pro
 
 // Accept records council c's checked proposal in the open round,
 // replacing any earlier one of this round.
-func (l *Live) Accept(c int, pr *planning.Proposal) { l.board.Submit(c, pr) }
+func (l *Process) Accept(c int, pr *planning.Proposal) { l.board.Submit(c, pr) }
 
 // Submitted returns the councils whose proposal stands fresh in the
 // current round (simulated ones included).
-func (l *Live) Submitted() []int {
+func (l *Process) Submitted() []int {
 	var s []int
 	for i, f := range l.board.Current().Fresh {
 		if f {
@@ -166,7 +232,7 @@ func (l *Live) Submitted() []int {
 
 // Carried returns the councils whose standing proposal in the current
 // round was carried from an earlier one.
-func (l *Live) Carried() []int {
+func (l *Process) Carried() []int {
 	r := l.board.Current()
 	var s []int
 	for i, pr := range r.Proposals {
@@ -179,7 +245,7 @@ func (l *Live) Carried() []int {
 
 // Waiting returns the human councils that have not submitted in the open
 // round.
-func (l *Live) Waiting() []int {
+func (l *Process) Waiting() []int {
 	r := l.board.Current()
 	var w []int
 	for i, h := range l.human {
@@ -193,7 +259,7 @@ func (l *Live) Waiting() []int {
 // AllHumansIn reports whether the open round may close by itself: the plan
 // has at least one human council and every one has submitted. (A plan
 // with no human council advances only by the facilitator or a deadline.)
-func (l *Live) AllHumansIn() bool {
+func (l *Process) AllHumansIn() bool {
 	n := 0
 	for _, h := range l.human {
 		if h {
@@ -205,7 +271,7 @@ func (l *Live) AllHumansIn() bool {
 
 // StandIn returns what council c's model proposes in the open round, or
 // nil when stand-ins are off or it has no model.
-func (l *Live) StandIn(c int) *planning.Proposal {
+func (l *Process) StandIn(c int) *planning.Proposal {
 	m := l.Econ.Models[c]
 	if !l.standIn || m == nil {
 		return nil
@@ -221,71 +287,72 @@ func (l *Live) StandIn(c int) *planning.Proposal {
 // convergence, and unless the plan has ended (converged, diverged, or
 // out of rounds) sets the next prices by the rule and opens the next
 // round, in which the simulated councils propose at once.
-func (l *Live) Close() (*CloseResult, error) { return l.CloseAt(nil) }
+func (l *Process) Close() (*CloseResult, error) { return l.CloseAt(nil) }
 
 // CloseAt is Close, but when published is not nil the next round opens at
 // those prices instead of the rule's (the rule still sees the round, so
 // its state moves on). A server replaying its stored rounds uses it to
 // keep the prices it published even if the rule's code has changed since.
-func (l *Live) CloseAt(published []float64) (*CloseResult, error) {
+func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 	if l.status != StatusOpen {
 		return nil, Errorf(Conflict, "", "the plan is %s: no round is open", l.status)
 	}
+	start := time.Now()
 	closed, err := l.board.Close()
 	res := &CloseResult{Closed: closed}
+	// end stops the plan (or not, for StatusOpen) and reports the engine's
+	// time for the closed round.
+	end := func(st Status, reason string) {
+		l.status, l.reason = st, reason
+		res.Status = st
+		res.Took = l.busy + time.Since(start)
+	}
 	if err != nil {
 		if !errors.Is(err, planning.ErrDiverged) {
 			return nil, err
 		}
-		l.status, l.reason = StatusStopped, "the totals diverged"
-		res.Status = l.status
+		l.divergedAt = true
+		end(StatusStopped, "the totals diverged")
 		return res, nil
 	}
 	switch {
 	case closed.Converged:
-		l.status = StatusConverged
+		end(StatusConverged, "")
+		return res, nil
 	case closed.Number+1 >= l.maxRounds:
-		l.status, l.reason = StatusStopped, "out of rounds"
-	}
-	if l.status != StatusOpen {
-		res.Status = l.status
+		end(StatusStopped, "out of rounds")
 		return res, nil
 	}
+	l.sim.prepare()
 	next, step := l.rule.Next(&l.plan, l.board.Rounds())
 	res.RulePrices = next
 	if published != nil {
 		next = published
 	}
 	res.Step = step
+	end(StatusOpen, "")
+	start = time.Now()
 	r, err := l.board.Open(next)
 	if err != nil {
 		if !errors.Is(err, planning.ErrDiverged) {
 			return nil, err
 		}
-		l.status, l.reason = StatusStopped, "the prices diverged"
-		res.Status = l.status
+		l.divergedAt = true
+		end(StatusStopped, "the prices diverged")
 		return res, nil
 	}
 	l.simulate()
-	res.Next, res.Status = r, l.status
+	l.busy = time.Since(start)
+	res.Next = r
 	return res, nil
 }
 
 // simulate has every simulated council propose in the open round.
-func (l *Live) simulate() {
-	r := l.board.Current()
-	l.logPrices(r.Prices)
-	for i, m := range l.Econ.Models {
-		if m == nil || l.human[i] {
-			continue
-		}
-		pr := &planning.Proposal{}
-		m.Propose(r.Prices, l.lnp, r.Budgets[i], r.Proposals[i], pr)
-		l.board.Submit(i, pr)
-	}
+func (l *Process) simulate() {
+	l.sim.propose(l.board, l.board.Current(), l.rng, l.noise)
 }
 
-func (l *Live) logPrices(p []float64) {
+func (l *Process) logPrices(p []float64) {
 	for j, x := range p {
 		l.lnp[j] = math.Log(x)
 	}

@@ -1,0 +1,157 @@
+package councils
+
+import (
+	"errors"
+	"runtime"
+	"testing"
+)
+
+// TestHeadlessIsTheProcess plays the same plans headless (Run) and through
+// a Process in which a third of the councils are human, driven by the
+// test: each round each of them submits, as JSON through CheckProposal and
+// Accept, exactly what its model proposes from its standing proposal. The
+// rounds must agree bit for bit: prices, budgets, totals, gaps, surplus
+// and convergence.
+func TestHeadlessIsTheProcess(t *testing.T) {
+	big, err := Generate(GenOptions{Goods: 40, Councils: 5000, Seed: 8, People: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bigEcon, err := NewEconomy(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 2))
+	defer runtime.GOMAXPROCS(prev)
+	tests := []struct {
+		name      string
+		e         *Economy
+		rule      string
+		maxRounds int
+	}{
+		{"people, default rule", peopleEconomy(t), "", 300},
+		{"people, pequod", peopleEconomy(t), "pequod", 40},
+		{"generated crowd, tatonnement", bigEcon, "tatonnement", 6},
+		{"generated crowd, default rule", bigEcon, "", 6},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if s := newSimulator(tc.e.Models, tc.e.Plan); tc.e == bigEcon && s.procs < 2 {
+				t.Fatalf("the generated economy proposes on %d goroutines; the test wants it parallel", s.procs)
+			}
+			head, err := Run(tc.e, RunOptions{Rule: tc.rule, MaxRounds: tc.maxRounds})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var humans []string
+			for i, c := range tc.e.Plan.Councils {
+				if i%3 == 1 {
+					humans = append(humans, c.ID)
+				}
+			}
+			p, err := NewProcess(tc.e, ProcessOptions{Rule: tc.rule, MaxRounds: tc.maxRounds, Humans: humans})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				r := p.Round()
+				for _, c := range p.Waiting() {
+					pr := propose(tc.e.Models[c], r.Prices, r.Budgets[c], r.Proposals[c])
+					got, _, _, err := p.CheckProposal(c, r.Number, MarshalDoc(tc.e.Doc(c, pr)))
+					if err != nil {
+						t.Fatalf("round %d: %s's model's proposal refused: %v", r.Number, tc.e.Plan.Councils[c].ID, err)
+					}
+					p.Accept(c, got)
+				}
+				if !p.AllHumansIn() {
+					t.Fatalf("round %d: humans still waiting: %v", r.Number, p.Waiting())
+				}
+				res, err := p.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Status != StatusOpen {
+					break
+				}
+			}
+			a, b := head.Board.Rounds(), p.Board().Rounds()
+			if len(a) != len(b) || head.Rounds != len(b) {
+				t.Fatalf("headless %d rounds (%d reported), the process %d", len(a), head.Rounds, len(b))
+			}
+			for k := range a {
+				ra, rb := a[k], b[k]
+				if !sameFloats(ra.Prices, rb.Prices) || !sameFloats(ra.Budgets, rb.Budgets) || !sameFloats(ra.Supply, rb.Supply) ||
+					!sameFloats(ra.Demand, rb.Demand) || !sameFloats(ra.Gap, rb.Gap) || bits(ra.Surplus) != bits(rb.Surplus) ||
+					ra.Failing != rb.Failing || ra.Converged != rb.Converged {
+					t.Fatalf("round %d differs: max gap %v headless, %v through the process", k, ra.MaxGap, rb.MaxGap)
+				}
+				for c := range ra.Proposals {
+					if !sameLines(ra.Proposals[c], rb.Proposals[c]) {
+						t.Fatalf("round %d: %s's proposal differs", k, tc.e.Plan.Councils[c].ID)
+					}
+				}
+			}
+			st, _ := p.Status()
+			if head.Converged != (st == StatusConverged) {
+				t.Fatalf("headless converged %v, the process %s", head.Converged, st)
+			}
+			t.Logf("%d rounds alike, converged %v", len(a), head.Converged)
+		})
+	}
+}
+
+// TestProcessStops checks the ways a process ends and what Close says
+// after: converged, out of rounds, and diverged (a rule whose prices leave
+// the finite numbers), each a status with its reason, then a conflict.
+func TestProcessStops(t *testing.T) {
+	tests := []struct {
+		name   string
+		opt    ProcessOptions
+		status Status
+		reason string
+		rounds int
+	}{
+		{"converged", ProcessOptions{}, StatusConverged, "", 0},
+		{"out of rounds", ProcessOptions{Rule: "tatonnement", MaxRounds: 3}, StatusStopped, "out of rounds", 3},
+		{"prices diverge", ProcessOptions{Rule: "tatonnement", Step: 1e308}, StatusStopped, "the prices diverged", 0},
+	}
+	for _, tc := range tests {
+		p, err := NewProcess(peopleEconomy(t), tc.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			res, err := p.Close()
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			n++
+			if res.Status != StatusOpen {
+				if res.Next != nil || res.Took <= 0 {
+					t.Errorf("%s: next %v, took %v", tc.name, res.Next, res.Took)
+				}
+				break
+			}
+		}
+		st, why := p.Status()
+		if st != tc.status || why != tc.reason || tc.rounds > 0 && n != tc.rounds {
+			t.Errorf("%s: %s (%q) after %d rounds, want %s (%q)", tc.name, st, why, n, tc.status, tc.reason)
+		}
+		if p.diverged() != (tc.reason == "the prices diverged") {
+			t.Errorf("%s: diverged %v", tc.name, p.diverged())
+		}
+		if _, err := p.Close(); KindOf(err) != Conflict {
+			t.Errorf("%s: closing an ended plan: %v", tc.name, err)
+		}
+		var e *Error
+		if _, _, _, err := p.CheckProposal(0, p.Round().Number, []byte(`{}`)); !errors.As(err, &e) || e.Kind != Conflict {
+			t.Errorf("%s: a proposal to an ended plan: %v", tc.name, err)
+		}
+	}
+	// A headless run reports the divergence as Diverged, not an error.
+	res, err := Run(peopleEconomy(t), RunOptions{Rule: "tatonnement", Step: 1e308})
+	if err != nil || !res.Diverged || res.Converged || len(res.Times) != res.Rounds {
+		t.Fatalf("diverging run: %+v, %v", res, err)
+	}
+}
