@@ -2,6 +2,7 @@ package councils
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -312,7 +313,7 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 			return nil, err
 		}
 		l.divergedAt = true
-		end(StatusStopped, "the totals diverged")
+		end(StatusStopped, "the totals diverged: "+l.notFinite(closed))
 		return res, nil
 	}
 	switch {
@@ -338,7 +339,7 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 			return nil, err
 		}
 		l.divergedAt = true
-		end(StatusStopped, "the prices diverged")
+		end(StatusStopped, "the prices diverged: "+l.badPrice(next))
 		return res, nil
 	}
 	l.simulate()
@@ -357,3 +358,25 @@ func (l *Process) logPrices(p []float64) {
 		l.lnp[j] = math.Log(x)
 	}
 }
+
+// notFinite says which good's totals in round r are not finite.
+func (l *Process) notFinite(r *planning.Round) string {
+	for j, g := range l.plan.Goods {
+		if j < len(r.Supply) && j < len(r.Demand) && (!isFinite(r.Supply[j]) || !isFinite(r.Demand[j])) {
+			return fmt.Sprintf("round %d's supply of %s is %v and its demand %v", r.Number, g.ID, r.Supply[j], r.Demand[j])
+		}
+	}
+	return fmt.Sprintf("round %d's totals are not finite", r.Number)
+}
+
+// badPrice says which of the prices p is not a finite positive number.
+func (l *Process) badPrice(p []float64) string {
+	for j, g := range l.plan.Goods {
+		if j < len(p) && !(p[j] > 0 && isFinite(p[j])) {
+			return fmt.Sprintf("the next price of %s would be %v", g.ID, p[j])
+		}
+	}
+	return "the next prices are not finite and positive"
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

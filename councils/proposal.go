@@ -127,16 +127,19 @@ func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, 
 			field := p.name + "." + id
 			g, ok := e.goods[id]
 			if !ok {
-				return nil, Errorf(Invalid, field, "unknown good %q", id)
+				return nil, Errorf(Invalid, field, "unknown good %q", short(id))
 			}
 			if !p.allow(e.Plan.Goods[g].Kind) {
-				return nil, Errorf(Invalid, field, "%q is a %s good; %s may only name %s", id, e.Plan.Goods[g].Kind, p.name, p.want)
+				return nil, Errorf(Invalid, field, "%q is a %s good; %s may only name %s", short(id), e.Plan.Goods[g].Kind, p.name, p.want)
 			}
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, Errorf(Invalid, field, "quantity is not a finite number")
 			}
 			if x < 0 {
 				return nil, Errorf(Invalid, field, "quantity is negative")
+			}
+			if x > MaxQuantity {
+				return nil, Errorf(Invalid, field, "quantity %v is above %g, the largest quantity", x, float64(MaxQuantity))
 			}
 			l := planning.Line{Good: g, Qty: x}
 			if p.out {

@@ -41,10 +41,13 @@ type RunResult struct {
 	Rule      string
 	Converged bool
 	Diverged  bool
-	Rounds    int // rounds run, round 0 included
-	Board     *planning.Board
-	Steps     []float64       // the rule's step after each round
-	Times     []time.Duration // the engine's time for each round
+	// Reason is why a plan that did not converge stopped: out of rounds,
+	// or which prices or totals diverged.
+	Reason string
+	Rounds int // rounds run, round 0 included
+	Board  *planning.Board
+	Steps  []float64       // the rule's step after each round
+	Times  []time.Duration // the engine's time for each round
 }
 
 // Last returns the last closed round.
@@ -91,6 +94,7 @@ func Run(e *Economy, opt RunOptions) (*RunResult, error) {
 		}
 		res.Converged = cr.Status == StatusConverged
 		res.Diverged = cr.Status == StatusStopped && p.diverged()
+		_, res.Reason = p.Status()
 		return res, nil
 	}
 }

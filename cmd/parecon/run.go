@@ -19,6 +19,7 @@ type runOutput struct {
 	Name      string             `json:"name"`
 	Converged bool               `json:"converged"`
 	Diverged  bool               `json:"diverged"`
+	Reason    string             `json:"reason,omitempty"` // why a plan that did not converge stopped
 	Rounds    int                `json:"rounds"`
 	Rule      string             `json:"rule"`
 	Tolerance float64            `json:"tolerance"`
@@ -109,7 +110,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func newRunOutput(e *councils.Economy, res *councils.RunResult) *runOutput {
 	last := res.Last()
 	out := &runOutput{
-		Name: e.Name(), Converged: res.Converged, Diverged: res.Diverged, Rounds: res.Rounds,
+		Name: e.Name(), Converged: res.Converged, Diverged: res.Diverged, Reason: res.Reason, Rounds: res.Rounds,
 		Rule: res.Rule, Tolerance: res.Board.Plan().Tolerance, MaxGap: finite(last.MaxGap),
 		Prices: finiteMap(e, last.Prices), Supply: finiteMap(e, last.Supply),
 		Demand: finiteMap(e, last.Demand), Gaps: finiteMap(e, last.Gap),
@@ -159,7 +160,11 @@ func printTable(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 	case !res.Converged:
 		status = "not converged"
 	}
-	fmt.Fprintf(w, "\n%s in %d rounds under %s (tolerance %g, max gap %.3e)\n\n", status, res.Rounds, res.Rule, res.Board.Plan().Tolerance, last.MaxGap)
+	fmt.Fprintf(w, "\n%s in %d rounds under %s (tolerance %g, max gap %.3e)\n", status, res.Rounds, res.Rule, res.Board.Plan().Tolerance, last.MaxGap)
+	if res.Reason != "" {
+		fmt.Fprintf(w, "stopped: %s\n", res.Reason)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "good\tkind\tprice\tsupply\tdemand\tgap\t")
 	num := e.Plan.Numeraire
