@@ -175,3 +175,42 @@ func overflowing(t *testing.T) *Economy {
 	}
 	return e
 }
+
+// TestStandInBehaves checks that a human council's stand-in plays its
+// behaviours: in round 1 an adjusting council's stand-in moves from its
+// standing proposal (its round-0 stand-in) by λ, as the headless run has
+// it do.
+func TestStandInBehaves(t *testing.T) {
+	e := peopleEconomy(t)
+	c, _ := e.Council("c005") // adjust 0.5
+	person, ok := e.Models[c].(*Person)
+	if !ok || person.Adjust != 0.5 {
+		t.Fatalf("c005 is %T", e.Models[c])
+	}
+	p, err := NewProcess(e, ProcessOptions{Rule: "pequod", Humans: []string{"c005"}, StandIn: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := Run(e, RunOptions{Rule: "pequod", MaxRounds: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 2; round++ {
+		if w := p.Waiting(); len(w) != 1 || w[0] != c {
+			t.Fatalf("round %d: waiting for %v", round, w)
+		}
+		pr := p.StandIn(c)
+		if !sameLines(pr, head.Board.Rounds()[round].Proposals[c]) {
+			t.Fatalf("round %d: the stand-in proposes %v, the headless council %v", round, pr, head.Board.Rounds()[round].Proposals[c])
+		}
+		p.Accept(c, pr)
+		if _, err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r1 := head.Board.Rounds()[1]
+	star := propose(person.Model, r1.Prices, r1.Budgets[c], nil)
+	if sameLines(star, r1.Proposals[c]) {
+		t.Fatal("in round 1 the council proposes x* itself: the test shows nothing about adjust")
+	}
+}
