@@ -10,10 +10,12 @@ import (
 
 // TestRunParallelSame checks that proposing in parallel (with buffers made
 // ahead) gives the board what one goroutine gives it, bit for bit, with
-// noise and stubborn councils, for Cobb–Douglas and CES consumers.
+// noise and stubborn councils, for Cobb–Douglas and CES consumers and for
+// a crowd of councils that behave as people.
 func TestRunParallelSame(t *testing.T) {
-	for _, ces := range []bool{false, true} {
-		sc, err := Generate(GenOptions{Goods: 60, Councils: 6000, Seed: 3, CES: ces})
+	for _, gen := range []GenOptions{{}, {CES: true}, {People: 0.5}} {
+		gen.Goods, gen.Councils, gen.Seed = 60, 6000, 3
+		sc, err := Generate(gen)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +40,7 @@ func TestRunParallelSame(t *testing.T) {
 		}
 		a, b := one.Board.Rounds(), par.Board.Rounds()
 		if len(a) != len(b) || one.Rounds != 4 {
-			t.Fatalf("ces=%v: %d rounds against %d", ces, len(a), len(b))
+			t.Fatalf("%s: %d rounds against %d", sc.Name, len(a), len(b))
 		}
 		for k := range a {
 			ra, rb := a[k], b[k]
@@ -49,7 +51,7 @@ func TestRunParallelSame(t *testing.T) {
 				same = same && ra.Fresh[c] == rb.Fresh[c] && sameLines(ra.Proposals[c], rb.Proposals[c])
 			}
 			if !same {
-				t.Fatalf("ces=%v: round %d differs", ces, k)
+				t.Fatalf("%s: round %d differs", sc.Name, k)
 			}
 		}
 	}
