@@ -30,12 +30,12 @@ func benchEconomy(b *testing.B, goods, councils int) *Economy {
 	return e
 }
 
-// BenchmarkRound measures one steady round of the engine: every simulated
-// proposal, the totals and the rule's price update. It plays rounds from
-// round 0; b.N rounds in all, reporting ns and bytes per round and bytes
-// per council.
+// BenchmarkRound measures one steady round of the engine as Run plays it
+// through a Process: every simulated proposal, the totals and the rule's
+// price update. It plays rounds from round 0, two to warm up and then b.N,
+// reporting ns and bytes per round and bytes per council.
 func BenchmarkRound(b *testing.B) {
-	for _, size := range []struct{ goods, councils int }{{100, 10000}, {1000, 100000}} {
+	for _, size := range []struct{ goods, councils int }{{100, 10000}, {200, 20000}, {1000, 100000}} {
 		for _, rule := range []string{"tatonnement", planning.DefaultRule} {
 			b.Run(fmt.Sprintf("goods=%d/councils=%d/rule=%s", size.goods, size.councils, rule), func(b *testing.B) {
 				e := benchEconomy(b, size.goods, size.councils)
@@ -46,36 +46,25 @@ func BenchmarkRound(b *testing.B) {
 }
 
 func benchRounds(b *testing.B, e *Economy, ruleName string) {
-	plan := *e.Plan
-	plan.Tolerance = 0 // never converge: every round is a full round
-	rule, err := planning.NewRule(ruleName, 0)
+	// A tolerance no plan meets: every round is a full round.
+	p, err := NewProcess(e, ProcessOptions{Rule: ruleName, Tolerance: 1e-300, MaxRounds: math.MaxInt32})
 	if err != nil {
 		b.Fatal(err)
 	}
-	sim := newSimulator(e, &plan)
-	board, err := planning.NewBoard(&plan, e.Prices)
-	if err != nil {
-		b.Fatal(err)
-	}
-	// Two warm-up rounds so the rule has history.
 	step := func() {
-		sim.propose(board, board.Current(), nil, 0)
-		if _, err := board.Close(); err != nil {
+		res, err := p.Close()
+		if err != nil {
 			b.Fatal(err)
 		}
-		sim.prepare()
-		next, _ := rule.Next(&plan, board.Rounds())
-		for j := range next {
-			next[j] = math.Max(next[j], 1e-300)
-		}
-		if _, err := board.Open(next); err != nil {
-			b.Fatal(err)
+		if res.Status != StatusOpen {
+			_, why := p.Status()
+			b.Fatalf("the plan stopped after round %d: %s", res.Closed.Number, why)
 		}
 	}
 	step()
 	step()
 	var before, after runtime.MemStats
-	settle(sim)
+	settle(p.sim)
 	runtime.ReadMemStats(&before)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -83,10 +72,10 @@ func benchRounds(b *testing.B, e *Economy, ruleName string) {
 		step()
 	}
 	b.StopTimer()
-	settle(sim)
+	settle(p.sim)
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/round")
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(plan.Councils)), "B/council")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(e.Plan.Councils)), "B/council")
 }
 
 // settle waits until the buffers sim is making ahead are made, so the

@@ -130,7 +130,7 @@ func (w *walker) object(path string, v any, known ...string) map[string]any {
 			}
 		}
 		if !found {
-			w.add(join(path, k), "unknown field %q", k)
+			w.add(join(path, k), "unknown field %q", short(k))
 		}
 	}
 	return m

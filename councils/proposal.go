@@ -116,22 +116,30 @@ func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, 
 		}
 		parts = []part{{"requests", doc.Requests, false, func(k planning.Kind) bool { return k == planning.Produced || k == planning.Resource }, "a produced good or a resource"}}
 	}
+	// Each part's lines in catalogue order, a worker council's inputs
+	// before its emissions: the order the models propose in, so a human
+	// council that submits what a model would gives the board the very
+	// same proposal, and the same sums.
 	for _, p := range parts {
+		from := len(pr.In)
 		for _, id := range sortedGoods(p.m) {
 			x := p.m[id]
 			field := p.name + "." + id
 			g, ok := e.goods[id]
 			if !ok {
-				return nil, Errorf(Invalid, field, "unknown good %q", id)
+				return nil, Errorf(Invalid, field, "unknown good %q", short(id))
 			}
 			if !p.allow(e.Plan.Goods[g].Kind) {
-				return nil, Errorf(Invalid, field, "%q is a %s good; %s may only name %s", id, e.Plan.Goods[g].Kind, p.name, p.want)
+				return nil, Errorf(Invalid, field, "%q is a %s good; %s may only name %s", short(id), e.Plan.Goods[g].Kind, p.name, p.want)
 			}
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, Errorf(Invalid, field, "quantity is not a finite number")
 			}
 			if x < 0 {
 				return nil, Errorf(Invalid, field, "quantity is negative")
+			}
+			if x > MaxQuantity {
+				return nil, Errorf(Invalid, field, "quantity %v is above %g, the largest quantity", x, float64(MaxQuantity))
 			}
 			l := planning.Line{Good: g, Qty: x}
 			if p.out {
@@ -140,9 +148,12 @@ func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, 
 				pr.In = append(pr.In, l)
 			}
 		}
+		part := pr.In[from:]
+		if p.out {
+			part = pr.Out
+		}
+		sort.Slice(part, func(a, b int) bool { return part[a].Good < part[b].Good })
 	}
-	sort.Slice(pr.Out, func(a, b int) bool { return pr.Out[a].Good < pr.Out[b].Good })
-	sort.Slice(pr.In, func(a, b int) bool { return pr.In[a].Good < pr.In[b].Good })
 	return pr, nil
 }
 

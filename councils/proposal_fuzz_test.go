@@ -17,6 +17,7 @@ func FuzzParseProposal(f *testing.F) {
 		`{"requests":{"bread":10,"land":5}}`, `{"outputs":{"bread":10},"inputs":{"labor":5},"emissions":{"co2":1}}`,
 		`{"requests":{"bread":-1}}`, `{"requests":{"bread":1e400}}`, `{}`, `[]`, `null`, `{"outputs":{"land":1}}`,
 		`{"requests":{"bread":"x"}}`, `{"requests":{"co2":1}}`, `{"requests"`,
+		`{"outputs":{"bread":1e308}}`, `{"outputs":{"bread":1e12},"inputs":{"labor":1e12}}`, `{"requests":{"land":1.0000000000000002e12}}`,
 	} {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
@@ -38,6 +39,11 @@ func FuzzParseProposal(f *testing.F) {
 		}
 		if v := planning.Check(e.Plan, c, pr, e.Prices, 100); v != nil {
 			t.Fatalf("accepted a proposal that fails the checks: %v", v)
+		}
+		for _, l := range append(append([]planning.Line(nil), pr.Out...), pr.In...) {
+			if l.Qty > MaxQuantity {
+				t.Fatalf("accepted a quantity %v above MaxQuantity", l.Qty)
+			}
 		}
 		b, _ := json.Marshal(doc)
 		pr2, _, _, err := e.ParseProposal(c, b, e.Prices, 100)

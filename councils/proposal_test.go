@@ -62,6 +62,11 @@ func TestParseProposal(t *testing.T) {
 		{"worker emits labour", "mill", `{"outputs":{"bread":10},"emissions":{"labor":1}}`, "emissions.labor", "a pollutant"},
 		{"worker requests", "mill", `{"requests":{"bread":1}}`, "requests", "unknown field"},
 		{"worker negative input", "mill", `{"outputs":{"bread":10},"inputs":{"labor":-1}}`, "inputs.labor", "negative"},
+		{"worker output too large", "mill", `{"outputs":{"bread":1e308}}`, "outputs.bread", "above 1e+12"},
+		{"worker input too large", "mill", `{"outputs":{"bread":1e12},"inputs":{"labor":1.0000001e12}}`, "inputs.labor", "largest quantity"},
+		{"worker at the bound", "mill", `{"outputs":{"bread":1e12},"inputs":{"labor":1e12}}`, "", ""},
+		{"consumer request too large", "north", `{"requests":{"land":2e12}}`, "requests.land", "largest quantity"},
+		{"long unknown good", "north", `{"requests":{"` + strings.Repeat("x", 5000) + `":1}}`, "requests." + strings.Repeat("x", 5000), "…"},
 		{"worker unknown field", "mill", `{"outputs":{"bread":1},"extra":1}`, "extra", "unknown field"},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,6 @@
 package councils
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -42,10 +41,13 @@ type RunResult struct {
 	Rule      string
 	Converged bool
 	Diverged  bool
-	Rounds    int // rounds run, round 0 included
-	Board     *planning.Board
-	Steps     []float64       // the rule's step after each round
-	Times     []time.Duration // the engine's time for each round
+	// Reason is why a plan that did not converge stopped: out of rounds,
+	// or which prices or totals diverged.
+	Reason string
+	Rounds int // rounds run, round 0 included
+	Board  *planning.Board
+	Steps  []float64       // the rule's step after each round
+	Times  []time.Duration // the engine's time for each round
 }
 
 // Last returns the last closed round.
@@ -59,90 +61,46 @@ func (r *RunResult) Last() *planning.Round {
 	return rs[0]
 }
 
-// Run plays the plan with every council simulated: each round the models
-// propose at the published prices and budgets, the board closes the round,
-// and the rule sets the next prices, until the plan converges, the rule
-// diverges or MaxRounds rounds have run. Every council must have a model.
+// Run plays the plan with every council simulated: a Process whose
+// rounds it closes one after another, until the plan converges, the prices
+// or totals diverge, or MaxRounds rounds have run. Every council must have
+// a model.
 func Run(e *Economy, opt RunOptions) (*RunResult, error) {
 	if h := e.Humans(); len(h) > 0 {
 		return nil, Problems{{Path: index("councils", h[0]), Message: "a headless run needs every council to have a model; this one is human"}}
 	}
-	rule, maxRounds, err := e.settings(opt.Rule, opt.Step, opt.MaxRounds)
-	if err != nil {
+	if _, _, err := e.settings(opt.Rule, opt.Step, opt.MaxRounds); err != nil {
 		return nil, Problems{{Path: "rule", Message: err.Error()}}
 	}
-	opt.MaxRounds = maxRounds
-	plan := *e.Plan
-	if opt.Tolerance > 0 {
-		plan.Tolerance = opt.Tolerance
-	}
-	prices := e.Prices
-	if opt.Prices != nil {
-		prices = opt.Prices
-	}
-	res := &RunResult{Rule: rule.Name()}
-	var rng *rand.Rand
-	if opt.Noise > 0 {
-		rng = rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
-	}
-	sim := newSimulator(e, &plan)
-	if opt.Stubborn > 0 {
-		pick := rand.New(rand.NewPCG(opt.Seed, 0x5bd1e995))
-		sim.stubborn = make([]bool, len(e.Models))
-		for i := range sim.stubborn {
-			sim.stubborn[i] = pick.Float64() < opt.Stubborn
-		}
-	}
-	start := time.Now()
-	board, err := planning.NewBoard(&plan, prices)
+	p, err := NewProcess(e, ProcessOptions{Rule: opt.Rule, Step: opt.Step, Tolerance: opt.Tolerance, MaxRounds: opt.MaxRounds,
+		Noise: opt.Noise, Seed: opt.Seed, Stubborn: opt.Stubborn, Prices: opt.Prices})
 	if err != nil {
 		return nil, err
 	}
-	res.Board = board
-	for t := 0; ; t++ {
-		r := board.Current()
-		sim.propose(board, r, rng, opt.Noise)
-		if _, err := board.Close(); err != nil {
-			res.Diverged = true
-			res.Rounds = t + 1
-			return res, nil
-		}
-		res.Rounds = t + 1
-		if r.Converged {
-			res.Converged = true
-			res.finish(opt, r, 0, start)
-			return res, nil
-		}
-		if t+1 >= opt.MaxRounds {
-			res.finish(opt, r, 0, start)
-			return res, nil
-		}
-		sim.prepare()
-		next, step := rule.Next(&plan, board.Rounds())
-		res.finish(opt, r, step, start)
-		start = time.Now()
-		if _, err := board.Open(next); err != nil {
-			if errors.Is(err, planning.ErrDiverged) {
-				res.Diverged = true
-				return res, nil
-			}
+	res := &RunResult{Rule: p.RuleName(), Board: p.Board()}
+	for {
+		cr, err := p.Close()
+		if err != nil {
 			return nil, err
 		}
-	}
-}
-
-func (res *RunResult) finish(opt RunOptions, r *planning.Round, step float64, start time.Time) {
-	d := time.Since(start)
-	res.Steps = append(res.Steps, step)
-	res.Times = append(res.Times, d)
-	if opt.Each != nil {
-		opt.Each(r, step, d)
+		res.Rounds = cr.Closed.Number + 1
+		res.Steps = append(res.Steps, cr.Step)
+		res.Times = append(res.Times, cr.Took)
+		if opt.Each != nil {
+			opt.Each(cr.Closed, cr.Step, cr.Took)
+		}
+		if cr.Status == StatusOpen {
+			continue
+		}
+		res.Converged = cr.Status == StatusConverged
+		res.Diverged = cr.Status == StatusStopped && p.diverged()
+		_, res.Reason = p.Status()
+		return res, nil
 	}
 }
 
 // simulator makes the simulated councils' proposals for a round.
 type simulator struct {
-	e    *Economy
 	plan *planning.Plan
 	lnp  []float64
 	// models are the councils' models as the run started, copied into a
@@ -171,11 +129,11 @@ const chunkLines = 1 << 13
 // minPart is the fewest proposal lines worth a goroutine of their own.
 const minPart = 1 << 14
 
-// newSimulator returns a simulator of e's models, proposing to a board of
-// plan.
-func newSimulator(e *Economy, plan *planning.Plan) *simulator {
-	s := &simulator{e: e, plan: plan, lnp: make([]float64, len(plan.Goods))}
-	s.models = compact(e.Models)
+// newSimulator returns a simulator of models (nil for a council it does
+// not propose for), proposing to a board of plan.
+func newSimulator(models []Model, plan *planning.Plan) *simulator {
+	s := &simulator{plan: plan, lnp: make([]float64, len(plan.Goods))}
+	s.models = compact(models)
 	s.off = make([]int, len(s.models)+1)
 	for i, m := range s.models {
 		s.off[i+1] = s.off[i]

@@ -10,10 +10,12 @@ import (
 
 // TestRunParallelSame checks that proposing in parallel (with buffers made
 // ahead) gives the board what one goroutine gives it, bit for bit, with
-// noise and stubborn councils, for Cobb–Douglas and CES consumers.
+// noise and stubborn councils, for Cobb–Douglas and CES consumers and for
+// a crowd of councils that behave as people.
 func TestRunParallelSame(t *testing.T) {
-	for _, ces := range []bool{false, true} {
-		sc, err := Generate(GenOptions{Goods: 60, Councils: 6000, Seed: 3, CES: ces})
+	for _, gen := range []GenOptions{{}, {CES: true}, {People: 0.5}} {
+		gen.Goods, gen.Councils, gen.Seed = 60, 6000, 3
+		sc, err := Generate(gen)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -23,12 +25,12 @@ func TestRunParallelSame(t *testing.T) {
 		}
 		opt := RunOptions{Rule: "tatonnement", MaxRounds: 4, Noise: 0.2, Seed: 9, Stubborn: 0.1, Tolerance: 1e-12}
 		prev := runtime.GOMAXPROCS(1)
-		if s := newSimulator(e, e.Plan); s.procs != 1 {
+		if s := newSimulator(e.Models, e.Plan); s.procs != 1 {
 			t.Fatalf("one goroutine: %d", s.procs)
 		}
 		one, err := Run(e, opt)
 		runtime.GOMAXPROCS(max(prev, 2))
-		if s := newSimulator(e, e.Plan); s.procs < 2 || len(s.chunks) < 8 {
+		if s := newSimulator(e.Models, e.Plan); s.procs < 2 || len(s.chunks) < 8 {
 			t.Fatalf("parallel: %d goroutines, %d chunks; the economy is too small to test it", s.procs, len(s.chunks)-1)
 		}
 		par, err2 := Run(e, opt)
@@ -38,7 +40,7 @@ func TestRunParallelSame(t *testing.T) {
 		}
 		a, b := one.Board.Rounds(), par.Board.Rounds()
 		if len(a) != len(b) || one.Rounds != 4 {
-			t.Fatalf("ces=%v: %d rounds against %d", ces, len(a), len(b))
+			t.Fatalf("%s: %d rounds against %d", sc.Name, len(a), len(b))
 		}
 		for k := range a {
 			ra, rb := a[k], b[k]
@@ -49,7 +51,7 @@ func TestRunParallelSame(t *testing.T) {
 				same = same && ra.Fresh[c] == rb.Fresh[c] && sameLines(ra.Proposals[c], rb.Proposals[c])
 			}
 			if !same {
-				t.Fatalf("ces=%v: round %d differs", ces, k)
+				t.Fatalf("%s: round %d differs", sc.Name, k)
 			}
 		}
 	}
@@ -71,7 +73,7 @@ func TestCloseCountsCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := board.Current()
-	sim := newSimulator(e, e.Plan)
+	sim := newSimulator(e.Models, e.Plan)
 	sim.propose(board, r, nil, 0)
 	spoil := []func(pr *planning.Proposal){
 		func(pr *planning.Proposal) { pr.In[0].Qty = math.NaN() },

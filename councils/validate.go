@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"unicode/utf8"
 
 	"parecon/planning"
 )
@@ -17,23 +18,37 @@ const WeightSlack = 1e-9
 // that), but Validate checks them again for scenarios built in code.
 func Validate(sc *Scenario) Problems {
 	v := &walker{}
+	if len(sc.Goods) > MaxGoods {
+		v.add("goods", "%d goods; a scenario has at most %d", len(sc.Goods), MaxGoods)
+	}
+	if len(sc.Councils) > MaxCouncils {
+		v.add("councils", "%d councils; a scenario has at most %d", len(sc.Councils), MaxCouncils)
+	}
+	if len(v.probs) > 0 {
+		return v.probs
+	}
+	v.name("name", sc.Name)
 	kinds := map[string]planning.Kind{}
 	var firstLabor string
 	for i, g := range sc.Goods {
 		p := index("goods", i)
 		v.id(join(p, "id"), g.ID)
 		if _, dup := kinds[g.ID]; dup {
-			v.add(join(p, "id"), "duplicate good id %q", g.ID)
+			v.add(join(p, "id"), "duplicate good id %q", short(g.ID))
 			continue
 		}
 		k, ok := planning.ParseKind(g.Kind)
 		if !ok {
-			v.add(join(p, "kind"), "unknown kind %q (want produced, labor, resource or pollutant)", g.Kind)
+			v.add(join(p, "kind"), "unknown kind %q (want produced, labor, resource or pollutant)", short(g.Kind))
 		}
+		v.name(join(p, "name"), g.Name)
+		v.name(join(p, "unit"), g.Unit)
 		if !(g.Price > 0) || math.IsInf(g.Price, 0) {
 			v.add(join(p, "price"), "a price must be a positive finite number")
+		} else if g.Price < MinPrice || g.Price > MaxPrice {
+			v.add(join(p, "price"), "%v is outside [%g, %g], the prices a plan starts from", g.Price, float64(MinPrice), float64(MaxPrice))
 		}
-		v.nonneg(join(p, "endowment"), g.Endowment)
+		v.quantity(join(p, "endowment"), g.Endowment)
 		if g.Endowment > 0 && (k == planning.Produced || k == planning.Labor) {
 			v.add(join(p, "endowment"), "a %s good has no endowment", k)
 		}
@@ -47,7 +62,7 @@ func Validate(sc *Scenario) Problems {
 	}
 	if sc.Numeraire != "" {
 		if _, ok := kinds[sc.Numeraire]; !ok {
-			v.add("numeraire", "unknown good %q", sc.Numeraire)
+			v.add("numeraire", "unknown good %q", short(sc.Numeraire))
 		}
 	}
 
@@ -66,7 +81,7 @@ func Validate(sc *Scenario) Problems {
 		p := index("councils", i)
 		v.id(join(p, "id"), c.ID)
 		if councilIDs[c.ID] {
-			v.add(join(p, "id"), "duplicate council id %q", c.ID)
+			v.add(join(p, "id"), "duplicate council id %q", short(c.ID))
 		}
 		councilIDs[c.ID] = true
 		v.behaviour(p, &c)
@@ -83,9 +98,9 @@ func Validate(sc *Scenario) Problems {
 				continue
 			}
 			if k, ok := kinds[c.Output]; !ok {
-				v.add(join(p, "output"), "unknown good %q", c.Output)
+				v.add(join(p, "output"), "unknown good %q", short(c.Output))
 			} else if k != planning.Produced {
-				v.add(join(p, "output"), "%q is a %s good; a worker council outputs a produced good", c.Output, k)
+				v.add(join(p, "output"), "%q is a %s good; a worker council outputs a produced good", short(c.Output), k)
 			} else {
 				supplied[c.Output] = true
 			}
@@ -94,6 +109,11 @@ func Validate(sc *Scenario) Problems {
 			}
 			if !(c.Scale > 0) || math.IsInf(c.Scale, 0) {
 				v.add(join(p, "scale"), "a worker council's scale must be a positive finite number")
+			} else if c.Scale > MaxScale {
+				v.add(join(p, "scale"), "%v is above %g, the largest scale", c.Scale, float64(MaxScale))
+			}
+			if c.Substitution != 0 {
+				v.elasticity(join(p, "substitution"), c.Substitution)
 			}
 			if len(c.Inputs) == 0 {
 				v.add(join(p, "inputs"), "a worker council with a model needs at least one input")
@@ -105,9 +125,9 @@ func Validate(sc *Scenario) Problems {
 				k, ok := kinds[g]
 				switch {
 				case !ok:
-					v.add(q, "unknown good %q", g)
+					v.add(q, "unknown good %q", short(g))
 				case k == planning.Pollutant:
-					v.add(q, "%q is a pollutant: list it under emissions", g)
+					v.add(q, "%q is a pollutant: list it under emissions", short(g))
 				case g == c.Output:
 					v.add(q, "a council does not use its own output")
 				default:
@@ -126,33 +146,39 @@ func Validate(sc *Scenario) Problems {
 				k, ok := kinds[g]
 				switch {
 				case !ok:
-					v.add(q, "unknown good %q", g)
+					v.add(q, "unknown good %q", short(g))
 				case k != planning.Pollutant:
-					v.add(q, "%q is a %s good, not a pollutant", g, k)
+					v.add(q, "%q is a %s good, not a pollutant", short(g), k)
 				default:
 					if c.Emissions[g] > 0 {
 						uses = append(uses, use{q, g})
 					}
 				}
-				v.nonneg(q, c.Emissions[g])
+				v.quantity(q, c.Emissions[g])
 			}
 		case "consumer":
 			v.notFor(p, c.Type, map[string]bool{"output": c.Output != "", "scale": c.Scale != 0,
 				"inputs": c.Inputs != nil, "emissions": c.Emissions != nil, "substitution": c.Substitution != 0})
 			if !(c.Members > 0) || math.IsInf(c.Members, 0) {
 				v.add(join(p, "members"), "a consumer council needs members (> 0)")
+			} else {
+				v.quantity(join(p, "members"), c.Members)
 			}
 			if !(c.Effort > 0) || math.IsInf(c.Effort, 0) {
 				v.add(join(p, "effort"), "effort must be a positive finite number")
+			} else if c.Effort > MaxEffort {
+				v.add(join(p, "effort"), "%v is above %g, the largest effort rating", c.Effort, float64(MaxEffort))
 			}
 			if !(c.Hours > 0) || math.IsInf(c.Hours, 0) {
 				v.add(join(p, "hours"), "hours must be a positive finite number")
+			} else {
+				v.quantity(join(p, "hours"), c.Hours)
 			}
 			if c.Labor != "" {
 				if k, ok := kinds[c.Labor]; !ok {
-					v.add(join(p, "labor"), "unknown good %q", c.Labor)
+					v.add(join(p, "labor"), "unknown good %q", short(c.Labor))
 				} else if k != planning.Labor {
-					v.add(join(p, "labor"), "%q is a %s good, not labour", c.Labor, k)
+					v.add(join(p, "labor"), "%q is a %s good, not labour", short(c.Labor), k)
 				} else {
 					supplied[c.Labor] = true
 				}
@@ -176,9 +202,9 @@ func Validate(sc *Scenario) Problems {
 				k, ok := kinds[g]
 				switch {
 				case !ok:
-					v.add(q, "unknown good %q", g)
+					v.add(q, "unknown good %q", short(g))
 				case k != planning.Produced && k != planning.Resource:
-					v.add(q, "%q is a %s good; consumers weight produced goods and resources", g, k)
+					v.add(q, "%q is a %s good; consumers weight produced goods and resources", short(g), k)
 				default:
 					uses = append(uses, use{q, g})
 				}
@@ -192,16 +218,18 @@ func Validate(sc *Scenario) Problems {
 			}
 			if !(c.Elasticity > 0) || math.IsInf(c.Elasticity, 0) {
 				v.add(join(p, "elasticity"), "the elasticity must be a positive finite number")
+			} else {
+				v.elasticity(join(p, "elasticity"), c.Elasticity)
 			}
 			for _, g := range sortedGoods(c.Subsistence) {
 				q := join(join(p, "subsistence"), g)
-				v.nonneg(q, c.Subsistence[g])
+				v.quantity(q, c.Subsistence[g])
 				if _, ok := c.Weights[g]; !ok {
-					v.add(q, "%q is not among the council's weights; a need is for a good it weights", g)
+					v.add(q, "%q is not among the council's weights; a need is for a good it weights", short(g))
 				}
 			}
 		default:
-			v.add(join(p, "type"), "unknown council type %q (want worker or consumer)", c.Type)
+			v.add(join(p, "type"), "unknown council type %q (want worker or consumer)", short(c.Type))
 		}
 	}
 	for _, u := range uses {
@@ -222,7 +250,7 @@ func Validate(sc *Scenario) Problems {
 		case planning.Pollutant:
 			why = "the pollutant has no allowance (endowment)"
 		}
-		v.add(u.path, "%q is used but %s", u.good, why)
+		v.add(u.path, "%q is used but %s", short(u.good), why)
 	}
 	if f := sc.Facilitation; f != nil {
 		if f.Rule != "" {
@@ -235,9 +263,13 @@ func Validate(sc *Scenario) Problems {
 		}
 		if f.Step < 0 || math.IsNaN(f.Step) {
 			v.add("facilitation.step", "the step must be positive")
+		} else if f.Step > MaxStep {
+			v.add("facilitation.step", "%v is above %g, the largest step", f.Step, float64(MaxStep))
 		}
 		if f.MaxRounds < 0 {
 			v.add("facilitation.max_rounds", "max_rounds must be at least 1")
+		} else if f.MaxRounds > MaxPlanRounds {
+			v.add("facilitation.max_rounds", "%d is above %d, the most rounds a plan may run", f.MaxRounds, MaxPlanRounds)
 		}
 	}
 	return v.probs
@@ -255,11 +287,46 @@ func (w *walker) behaviour(path string, c *CouncilSpec) {
 }
 
 func (w *walker) id(path, id string) {
-	if !slug.MatchString(id) {
-		w.add(path, "%q is not an id (want a short slug: [a-z0-9][a-z0-9_-]*)", id)
-	} else if len(id) > 64 {
-		w.add(path, "id is longer than 64 characters")
+	if len(id) > MaxIDLen {
+		w.add(path, "%q is longer than %d bytes, the longest id", short(id), MaxIDLen)
+	} else if !slug.MatchString(id) {
+		w.add(path, "%q is not an id (want a short slug: [a-z0-9][a-z0-9_-]*)", short(id))
 	}
+}
+
+// name checks a name or a unit's length.
+func (w *walker) name(path, s string) {
+	if n := utf8.RuneCountInString(s); n > MaxNameLen {
+		w.add(path, "%d characters; a name or unit has at most %d", n, MaxNameLen)
+	}
+}
+
+// quantity checks a quantity: finite, ≥ 0 and at most MaxQuantity.
+func (w *walker) quantity(path string, x float64) {
+	w.nonneg(path, x)
+	if x > MaxQuantity && !math.IsInf(x, 0) {
+		w.add(path, "%v is above %g, the largest quantity", x, float64(MaxQuantity))
+	}
+}
+
+// elasticity checks an elasticity of substitution against its bounds.
+func (w *walker) elasticity(path string, x float64) {
+	if x > 0 && (x < MinElasticity || x > MaxElasticity) {
+		w.add(path, "%v is outside [%g, %g], the elasticities a council may have", x, float64(MinElasticity), float64(MaxElasticity))
+	}
+}
+
+// short returns s cut to MaxIDLen bytes (on a character boundary) with an
+// ellipsis, for quoting outside input in a message.
+func short(s string) string {
+	if len(s) <= MaxIDLen {
+		return s
+	}
+	cut := MaxIDLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func (w *walker) nonneg(path string, x float64) {

@@ -19,6 +19,7 @@ type runOutput struct {
 	Name      string             `json:"name"`
 	Converged bool               `json:"converged"`
 	Diverged  bool               `json:"diverged"`
+	Reason    string             `json:"reason,omitempty"` // why a plan that did not converge stopped
 	Rounds    int                `json:"rounds"`
 	Rule      string             `json:"rule"`
 	Tolerance float64            `json:"tolerance"`
@@ -78,7 +79,7 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(log, "round\tmax gap\tworst good\tits gap\tstep\tms\t")
 		opt.Each = func(r *planning.Round, step float64, d time.Duration) {
 			fmt.Fprintf(log, "%d\t%.3e\t%s\t%+.3e\t%.4g\t%.1f\t\n", r.Number, r.MaxGap, e.Plan.Goods[r.Worst].ID,
-				signedGap(r, r.Worst), step, ms(d))
+				councils.SignedGap(r, r.Worst), step, ms(d))
 		}
 	}
 	res, err := councils.Run(e, opt)
@@ -106,18 +107,10 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// signedGap is the gap of good j, negative where supply exceeds demand.
-func signedGap(r *planning.Round, j int) float64 {
-	if r.Demand[j] < r.Supply[j] {
-		return -r.Gap[j]
-	}
-	return r.Gap[j]
-}
-
 func newRunOutput(e *councils.Economy, res *councils.RunResult) *runOutput {
 	last := res.Last()
 	out := &runOutput{
-		Name: e.Name(), Converged: res.Converged, Diverged: res.Diverged, Rounds: res.Rounds,
+		Name: e.Name(), Converged: res.Converged, Diverged: res.Diverged, Reason: res.Reason, Rounds: res.Rounds,
 		Rule: res.Rule, Tolerance: res.Board.Plan().Tolerance, MaxGap: finite(last.MaxGap),
 		Prices: finiteMap(e, last.Prices), Supply: finiteMap(e, last.Supply),
 		Demand: finiteMap(e, last.Demand), Gaps: finiteMap(e, last.Gap),
@@ -167,7 +160,11 @@ func printTable(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 	case !res.Converged:
 		status = "not converged"
 	}
-	fmt.Fprintf(w, "\n%s in %d rounds under %s (tolerance %g, max gap %.3e)\n\n", status, res.Rounds, res.Rule, res.Board.Plan().Tolerance, last.MaxGap)
+	fmt.Fprintf(w, "\n%s in %d rounds under %s (tolerance %g, max gap %.3e)\n", status, res.Rounds, res.Rule, res.Board.Plan().Tolerance, last.MaxGap)
+	if res.Reason != "" {
+		fmt.Fprintf(w, "stopped: %s\n", res.Reason)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "good\tkind\tprice\tsupply\tdemand\tgap\t")
 	num := e.Plan.Numeraire
@@ -176,7 +173,7 @@ func printTable(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 		if j == num {
 			mark = " (numéraire)"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%.6g\t%.6g\t%.6g\t%+.2e\t\n", g.ID, mark, g.Kind, last.Prices[j]/last.Prices[num], last.Supply[j], last.Demand[j], signedGap(last, j))
+		fmt.Fprintf(tw, "%s%s\t%s\t%.6g\t%.6g\t%.6g\t%+.2e\t\n", g.ID, mark, g.Kind, last.Prices[j]/last.Prices[num], last.Supply[j], last.Demand[j], councils.SignedGap(last, j))
 	}
 	tw.Flush()
 }

@@ -115,3 +115,39 @@ func TestGenIsValidAndDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestRunOutOfBounds checks that parecon run refuses a scenario with a
+// number beyond the engine's bounds, exit 2 naming the field, and that a
+// scenario within them whose totals overflow stops cleanly (exit 1) with
+// the reason.
+func TestRunOutOfBounds(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "big.json")
+	os.WriteFile(f, []byte(`{"goods":[{"id":"labor","kind":"labor"},{"id":"bread","kind":"produced","price":1e300}],
+"councils":[{"id":"w","type":"worker","output":"bread","scale":1,"inputs":{"labor":0.5}},
+{"id":"c","type":"consumer","members":1e200,"weights":{"bread":1}}]}`), 0o644)
+	code, _, stderr := parecon(t, "run", f)
+	if code != 2 {
+		t.Fatalf("status %d, want 2", code)
+	}
+	for _, want := range []string{"goods[1].price: 1e+300 is outside [1e-12, 1e+12]", "councils[1].members: 1e+200 is above 1e+12"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	os.WriteFile(f, []byte(`{"goods":[{"id":"labor","kind":"labor"},{"id":"bread","kind":"produced"}],
+"councils":[{"id":"w","type":"worker","output":"bread","scale":1e6,"inputs":{"labor":0.999}},
+{"id":"c","type":"consumer","members":10,"weights":{"bread":1}}]}`), 0o644)
+	code, stdout, _ := parecon(t, "run", "--json", f)
+	var out struct {
+		Converged, Diverged bool
+		Rounds              int
+		Reason              string
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if code != 1 || !out.Diverged || out.Converged || out.Rounds != 1 || !strings.Contains(out.Reason, "totals diverged: round 0's supply of labor is 10 and its demand +Inf") {
+		t.Errorf("overflowing totals: status %d, %+v", code, out)
+	}
+}
