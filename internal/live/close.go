@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"parecon/councils"
@@ -79,6 +80,10 @@ func (p *plan) requestClose(r *closeReq) {
 	}
 	p.startClose(r)
 }
+
+// closeHook, when a test sets it, sees (and may spoil, or panic on) each
+// closed round's result on the worker before it is encoded.
+var closeHook atomic.Pointer[func(round int, row *wire.RoundRow)]
 
 // closeOut is what the worker closing a round hands back.
 type closeOut struct {
@@ -158,6 +163,9 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	}
 	out.res = res
 	out.row = result(p.econ, res.Closed)
+	if hook := closeHook.Load(); hook != nil {
+		(*hook)(number, &out.row)
+	}
 	out.status, out.reason = p.live.Status()
 	if err := p.encodeClose(&out, why, ref, deadline); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's results are not finite numbers (%v); the plan is stopped", number, err)}
