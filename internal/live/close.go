@@ -136,7 +136,7 @@ func (p *plan) startClose(r *closeReq) {
 	deadline, ref := p.deadline, r.ref
 	go func() {
 		out := p.closeWork(number, r.why, ref, now, deadline, standins, events)
-		if !p.post(func() { p.closeDone(r, out) }) {
+		if !p.postResult(func() { p.closeDone(r, out) }) {
 			r.answer(errPlanGone)
 		}
 	}()

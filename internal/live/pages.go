@@ -58,7 +58,7 @@ func (s *Service) Proposals(ctx context.Context, who Principal, id string, q Pag
 		return wire.Proposals{}, councils.InternalError(err)
 	}
 	sq.After = q.AfterRejected
-	rejected, err := s.store.EventsPage(ctx, sq, "proposal.rejected")
+	rejected, err := s.store.EventsPage(ctx, sq, store.RejectedType)
 	if err != nil {
 		return wire.Proposals{}, councils.InternalError(err)
 	}

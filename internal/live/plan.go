@@ -27,6 +27,7 @@ type plan struct {
 	created time.Time
 	econ    *councils.Economy
 	inbox   chan func()
+	back    chan func()   // commits and closes coming back: served before inbox
 	quit    chan struct{} // closed by Service.Close
 	done    chan struct{} // closed when run returns
 	summary atomic.Pointer[wire.PlanSummary]
@@ -85,7 +86,7 @@ var errPlanGone = councils.Errorf(councils.Conflict, "", "the server is shutting
 // newPlan returns a plan whose goroutine is not started yet.
 func (s *Service) newPlan(id, name string, created time.Time, e *councils.Economy, lv *councils.Live, opts councils.LiveOptions) *plan {
 	p := &plan{s: s, id: id, name: name, created: created, econ: e, live: lv, opts: opts,
-		inbox: make(chan func(), 1024), quit: make(chan struct{}), done: make(chan struct{}),
+		inbox: make(chan func(), 1024), back: make(chan func(), 64), quit: make(chan struct{}), done: make(chan struct{}),
 		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, waitRound: -1,
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
@@ -105,11 +106,21 @@ func (p *plan) start() {
 }
 
 // run is the plan goroutine: it runs p's messages one at a time until
-// Service.Close. A panic in one is recovered and stops the plan.
+// Service.Close, the results of its own work (commits, closes) before new
+// requests, so that acknowledgements never queue behind a burst of
+// submissions. A panic in one is recovered and stops the plan.
 func (p *plan) run() {
 	defer close(p.done)
 	for {
 		select {
+		case fn := <-p.back:
+			p.safely(fn)
+			continue
+		default:
+		}
+		select {
+		case fn := <-p.back:
+			p.safely(fn)
 		case fn := <-p.inbox:
 			p.safely(fn)
 		case <-p.quit:
@@ -136,6 +147,19 @@ func (p *plan) safely(fn func()) {
 func (p *plan) post(fn func()) bool {
 	select {
 	case p.inbox <- fn:
+		return true
+	case <-p.done:
+		return false
+	case <-p.quit:
+		return false
+	}
+}
+
+// postResult queues fn, the result of work p handed off, ahead of the
+// requests; false once the plan goroutine has stopped.
+func (p *plan) postResult(fn func()) bool {
+	select {
+	case p.back <- fn:
 		return true
 	case <-p.done:
 		return false

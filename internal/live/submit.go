@@ -106,13 +106,22 @@ func (p *plan) submit(req *submitReq) {
 	}
 	p.pending++
 	p.batch = append(p.batch, it)
-	if !p.flushing {
+	switch {
+	case len(p.batch) >= maxBatch || len(p.inbox) == 0:
+		// Nothing else waiting, or enough for a group: commit now, so
+		// that checking the rest of a burst overlaps its commit.
+		p.flush()
+	case !p.flushing:
 		// The flush runs after the submissions already queued: a burst
 		// goes to the store as one group.
 		p.flushing = true
-		go p.post(p.flush)
+		go p.post(p.flushQueued)
 	}
 }
+
+// maxBatch is the most checked proposals the plan goroutine holds before
+// it hands them to the store.
+const maxBatch = 64
 
 // reject answers a proposal that failed its checks once its attempt is in
 // the audit log (reason, field and size; at most a prefix of the body).
@@ -153,10 +162,15 @@ func truncate(b []byte, n int) []byte {
 	return b[:n]
 }
 
+// flushQueued is the flush queued behind a burst.
+func (p *plan) flushQueued() {
+	p.flushing = false
+	p.flush()
+}
+
 // flush hands the batch to the store, each proposal in its own savepoint
 // of the same group, off the plan goroutine; committed applies them.
 func (p *plan) flush() {
-	p.flushing = false
 	batch := p.batch
 	p.batch = nil
 	if len(batch) == 0 {
@@ -172,7 +186,7 @@ func (p *plan) flush() {
 			}()
 		}
 		wg.Wait()
-		if !p.post(func() { p.committed(batch) }) {
+		if !p.postResult(func() { p.committed(batch) }) {
 			for _, it := range batch {
 				it.req.done <- errPlanGone
 			}

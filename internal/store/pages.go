@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -65,15 +66,23 @@ func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, err
 	return ps, rows.Err()
 }
 
+// RejectedType is the audit event of a rejected proposal, the one type
+// EventsPage selects by.
+const RejectedType = "proposal.rejected"
+
 // EventsPage returns a page of a plan's audit events in seq order (of
-// type typ if set), through the index on (plan_id, seq) or (plan_id,
-// type, council_id, seq).
+// type typ if set: "" or RejectedType), through the index on (plan_id,
+// seq) or the partial index of rejected attempts.
 func (s *Store) EventsPage(ctx context.Context, q PageQuery, typ string) ([]Event, error) {
 	query := `SELECT seq, at, type, round, council_id, detail FROM audit WHERE plan_id = ? AND seq > ?`
 	args := []any{q.Plan, q.After}
-	if typ != "" {
-		query += ` AND type = ?`
-		args = append(args, typ)
+	switch typ {
+	case "":
+	case RejectedType:
+		// A literal, so that the partial index audit_rejected applies.
+		query += ` AND type = 'proposal.rejected'`
+	default:
+		return nil, fmt.Errorf("store: EventsPage of type %q: only %q is indexed", typ, RejectedType)
 	}
 	if q.Council != "" {
 		query += ` AND council_id = ?`
