@@ -1,11 +1,13 @@
 // Package hub carries the live protocol's websocket connections, in the
 // style of gorilla's chat example: one hub goroutine owns the set of
 // clients and every message to them; each connection has one reader and
-// one writer goroutine. A client whose send buffer is full is dropped,
-// never waited for. Messages reach the hub in the order they are handed
-// to it, so a caller that registers a client with its snapshot and
-// broadcasts under the same lock never lets a client miss or repeat an
-// event.
+// one writer goroutine. The hub carries bytes: it knows nothing of what
+// a frame means (package wire does). A client whose queue is over its
+// bound (frames for a council, bytes for a watcher) is dropped, never
+// waited for. Messages reach the hub in the order they are handed to it,
+// so a caller that registers a client with its snapshot and broadcasts
+// from the same goroutine (a plan's, in package live) never lets a client
+// miss or repeat an event.
 package hub
 
 import (

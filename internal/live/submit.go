@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"time"
 
 	"parecon/councils"
 	"parecon/internal/hub"
@@ -30,6 +31,8 @@ type item struct {
 	req     *submitReq
 	c       int
 	pr      *planning.Proposal
+	doc     *councils.ProposalDoc
+	created time.Time
 	body    json.RawMessage
 	verdict councils.Verdict
 	row     store.Proposal
@@ -91,16 +94,9 @@ func (p *plan) submit(req *submitReq) {
 		p.reject(req, perr)
 		return
 	}
-	body := councils.MarshalDoc(doc)
-	vb, err := json.Marshal(verdict)
-	if err != nil {
-		req.done <- councils.InternalError(err)
-		return
-	}
-	round := req.f.Round
-	it := &item{req: req, c: c, pr: pr, body: body, verdict: verdict,
-		row: store.Proposal{PlanID: p.id, Round: round, Council: req.who.Council, Ref: ref, Body: body, Verdict: vb, Source: "human", Created: s.now()},
-		ev:  s.event(p.id, "proposal.accepted", &round, req.who.Council, map[string]any{"ref": ref, "verdict": verdict})}
+	// The row and its audit event are encoded off the plan goroutine, in
+	// flush's.
+	it := &item{req: req, c: c, pr: pr, doc: doc, verdict: verdict, created: s.now()}
 	if ref != "" {
 		p.inflight[key] = &flight{waiters: []*submitReq{req}}
 	}
@@ -182,7 +178,9 @@ func (p *plan) flush() {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				it.id, it.err = p.s.store.AddProposal(context.Background(), it.row, it.ev)
+				if it.err = p.encode(it); it.err == nil {
+					it.id, it.err = p.s.store.AddProposal(context.Background(), it.row, it.ev)
+				}
 			}()
 		}
 		wg.Wait()
@@ -192,6 +190,20 @@ func (p *plan) flush() {
 			}
 		}
 	}()
+}
+
+// encode builds its row and audit event.
+func (p *plan) encode(it *item) error {
+	vb, err := json.Marshal(it.verdict)
+	if err != nil {
+		return err
+	}
+	f, council := it.req.f, it.req.who.Council
+	round := f.Round
+	it.body = councils.MarshalDoc(it.doc)
+	it.row = store.Proposal{PlanID: p.id, Round: round, Council: council, Ref: f.Ref, Body: it.body, Verdict: vb, Source: "human", Created: it.created}
+	it.ev = p.s.event(p.id, "proposal.accepted", &round, council, map[string]any{"ref": f.Ref, "verdict": it.verdict})
+	return nil
 }
 
 // committed applies a committed batch, acknowledges and announces it
@@ -237,7 +249,7 @@ func (p *plan) committed(batch []*item) {
 				p.waiting--
 			}
 		}
-		a := ack{round: it.row.Round, id: it.id, verdict: it.verdict}
+		a := ack{round: it.req.f.Round, id: it.id, verdict: it.verdict}
 		if ref != "" {
 			p.acks[key] = a
 		}
@@ -245,7 +257,7 @@ func (p *plan) committed(batch []*item) {
 			s.send(w.client, accepted(w.f.Ref, a))
 			w.done <- nil
 		}
-		round, council, body, v := it.row.Round, who.Council, it.body, it.verdict
+		round, council, body, v := it.req.f.Round, who.Council, it.body, it.verdict
 		// Built only if someone watches: a plan of thousands of councils
 		// usually has a facilitator or two and no observer.
 		submitted := func() []byte { b, _ := wire.Encode(wire.RoundSubmitted{Round: round, CouncilID: council}); return b }
