@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"time"
 
 	"parecon/councils"
@@ -172,24 +171,19 @@ func (p *plan) flush() {
 	if len(batch) == 0 {
 		return
 	}
-	go func() {
-		var wg sync.WaitGroup
-		for _, it := range batch {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if it.err = p.encode(it); it.err == nil {
-					it.id, it.err = p.s.store.AddProposal(context.Background(), it.row, it.ev)
-				}
-			}()
-		}
-		wg.Wait()
-		if !p.postResult(func() { p.committed(batch) }) {
-			for _, it := range batch {
+	// Each proposal goes to the store on its own goroutine, so that the
+	// store's writer commits the batch (and whatever else is queued) as
+	// one group; each comes back as soon as its group has committed.
+	for _, it := range batch {
+		go func() {
+			if it.err = p.encode(it); it.err == nil {
+				it.id, it.err = p.s.store.AddProposal(context.Background(), it.row, it.ev)
+			}
+			if !p.postResult(func() { p.committed([]*item{it}) }) {
 				it.req.done <- errPlanGone
 			}
-		}
-	}()
+		}()
+	}
 }
 
 // encode builds its row and audit event.
