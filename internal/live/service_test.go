@@ -17,7 +17,7 @@ import (
 
 // testService returns a service over a fresh database, closed at the end
 // of the test.
-func testService(t *testing.T) (*Service, *store.Store) {
+func testService(t testing.TB) (*Service, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
@@ -36,7 +36,7 @@ func testService(t *testing.T) (*Service, *store.Store) {
 	return s, st
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
