@@ -1,28 +1,56 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"parecon/internal/live"
+	"parecon/councils"
+	"parecon/internal/wire"
 )
 
 // closeRound answers POST /api/plans/{id}/rounds/close (facilitator): the
-// open round closes now and the next opens; the answer is the plan as
-// GET /api/plans/{id} shows it.
+// body {"round": N} (wire.CloseRequest; empty: the open round) names the
+// round to close; it closes now and the next opens; the answer is the
+// plan as GET /api/plans/{id} shows it. A round that is not open, or is
+// already closing, is 409 and changes nothing.
 func (a *api) closeRound(c echo.Context) error {
 	id := c.Param("id")
-	who, err := a.principal(c, id, live.RoleFacilitator)
+	ctx := c.Request().Context()
+	who, err := a.svc.Authenticate(ctx, token(c))
 	if err != nil {
 		return err
 	}
-	if cerr := a.svc.CloseRound(c.Request().Context(), who, id, nil, ""); cerr != nil {
-		return cerr
+	body, err := readBody(c, a.opt.MaxBodyBytes)
+	if err != nil {
+		return err
 	}
-	m, cerr := a.svc.Plan(who, id)
-	if cerr != nil {
-		return cerr
+	var in wire.CloseRequest
+	if len(bytes.TrimSpace(body)) > 0 {
+		var raw struct {
+			Round json.RawMessage `json:"round"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&raw); err != nil {
+			return councils.Errorf(councils.Invalid, "", "malformed JSON: %v", err)
+		}
+		if raw.Round != nil && string(raw.Round) != "null" {
+			n, err := wire.WholeNumber(raw.Round, "round")
+			if err != nil {
+				return err
+			}
+			in.Round = &n
+		}
 	}
-	return c.JSON(http.StatusOK, m)
+	if err := a.svc.CloseRound(ctx, who, id, in.Round, nil, ""); err != nil {
+		return err
+	}
+	v, err := a.svc.Plan(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
 }

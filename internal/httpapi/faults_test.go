@@ -292,7 +292,7 @@ func median(ds []time.Duration) time.Duration {
 // while readers get every round.closed, no later than without them, and
 // the facilitator's closes never wait for the stalled ones.
 func TestStalledClientsDropped(t *testing.T) {
-	ts := newSmallBufferServer(t, hub.Options{SendBuffer: 40, WatcherBuffer: 40, WriteWait: time.Minute})
+	ts := newSmallBufferServer(t, hub.Options{SendBuffer: 40, WatcherBytes: 1 << 20, WriteWait: time.Minute})
 	p := ts.create(t, wideScenario(200))
 	var readers []*wsConn
 	for i := 0; i < 4; i++ {

@@ -4,20 +4,23 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"parecon/internal/live"
 )
 
-// getAudit answers GET /api/plans/{id}/audit (facilitator): every event.
+// getAudit answers GET /api/plans/{id}/audit[?after=SEQ&limit=N]
+// (facilitator): a page of events (wire.Audit).
 func (a *api) getAudit(c echo.Context) error {
-	id := c.Param("id")
-	who, err := a.principal(c, id, live.RoleFacilitator)
+	ctx := c.Request().Context()
+	who, err := a.svc.Authenticate(ctx, token(c))
 	if err != nil {
 		return err
 	}
-	evs, cerr := a.svc.Audit(c.Request().Context(), who, id)
-	if cerr != nil {
-		return cerr
+	q, err := pageParams(c)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"events": evs})
+	out, err := a.svc.Audit(ctx, who, c.Param("id"), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }

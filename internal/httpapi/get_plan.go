@@ -4,20 +4,19 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"parecon/internal/live"
 )
 
-// getPlan answers GET /api/plans/{id} (observer, council, facilitator).
+// getPlan answers GET /api/plans/{id} (observer, council, facilitator):
+// wire.PlanView.
 func (a *api) getPlan(c echo.Context) error {
-	id := c.Param("id")
-	who, err := a.principal(c, id, live.Everyone...)
+	ctx := c.Request().Context()
+	who, err := a.svc.Authenticate(ctx, token(c))
 	if err != nil {
 		return err
 	}
-	m, cerr := a.svc.Plan(who, id)
-	if cerr != nil {
-		return cerr
+	v, err := a.svc.Plan(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, m)
+	return c.JSON(http.StatusOK, v)
 }

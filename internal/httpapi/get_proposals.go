@@ -10,25 +10,51 @@ import (
 	"parecon/internal/live"
 )
 
-// getProposals answers GET /api/plans/{id}/proposals[?round=N]: the
+// getProposals answers GET /api/plans/{id}/proposals[?round=N&after=ID&
+// afterRejected=SEQ&limit=N]: a page of proposals (wire.Proposals); the
 // facilitator sees every council's, a council its own, an observer none.
 func (a *api) getProposals(c echo.Context) error {
-	id := c.Param("id")
-	who, err := a.principal(c, id, live.RoleFacilitator, live.RoleCouncil)
+	ctx := c.Request().Context()
+	who, err := a.svc.Authenticate(ctx, token(c))
 	if err != nil {
 		return err
 	}
-	round := -1
-	if s := c.QueryParam("round"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return councils.Errorf(councils.Invalid, "round", "round must be a whole number ≥ 0")
+	q, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	out, err := a.svc.Proposals(ctx, who, c.Param("id"), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// pageParams reads ?round, ?after, ?afterRejected and ?limit: whole
+// numbers ≥ 0 (round absent: every round).
+func pageParams(c echo.Context) (live.Page, error) {
+	q := live.Page{Round: -1}
+	for _, f := range []struct {
+		name string
+		set  func(int64)
+	}{
+		{"round", func(n int64) { q.Round = int(n) }},
+		{"after", func(n int64) { q.After = n }},
+		{"afterRejected", func(n int64) { q.AfterRejected = n }},
+		{"limit", func(n int64) { q.Limit = int(n) }},
+	} {
+		s := c.QueryParam(f.name)
+		if s == "" {
+			continue
 		}
-		round = n
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 || f.name != "after" && f.name != "afterRejected" && n > 1<<31-1 {
+			return q, councils.Errorf(councils.Invalid, f.name, "%s must be a whole number ≥ 0", f.name)
+		}
+		if f.name == "limit" && n == 0 {
+			return q, councils.Errorf(councils.Invalid, "limit", "limit must be at least 1")
+		}
+		f.set(n)
 	}
-	ps, cerr := a.svc.Proposals(c.Request().Context(), who, id, round)
-	if cerr != nil {
-		return cerr
-	}
-	return c.JSON(http.StatusOK, map[string]any{"proposals": ps})
+	return q, nil
 }

@@ -4,20 +4,19 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"parecon/internal/live"
 )
 
-// getRounds answers GET /api/plans/{id}/rounds: one row per closed round.
+// getRounds answers GET /api/plans/{id}/rounds: one row per closed round
+// (wire.Rounds).
 func (a *api) getRounds(c echo.Context) error {
-	id := c.Param("id")
-	who, err := a.principal(c, id, live.Everyone...)
+	ctx := c.Request().Context()
+	who, err := a.svc.Authenticate(ctx, token(c))
 	if err != nil {
 		return err
 	}
-	rows, cerr := a.svc.Rounds(who, id)
-	if cerr != nil {
-		return cerr
+	rows, err := a.svc.Rounds(ctx, who, c.Param("id"))
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"rounds": rows})
+	return c.JSON(http.StatusOK, rows)
 }

@@ -4,21 +4,20 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"parecon/internal/live"
 )
 
 // getRoundsCSV answers GET /api/plans/{id}/rounds.csv: one row per round
 // and good.
 func (a *api) getRoundsCSV(c echo.Context) error {
 	id := c.Param("id")
-	who, err := a.principal(c, id, live.Everyone...)
+	ctx := c.Request().Context()
+	who, err := a.svc.Authenticate(ctx, token(c))
 	if err != nil {
 		return err
 	}
-	b, cerr := a.svc.RoundsCSV(who, id)
-	if cerr != nil {
-		return cerr
+	b, err := a.svc.RoundsCSV(ctx, who, id)
+	if err != nil {
+		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="rounds-`+id+`.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)

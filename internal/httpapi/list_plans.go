@@ -7,7 +7,7 @@ import (
 )
 
 // listPlans answers GET /api/plans: every plan's id, name, status, round
-// and creation time; public, no proposals, no tokens.
+// and creation time (wire.PlanList); public, no proposals, no tokens.
 func (a *api) listPlans(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"plans": a.svc.List()})
+	return c.JSON(http.StatusOK, a.svc.List())
 }

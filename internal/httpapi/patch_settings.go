@@ -9,14 +9,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"parecon/councils"
-	"parecon/internal/live"
+	"parecon/internal/wire"
 )
 
 // patchSettings answers PATCH /api/plans/{id}/settings (facilitator):
-// {"roundDeadlineSeconds": N}, 0 for none.
+// wire.SettingsRequest {"roundDeadlineSeconds": N}, 0 for none; answered
+// with wire.SettingsChanged.
 func (a *api) patchSettings(c echo.Context) error {
 	id := c.Param("id")
-	who, err := a.principal(c, id, live.RoleFacilitator)
+	who, err := a.svc.Authenticate(c.Request().Context(), token(c))
 	if err != nil {
 		return err
 	}
@@ -24,9 +25,7 @@ func (a *api) patchSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		RoundDeadlineSeconds *float64 `json:"roundDeadlineSeconds"`
-	}
+	var in wire.SettingsRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
@@ -39,9 +38,9 @@ func (a *api) patchSettings(c echo.Context) error {
 	if x < 0 || x != math.Trunc(x) || x > math.MaxInt32 {
 		return councils.Errorf(councils.Invalid, "roundDeadlineSeconds", "want a whole number of seconds ≥ 0")
 	}
-	out, cerr := a.svc.SetRoundDeadline(c.Request().Context(), who, id, int(x), nil, "")
-	if cerr != nil {
-		return cerr
+	out, err := a.svc.SetRoundDeadline(c.Request().Context(), who, id, int(x), nil, "")
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -3,15 +3,12 @@ package hub
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"parecon/councils"
 )
 
 // Close codes the hub sends.
@@ -23,15 +20,28 @@ const (
 )
 
 // maxMessageBytes is the largest message read at all; a message between
-// MaxFrameBytes and this gets a too_large error frame, a larger one closes
-// the connection (1009).
+// Options.MaxFrameBytes and this is refused (RefusedTooLarge), a larger
+// one closes the connection (1009).
 const maxMessageBytes = 1 << 20
 
-// Handler acts on the frames of clients. It runs on the client's reader
-// goroutine and answers through the hub.
+// Handler acts on the frames of clients; the hub passes bytes and knows
+// nothing of what they mean. It runs on the client's reader goroutine and
+// answers through the hub.
 type Handler interface {
-	HandleFrame(ctx context.Context, c *Client, f Frame)
+	// HandleFrame acts on one text message of at most MaxFrameBytes.
+	HandleFrame(ctx context.Context, c *Client, data []byte)
+	// HandleRefused answers a message the hub did not pass on.
+	HandleRefused(c *Client, why Refusal)
 }
+
+// Refusal is why the hub did not pass a message on.
+type Refusal uint8
+
+// The refusals.
+const (
+	RefusedTooLarge Refusal = iota + 1 // over Options.MaxFrameBytes
+	RefusedBinary                      // not a text message
+)
 
 // Client is one websocket connection: who it is (plan, role, council) and
 // its queue of frames to send.
@@ -42,8 +52,8 @@ type Client struct {
 
 	hub         *Hub
 	conn        *websocket.Conn
-	send        chan []byte
-	closeCode   int // set by the hub before it closes send
+	q           *queue
+	closeCode   int // set by the hub before it closes q
 	closeReason string
 	tokens      float64
 	last        time.Time
@@ -58,12 +68,8 @@ const closeGrace = time.Second
 
 // NewClient wraps an upgraded connection for plan, role and council.
 func (h *Hub) NewClient(conn *websocket.Conn, plan, role, council string) *Client {
-	n := h.opt.SendBuffer
-	if council == "" {
-		n = h.opt.WatcherBuffer
-	}
 	return &Client{Plan: plan, Role: role, Council: council, hub: h, conn: conn,
-		send: make(chan []byte, n), tokens: float64(h.opt.Burst), last: time.Now(),
+		q: h.newQueue(council), tokens: float64(h.opt.Burst), last: time.Now(),
 		readerDone: make(chan struct{})}
 }
 
@@ -73,19 +79,6 @@ func (c *Client) Serve(ctx context.Context, handler Handler, log *slog.Logger) {
 	c.hub.writers.Add(1)
 	go c.writer()
 	c.reader(ctx, handler, log)
-}
-
-// Error sends c an error frame.
-func (c *Client) Error(ref string, err *councils.Error) {
-	m := map[string]any{"type": "error", "code": err.Kind, "message": err.Message}
-	if ref != "" {
-		m["ref"] = ref
-	}
-	if err.Field != "" {
-		m["field"] = err.Field
-	}
-	b, _ := json.Marshal(m)
-	c.hub.Send(c, b)
 }
 
 // allow takes one frame from c's token bucket.
@@ -140,36 +133,22 @@ func (c *Client) reader(ctx context.Context, handler Handler, log *slog.Logger) 
 			continue
 		}
 		b := bytes.NewBuffer(buf[:0])
-		n, err := io.Copy(b, io.LimitReader(r, MaxFrameBytes+1))
+		n, err := io.Copy(b, io.LimitReader(r, int64(opt.MaxFrameBytes)+1))
 		if err != nil {
 			return
 		}
-		if n > MaxFrameBytes {
+		if n > int64(opt.MaxFrameBytes) {
 			if _, err := io.Copy(io.Discard, r); err != nil {
 				return
 			}
-			c.Error("", councils.Errorf(councils.TooLarge, "", "frame is larger than %d bytes", MaxFrameBytes))
+			handler.HandleRefused(c, RefusedTooLarge)
 			continue
 		}
 		if mt != websocket.TextMessage {
-			c.Error("", councils.Errorf(councils.Invalid, "", "frames are JSON text"))
+			handler.HandleRefused(c, RefusedBinary)
 			continue
 		}
-		f, ferr := DecodeFrame(b.Bytes())
-		if ferr != nil {
-			c.Error(f.Ref, ferr)
-			continue
-		}
-		if f.Type == TypePing {
-			m := map[string]any{"type": "pong"}
-			if f.Ref != "" {
-				m["ref"] = f.Ref
-			}
-			msg, _ := json.Marshal(m)
-			c.hub.Send(c, msg)
-			continue
-		}
-		handler.HandleFrame(ctx, c, f)
+		handler.HandleFrame(ctx, c, b.Bytes())
 	}
 }
 
@@ -181,11 +160,21 @@ func (c *Client) writer() {
 		c.conn.Close()
 		c.hub.writers.Done()
 	}()
+	var batch [][]byte
 	for {
 		select {
-		case msg, ok := <-c.send:
-			c.conn.SetWriteDeadline(time.Now().Add(opt.WriteWait))
-			if !ok {
+		case <-c.q.wake:
+			var closed bool
+			batch, closed = c.q.take(batch)
+			for i, msg := range batch {
+				c.conn.SetWriteDeadline(time.Now().Add(opt.WriteWait))
+				if err := c.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+					return
+				}
+				batch[i] = nil
+			}
+			if closed {
+				c.conn.SetWriteDeadline(time.Now().Add(opt.WriteWait))
 				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
 				if c.closeCode == closePolicyViolation {
 					// A flooder is still sending: let the reader drain
@@ -195,9 +184,6 @@ func (c *Client) writer() {
 					case <-time.After(closeGrace):
 					}
 				}
-				return
-			}
-			if err := c.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
 				return
 			}
 		case <-ticker.C:

@@ -1,26 +1,34 @@
 // Package hub carries the live protocol's websocket connections, in the
 // style of gorilla's chat example: one hub goroutine owns the set of
 // clients and every message to them; each connection has one reader and
-// one writer goroutine. A client whose send buffer is full is dropped,
-// never waited for. Messages reach the hub in the order they are handed
-// to it, so a caller that registers a client with its snapshot and
-// broadcasts under the same lock never lets a client miss or repeat an
-// event.
+// one writer goroutine. The hub carries bytes: it knows nothing of what
+// a frame means (package wire does). A client whose queue is over its
+// bound (frames for a council, bytes for a watcher) is dropped, never
+// waited for. Messages reach the hub in the order they are handed to it,
+// so a caller that registers a client with its snapshot and broadcasts
+// from the same goroutine (a plan's, in package live) never lets a client
+// miss or repeat an event.
 package hub
 
 import (
 	"sync"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // Options tunes a hub; zero values take the defaults.
 type Options struct {
-	SendBuffer int // frames queued per client before it is dropped (256)
-	// WatcherBuffer is SendBuffer for a client of no council (a
+	SendBuffer int // frames queued per council client before it is dropped (256)
+	// WatcherBytes bounds the queue of a client of no council (a
 	// facilitator or an observer), who gets a frame per proposal: in a
-	// burst of thousands of proposals a second it must not be dropped
-	// (32768, about 768 KiB of queue each).
-	WatcherBuffer int
+	// burst of thousands of proposals a second it must not be dropped,
+	// yet thousands of idle observers must cost next to nothing. It is
+	// counted in bytes of queued frames (4 MiB); nothing is preallocated.
+	WatcherBytes int
+	// MaxFrameBytes is the largest client frame passed to the handler; a
+	// larger one is refused (RefusedTooLarge). Default 64 KiB.
+	MaxFrameBytes int
 	WriteWait     time.Duration // deadline of each write (10s)
 	PongWait      time.Duration // a client silent this long is gone (60s)
 	PingPeriod    time.Duration // how often the server pings (PongWait·9/10)
@@ -32,8 +40,11 @@ func (o *Options) defaults() {
 	if o.SendBuffer <= 0 {
 		o.SendBuffer = 256
 	}
-	if o.WatcherBuffer <= 0 {
-		o.WatcherBuffer = 32768
+	if o.WatcherBytes <= 0 {
+		o.WatcherBytes = 4 << 20
+	}
+	if o.MaxFrameBytes <= 0 {
+		o.MaxFrameBytes = 64 << 10
 	}
 	if o.WriteWait <= 0 {
 		o.WriteWait = 10 * time.Second
@@ -86,6 +97,22 @@ const (
 	opShutdown
 )
 
+// newQueue returns the queue of a new client: a council's bounded in
+// frames, a watcher's (no council) in bytes.
+func (h *Hub) newQueue(council string) *queue {
+	if council == "" {
+		return newQueue(0, h.opt.WatcherBytes)
+	}
+	return newQueue(h.opt.SendBuffer, 0)
+}
+
+// CloseWith writes a close frame with code and reason on a connection
+// that was never registered, and closes it.
+func CloseWith(conn *websocket.Conn, code int, reason string) {
+	conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+	conn.Close()
+}
+
 // New returns a hub; call Run to start it.
 func New(opt Options) *Hub {
 	opt.defaults()
@@ -116,15 +143,13 @@ func (h *Hub) Run() {
 			delete(roles, c.Plan)
 		}
 		c.closeCode, c.closeReason = code, reason
-		close(c.send)
+		c.q.close()
 		h.mu.Lock()
 		h.count--
 		h.mu.Unlock()
 	}
 	deliver := func(c *Client, msg []byte) {
-		select {
-		case c.send <- msg:
-		default:
+		if !c.q.push(msg) {
 			remove(c, closeTryAgain, "too slow: send buffer full")
 			// Its writer is likely stuck on a full socket: end that write
 			// now rather than at the write deadline, so a stalled client
@@ -140,7 +165,7 @@ func (h *Hub) Run() {
 			c := o.client
 			if closing {
 				c.closeCode, c.closeReason = closeGoingAway, "server shutting down"
-				close(c.send)
+				c.q.close()
 				break
 			}
 			set := plans[c.Plan]

@@ -3,102 +3,117 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"parecon/councils"
 	"parecon/internal/hub"
 	"parecon/internal/store"
+	"parecon/internal/wire"
 	"parecon/planning"
 )
 
-// closer is who asked for a round to close, to carry the ref of their
-// frame on their copy of round.closed.
-type closer struct {
-	client *hub.Client
+// Why a round closed, as round.closed's reason and the audit log say.
+const (
+	reasonFacilitator = "closed by the facilitator"
+	reasonAllIn       = "all human councils submitted"
+	reasonDeadline    = "the deadline passed"
+)
+
+// closeReq is a request to close a round.
+type closeReq struct {
+	round  *int // the round meant; nil = the open one
+	why    string
+	client *hub.Client // who asked with round.close, to get its ref back
 	ref    string
+	done   chan error // the outcome, if someone waits for it
 }
 
-// CloseRound closes plan's open round at the facilitator's request.
-func (s *Service) CloseRound(ctx context.Context, who Principal, planID string, c *hub.Client, ref string) *councils.Error {
-	if err := who.Authorize(planID, RoleFacilitator); err != nil {
-		return err
+func (r *closeReq) answer(err error) {
+	if r.done != nil {
+		r.done <- err
 	}
-	p, err := s.plan(planID)
+}
+
+// CloseRound closes round (the open one if nil) of plan at the
+// facilitator's request and returns once it has closed and the next
+// round is announced. A round that is not open, or is already closing,
+// is a conflict and nothing changes. c and ref, from a round.close frame,
+// get that facilitator its ref on round.closed.
+func (s *Service) CloseRound(ctx context.Context, who Principal, planID string, round *int, c *hub.Client, ref string) error {
+	p, err := s.lookup(who, planID, OpClose)
 	if err != nil {
 		return err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var cl *closer
-	if c != nil {
-		cl = &closer{c, ref}
+	r := &closeReq{round: round, why: reasonFacilitator, client: c, ref: ref, done: make(chan error, 1)}
+	if !p.post(func() { p.requestClose(r) }) {
+		return errPlanGone
 	}
-	return s.closeRound(ctx, p, "closed by the facilitator", cl)
+	return p.await(ctx, r.done)
 }
 
-// roundResult is a closed round's totals as stored and sent.
-type roundResult struct {
-	Round     int                `json:"round"`
-	Prices    map[string]float64 `json:"prices"`
-	Supply    map[string]float64 `json:"supply"`
-	Demand    map[string]float64 `json:"demand"`
-	Gaps      map[string]float64 `json:"gaps"`
-	MaxGap    float64            `json:"maxGap"`
-	Worst     string             `json:"worst"`
-	Submitted []string           `json:"submitted"`
-	Carried   []string           `json:"carried"`
-	Converged bool               `json:"converged"`
-}
-
-// result returns the totals of closed round r.
-func result(e *councils.Economy, r *planning.Round) roundResult {
-	ids := func(pred func(i int) bool) []string {
-		out := []string{}
-		for i, c := range e.Plan.Councils {
-			if pred(i) {
-				out = append(out, c.ID)
-			}
+// requestClose starts closing the round r means, once the proposals being
+// committed have landed in it (plan goroutine).
+func (p *plan) requestClose(r *closeReq) {
+	if p.broken || p.status != councils.StatusOpen {
+		r.answer(councils.Errorf(councils.Conflict, "", "the plan is %s: no round is open", p.status))
+		return
+	}
+	cur := p.round().number
+	if p.busy || p.wantClose != nil {
+		r.answer(councils.Errorf(councils.Conflict, "round", "round %d is already closing", cur))
+		return
+	}
+	if r.round != nil && *r.round != cur {
+		if *r.round < cur {
+			r.answer(councils.Errorf(councils.Conflict, "round", "round %d is closed; round %d is open", *r.round, cur))
+		} else {
+			r.answer(councils.Errorf(councils.Conflict, "round", "round %d has not opened; round %d is open", *r.round, cur))
 		}
-		return out
+		return
 	}
-	return roundResult{
-		Round: r.Number, Prices: e.PriceMap(r.Prices), Supply: e.PriceMap(r.Supply), Demand: e.PriceMap(r.Demand),
-		Gaps: e.PriceMap(r.Gap), MaxGap: r.MaxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged,
-		Submitted: ids(func(i int) bool { return r.Fresh[i] }),
-		Carried:   ids(func(i int) bool { return !r.Fresh[i] && r.Proposals[i] != nil }),
+	if p.pending > 0 {
+		p.wantClose = r // committed starts it
+		return
 	}
+	p.startClose(r)
 }
 
-// closeRound closes p's open round (p.mu held): at a deadline the human
-// councils' models stand in where allowed; the close, the stand-ins, the
-// next round and the plan's status commit in one transaction; then
-// round.closed and round.opened or plan.converged go out. If the commit
-// fails the plan is rebuilt from the database.
-func (s *Service) closeRound(ctx context.Context, p *plan, why string, cl *closer) *councils.Error {
-	// Let the proposals being committed land in this round first; hold
-	// new ones back meanwhile. Another close in progress goes first.
-	asked := p.live.Round().Number
-	for p.closing {
-		p.cond.Wait()
-	}
-	if n := p.live.Round().Number; n != asked {
-		return councils.Errorf(councils.Conflict, "", "round %d has just closed; round %d is open", asked, n)
-	}
-	p.closing = true
-	for p.pending > 0 {
-		p.cond.Wait()
-	}
-	p.closing = false // p.mu is held from here to the end: nobody sees it
-	defer p.cond.Broadcast()
-	if st, _ := p.live.Status(); st != councils.StatusOpen {
-		return councils.Errorf(councils.Conflict, "", "the plan is %s: no round is open", st)
-	}
+// closeHook, when a test sets it, sees (and may spoil, or panic on) each
+// closed round's result on the worker before it is encoded.
+var closeHook atomic.Pointer[func(round int, row *wire.RoundRow)]
+
+// closeOut is what the worker closing a round hands back.
+type closeOut struct {
+	res     *councils.CloseResult
+	row     wire.RoundRow
+	closed  []byte            // round.closed
+	mine    []byte            // round.closed with the closer's ref
+	opened  []byte            // round.opened, or the plan's end frame
+	budgets map[string][]byte // round.opened for each human consumer council
+	status  councils.Status
+	reason  string
+	now     time.Time
+	due     time.Time
+	fatal   string // the plan stops for this reason
+	err     error  // the store refused the close: nothing of it happened
+	fresh   *plan  // the plan as reloaded after err, nil if it could not be
+}
+
+// startClose hands the round to a worker (plan goroutine, live idle, no
+// proposal pending). At a deadline the human councils' models stand in
+// first, where allowed. Until the worker is done the plan answers reads
+// from the frozen round and holds the rest back.
+func (p *plan) startClose(r *closeReq) {
+	s := p.s
 	now := s.now()
 	cur := p.live.Round()
 	number := cur.Number
 	var standins []store.Proposal
 	var events []store.Event
-	if why == reasonDeadline {
+	if r.why == reasonDeadline {
 		for _, c := range p.live.Waiting() {
 			pr := p.live.StandIn(c)
 			if pr == nil {
@@ -108,171 +123,279 @@ func (s *Service) closeRound(ctx context.Context, p *plan, why string, cl *close
 			v := p.econ.Verdict(c, pr, cur.Prices, cur.Budgets[c])
 			vb, _ := json.Marshal(v)
 			standins = append(standins, store.Proposal{PlanID: p.id, Round: number, Council: id, Body: councils.MarshalDoc(p.econ.Doc(c, pr)), Verdict: vb, Source: "standin", Created: now})
-			events = append(events, s.event(p, "proposal.standin", &number, id, map[string]any{"reason": "no proposal by the deadline: the council's model answered for it", "verdict": v}))
+			events = append(events, s.event(p.id, "proposal.standin", &number, id, map[string]any{"reason": "no proposal by the deadline: the council's model answered for it", "verdict": v}))
 			p.live.Accept(c, pr)
 		}
 	}
-	res, err := p.live.Close()
-	if err != nil {
-		s.reload(ctx, p)
-		return councils.AsError(err)
-	}
-	rr := result(p.econ, res.Closed)
-	rb, _ := json.Marshal(rr)
-	events = append(events, s.event(p, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
-	var next *store.Round
-	due := time.Time{}
-	if res.Next != nil {
-		if p.deadline > 0 {
-			due = now.Add(p.deadline)
-		}
-		n := res.Next.Number
-		next = &store.Round{PlanID: p.id, Number: n, Prices: res.Next.Prices, Opened: now, Deadline: due}
-		events = append(events, s.event(p, "round.opened", &n, "", map[string]any{"prices": p.econ.PriceMap(res.Next.Prices), "step": res.Step, "deadline": timeOrNil(due)}))
-	} else {
-		st, reason := p.live.Status()
-		events = append(events, s.event(p, "plan."+string(st), &number, "", map[string]any{"reason": reason, "maxGap": rr.MaxGap}))
-	}
-	st, reason := p.live.Status()
-	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb}, standins, next, string(st), events); err != nil {
-		s.log.Error("storing a round's close", "plan", p.id, "round", number, "err", err)
-		s.reload(ctx, p)
-		return unavailable(err)
-	}
-	// Committed: announce.
-	closedMsg := frame("round.closed", "round", rr.Round, "prices", rr.Prices, "supply", rr.Supply, "demand", rr.Demand,
-		"gaps", rr.Gaps, "maxGap", rr.MaxGap, "submitted", rr.Submitted, "carried", rr.Carried, "reason", why)
-	var mine []byte
-	if cl != nil && cl.ref != "" {
-		mine = frame("round.closed", "ref", cl.ref, "round", rr.Round, "prices", rr.Prices, "supply", rr.Supply, "demand", rr.Demand,
-			"gaps", rr.Gaps, "maxGap", rr.MaxGap, "submitted", rr.Submitted, "carried", rr.Carried, "reason", why)
-	}
-	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
-		if mine != nil && c == cl.client {
-			return mine
-		}
-		return closedMsg
-	})
-	if res.Next != nil {
-		p.opened, p.due = now, due
-		s.broadcastOpened(p)
-		s.arm(p)
-	} else {
-		if p.timer != nil {
-			p.timer.Stop()
-		}
-		p.due = time.Time{}
-		if st == councils.StatusConverged {
-			s.hub.Broadcast(p.id, frame("plan.converged", "round", number, "prices", rr.Prices))
-		} else {
-			s.hub.Broadcast(p.id, frame("plan.stopped", "round", number, "reason", reason))
-		}
-	}
-	s.log.Info("round closed", "plan", p.id, "round", number, "maxGap", rr.MaxGap, "status", st, "why", why)
-	return nil
-}
-
-// reasonDeadline is why a round closed at its deadline.
-const reasonDeadline = "the deadline passed"
-
-// broadcastOpened sends round.opened, with each consumer council's budget
-// on its own copy.
-func (s *Service) broadcastOpened(p *plan) {
-	r := p.live.Round()
-	prices := p.econ.PriceMap(r.Prices)
-	common := frame("round.opened", "round", r.Number, "prices", prices, "deadline", timeOrNil(p.due))
-	budgets := map[string][]byte{}
-	for i, c := range p.econ.Plan.Councils {
-		if c.Role == planning.Consumer && p.live.Human(i) {
-			budgets[c.ID] = frame("round.opened", "round", r.Number, "prices", prices, "deadline", timeOrNil(p.due), "budget", r.Budgets[i])
-		}
-	}
-	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
-		if c.Role == RoleCouncil {
-			if b, ok := budgets[c.Council]; ok {
-				return b
-			}
-		}
-		return common
-	})
-}
-
-// arm sets p's timer for its open round's deadline (p.mu held).
-func (s *Service) arm(p *plan) {
 	if p.timer != nil {
 		p.timer.Stop()
 		p.timer = nil
 	}
-	if st, _ := p.live.Status(); st != councils.StatusOpen || p.due.IsZero() {
+	p.frozen = p.freeze()
+	p.busy = true
+	deadline, ref := p.deadline, r.ref
+	go func() {
+		out := p.closeWork(number, r.why, ref, now, deadline, standins, events)
+		if !p.postResult(func() { p.closeDone(r, out) }) {
+			r.answer(errPlanGone)
+		}
+	}()
+}
+
+// closeWork closes round number on the worker goroutine, which owns live
+// until closeDone: the engine runs, the round's result and every frame
+// about it are encoded (a value JSON cannot carry stops the plan before
+// anything is stored), then the close, the stand-ins, the next round and
+// the plan's status commit in one transaction. A panic stops the plan; a
+// refused commit reloads the plan from the database.
+func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline time.Duration, standins []store.Proposal, events []store.Event) (out closeOut) {
+	s := p.s
+	out.now = now
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("closing a round panicked; the plan stops", "plan", p.id, "round", number, "panic", r, "stack", string(debug.Stack()))
+			out = closeOut{fatal: fmt.Sprintf("the engine failed closing round %d (%v); the plan is stopped", number, r)}
+		}
+	}()
+	res, err := p.live.Close()
+	if err != nil {
+		return closeOut{fatal: fmt.Sprintf("the engine failed closing round %d (%v); the plan is stopped", number, err)}
+	}
+	out.res = res
+	out.row = result(p.econ, res.Closed)
+	if hook := closeHook.Load(); hook != nil {
+		(*hook)(number, &out.row)
+	}
+	out.status, out.reason = p.live.Status()
+	if err := p.encodeClose(&out, why, ref, deadline); err != nil {
+		return closeOut{fatal: fmt.Sprintf("round %d's results are not finite numbers (%v); the plan is stopped", number, err)}
+	}
+	rb, err := json.Marshal(out.row)
+	if err != nil {
+		return closeOut{fatal: fmt.Sprintf("round %d's results cannot be stored (%v); the plan is stopped", number, err)}
+	}
+	rr := out.row
+	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
+	var next *store.Round
+	if res.Next != nil {
+		n := res.Next.Number
+		next = &store.Round{PlanID: p.id, Number: n, Prices: res.Next.Prices, Opened: now, Deadline: out.due}
+		events = append(events, s.event(p.id, "round.opened", &n, "", map[string]any{"prices": p.econ.PriceMap(res.Next.Prices), "step": res.Step, "deadline": wire.Time(out.due)}))
+	} else {
+		events = append(events, s.event(p.id, "plan."+string(out.status), &number, "", map[string]any{"reason": out.reason, "maxGap": rr.MaxGap}))
+	}
+	ctx := context.Background()
+	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb}, standins, next, string(out.status), events); err != nil {
+		s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
+		out.err = unavailable(err)
+		fresh, rerr := s.reload(ctx, p.id)
+		if rerr != nil {
+			s.log.Error("reloading a plan", "plan", p.id, "err", rerr)
+		}
+		out.fresh = fresh
+	}
+	return out
+}
+
+// encodeClose encodes the frames announcing out's close.
+func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duration) error {
+	rr, res := out.row, out.res
+	closed := wire.RoundClosed{Round: rr.Round, Prices: rr.Prices, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps,
+		MaxGap: rr.MaxGap, Submitted: rr.Submitted, Carried: rr.Carried, Reason: why}
+	var err error
+	if out.closed, err = wire.Encode(closed); err != nil {
+		return err
+	}
+	if ref != "" {
+		closed.Ref = ref
+		if out.mine, err = wire.Encode(closed); err != nil {
+			return err
+		}
+	}
+	if res.Next == nil {
+		if out.status == councils.StatusConverged {
+			out.opened, err = wire.Encode(wire.PlanConverged{Round: rr.Round, Prices: rr.Prices})
+		} else {
+			out.opened, err = wire.Encode(wire.PlanStopped{Round: rr.Round, Reason: out.reason})
+		}
+		return err
+	}
+	if deadline > 0 {
+		out.due = out.now.Add(deadline)
+	}
+	r := res.Next
+	prices := p.econ.PriceMap(r.Prices)
+	if out.opened, err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Deadline: wire.Time(out.due)}); err != nil {
+		return err
+	}
+	out.budgets = map[string][]byte{}
+	for i, c := range p.econ.Plan.Councils {
+		if c.Role == planning.Consumer && p.live.Human(i) {
+			b := r.Budgets[i]
+			if out.budgets[c.ID], err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Budget: &b, Deadline: wire.Time(out.due)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// closeDone takes the worker's close back (plan goroutine): on success
+// everyone is told and the next round's deadline armed; then the work
+// held back runs.
+func (p *plan) closeDone(r *closeReq, out closeOut) {
+	s := p.s
+	p.busy = false
+	if out.fatal != "" {
+		p.fail(out.fatal)
+		r.answer(&councils.Error{Kind: councils.Internal, Message: out.fatal})
 		return
 	}
-	s.mu.RLock()
-	closed := s.closed
-	s.mu.RUnlock()
-	if closed {
+	p.frozen = nil
+	if out.err != nil {
+		if out.fresh == nil {
+			p.fail("the plan could not be reloaded after the database refused a round's close; restart the server")
+		} else {
+			p.adopt(out.fresh)
+			p.publish()
+			p.arm()
+		}
+		r.answer(out.err)
+		p.release()
+		return
+	}
+	p.status, p.reason = out.status, out.reason
+	p.results = append(p.results, out.row)
+	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
+		if out.mine != nil && c == r.client {
+			return out.mine
+		}
+		return out.closed
+	})
+	if out.res.Next != nil {
+		p.opened, p.due = out.now, out.due
+		s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
+			if c.Role == RoleCouncil {
+				if b, ok := out.budgets[c.Council]; ok {
+					return b
+				}
+			}
+			return out.opened
+		})
+		p.arm()
+	} else {
+		p.due = time.Time{}
+		s.hub.Broadcast(p.id, out.opened)
+	}
+	p.publish()
+	s.log.Info("round closed", "plan", p.id, "round", out.row.Round, "maxGap", out.row.MaxGap, "status", out.status, "why", r.why)
+	r.answer(nil)
+	p.release()
+}
+
+// result returns the totals of closed round r.
+func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
+	ids := func(pred func(i int) bool) []string {
+		out := []string{}
+		for i, c := range e.Plan.Councils {
+			if pred(i) {
+				out = append(out, c.ID)
+			}
+		}
+		return out
+	}
+	return wire.RoundRow{
+		Round: r.Number, Prices: e.PriceMap(r.Prices), Supply: e.PriceMap(r.Supply), Demand: e.PriceMap(r.Demand),
+		Gaps: e.PriceMap(r.Gap), MaxGap: r.MaxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged,
+		Submitted: ids(func(i int) bool { return r.Fresh[i] }),
+		Carried:   ids(func(i int) bool { return !r.Fresh[i] && r.Proposals[i] != nil }),
+	}
+}
+
+// arm sets p's timer for its open round's deadline (plan goroutine).
+func (p *plan) arm() {
+	if p.timer != nil {
+		p.timer.Stop()
+		p.timer = nil
+	}
+	if p.broken || p.busy || p.status != councils.StatusOpen || p.due.IsZero() {
 		return
 	}
 	round := p.live.Round().Number
-	d := time.Until(p.due)
-	if d < 0 {
-		d = 0
-	}
-	p.timer = time.AfterFunc(d, func() { s.deadline(p, round) })
+	p.timer = time.AfterFunc(max(time.Until(p.due), 0), func() {
+		p.post(func() { p.onDeadline(round) })
+	})
 }
 
-// deadline closes round of p if it is still open and due.
-func (s *Service) deadline(p *plan, round int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if st, _ := p.live.Status(); st != councils.StatusOpen || p.live.Round().Number != round || p.due.IsZero() {
+// onDeadline closes round if it is still open and due.
+func (p *plan) onDeadline(round int) {
+	if p.broken || p.busy || p.wantClose != nil || p.status != councils.StatusOpen || p.due.IsZero() || p.live.Round().Number != round {
 		return
 	}
-	if wait := time.Until(p.due); wait > 0 {
-		s.arm(p)
+	if time.Until(p.due) > 0 {
+		p.arm()
 		return
 	}
-	if err := s.closeRound(context.Background(), p, reasonDeadline, nil); err != nil {
-		s.log.Error("closing a round at its deadline", "plan", p.id, "round", round, "err", err)
-	}
+	p.requestClose(&closeReq{round: &round, why: reasonDeadline})
 }
 
 // SetRoundDeadline sets the time each round of plan may stay open
-// (0 = no deadline). The open round's deadline becomes now + d. Everyone in
-// the plan gets settings.changed; the facilitator's frame carries ref.
-func (s *Service) SetRoundDeadline(ctx context.Context, who Principal, planID string, seconds int, c *hub.Client, ref string) (map[string]any, *councils.Error) {
-	if err := who.Authorize(planID, RoleFacilitator); err != nil {
-		return nil, err
+// (0 = none). The open round's deadline becomes now + seconds. Everyone in
+// the plan gets settings.changed; c, the facilitator's connection that
+// asked with settings.update, gets it with ref.
+func (s *Service) SetRoundDeadline(ctx context.Context, who Principal, planID string, seconds int, c *hub.Client, ref string) (wire.SettingsChanged, error) {
+	p, err := s.lookup(who, planID, OpSettings)
+	if err != nil {
+		return wire.SettingsChanged{}, err
 	}
 	if seconds < 0 || seconds > 365*24*3600 {
-		return nil, councils.Errorf(councils.Invalid, "roundDeadlineSeconds", "want a whole number of seconds from 0 (none) to one year")
+		return wire.SettingsChanged{}, councils.Errorf(councils.Invalid, "roundDeadlineSeconds", "want a whole number of seconds from 0 (none) to one year")
 	}
-	p, err := s.plan(planID)
-	if err != nil {
-		return nil, err
+	var out wire.SettingsChanged
+	done := make(chan error, 1)
+	if !p.post(func() {
+		p.idle(func() {
+			var err error
+			out, err = p.setDeadline(ctx, seconds, c, ref)
+			done <- err
+		})
+	}) {
+		return out, errPlanGone
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	return out, p.await(ctx, done)
+}
+
+// setDeadline commits, applies and announces a new deadline setting (plan
+// goroutine, live idle).
+func (p *plan) setDeadline(ctx context.Context, seconds int, c *hub.Client, ref string) (wire.SettingsChanged, error) {
+	s := p.s
 	d := time.Duration(seconds) * time.Second
 	due := time.Time{}
-	open := false
-	if st, _ := p.live.Status(); st == councils.StatusOpen {
-		open = true
-		if d > 0 {
-			due = s.now().Add(d)
-		}
+	open := !p.broken && p.status == councils.StatusOpen
+	if open && d > 0 {
+		due = s.now().Add(d)
 	}
-	round := p.live.Round().Number
-	if serr := s.store.SetRoundDeadline(ctx, p.id, d, round, due, s.event(p, "settings.changed", &round, "", map[string]any{"roundDeadlineSeconds": seconds, "deadline": timeOrNil(due)})); serr != nil {
-		return nil, councils.InternalError(serr)
+	round := p.round().number
+	ev := s.event(p.id, "settings.changed", &round, "", map[string]any{"roundDeadlineSeconds": seconds, "deadline": wire.Time(due)})
+	if err := s.store.SetRoundDeadline(ctx, p.id, d, round, due, ev); err != nil {
+		return wire.SettingsChanged{}, unavailable(err)
 	}
 	p.deadline = d
 	if open {
 		p.due = due
-		s.arm(p)
+		p.arm()
 	}
-	out := map[string]any{"roundDeadlineSeconds": seconds, "round": round, "deadline": timeOrNil(p.due)}
-	msg := frame("settings.changed", "roundDeadlineSeconds", seconds, "round", round, "deadline", timeOrNil(p.due))
-	mine := frame("settings.changed", "ref", ref, "roundDeadlineSeconds", seconds, "round", round, "deadline", timeOrNil(p.due))
+	out := wire.SettingsChanged{RoundDeadlineSeconds: seconds, Round: round, Deadline: wire.Time(p.due)}
+	msg, err := wire.Encode(out)
+	if err != nil {
+		return out, councils.InternalError(err)
+	}
+	mine := msg
+	if ref != "" {
+		withRef := out
+		withRef.Ref = ref
+		mine, _ = wire.Encode(withRef)
+	}
 	s.hub.BroadcastEach(p.id, func(cl *hub.Client) []byte {
 		if c != nil && cl == c {
 			return mine

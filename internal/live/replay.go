@@ -36,8 +36,8 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", row.ID, err)
 	}
-	p := &plan{id: row.ID, name: row.Name, created: row.Created, econ: e, live: lv, opts: opts, deadline: row.RoundDeadline, acks: map[string]ack{}}
-	p.init()
+	p := s.newPlan(row.ID, row.Name, row.Created, e, lv, opts)
+	p.deadline = row.RoundDeadline
 	rounds, err := s.store.Rounds(ctx, row.ID)
 	if err != nil {
 		return nil, err
@@ -94,6 +94,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			if err != nil {
 				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
 			}
+			p.results = append(p.results, result(e, res.Closed))
 			for j, x := range published {
 				if j < len(res.RulePrices) && math.Abs(x-res.RulePrices[j]) > 1e-12*math.Abs(x) {
 					s.log.Warn("the rule now computes other prices than were published; keeping the published ones", "plan", row.ID, "round", r.Number+1, "good", e.Plan.Goods[j].ID, "published", x, "rule", res.RulePrices[j])
@@ -105,31 +106,27 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	if st, _ := lv.Status(); string(st) != row.Status {
 		s.log.Warn("replayed status differs from the stored one", "plan", row.ID, "stored", row.Status, "replayed", st)
 	}
-	if st, _ := lv.Status(); st != councils.StatusOpen {
+	p.status, p.reason = lv.Status()
+	if p.status != councils.StatusOpen {
 		p.due = time.Time{}
 	}
 	return p, nil
 }
 
-// reload replaces p's state by the stored one after a failed commit
-// (p.mu held), so memory never runs ahead of the database.
-func (s *Service) reload(ctx context.Context, p *plan) {
-	plans, err := s.store.Plans(ctx)
+// reload rebuilds plan id alone from the database, after a failed
+// commit, so that memory never runs ahead of what was stored. It runs on
+// the worker that owns the plan's round; closeDone adopts the result.
+func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
+	row, err := s.store.Plan(ctx, id)
 	if err != nil {
-		s.log.Error("reloading a plan", "plan", p.id, "err", err)
-		return
+		return nil, err
 	}
-	for _, row := range plans {
-		if row.ID != p.id {
-			continue
-		}
-		q, err := s.replay(ctx, row)
-		if err != nil {
-			s.log.Error("reloading a plan", "plan", p.id, "err", err)
-			return
-		}
-		p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
-		p.lastID, p.waitRound = q.lastID, -1
-		return
-	}
+	return s.replay(ctx, row)
+}
+
+// adopt takes the state of q, the same plan replayed from the database
+// (plan goroutine).
+func (p *plan) adopt(q *plan) {
+	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
+	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
 }

@@ -2,10 +2,16 @@
 // and stores proposals, closes rounds (when every human council has
 // submitted, when the facilitator says, or at a deadline), answers the
 // websocket frames of councils, facilitators and observers, and rebuilds
-// every plan from the database when the server starts. Each plan has one
-// lock; under it a change is checked, committed, applied to the plan's
-// councils.Live and only then broadcast through the hub, so nothing is
-// announced that is not durable.
+// every plan from the database when the server starts.
+//
+// Each plan is owned by one goroutine, which gets its work as messages;
+// no lock guards a plan's state. A change is checked there, committed to
+// the store (a burst of proposals in one store group, off the plan
+// goroutine), applied there and only then broadcast through the hub, so
+// nothing is announced that is not durable. The engine closes a round on
+// a worker goroutine: meanwhile the plan answers reads from the round as
+// it was and holds submissions back for the next round, and other plans
+// are not slowed at all.
 package live
 
 import (
@@ -18,6 +24,7 @@ import (
 	"parecon/councils"
 	"parecon/internal/hub"
 	"parecon/internal/store"
+	"parecon/internal/wire"
 )
 
 // Options configures a Service.
@@ -27,6 +34,34 @@ type Options struct {
 	RoundDeadline time.Duration
 	// Now returns the time (default time.Now).
 	Now func() time.Time
+	// MaxCouncilConns is the most websocket connections one council
+	// token may hold at once (default 4).
+	MaxCouncilConns int
+	// MaxWatcherConns is the most websocket connections one facilitator
+	// or observer token may hold at once (default 16).
+	MaxWatcherConns int
+	// PageLimit is how many proposals or audit events a page holds when
+	// ?limit is absent (default 500); MaxPageLimit the most ?limit may
+	// ask (default 5000).
+	PageLimit, MaxPageLimit int
+}
+
+func (o *Options) defaults() {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxCouncilConns <= 0 {
+		o.MaxCouncilConns = 4
+	}
+	if o.MaxWatcherConns <= 0 {
+		o.MaxWatcherConns = 16
+	}
+	if o.MaxPageLimit <= 0 {
+		o.MaxPageLimit = 5000
+	}
+	if o.PageLimit <= 0 || o.PageLimit > o.MaxPageLimit {
+		o.PageLimit = min(500, o.MaxPageLimit)
+	}
 }
 
 // Service holds the live plans of one server.
@@ -36,7 +71,7 @@ type Service struct {
 	log   *slog.Logger
 	opt   Options
 
-	mu     sync.RWMutex
+	mu     sync.RWMutex // guards plans, tokens and closed (not the plans' state)
 	plans  map[string]*plan
 	tokens map[string]Principal // by hex SHA-256 of the token
 	closed bool
@@ -45,9 +80,7 @@ type Service struct {
 // New returns a service over st and h; call Load to bring back the plans
 // stored in st.
 func New(st *store.Store, h *hub.Hub, log *slog.Logger, opt Options) *Service {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt.defaults()
 	if log == nil {
 		log = slog.Default()
 	}
@@ -63,9 +96,10 @@ func (s *Service) Hub() *hub.Hub { return s.hub }
 // now returns the current time, in UTC, to the millisecond the store keeps.
 func (s *Service) now() time.Time { return s.opt.Now().UTC().Truncate(time.Millisecond) }
 
-// Load rebuilds every stored plan by replaying its rounds, and arms the
-// deadlines of the open ones. A plan that cannot be replayed is logged and
-// left out; only a database that cannot be read is an error.
+// Load rebuilds every stored plan by replaying its rounds and starts
+// their goroutines (which arm the deadlines of the open ones). A plan that
+// cannot be replayed is logged and left out; only a database that cannot
+// be read is an error.
 func (s *Service) Load(ctx context.Context) error {
 	rows, err := s.store.Plans(ctx)
 	if err != nil {
@@ -79,20 +113,33 @@ func (s *Service) Load(ctx context.Context) error {
 			s.log.Error("a stored plan cannot be replayed; it is not served", "plan", row.ID, "err", err)
 			continue
 		}
-		s.mu.Lock()
-		s.plans[p.id] = p
-		s.mu.Unlock()
-		p.mu.Lock()
-		s.arm(p)
-		p.mu.Unlock()
+		s.add(p)
 	}
 	return nil
 }
 
-// Close stops the deadline timers; the hub and the store are closed by
-// their owner.
+// add serves p: it is listed and its goroutine starts (unless the service
+// has closed).
+func (s *Service) add(p *plan) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		close(p.quit)
+		return
+	}
+	s.plans[p.id] = p
+	p.start()
+}
+
+// Close stops every plan's goroutine and deadline timer and waits for
+// them; a close in progress on a worker finishes on its own. The hub and
+// the store are closed by their owner.
 func (s *Service) Close() {
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
 	s.closed = true
 	ps := make([]*plan, 0, len(s.plans))
 	for _, p := range s.plans {
@@ -100,16 +147,15 @@ func (s *Service) Close() {
 	}
 	s.mu.Unlock()
 	for _, p := range ps {
-		p.mu.Lock()
-		if p.timer != nil {
-			p.timer.Stop()
-		}
-		p.mu.Unlock()
+		close(p.quit)
+	}
+	for _, p := range ps {
+		<-p.done
 	}
 }
 
-// plan returns the plan id, or a not_found Error.
-func (s *Service) plan(id string) (*plan, *councils.Error) {
+// plan returns the plan id, or a not_found error.
+func (s *Service) plan(id string) (*plan, error) {
 	s.mu.RLock()
 	p := s.plans[id]
 	s.mu.RUnlock()
@@ -119,35 +165,22 @@ func (s *Service) plan(id string) (*plan, *councils.Error) {
 	return p, nil
 }
 
-// Summary is one plan in the public list.
-type Summary struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Status    string    `json:"status"`
-	Round     int       `json:"round"`
-	CreatedAt time.Time `json:"createdAt"`
-}
-
-// List returns every plan, newest first: no proposals, no tokens.
-func (s *Service) List() []Summary {
+// List returns every plan, newest first: no proposals, no tokens. It
+// reads each plan's published summary and waits for no plan.
+func (s *Service) List() wire.PlanList {
 	s.mu.RLock()
-	ps := make([]*plan, 0, len(s.plans))
+	out := make([]wire.PlanSummary, 0, len(s.plans))
 	for _, p := range s.plans {
-		ps = append(ps, p)
+		if sum := p.summary.Load(); sum != nil {
+			out = append(out, *sum)
+		}
 	}
 	s.mu.RUnlock()
-	out := make([]Summary, 0, len(ps))
-	for _, p := range ps {
-		p.mu.Lock()
-		st, _ := p.live.Status()
-		out = append(out, Summary{ID: p.id, Name: p.name, Status: string(st), Round: p.live.Round().Number, CreatedAt: p.created})
-		p.mu.Unlock()
-	}
 	sort.Slice(out, func(a, b int) bool {
 		if !out[a].CreatedAt.Equal(out[b].CreatedAt) {
 			return out[a].CreatedAt.After(out[b].CreatedAt)
 		}
 		return out[a].ID < out[b].ID
 	})
-	return out
+	return wire.PlanList{Plans: out}
 }

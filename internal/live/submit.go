@@ -3,210 +3,282 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"strings"
+	"time"
 
 	"parecon/councils"
+	"parecon/internal/hub"
 	"parecon/internal/store"
+	"parecon/internal/wire"
+	"parecon/planning"
 )
 
-// Submit takes council who.Council's proposal (raw JSON) for round. A
-// proposal that fails its checks is answered with proposal.rejected and
+// MaxRejectedPrefix is how much of a rejected proposal's body the audit
+// log keeps: the reason, the field and the size are kept, the body only
+// up to this many bytes.
+const MaxRejectedPrefix = 256
+
+// submitReq is one proposal.submit on its way through the plan goroutine.
+type submitReq struct {
+	who    Principal
+	client *hub.Client // who gets the answer frame
+	f      wire.Submit
+	done   chan error // the frame's outcome: nil once answered with a frame
+}
+
+// item is a checked proposal being committed.
+type item struct {
+	req     *submitReq
+	c       int
+	pr      *planning.Proposal
+	doc     *councils.ProposalDoc
+	created time.Time
+	body    json.RawMessage
+	verdict councils.Verdict
+	row     store.Proposal
+	ev      store.Event
+	id      int64
+	err     error
+}
+
+// Submit takes council who.Council's proposal for f.Round and answers c.
+// A proposal that fails its checks is answered with proposal.rejected and
 // only the attempt is stored, in the audit log. One that passes is
-// committed (in a group with the proposals of other councils: the plan's
-// lock is not held while it commits), then applied, then acknowledged
-// with proposal.accepted (reply gets the answer frame before anything is
-// broadcast), then announced to the facilitators and observers:
-// round.submitted, and proposal.received to the facilitators. When it was
-// the last human council to submit, the round closes. A ref already
-// acknowledged (or being committed) for this council gets the same
-// acknowledgement and changes nothing. The returned Error is for an error
-// frame: the frame was not allowed, or the server failed (then nothing
-// of the proposal was stored or applied).
-func (s *Service) Submit(ctx context.Context, who Principal, ref string, round int, raw json.RawMessage, reply func([]byte)) *councils.Error {
-	if err := who.Authorize(who.Plan, RoleCouncil); err != nil {
-		return councils.Errorf(councils.Forbidden, "", "only a council submits proposals")
-	}
-	p, err := s.plan(who.Plan)
+// committed (with the other proposals of the same burst, in one store
+// group), then applied, then acknowledged with proposal.accepted, then
+// announced to the facilitators and observers: round.submitted, and
+// proposal.received to the facilitators. When it was the last human
+// council to submit, the round closes. A ref already acknowledged (or
+// being committed) for this council gets the same acknowledgement and
+// changes nothing. The returned error is for an error frame: the frame was
+// not allowed, or the server failed (then nothing of the proposal was
+// stored or applied).
+func (s *Service) Submit(ctx context.Context, who Principal, c *hub.Client, f wire.Submit) error {
+	p, err := s.lookup(who, who.Plan, OpSubmit)
 	if err != nil {
 		return err
 	}
-	p.mu.Lock()
-	for p.closing { // the round is closing: answer against the next one
-		p.cond.Wait()
+	req := &submitReq{who: who, client: c, f: f, done: make(chan error, 1)}
+	if !p.post(func() { p.idle(func() { p.submit(req) }) }) {
+		return errPlanGone
 	}
-	c, ok := p.council(who.Council)
+	return p.await(ctx, req.done)
+}
+
+// submit checks req against the open round (plan goroutine, live idle).
+func (p *plan) submit(req *submitReq) {
+	s, ref := p.s, req.f.Ref
+	if p.broken {
+		req.done <- councils.Errorf(councils.Conflict, "round", "the plan is stopped: %s", p.reason)
+		return
+	}
+	c, ok := p.council(req.who.Council)
 	if !ok {
-		p.mu.Unlock()
-		return councils.Errorf(councils.Forbidden, "", "council %q is not in this plan", who.Council)
+		req.done <- councils.Errorf(councils.Forbidden, "", "council %q is not in this plan", req.who.Council)
+		return
 	}
-	key := ackKey(who.Council, ref)
+	key := ackKey(req.who.Council, ref)
 	if ref != "" {
 		if a, ok := p.acks[key]; ok {
-			p.mu.Unlock()
-			reply(acceptedFrame(ref, a))
-			return nil
+			s.send(req.client, accepted(ref, a))
+			req.done <- nil
+			return
 		}
-		if f, ok := p.inflight[key]; ok {
-			p.mu.Unlock()
-			<-f.done
-			if f.err != nil {
-				return f.err
-			}
-			reply(acceptedFrame(ref, f.ack))
-			return nil
+		if fl, ok := p.inflight[key]; ok {
+			fl.waiters = append(fl.waiters, req)
+			return
 		}
 	}
-	pr, doc, verdict, perr := p.live.CheckProposal(c, round, raw)
+	pr, doc, verdict, perr := p.live.CheckProposal(c, req.f.Round, req.f.Proposal)
 	if perr != nil {
-		cerr := councils.AsError(perr)
-		cur := p.live.Round().Number
-		p.mu.Unlock()
-		if cerr.Kind != councils.Invalid && cerr.Kind != councils.Conflict {
-			return cerr
-		}
-		detail := map[string]any{"reason": cerr.Message, "field": cerr.Field, "ref": ref, "submittedRound": round}
-		if json.Valid(raw) {
-			detail["proposal"] = raw
-		}
-		if err := s.store.AddEvents(ctx, s.event(p, "proposal.rejected", &cur, who.Council, detail)); err != nil {
-			return unavailable(err)
-		}
-		reply(frame("proposal.rejected", "ref", ref, "round", round, "reason", cerr.Message, "field", cerr.Field))
-		return nil
+		p.reject(req, perr)
+		return
 	}
-	body := councils.MarshalDoc(doc)
-	vb, _ := json.Marshal(verdict)
-	now := s.now()
-	ev := s.event(p, "proposal.accepted", &round, who.Council, map[string]any{"ref": ref, "verdict": verdict})
-	f := &flight{done: make(chan struct{})}
+	// The row and its audit event are encoded off the plan goroutine, in
+	// flush's.
+	it := &item{req: req, c: c, pr: pr, doc: doc, verdict: verdict, created: s.now()}
 	if ref != "" {
-		p.inflight[key] = f
+		p.inflight[key] = &flight{waiters: []*submitReq{req}}
 	}
 	p.pending++
-	p.mu.Unlock()
+	p.batch = append(p.batch, it)
+	switch {
+	case len(p.batch) >= maxBatch || len(p.inbox) == 0:
+		// Nothing else waiting, or enough for a group: commit now, so
+		// that checking the rest of a burst overlaps its commit.
+		p.flush()
+	case !p.flushing:
+		// The flush runs after the submissions already queued: a burst
+		// goes to the store as one group.
+		p.flushing = true
+		go p.post(p.flushQueued)
+	}
+}
 
-	id, serr := s.store.AddProposal(ctx, store.Proposal{PlanID: p.id, Round: round, Council: who.Council, Ref: ref, Body: body, Verdict: vb, Source: "human", Created: now}, ev)
+// maxBatch is the most checked proposals the plan goroutine holds before
+// it hands them to the store.
+const maxBatch = 64
 
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.pending--
-	if p.pending == 0 {
-		p.cond.Broadcast()
+// reject answers a proposal that failed its checks once its attempt is in
+// the audit log (reason, field and size; at most a prefix of the body).
+func (p *plan) reject(req *submitReq, perr error) {
+	cerr := councils.AsError(perr)
+	if cerr.Kind != councils.Invalid && cerr.Kind != councils.Conflict {
+		req.done <- cerr
+		return
 	}
-	if ref != "" {
-		delete(p.inflight, key)
+	cur := p.live.Round().Number
+	raw := req.f.Proposal
+	detail := map[string]any{"reason": cerr.Message, "field": cerr.Field, "ref": req.f.Ref, "submittedRound": req.f.Round, "size": len(raw)}
+	if len(raw) <= MaxRejectedPrefix && json.Valid(raw) {
+		detail["proposal"] = raw
+	} else {
+		detail["prefix"] = string(truncate(raw, MaxRejectedPrefix))
 	}
-	if serr != nil {
-		s.log.Error("storing a proposal", "plan", p.id, "council", who.Council, "err", serr)
-		f.err = unavailable(serr)
-		close(f.done)
-		return f.err
-	}
-	// A council's proposals replace each other in the order they were
-	// stored, as a replay applies them.
-	if id > p.lastID[c] {
-		wasIn := p.live.Round().Fresh[c]
-		p.humansWaiting()
-		p.live.Accept(c, pr)
-		p.lastID[c] = id
-		if !wasIn && p.live.Human(c) {
-			p.waiting--
+	ev := p.s.event(p.id, "proposal.rejected", &cur, req.who.Council, detail)
+	frame := wire.ProposalRejected{Ref: req.f.Ref, Round: req.f.Round, Reason: cerr.Message, Field: cerr.Field}
+	go func() {
+		if err := p.s.store.AddEvents(context.Background(), ev); err != nil {
+			req.done <- unavailable(err)
+			return
 		}
+		p.s.send(req.client, frame)
+		req.done <- nil
+	}()
+}
+
+// truncate returns at most n bytes of b, cut at a UTF-8 boundary.
+func truncate(b []byte, n int) []byte {
+	if len(b) <= n {
+		return b
 	}
-	a := ack{round: round, id: id, verdict: verdict}
-	if ref != "" {
-		p.acks[key] = a
+	for n > 0 && b[n]&0xc0 == 0x80 {
+		n--
 	}
-	f.ack = a
-	close(f.done)
-	reply(acceptedFrame(ref, a))
-	// Built only if someone watches: a plan of thousands of councils
-	// usually has a facilitator or two and no observer.
-	submitted := func() []byte { return frame("round.submitted", "round", round, "councilId", who.Council) }
-	s.hub.BroadcastRoleLazy(p.id, RoleObserver, submitted)
-	s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, submitted)
-	s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, func() []byte {
-		return frame("proposal.received", "round", round, "councilId", who.Council, "proposal", body,
-			"sbsc", verdict.SBSC, "cost", verdict.Cost, "budget", verdict.Budget)
-	})
-	if !p.closing && p.humansWaiting() == 0 && p.live.AllHumansIn() {
-		if err := s.closeRound(ctx, p, "all human councils submitted", nil); err != nil {
-			s.log.Error("closing a full round", "plan", p.id, "err", err)
-		}
+	return b[:n]
+}
+
+// flushQueued is the flush queued behind a burst.
+func (p *plan) flushQueued() {
+	p.flushing = false
+	p.flush()
+}
+
+// flush hands the batch to the store, each proposal in its own savepoint
+// of the same group, off the plan goroutine; committed applies them.
+func (p *plan) flush() {
+	batch := p.batch
+	p.batch = nil
+	if len(batch) == 0 {
+		return
 	}
+	// Each proposal goes to the store on its own goroutine, so that the
+	// store's writer commits the batch (and whatever else is queued) as
+	// one group; each comes back as soon as its group has committed.
+	for _, it := range batch {
+		go func() {
+			if it.err = p.encode(it); it.err == nil {
+				it.id, it.err = p.s.store.AddProposal(context.Background(), it.row, it.ev)
+			}
+			if !p.postResult(func() { p.committed([]*item{it}) }) {
+				it.req.done <- errPlanGone
+			}
+		}()
+	}
+}
+
+// encode builds its row and audit event.
+func (p *plan) encode(it *item) error {
+	vb, err := json.Marshal(it.verdict)
+	if err != nil {
+		return err
+	}
+	f, council := it.req.f, it.req.who.Council
+	round := f.Round
+	it.body = councils.MarshalDoc(it.doc)
+	it.row = store.Proposal{PlanID: p.id, Round: round, Council: council, Ref: f.Ref, Body: it.body, Verdict: vb, Source: "human", Created: it.created}
+	it.ev = p.s.event(p.id, "proposal.accepted", &round, council, map[string]any{"ref": f.Ref, "verdict": it.verdict})
 	return nil
 }
 
-// unavailable is the error a client gets when the database refuses a
-// write (read-only, full, failing disk): nothing of its frame was kept,
-// and it may try again.
-func unavailable(err error) *councils.Error {
-	e := councils.InternalError(err)
-	e.Message = "the server could not store this: the database refused the write (" + storeReason(err) + "); nothing was kept, try again later"
-	return e
-}
-
-// acceptedMsg is proposal.accepted, with its keys in the order frame
-// writes them (sorted), marshalled without a map: one is sent per
-// proposal.
-type acceptedMsg struct {
-	Budget     *float64 `json:"budget,omitempty"`
-	Cost       *float64 `json:"cost,omitempty"`
-	ProposalID int64    `json:"proposalId"`
-	Ref        string   `json:"ref,omitempty"`
-	Round      int      `json:"round"`
-	SBSC       *float64 `json:"sbsc,omitempty"`
-	Type       string   `json:"type"`
-}
-
-func acceptedFrame(ref string, a ack) []byte {
-	b, err := json.Marshal(acceptedMsg{Budget: a.verdict.Budget, Cost: a.verdict.Cost, ProposalID: a.id, Ref: ref,
-		Round: a.round, SBSC: a.verdict.SBSC, Type: "proposal.accepted"})
-	if err != nil {
-		panic(err) // only our own values go in
-	}
-	return b
-}
-
-// frame returns a server frame of type typ with the key-value pairs kv;
-// pairs whose value is nil, a nil pointer or the empty string are left out.
-func frame(typ string, kv ...any) []byte {
-	m := make(map[string]any, len(kv)/2+1)
-	m["type"] = typ
-	for i := 0; i+1 < len(kv); i += 2 {
-		k, v := kv[i].(string), kv[i+1]
-		switch x := v.(type) {
-		case nil:
-			continue
-		case string:
-			if x == "" {
-				continue
+// committed applies a committed batch, acknowledges and announces it
+// (plan goroutine); a failed proposal gets an error and nothing of it is
+// applied. A close that waited for the batch starts; a round in which
+// every human council is now in closes.
+func (p *plan) committed(batch []*item) {
+	s := p.s
+	for _, it := range batch {
+		p.pending--
+		who, ref := it.req.who, it.req.f.Ref
+		key := ackKey(who.Council, ref)
+		var waiters []*submitReq
+		if ref != "" {
+			if fl := p.inflight[key]; fl != nil {
+				waiters = fl.waiters
 			}
-		case *float64:
-			if x == nil {
-				continue
+			delete(p.inflight, key)
+		} else {
+			waiters = []*submitReq{it.req}
+		}
+		if it.err != nil {
+			s.log.Error("storing a proposal", "plan", p.id, "council", who.Council, "err", it.err)
+			for _, w := range waiters {
+				w.done <- unavailable(it.err)
+			}
+			continue
+		}
+		if p.broken {
+			for _, w := range waiters {
+				w.done <- councils.Errorf(councils.Conflict, "round", "the plan is stopped: %s", p.reason)
+			}
+			continue
+		}
+		// A council's proposals replace each other in the order they were
+		// stored, as a replay applies them.
+		if it.id > p.lastID[it.c] {
+			wasIn := p.live.Round().Fresh[it.c]
+			p.humansWaiting()
+			p.live.Accept(it.c, it.pr)
+			p.lastID[it.c] = it.id
+			if !wasIn && p.live.Human(it.c) {
+				p.waiting--
 			}
 		}
-		m[k] = v
+		a := ack{round: it.req.f.Round, id: it.id, verdict: it.verdict}
+		if ref != "" {
+			p.acks[key] = a
+		}
+		for _, w := range waiters {
+			s.send(w.client, accepted(w.f.Ref, a))
+			w.done <- nil
+		}
+		round, council, body, v := it.req.f.Round, who.Council, it.body, it.verdict
+		// Built only if someone watches: a plan of thousands of councils
+		// usually has a facilitator or two and no observer.
+		submitted := func() []byte { b, _ := wire.Encode(wire.RoundSubmitted{Round: round, CouncilID: council}); return b }
+		s.hub.BroadcastRoleLazy(p.id, RoleObserver, submitted)
+		s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, submitted)
+		s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, func() []byte {
+			b, _ := wire.Encode(wire.ProposalReceived{Round: round, CouncilID: council, Proposal: body, SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget})
+			return b
+		})
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		panic(err) // only our own values go in
+	if p.broken {
+		return
 	}
-	return b
+	p.publish()
+	if p.pending == 0 && p.wantClose != nil {
+		r := p.wantClose
+		p.wantClose = nil
+		p.startClose(r)
+		return
+	}
+	if p.wantClose == nil && !p.busy && p.status == councils.StatusOpen && p.humansWaiting() == 0 && p.live.AllHumansIn() {
+		n := p.live.Round().Number
+		p.requestClose(&closeReq{round: &n, why: reasonAllIn})
+	}
 }
 
-// storeReason says in a few words why the database refused a write.
-func storeReason(err error) string {
-	msg := strings.ToLower(err.Error())
-	switch {
-	case strings.Contains(msg, "full"):
-		return "the disk or database is full"
-	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") || strings.Contains(msg, "query_only"):
-		return "the database is read-only"
-	case strings.Contains(msg, "closed"):
-		return "the server is shutting down"
-	default:
-		return "storage error"
-	}
+// accepted is the proposal.accepted frame for a.
+func accepted(ref string, a ack) wire.ProposalAccepted {
+	return wire.ProposalAccepted{Ref: ref, Round: a.round, ProposalID: a.id, SBSC: a.verdict.SBSC, Cost: a.verdict.Cost, Budget: a.verdict.Budget}
 }

@@ -12,7 +12,17 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"parecon/internal/wire"
 )
+
+// deref returns *x, or 0 for nil.
+func deref(x *float64) float64 {
+	if x == nil {
+		return 0
+	}
+	return *x
+}
 
 // client is one council's connection and what it saw.
 type client struct {
@@ -43,14 +53,6 @@ type ackRec struct {
 // of kilobytes, and ten thousand clients must not each keep one.
 var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// roundView is the round part of a snapshot.
-type roundView struct {
-	Number int                `json:"number"`
-	Status string             `json:"status"`
-	Prices map[string]float64 `json:"prices"`
-	Budget float64            `json:"budget"`
-}
-
 // connect dials the server as c's council and reads its snapshot.
 func (c *client) connect(ctx context.Context, d *websocket.Dialer, wsURL string) error {
 	h := http.Header{}
@@ -73,14 +75,12 @@ func (c *client) connect(ctx context.Context, d *websocket.Dialer, wsURL string)
 		conn.Close()
 		return fmt.Errorf("first frame is %q, want a snapshot", typ)
 	}
-	var snap struct {
-		Round roundView `json:"round"`
-	}
+	var snap wire.Snapshot
 	if err := json.Unmarshal(b, &snap); err != nil {
 		conn.Close()
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	c.round, c.open, c.prices, c.budget = snap.Round.Number, snap.Round.Status == "open", snap.Round.Prices, snap.Round.Budget
+	c.round, c.open, c.prices, c.budget = snap.Round.Number, snap.Round.Status == "open", snap.Round.Prices, deref(snap.Round.Budget)
 	c.conn = conn
 	return nil
 }
@@ -108,23 +108,17 @@ func readFrame(conn *websocket.Conn) (string, []byte, func(), error) {
 	return frameType(b), b, release, nil
 }
 
-// frameType returns the value of the frame's "type" key: the last one,
-// since the server writes keys in order and nested objects (a snapshot's
-// councils) have types too.
+// frameType returns the value of the frame's "type" key, which
+// wire.Encode writes first, found without decoding the frame.
 func frameType(b []byte) string {
-	key := []byte(`"type":"`)
-	// The server writes keys in order, so "type" is the last one: look
-	// near the end first (a backward scan of a large frame is slow).
-	if len(b) > 128 {
-		if i := bytes.LastIndex(b[len(b)-128:], key); i >= 0 {
-			b = b[len(b)-128:]
+	rest, ok := bytes.CutPrefix(b, []byte(`{"type":"`))
+	if !ok {
+		var m struct {
+			Type string `json:"type"`
 		}
+		json.Unmarshal(b, &m)
+		return m.Type
 	}
-	i := bytes.LastIndex(b, key)
-	if i < 0 {
-		return ""
-	}
-	rest := b[i+len(key):]
 	j := bytes.IndexByte(rest, '"')
 	if j < 0 {
 		return ""
@@ -136,8 +130,14 @@ func frameType(b []byte) string {
 func (c *client) submit() error {
 	c.n++
 	c.pending = fmt.Sprintf("r%d-%d", c.round, c.n)
-	msg, _ := json.Marshal(map[string]any{"type": "proposal.submit", "ref": c.pending, "round": c.round,
-		"proposal": c.council.Proposal(c.prices, c.budget, c.n)})
+	prop, err := json.Marshal(c.council.Proposal(c.prices, c.budget, c.n))
+	if err != nil {
+		return err
+	}
+	msg, err := wire.EncodeClient(wire.Submit{Ref: c.pending, Round: c.round, Proposal: prop})
+	if err != nil {
+		return err
+	}
 	c.sentAt = time.Now()
 	c.conn.SetWriteDeadline(c.sentAt.Add(30 * time.Second))
 	return c.conn.WriteMessage(websocket.TextMessage, msg)
@@ -167,10 +167,7 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 		}
 		switch typ {
 		case "proposal.accepted":
-			var m struct {
-				Ref   string `json:"ref"`
-				Round int    `json:"round"`
-			}
+			var m wire.ProposalAccepted
 			json.Unmarshal(b, &m)
 			if m.Ref == c.pending {
 				c.acks = append(c.acks, ackRec{round: m.Round, sent: c.sentAt, at: now})
@@ -181,9 +178,7 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 				fail("acknowledgement of %q, waiting for %q", m.Ref, c.pending)
 			}
 		case "proposal.rejected":
-			var m struct {
-				Ref, Reason, Field string
-			}
+			var m wire.ProposalRejected
 			json.Unmarshal(b, &m)
 			c.rejected++
 			c.pending = ""
@@ -191,10 +186,9 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 				fail("proposal rejected: %s (%s)", m.Reason, m.Field)
 			}
 		case "round.closed":
-			var m struct {
-				Round int `json:"round"`
-			}
-			// decode only the round number: the frame can be large
+			var m wire.RoundClosed
+			// decode only the round number, the first key after type and
+			// ref: the frame can be large
 			if i := bytes.Index(b, []byte(`,"round":`)); i >= 0 {
 				json.NewDecoder(bytes.NewReader(b[i+len(`,"round":`):])).Decode(&m.Round)
 			}
@@ -202,17 +196,13 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 			c.open = false
 			tick()
 		case "round.opened":
-			var m struct {
-				Round  int                `json:"round"`
-				Prices map[string]float64 `json:"prices"`
-				Budget float64            `json:"budget"`
-			}
+			var m wire.RoundOpened
 			if err := json.Unmarshal(b, &m); err != nil {
 				fail("round.opened: %v", err)
 				release()
 				return
 			}
-			c.round, c.prices, c.budget, c.open = m.Round, m.Prices, m.Budget, true
+			c.round, c.prices, c.budget, c.open = m.Round, m.Prices, deref(m.Budget), true
 			if len(c.closedAt) < rounds {
 				if c.delay > 0 {
 					time.Sleep(c.delay)

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"parecon/internal/wire"
 )
 
 // Config is one load test.
@@ -105,12 +107,6 @@ func CheckLoopback(u string) (*url.URL, error) {
 	return pu, nil
 }
 
-type created struct {
-	ID               string            `json:"id"`
-	FacilitatorToken string            `json:"facilitatorToken"`
-	CouncilTokens    map[string]string `json:"councilTokens"`
-}
-
 // errorLog counts errors and keeps a few samples.
 type errorLog struct {
 	mu      sync.Mutex
@@ -172,7 +168,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var plan created
+	var plan wire.Created
 	hc := &http.Client{Timeout: time.Minute}
 	if err := postJSON(ctx, hc, base.String()+"/api/plans", "", scen, http.StatusCreated, &plan); err != nil {
 		return nil, fmt.Errorf("loadtest: creating the plan: %w", err)

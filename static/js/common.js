@@ -199,12 +199,5 @@ const PC = (() => {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  // list returns the array inside a response that may be bare or wrapped.
-  function list(data, key) {
-    if (Array.isArray(data)) return data;
-    if (data && Array.isArray(data[key])) return data[key];
-    return [];
-  }
-
-  return { params, api, ApiError, live, setConn, num, pct, band, gapCell, bandLegend, BANDS, h, goodName, toDate, countdown, announce, requireParams, download, list };
+  return { params, api, ApiError, live, setConn, num, pct, band, gapCell, bandLegend, BANDS, h, goodName, toDate, countdown, announce, requireParams, download };
 })();

@@ -230,8 +230,8 @@
     const tbody = $('mine').tBodies[0];
     try {
       const data = await api('/api/plans/' + encodeURIComponent(P.plan) + '/proposals', { token: P.token });
-      const rows = PC.list(data, 'proposals').slice();
-      rows.sort((a, b) => (b.round - a.round) || String(b.at || b.submittedAt || '').localeCompare(String(a.at || a.submittedAt || '')));
+      const rows = data.proposals.slice();
+      rows.sort((a, b) => (b.round - a.round) || String(b.at).localeCompare(String(a.at)));
       st.proposals = rows;
       if (!rows.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'No proposals yet.'))); return; }
       tbody.replaceChildren(...rows.map((p) => {
@@ -241,8 +241,8 @@
         else if (typeof p.cost === 'number') measure = num(p.cost) + (typeof p.budget === 'number' ? ' / ' + num(p.budget) : '');
         return h('tr', null,
           h('td', { class: 'num' }, p.round),
-          h('td', null, h('span', { class: 'chip ' + (accepted ? 'yes' : (p.status === 'rejected' ? 'rejected' : 'no')) }, p.status || '?')),
-          h('td', null, summary(p.proposal)),
+          h('td', null, h('span', { class: 'chip ' + (accepted ? 'yes' : 'rejected') }, p.status)),
+          h('td', null, p.proposal ? summary(p.proposal) : (p.size ? p.size + ' bytes, not kept' : '')),
           h('td', { class: 'num' }, measure),
           h('td', null, p.reason ? p.reason + (p.field ? ' (at ' + p.field + ')' : '') : ''));
       }));
@@ -275,12 +275,12 @@
         if (f.role !== 'council') {
           PC.announce(errors, 'This link is for a ' + f.role + ', not a council: open the ' + f.role + ' page instead.', 'err');
         }
-        st.councilId = f.councilId || (f.council && f.council.id) || '';
-        st.plan = f.plan || {};
-        // the council's own header (with its output good, if the scenario names
-        // one) is in the snapshot's plan (or beside it); else its catalogue row
-        st.council = st.plan.council || f.council || (st.plan.councils || []).find((c) => c.id === st.councilId) || { id: st.councilId, type: 'consumer' };
-        st.round = f.round || null;
+        st.councilId = f.councilId || '';
+        st.plan = f.plan;
+        // the council's own header (with its output good, if the scenario
+        // names one): plan.council, on a council's connection only
+        st.council = f.plan.council || { id: st.councilId, type: 'consumer' };
+        st.round = f.round; // {number, status, prices, budget?, submitted, deadline, own?}
         $('who').textContent = (isWorker() ? 'worker' : 'consumer') + ' council ' + st.councilId;
         document.title = 'parecon — council ' + st.councilId + ' — ' + (st.plan.name || st.plan.id);
         $('plan-line').textContent = 'Plan ' + (st.plan.name || '') + ' (' + st.plan.id + ')' +
@@ -288,13 +288,14 @@
         $('numeraire-line').textContent = st.plan.numeraire ? 'Prices are relative to ' + st.plan.numeraire + ', whose price stays 1.' : '';
         build();
         // the standing proposal of this round, if any, fills an untouched form
-        if (f.round && f.round.own && f.round.own.proposal && !st.touched) fill(f.round.own.proposal);
+        if (f.round.own && !st.touched) fill(f.round.own.proposal);
         renderRound();
         loadProposals();
         break;
       }
       case 'round.opened':
-        st.round = { ...(st.round || {}), number: f.round, status: 'open', prices: f.prices || {}, budget: f.budget, deadline: f.deadline, submitted: [] };
+        // round.opened's round is the new round's number
+        st.round = { number: f.round, status: 'open', prices: f.prices, budget: f.budget, deadline: f.deadline, submitted: [] };
         renderRound();
         clearErrors();
         PC.announce($('round-notice'), 'Round ' + f.round + ' is open with new prices: check your proposal at these prices and submit it for round ' + f.round + '.', 'info');
@@ -303,11 +304,11 @@
       case 'round.closed':
         if (st.round && st.round.number === f.round) st.round.status = 'closed';
         renderRound();
-        PC.announce($('round-notice'), 'Round ' + f.round + ' closed' + (f.reason ? ' (' + f.reason + ')' : '') + '.', 'info');
+        PC.announce($('round-notice'), 'Round ' + f.round + ' closed (' + f.reason + ').', 'info');
         loadProposals();
         break;
       case 'settings.changed':
-        if (st.round && (f.round === undefined || f.round === st.round.number)) st.round.deadline = f.deadline;
+        if (st.round && f.round === st.round.number) st.round.deadline = f.deadline;
         renderRound();
         PC.announce($('round-notice'), 'The facilitator set the round deadline: ' + PC.countdown(f.deadline) + '.', 'info');
         break;
@@ -319,7 +320,7 @@
       case 'plan.stopped':
         if (st.plan) st.plan.status = 'stopped';
         renderRound();
-        PC.announce($('round-notice'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
+        PC.announce($('round-notice'), 'The plan was stopped in round ' + f.round + ': ' + f.reason + '.', 'warn');
         break;
       case 'proposal.accepted': {
         st.pending.delete(f.ref);
@@ -335,13 +336,13 @@
       case 'proposal.rejected':
         st.pending.delete(f.ref);
         clearErrors();
-        showRejected(f.reason || 'no reason given', f.field);
+        showRejected(f.reason, f.field);
         $('submit').disabled = !(st.round && st.round.status === 'open');
         loadProposals();
         break;
       case 'error':
         if (f.ref) st.pending.delete(f.ref);
-        $('form-error').textContent = 'The server refused the message: ' + (f.message || f.code);
+        $('form-error').textContent = 'The server refused the message: ' + f.message;
         $('submit').disabled = !(st.round && st.round.status === 'open');
         break;
       default:

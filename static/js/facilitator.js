@@ -9,39 +9,33 @@
   if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
   const base = '/api/plans/' + encodeURIComponent(P.plan);
 
-  const st = { plan: null, round: null, submitted: new Set(), followRound: true, propsRound: null, lastClosed: null };
+  // props holds the proposals of one round as fetched so far and audit the
+  // events: each later fetch asks only for what came after the last id
+  // (proposalId, the rejected attempts' seq, the events' seq) it has.
+  const st = {
+    plan: null, round: null, submitted: new Set(), followRound: true, propsRound: null, lastClosed: null,
+    props: { round: null, rows: new Map(), after: 0, afterRejected: 0 },
+    audit: { events: [], after: 0 },
+  };
   PC.bandLegend($('bands'));
 
   function fail(what, e) { PC.announce(errors, what + ': ' + e.message, 'err'); }
-
-  function roundNumber(v) {
-    if (v === null || v === undefined) return null;
-    if (typeof v === 'number') return v;
-    return v.number ?? v.round ?? null;
-  }
-
-  // last returns the last closed round's field (supply, demand, gaps, maxGap)
-  // from the plan document, wherever the server put it.
-  function last(plan, k) {
-    if (!plan) return undefined;
-    if (plan[k] !== undefined) return plan[k];
-    for (const w of ['last', 'lastRound', 'closed']) if (plan[w] && plan[w][k] !== undefined) return plan[w][k];
-    return undefined;
-  }
 
   async function loadPlan() {
     try {
       st.plan = await api(base, { token: P.token });
     } catch (e) { fail('Could not load the plan', e); return; }
+    // GET /api/plans/{id}: round is the current round's number, lastRound
+    // the last closed one's (absent before the first close) with its
+    // supply, demand and gaps beside it.
     const p = st.plan;
-    const rn = roundNumber(p.round);
-    if (rn !== null && (!st.round || st.round.number !== rn)) st.round = { ...(st.round || {}), number: rn };
-    if (Array.isArray(p.submitted)) st.submitted = new Set(p.submitted);
+    if (!st.round || st.round.number !== p.round) st.round = { ...(st.round || {}), number: p.round, deadline: p.deadline };
+    st.submitted = new Set(p.submitted);
     document.title = 'parecon — facilitator — ' + (p.name || p.id);
     $('plan-line').textContent = 'Plan ' + (p.name || '') + ' (' + (p.id || P.plan) + ') · tolerance ' + PC.pct(p.tolerance) +
       (p.numeraire ? ' · numéraire ' + p.numeraire : '');
     const inp = $('deadline-seconds');
-    if (document.activeElement !== inp && typeof p.roundDeadlineSeconds === 'number') inp.value = p.roundDeadlineSeconds;
+    if (document.activeElement !== inp) inp.value = p.roundDeadlineSeconds;
     renderStatus();
     renderCouncils();
     renderGoods();
@@ -77,13 +71,10 @@
   function renderGoods() {
     const p = st.plan;
     if (!p) return;
-    const supply = last(p, 'supply') || {}, demand = last(p, 'demand') || {}, gaps = last(p, 'gaps') || {};
-    const prices = (st.round && st.round.prices) || p.prices || {};
-    const closed = Object.keys(gaps).length > 0;
-    const rn = roundNumber(p.round);
-    let lr = typeof p.lastRound === 'number' ? p.lastRound : (p.lastRound && typeof p.lastRound.round === 'number' ? p.lastRound.round : null);
-    if (lr === null && rn !== null) lr = rn - 1;
-    $('goods-round').textContent = closed ? lr : '— (no round closed yet)';
+    const closed = p.lastRound !== undefined;
+    const supply = p.supply || {}, demand = p.demand || {}, gaps = p.gaps || {};
+    const prices = (st.round && st.round.prices) || p.prices;
+    $('goods-round').textContent = closed ? p.lastRound : '— (no round closed yet)';
     $('goods').tBodies[0].replaceChildren(...(p.goods || []).map((g) => h('tr', { 'data-good': g.id },
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted hide-narrow' }, ' (' + g.unit + ')') : null),
       h('td', { class: 'hide-narrow' }, g.kind || ''),
@@ -112,13 +103,33 @@
     return parts.join('; ') || 'nothing (all zero)';
   }
 
+  // fetchPages GETs path (with its query) page after page, adding the
+  // cursor query, until the server says there is no next page.
+  async function fetchPages(path, key, cursor, onPage) {
+    for (let i = 0; i < 100; i++) {
+      const q = Object.entries(cursor()).map(([k, v]) => '&' + k + '=' + encodeURIComponent(v)).join('');
+      const data = await api(base + path + q, { token: P.token });
+      onPage(data[key]);
+      if (!data.next) return;
+    }
+  }
+
   async function loadProposals() {
     const r = st.propsRound ?? (st.round ? st.round.number : 0);
     $('props-round').textContent = r;
     const tbody = $('props').tBodies[0];
+    const pr = st.props;
+    if (pr.round !== r) { pr.round = r; pr.rows = new Map(); pr.after = 0; pr.afterRejected = 0; }
     try {
-      const data = await api(base + '/proposals?round=' + encodeURIComponent(r), { token: P.token });
-      const rows = PC.list(data, 'proposals').filter((p) => p.round === undefined || p.round === r);
+      await fetchPages('/proposals?round=' + encodeURIComponent(r), 'proposals', () => ({ after: pr.after, afterRejected: pr.afterRejected }), (rows) => {
+        for (const p of rows) {
+          if (p.proposalId) { pr.rows.set('a' + p.proposalId, p); pr.after = Math.max(pr.after, p.proposalId); }
+          else if (p.seq) { pr.rows.set('r' + p.seq, p); pr.afterRejected = Math.max(pr.afterRejected, p.seq); }
+          else pr.rows.set('s' + p.councilId, p); // simulated: on the first page only
+        }
+      });
+      if (pr.round !== r) return; // another round was picked meanwhile
+      const rows = [...pr.rows.values()];
       rows.sort((a, b) => String(a.councilId).localeCompare(String(b.councilId)));
       if (!rows.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'No proposals in round ' + r + ' yet.'))); return; }
       tbody.replaceChildren(...rows.map((p) => {
@@ -126,9 +137,9 @@
         if (typeof p.sbsc === 'number') measure = 'SB/SC ' + num(p.sbsc);
         else if (typeof p.cost === 'number') measure = num(p.cost) + (typeof p.budget === 'number' ? ' / ' + num(p.budget) : '');
         return h('tr', null,
-          h('th', { scope: 'row' }, p.councilId, p.source ? h('span', { class: 'muted' }, ' (' + p.source + ')') : null),
-          h('td', null, h('span', { class: 'chip ' + (p.status === 'accepted' ? 'yes' : (p.status === 'rejected' ? 'rejected' : 'no')) }, p.status || '?')),
-          h('td', { class: 'detail' }, summary(p.proposal)),
+          h('th', { scope: 'row' }, p.councilId, h('span', { class: 'muted' }, ' (' + p.source + ')')),
+          h('td', null, h('span', { class: 'chip ' + (p.status === 'accepted' ? 'yes' : 'rejected') }, p.status)),
+          h('td', { class: 'detail' }, p.proposal ? summary(p.proposal) : (p.size ? p.size + ' bytes, not kept' : '')),
           h('td', { class: 'num' }, measure),
           h('td', null, p.reason ? p.reason + (p.field ? ' (at ' + p.field + ')' : '') : ''));
       }));
@@ -151,14 +162,17 @@
 
   async function loadAudit() {
     const tbody = $('audit').tBodies[0];
+    const au = st.audit;
     try {
-      const events = PC.list(await api(base + '/audit', { token: P.token }), 'events').slice();
-      events.sort((a, b) => (b.seq ?? 0) - (a.seq ?? 0));
-      if (!events.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 6 }, 'Nothing yet.'))); return; }
-      tbody.replaceChildren(...events.slice(0, 500).map((e) => h('tr', null,
-        h('td', { class: 'num' }, e.seq ?? ''),
-        h('td', null, e.at ? new Date(e.at).toLocaleTimeString() : ''),
-        h('td', null, e.type || ''),
+      await fetchPages('/audit?', 'events', () => ({ after: au.after }), (events) => {
+        for (const e of events) { au.events.push(e); au.after = Math.max(au.after, e.seq); }
+      });
+      if (au.events.length > 500) au.events.splice(0, au.events.length - 500);
+      if (!au.events.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 6 }, 'Nothing yet.'))); return; }
+      tbody.replaceChildren(...au.events.slice().reverse().map((e) => h('tr', null,
+        h('td', { class: 'num' }, e.seq),
+        h('td', null, new Date(e.at).toLocaleTimeString()),
+        h('td', null, e.type),
         h('td', { class: 'num' }, e.round ?? ''),
         h('td', null, e.councilId || ''),
         h('td', { class: 'detail' }, detail(e.detail)))));
@@ -187,8 +201,8 @@
     switch (f.type) {
       case 'snapshot':
         if (f.role && f.role !== 'facilitator') PC.announce(errors, 'This link is for a ' + f.role + ', not the facilitator.', 'err');
-        st.round = f.round || st.round;
-        st.submitted = new Set((f.round && f.round.submitted) || []);
+        st.round = f.round;
+        st.submitted = new Set(f.round.submitted);
         renderStatus();
         refresh('plan', 'proposals', 'audit');
         break;
@@ -205,14 +219,14 @@
         refresh('proposals', 'audit');
         break;
       case 'proposal.received':
-        if (f.councilId) st.submitted.add(f.councilId);
+        st.submitted.add(f.councilId);
         renderCouncils();
         refresh('proposals', 'audit');
         break;
       case 'round.closed':
         st.lastClosed = f;
         PC.announce($('action-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) +
-          (Array.isArray(f.carried) && f.carried.length ? '; carried over: ' + f.carried.join(', ') : '') + '.', 'ok');
+          (f.carried.length ? '; carried over: ' + f.carried.join(', ') : '') + '.', 'ok');
         refresh('plan', 'proposals', 'audit');
         break;
       case 'plan.converged':
@@ -221,16 +235,16 @@
         break;
       case 'settings.changed':
         if (st.round) st.round.deadline = f.deadline;
-        if (document.activeElement !== $('deadline-seconds') && typeof f.roundDeadlineSeconds === 'number') $('deadline-seconds').value = f.roundDeadlineSeconds;
+        if (document.activeElement !== $('deadline-seconds')) $('deadline-seconds').value = f.roundDeadlineSeconds;
         renderStatus();
         refresh('audit');
         break;
       case 'plan.stopped':
-        PC.announce($('action-status'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
+        PC.announce($('action-status'), 'The plan was stopped in round ' + f.round + ': ' + f.reason + '.', 'warn');
         refresh('plan', 'audit');
         break;
       case 'error':
-        PC.announce(errors, 'The server refused a message: ' + (f.message || f.code), 'err');
+        PC.announce(errors, 'The server refused a message: ' + f.message, 'err');
         break;
       default:
         break;
@@ -240,13 +254,17 @@
   $('close-round').addEventListener('click', async () => {
     const btn = $('close-round');
     btn.disabled = true;
-    PC.announce($('action-status'), 'Closing round ' + (st.round ? st.round.number : '') + '…', 'info');
+    const n = st.round.number;
+    PC.announce($('action-status'), 'Closing round ' + n + '…', 'info');
     try {
-      await api(base + '/rounds/close', { method: 'POST', token: P.token });
+      // The round it means: a second click, or another facilitator's,
+      // gets 409 instead of closing the next round too.
+      await api(base + '/rounds/close', { method: 'POST', token: P.token, body: { round: n } });
       refresh('plan', 'proposals', 'audit');
     } catch (e) {
-      PC.announce($('action-status'), 'Could not close the round: ' + e.message, 'err');
+      PC.announce($('action-status'), (e.status === 409 ? 'Round ' + n + ' was already closed or closing: ' : 'Could not close the round: ') + e.message, e.status === 409 ? 'warn' : 'err');
       btn.disabled = false;
+      refresh('plan');
     }
   });
 

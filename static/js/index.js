@@ -11,7 +11,7 @@
     const tbody = document.querySelector('#plans tbody');
     try {
       const data = await api('/api/plans');
-      const plans = PC.list(data, 'plans');
+      const plans = data.plans;
       plans.sort((a, b) => String(b.createdAt || '').localeCompare(String(a.createdAt || '')));
       if (!plans.length) {
         tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'No plans yet: create one below.')));
@@ -32,7 +32,7 @@
   async function loadExamples() {
     const sel = document.getElementById('example');
     try {
-      const names = PC.list(await api('/api/examples'), 'examples');
+      const names = (await api('/api/examples')).examples;
       sel.replaceChildren(...names.map((n) => h('option', { value: n }, n)));
       if (!names.length) sel.replaceChildren(h('option', { value: '' }, 'no bundled examples'));
     } catch (e) {

@@ -16,18 +16,13 @@
   const st = { plan: null, goods: [], tolerance: 0.01, rows: [], chosen: null, round: null, submitted: [], charts: {} };
   PC.bandLegend($('bands'));
 
-  const roundOf = (r) => (typeof r.round === 'number' ? r.round : r.number);
-
+  // addRow keeps one row per closed round: a /rounds row and a
+  // round.closed frame have the same shape ({round, prices, supply, demand,
+  // gaps, maxGap, ...}).
   function addRow(r) {
-    const n = roundOf(r);
-    const i = st.rows.findIndex((x) => roundOf(x) === n);
+    const i = st.rows.findIndex((x) => x.round === r.round);
     if (i >= 0) st.rows[i] = r; else st.rows.push(r);
-    st.rows.sort((a, b) => roundOf(a) - roundOf(b));
-  }
-  function maxGap(r) {
-    if (typeof r.maxGap === 'number') return r.maxGap;
-    const g = Object.values(r.gaps || {});
-    return g.length ? Math.max(...g) : NaN;
+    st.rows.sort((a, b) => a.round - b.round);
   }
 
   function width(el) { return Math.max(260, el.clientWidth - 8); }
@@ -55,8 +50,8 @@
   }
 
   function renderGap() {
-    const xs = st.rows.map(roundOf);
-    const gaps = st.rows.map((r) => { const g = maxGap(r); return g > 0 && isFinite(g) ? g : null; });
+    const xs = st.rows.map((r) => r.round);
+    const gaps = st.rows.map((r) => { const g = r.maxGap; return g > 0 && isFinite(g) ? g : null; });
     const tol = st.rows.map(() => st.tolerance);
     const el = $('gap-chart');
     chart('gap', el, {
@@ -70,12 +65,12 @@
     }, [xs, gaps, tol]);
     const n = xs.length;
     el.setAttribute('aria-label', 'Chart of the largest gap per round on a log scale, ' + n + ' round' + (n === 1 ? '' : 's') +
-      (n ? ', latest ' + PC.pct(maxGap(st.rows[n - 1])) : '') + ', tolerance ' + PC.pct(st.tolerance) + '. The table beside it has the data.');
+      (n ? ', latest ' + PC.pct(st.rows[n - 1].maxGap) : '') + ', tolerance ' + PC.pct(st.tolerance) + '. The table beside it has the data.');
     $('gap-table').tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => {
-      const g = maxGap(r);
+      const g = r.maxGap;
       const ok = g <= st.tolerance;
       return h('tr', null,
-        h('th', { scope: 'row', class: 'num' }, roundOf(r)),
+        h('th', { scope: 'row', class: 'num' }, r.round),
         PC.gapCell(h('td'), g),
         h('td', null, h('span', { class: 'chip ' + (ok ? 'yes' : 'no') }, ok ? 'yes' : 'no')));
     }));
@@ -100,7 +95,7 @@
 
   function renderPrices() {
     const chosen = st.goods.filter((g) => st.chosen && st.chosen.has(g.id));
-    const xs = st.rows.map(roundOf);
+    const xs = st.rows.map((r) => r.round);
     const log = $('price-log').checked;
     const series = [{ label: 'round' }];
     const data = [xs];
@@ -118,7 +113,7 @@
     const t = $('price-table');
     t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col', class: 'num' }, 'Round'), ...chosen.map((g) => h('th', { scope: 'col', class: 'num' }, g.id))));
     t.tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => h('tr', null,
-      h('th', { scope: 'row', class: 'num' }, roundOf(r)),
+      h('th', { scope: 'row', class: 'num' }, r.round),
       ...chosen.map((g) => h('td', { class: 'num' }, num((r.prices || {})[g.id]))))));
   }
 
@@ -127,7 +122,7 @@
     $('heat-note').textContent = 'Each cell is a good\'s gap in a round, as text and coloured by band' +
       (st.rows.length > HEAT_COLS ? '; the last ' + HEAT_COLS + ' of ' + st.rows.length + ' rounds (the CSV has them all).' : '.');
     const t = $('heat');
-    t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col' }, 'Good \\ round'), ...rows.map((r) => h('th', { scope: 'col', class: 'num' }, roundOf(r)))));
+    t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col' }, 'Good \\ round'), ...rows.map((r) => h('th', { scope: 'col', class: 'num' }, r.round))));
     t.tBodies[0].replaceChildren(...st.goods.map((g) => h('tr', null,
       h('th', { scope: 'row' }, g.id),
       ...rows.map((r) => PC.gapCell(h('td'), (r.gaps || {})[g.id], false)))));
@@ -159,13 +154,12 @@
     try {
       const [plan, rounds] = await Promise.all([api(base, { token: P.token }), api(base + '/rounds', { token: P.token })]);
       st.plan = plan;
-      st.goods = plan.goods || [];
-      if (typeof plan.tolerance === 'number') st.tolerance = plan.tolerance;
-      const rn = typeof plan.round === 'number' ? plan.round : (plan.round && plan.round.number);
-      if (rn !== undefined && rn !== null) st.round = rn;
-      if (Array.isArray(plan.submitted)) st.submitted = plan.submitted.slice();
+      st.goods = plan.goods;
+      st.tolerance = plan.tolerance;
+      st.round = plan.round; // GET /api/plans/{id}: the round's number
+      st.submitted = plan.submitted.slice();
       document.title = 'parecon — observer — ' + (plan.name || plan.id);
-      for (const r of PC.list(rounds, 'rounds')) addRow(r);
+      for (const r of rounds.rounds) addRow(r);
       renderAll();
     } catch (e) {
       PC.announce(errors, 'Could not load the plan: ' + e.message, 'err');
@@ -178,7 +172,7 @@
     try {
       const plan = await api(base, { token: P.token });
       st.plan = plan;
-      if (Array.isArray(plan.submitted)) st.submitted = plan.submitted.slice();
+      st.submitted = plan.submitted.slice();
       renderStatus();
     } catch (_) { /* the next frame or reconnect catches up */ }
   }
@@ -186,8 +180,11 @@
   function onFrame(f) {
     switch (f.type) {
       case 'snapshot':
-        if (f.round) { st.round = f.round.number; st.deadline = f.round.deadline; st.submitted = (f.round.submitted || []).slice(); }
-        if (f.plan && f.plan.tolerance) st.tolerance = f.plan.tolerance;
+        // the snapshot's round is an object {number, status, prices, ...}
+        st.round = f.round.number;
+        st.deadline = f.round.deadline;
+        st.submitted = f.round.submitted.slice();
+        st.tolerance = f.plan.tolerance;
         load(); // catch up on rounds closed while disconnected
         break;
       case 'settings.changed':
@@ -201,19 +198,19 @@
       case 'round.opened':
         st.round = f.round;
         st.deadline = f.deadline;
-        st.submitted = Array.isArray(f.submitted) ? f.submitted.slice() : [];
+        st.submitted = []; // round.opened's round is a number; who submitted comes next
         renderStatus();
         refreshPlan(); // simulated councils submit as the round opens
         break;
       case 'plan.stopped':
         if (st.plan) st.plan.status = 'stopped';
         st.deadline = null;
-        PC.announce($('live-status'), 'The plan was stopped after round ' + f.round + (f.reason ? ': ' + f.reason : '') + '.', 'warn');
+        PC.announce($('live-status'), 'The plan was stopped in round ' + f.round + ': ' + f.reason + '.', 'warn');
         renderStatus();
         break;
       case 'round.closed':
         addRow(f);
-        PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(maxGap(f)) + '.', 'info');
+        PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) + '.', 'info');
         renderAll();
         break;
       case 'plan.converged':
@@ -223,7 +220,7 @@
         renderStatus();
         break;
       case 'error':
-        PC.announce(errors, 'The server refused a message: ' + (f.message || f.code), 'err');
+        PC.announce(errors, 'The server refused a message: ' + f.message, 'err');
         break;
       default:
         break;

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Plan returns the plan id, or ErrNotFound.
+func (s *Store) Plan(ctx context.Context, id string) (Plan, error) {
+	var p Plan
+	var created, dl int64
+	err := s.r.QueryRowContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline FROM plans WHERE id = ?`, id).
+		Scan(&p.ID, &p.Name, &p.Scenario, &p.Options, &created, &p.Status, &dl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	p.Created, p.RoundDeadline = fromMs(created), time.Duration(dl)*time.Second
+	return p, err
+}
+
+// PageQuery selects one page of a plan's rows: those after the id (or
+// seq) After, at most Limit of them, of one council if Council is set and
+// of one round if Round ≥ 0.
+type PageQuery struct {
+	Plan    string
+	Council string
+	Round   int
+	After   int64
+	Limit   int
+}
+
+// ProposalsPage returns a page of a plan's accepted proposals in id order,
+// through the index on (plan_id, id) or (plan_id, council_id, id).
+func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, error) {
+	query := `SELECT id, round, council_id, ref, body, verdict, source, created_at FROM proposals WHERE plan_id = ? AND id > ?`
+	args := []any{q.Plan, q.After}
+	if q.Council != "" {
+		query += ` AND council_id = ?`
+		args = append(args, q.Council)
+	}
+	if q.Round >= 0 {
+		query += ` AND round = ?`
+		args = append(args, q.Round)
+	}
+	query += ` ORDER BY id LIMIT ?`
+	args = append(args, q.Limit)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []Proposal
+	for rows.Next() {
+		p := Proposal{PlanID: q.Plan}
+		var created int64
+		var body, verdict []byte
+		if err := rows.Scan(&p.ID, &p.Round, &p.Council, &p.Ref, &body, &verdict, &p.Source, &created); err != nil {
+			return nil, err
+		}
+		p.Body, p.Verdict, p.Created = body, verdict, fromMs(created)
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+// RejectedType is the audit event of a rejected proposal, the one type
+// EventsPage selects by.
+const RejectedType = "proposal.rejected"
+
+// EventsPage returns a page of a plan's audit events in seq order (of
+// type typ if set: "" or RejectedType), through the index on (plan_id,
+// seq) or the partial index of rejected attempts.
+func (s *Store) EventsPage(ctx context.Context, q PageQuery, typ string) ([]Event, error) {
+	query := `SELECT seq, at, type, round, council_id, detail FROM audit WHERE plan_id = ? AND seq > ?`
+	args := []any{q.Plan, q.After}
+	switch typ {
+	case "":
+	case RejectedType:
+		// A literal, so that the partial index audit_rejected applies.
+		query += ` AND type = 'proposal.rejected'`
+	default:
+		return nil, fmt.Errorf("store: EventsPage of type %q: only %q is indexed", typ, RejectedType)
+	}
+	if q.Council != "" {
+		query += ` AND council_id = ?`
+		args = append(args, q.Council)
+	}
+	if q.Round >= 0 {
+		query += ` AND round = ?`
+		args = append(args, q.Round)
+	}
+	query += ` ORDER BY seq LIMIT ?`
+	args = append(args, q.Limit)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var es []Event
+	for rows.Next() {
+		e := Event{PlanID: q.Plan}
+		var at int64
+		var round sql.NullInt64
+		var detail []byte
+		if err := rows.Scan(&e.Seq, &at, &e.Type, &round, &e.Council, &detail); err != nil {
+			return nil, err
+		}
+		e.At, e.Detail = fromMs(at), detail
+		if round.Valid {
+			n := int(round.Int64)
+			e.Round = &n
+		}
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}

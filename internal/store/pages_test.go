@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPagesUseIndexes: each paginated query is answered through an index
+// (SQLite's plan names it), not by scanning the table.
+func TestPagesUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct{ query, want string }{
+		{`SELECT id FROM proposals WHERE plan_id = 'p' AND id > 5 ORDER BY id LIMIT 10`, "proposals_plan_id"},
+		{`SELECT id FROM proposals WHERE plan_id = 'p' AND id > 5 AND council_id = 'c' ORDER BY id LIMIT 10`, "proposals_plan_council"},
+		{`SELECT seq FROM audit WHERE plan_id = 'p' AND seq > 5 ORDER BY seq LIMIT 10`, "audit_plan"},
+		{`SELECT seq FROM audit WHERE plan_id = 'p' AND seq > 5 AND type = 'proposal.rejected' AND council_id = 'c' ORDER BY seq LIMIT 10`, "audit_rejected"},
+	} {
+		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			rows.Scan(&id, &parent, &unused, &detail)
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "; "); !strings.Contains(p, tc.want) || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("%s: plan %q, want it through %s without sorting", tc.query, p, tc.want)
+		}
+	}
+}
+
+// TestPages: following After through ProposalsPage and EventsPage visits
+// every row of the plan once, in order, and no other plan's.
+func TestPages(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now()
+	for _, plan := range []string{"a", "b"} {
+		if err := s.CreatePlan(ctx, Plan{ID: plan, Name: plan, Scenario: []byte("{}"), Options: []byte("{}"), Created: now, Status: "open"}, nil, Round{PlanID: plan, Opened: now}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 7; i++ {
+		for _, plan := range []string{"a", "b"} {
+			council := []string{"x", "y"}[i%2]
+			if _, err := s.AddProposal(ctx, Proposal{PlanID: plan, Council: council, Body: []byte("{}"), Source: "human", Created: now},
+				Event{PlanID: plan, At: now, Type: RejectedType, Council: council, Detail: []byte("{}")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		council string
+		want    int
+	}{{"", 7}, {"x", 4}, {"y", 3}} {
+		var ids, seqs []int64
+		for q := (PageQuery{Plan: "a", Council: tc.council, Round: -1, Limit: 2}); ; {
+			ps, err := s.ProposalsPage(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				if p.PlanID != "a" || tc.council != "" && p.Council != tc.council {
+					t.Fatalf("page of plan a, council %q: got %+v", tc.council, p)
+				}
+				ids = append(ids, p.ID)
+			}
+			if len(ps) < q.Limit {
+				break
+			}
+			q.After = ps[len(ps)-1].ID
+		}
+		for q := (PageQuery{Plan: "a", Council: tc.council, Round: -1, Limit: 3}); ; {
+			es, err := s.EventsPage(ctx, q, RejectedType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range es {
+				seqs = append(seqs, e.Seq)
+			}
+			if len(es) < q.Limit {
+				break
+			}
+			q.After = es[len(es)-1].Seq
+		}
+		if len(ids) != tc.want || len(seqs) != tc.want {
+			t.Fatalf("council %q: %d proposals and %d events over the pages, want %d", tc.council, len(ids), len(seqs), tc.want)
+		}
+		for i := 1; i < len(ids); i++ {
+			if ids[i] <= ids[i-1] || seqs[i] <= seqs[i-1] {
+				t.Fatalf("out of order: %v %v", ids, seqs)
+			}
+		}
+	}
+	if _, err := s.EventsPage(ctx, PageQuery{Plan: "a", Round: -1, Limit: 1}, "round.closed"); err == nil {
+		t.Fatal("EventsPage of an unindexed type did not fail")
+	}
+}

@@ -1,0 +1,171 @@
+package wire
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// PlanList answers GET /api/plans.
+type PlanList struct {
+	Plans []PlanSummary `json:"plans"`
+}
+
+// PlanSummary is one plan in the public list: no proposals, no tokens.
+type PlanSummary struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Status    string    `json:"status"`
+	Round     int       `json:"round"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// CreateExample is the body of POST /api/plans naming a bundled example
+// (any other body is a scenario).
+type CreateExample struct {
+	Example string `json:"example"`
+}
+
+// Created answers POST /api/plans: the plan's id and its tokens, shown
+// once. Council tokens are made for the human councils only.
+type Created struct {
+	ID               string            `json:"id"`
+	FacilitatorToken string            `json:"facilitatorToken"`
+	ObserverToken    string            `json:"observerToken"`
+	CouncilTokens    map[string]string `json:"councilTokens"`
+}
+
+// PlanView answers GET /api/plans/{id} (and POST .../rounds/close). Its
+// round is the current round's number.
+type PlanView struct {
+	ID                   string             `json:"id"`
+	Name                 string             `json:"name"`
+	Status               string             `json:"status"`
+	Reason               string             `json:"reason,omitempty"`
+	Round                int                `json:"round"`
+	Prices               map[string]float64 `json:"prices"`
+	Numeraire            string             `json:"numeraire"`
+	Tolerance            float64            `json:"tolerance"`
+	Rule                 string             `json:"rule"`
+	Goods                []Good             `json:"goods"`
+	Councils             []Council          `json:"councils"`
+	RoundDeadlineSeconds int                `json:"roundDeadlineSeconds"`
+	Deadline             *time.Time         `json:"deadline"`
+	Submitted            []string           `json:"submitted"`
+	CreatedAt            time.Time          `json:"createdAt"`
+	LastRound            *int               `json:"lastRound,omitempty"`
+	Supply               map[string]float64 `json:"supply,omitempty"`
+	Demand               map[string]float64 `json:"demand,omitempty"`
+	Gaps                 map[string]float64 `json:"gaps,omitempty"`
+	MaxGap               *float64           `json:"maxGap,omitempty"`
+	Council              *OwnCouncil        `json:"council,omitempty"`
+	CouncilID            string             `json:"councilId,omitempty"`
+	Budget               *float64           `json:"budget,omitempty"`
+}
+
+// CloseRequest is the optional body of POST /api/plans/{id}/rounds/close:
+// the round to close (absent: the open one). A round that is not the open
+// one is a conflict.
+type CloseRequest struct {
+	Round *int `json:"round,omitempty"`
+}
+
+// SettingsRequest is the body of PATCH /api/plans/{id}/settings; it is
+// answered by SettingsChanged.
+type SettingsRequest struct {
+	RoundDeadlineSeconds *float64 `json:"roundDeadlineSeconds"`
+}
+
+// Rounds answers GET /api/plans/{id}/rounds.
+type Rounds struct {
+	Rounds []RoundRow `json:"rounds"`
+}
+
+// RoundRow is one closed round: its prices, totals, largest gap and who
+// submitted.
+type RoundRow struct {
+	Round     int                `json:"round"`
+	Prices    map[string]float64 `json:"prices"`
+	Supply    map[string]float64 `json:"supply"`
+	Demand    map[string]float64 `json:"demand"`
+	Gaps      map[string]float64 `json:"gaps"`
+	MaxGap    float64            `json:"maxGap"`
+	Worst     string             `json:"worst"`
+	Submitted []string           `json:"submitted"`
+	Carried   []string           `json:"carried"`
+	Converged bool               `json:"converged"`
+}
+
+// RoundsCSVHeader is the header row of GET /api/plans/{id}/rounds.csv.
+var RoundsCSVHeader = []string{"round", "good", "price", "supply", "demand", "gap", "max_gap"}
+
+// Proposals answers GET /api/plans/{id}/proposals: one page, and the
+// cursor of the next (absent on the last page).
+type Proposals struct {
+	Proposals []Proposal `json:"proposals"`
+	Next      *Cursor    `json:"next,omitempty"`
+}
+
+// Cursor says where the next page starts: pass its fields back as
+// ?after=…&afterRejected=… .
+type Cursor struct {
+	After         int64 `json:"after"`
+	AfterRejected int64 `json:"afterRejected"`
+}
+
+// Proposal is one proposal with its check results.
+type Proposal struct {
+	Round    int             `json:"round"`
+	Council  string          `json:"councilId"`
+	Proposal json.RawMessage `json:"proposal,omitempty"`
+	SBSC     *float64        `json:"sbsc,omitempty"`
+	Cost     *float64        `json:"cost,omitempty"`
+	Budget   *float64        `json:"budget,omitempty"`
+	Status   string          `json:"status"`
+	Source   string          `json:"source"`
+	Reason   string          `json:"reason,omitempty"`
+	Field    string          `json:"field,omitempty"`
+	Size     int             `json:"size,omitempty"`
+	ID       int64           `json:"proposalId,omitempty"`
+	Seq      int64           `json:"seq,omitempty"`
+	At       *time.Time      `json:"at,omitempty"`
+}
+
+// Audit answers GET /api/plans/{id}/audit: one page of events, and the
+// seq to pass as ?after= for the next (absent on the last page).
+type Audit struct {
+	Events []Event `json:"events"`
+	Next   *int64  `json:"next,omitempty"`
+}
+
+// Event is one audit event.
+type Event struct {
+	Seq     int64           `json:"seq"`
+	At      time.Time       `json:"at"`
+	Type    string          `json:"type"`
+	Round   *int            `json:"round,omitempty"`
+	Council string          `json:"councilId,omitempty"`
+	Detail  json.RawMessage `json:"detail"`
+}
+
+// ErrorResponse is every HTTP error answer.
+type ErrorResponse struct {
+	Error ErrorBody `json:"error"`
+}
+
+// ErrorBody is an error's code, message and the JSON path of the
+// offending input.
+type ErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// Bodies lists every HTTP body by its docs/protocol.md name, for the
+// schema's tests.
+var Bodies = map[string]any{
+	"PlanList": PlanList{}, "PlanSummary": PlanSummary{}, "CreateExample": CreateExample{},
+	"Created": Created{}, "PlanView": PlanView{}, "CloseRequest": CloseRequest{},
+	"SettingsRequest": SettingsRequest{}, "SettingsChanged": SettingsChanged{}, "Rounds": Rounds{}, "RoundRow": RoundRow{},
+	"Proposals": Proposals{}, "Cursor": Cursor{}, "Proposal": Proposal{}, "Audit": Audit{}, "Event": Event{},
+	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{},
+}
