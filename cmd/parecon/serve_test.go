@@ -71,6 +71,9 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 func httpJSON(t *testing.T, method, url, token string, body []byte, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	if len(body) > 0 {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
