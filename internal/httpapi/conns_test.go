@@ -87,11 +87,26 @@ func TestWebsocketsHoldTheCap(t *testing.T) {
 		open = append(open, c)
 	}
 	healthzWithin(t, g, time.Second) // the fourth slot
-	c, _, err := websocket.DefaultDialer.Dial(ws, nil)
+	// The fourth websocket takes the last slot once the server has
+	// closed /healthz's connection (just after answering it).
+	var c *websocket.Conn
+	var err error
+	for i := 0; i < 40; i++ {
+		if c, _, err = websocket.DefaultDialer.Dial(ws, nil); err == nil {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	// Its snapshot: the hub serves it (a hub shut down while a client
+	// is still being registered is a race of the hub's own).
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := c.ReadMessage(); err != nil {
+		t.Fatal(err)
+	}
 	raw, err := net.Dial("tcp", g.Addr)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -88,3 +89,5 @@ func request(t *testing.T, method, url, body string, headers ...string) (int, []
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, b, resp.Header
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -122,11 +122,11 @@ func New(svc *live.Service, log *slog.Logger, opt Options) *echo.Echo {
 	get("/api/plans/:id/audit", a.getAudit, a.authenticate)
 	e.PATCH("/api/plans/:id/settings", a.patchSettings, a.authenticate)
 	e.GET("/ws", a.websocket, a.authenticate)
-	e.Any("/api/*", noRoute)
+	var pg *pages
 	if opt.Static != nil {
-		get("/*", newPages(opt.Static).serve)
+		pg = newPages(opt.Static)
 	}
-	e.RouteNotFound("/*", noRoute)
+	e.Any("/*", fallback(e, pg))
 	return e
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -57,8 +58,64 @@ func (p *pages) notFound(c echo.Context, name string) error {
 	return councils.Errorf(councils.NotFound, "", "no page or endpoint %s", name)
 }
 
-// noRoute answers the /api paths that name no endpoint (404 in the JSON
-// shape; echo answers a known path with the wrong method with 405).
-func noRoute(c echo.Context) error {
-	return councils.Errorf(councils.NotFound, "", "no endpoint %s %s", c.Request().Method, path.Clean("/"+c.Request().URL.Path))
+// fallback answers what no route of e takes: a path some route has with
+// another method is 405 method_not_allowed (with Allow); else GET and
+// HEAD outside /api/ are the pages' (when pg is not nil); else 404.
+func fallback(e *echo.Echo, pg *pages) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if allow := allowedMethods(e, r.URL.Path); len(allow) > 0 {
+			c.Response().Header().Set("Allow", strings.Join(allow, ", "))
+			return councils.Errorf(MethodNotAllowed, "", "%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", "))
+		}
+		name := path.Clean("/" + r.URL.Path)
+		if pg != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			if strings.HasPrefix(name+"/", "/api/") {
+				return pg.notFound(c, name)
+			}
+			return pg.serve(c)
+		}
+		return councils.Errorf(councils.NotFound, "", "no endpoint %s %s", r.Method, name)
+	}
+}
+
+// allowedMethods returns the methods of e's routes (but the catch-all)
+// whose pattern matches urlPath, sorted.
+func allowedMethods(e *echo.Echo, urlPath string) []string {
+	segs := splitPath(urlPath)
+	seen := map[string]bool{}
+	for _, rt := range e.Routes() {
+		if rt.Path == "/*" || rt.Method == echo.RouteNotFound || !patternMatches(rt.Path, segs) {
+			continue
+		}
+		seen[rt.Method] = true
+	}
+	out := make([]string, 0, len(seen))
+	for m := range seen {
+		out = append(out, m)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// splitPath returns a path's segments, without the leading and trailing
+// slashes.
+func splitPath(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
+
+// patternMatches reports whether an echo route pattern (":name" is one
+// segment) matches the path's segments.
+func patternMatches(pattern string, segs []string) bool {
+	ps := strings.Split(strings.Trim(pattern, "/"), "/")
+	if len(ps) != len(segs) {
+		return false
+	}
+	for i, p := range ps {
+		if !strings.HasPrefix(p, ":") && p != segs[i] {
+			return false
+		}
+		if strings.HasPrefix(p, ":") && segs[i] == "" {
+			return false
+		}
+	}
+	return true
 }
