@@ -133,3 +133,51 @@ func TestCorruptRoundIsAnError(t *testing.T) {
 		t.Fatalf("second close: %v", err)
 	}
 }
+
+// TestCorruptJSONColumns: a stored proposal body or verdict, an event's
+// detail or a round's result that is not JSON makes its read fail with
+// ErrCorrupt naming the row, instead of being handed on to a marshal that
+// trusts it; DecodeJSON reports its failures the same way.
+func TestCorruptJSONColumns(t *testing.T) {
+	ctx := context.Background()
+	now := time.UnixMilli(1_700_000_000_000).UTC()
+	zero := 0
+	tests := []struct {
+		name   string
+		damage string
+		read   func(s *Store) error
+		names  string
+	}{
+		{"proposal body", `UPDATE proposals SET body = '{"requests":'`, func(s *Store) error { _, err := s.Proposals(ctx, "p1"); return err }, "proposal 1 body"},
+		{"proposal verdict", `UPDATE proposals SET verdict = 'nope'`, func(s *Store) error { _, err := s.Proposals(ctx, "p1"); return err }, "proposal 1 verdict"},
+		{"proposal by ref", `UPDATE proposals SET body = '['`, func(s *Store) error { _, err := s.ProposalByRef(ctx, "p1", "north", "r1"); return err }, "proposal 1 body"},
+		{"event detail", `UPDATE audit SET detail = '{'`, func(s *Store) error { _, err := s.Events(ctx, "p1"); return err }, "audit event"},
+		{"round result", `UPDATE rounds SET result = 'x', closed_at = 1`, func(s *Store) error { _, err := s.Rounds(ctx, "p1"); return err }, "round 0 result"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t)
+			if _, err := s.AddProposal(ctx, Proposal{PlanID: "p1", Round: 0, Council: "north", Ref: "r1", Body: []byte(`{}`), Source: "human", Created: now},
+				Event{PlanID: "p1", At: now, Type: "proposal.accepted", Round: &zero, Council: "north"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.read(s); err != nil {
+				t.Fatalf("before the damage: %v", err)
+			}
+			if _, err := s.w.ExecContext(ctx, tt.damage); err != nil {
+				t.Fatal(err)
+			}
+			err := tt.read(s)
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tt.names) {
+				t.Fatalf("read = %v, want ErrCorrupt naming %q", err, tt.names)
+			}
+		})
+	}
+	var v map[string]int
+	if err := DecodeJSON("verdict", []byte(`{"a":`), &v); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "verdict") {
+		t.Fatalf("DecodeJSON: %v", err)
+	}
+	if err := DecodeJSON("verdict", []byte(`{"a":1}`), &v); err != nil || v["a"] != 1 {
+		t.Fatalf("DecodeJSON: %v %v", v, err)
+	}
+}

@@ -139,6 +139,9 @@ func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
 		if closed.Valid {
 			r.Closed = fromMs(closed.Int64)
 		}
+		if err := checkJSON(fmt.Sprintf("plan %q round %d result", planID, r.Number), result, true); err != nil {
+			return nil, err
+		}
 		r.Result = result
 		rs = append(rs, r)
 	}
