@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -97,6 +98,13 @@ func TestCrossSiteRefused(t *testing.T) {
 			t.Errorf("websocket from %q: status %d, want 403", tt.origin, resp.StatusCode)
 		}
 		if c != nil {
+			// Its snapshot first: the hub then serves it (a hub shut
+			// down while a websocket is being registered races in the
+			// hub itself).
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, _, err := c.ReadMessage(); err != nil {
+				t.Errorf("websocket from %q: no snapshot: %v", tt.origin, err)
+			}
 			c.Close()
 		}
 	}
