@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +19,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"parecon/internal/httpapi"
 )
 
 // buildBinary builds parecon once per test run.
@@ -71,6 +75,9 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 func httpJSON(t *testing.T, method, url, token string, body []byte, out any) int {
 	t.Helper()
 	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	if len(body) > 0 {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -306,5 +313,228 @@ func TestGracefulShutdown(t *testing.T) {
 	httpJSON(t, "GET", s2.base+"/api/plans", "", nil, &list)
 	if len(list.Plans) != 1 || list.Plans[0]["id"] != p.ID {
 		t.Fatalf("plans after restart: %v", list.Plans)
+	}
+}
+
+// startServerLimited is startServer under a shell's `ulimit -n files`
+// (soft and hard: the server cannot raise it).
+func startServerLimited(t *testing.T, db string, files int, extra ...string) *server {
+	t.Helper()
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, files)
+	args := append([]string{"-c", script, bin, "serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)
+	cmd := exec.Command("sh", args...)
+	stdout, _ := cmd.StdoutPipe()
+	errs := &bytes.Buffer{}
+	cmd.Stderr = errs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v (stderr %s)", err, errs)
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		t.Fatalf("first line %q", line)
+	}
+	go io.Copy(io.Discard, stdout)
+	return &server{cmd: cmd, base: base, errs: errs}
+}
+
+// TestIdleFloodUnderFileLimit reproduces the idle keep-alive flood that
+// took the server to "too many open files": with an open-file limit of
+// 256, three times as many idle connections are opened (half after a
+// request, half silent); the server sizes its connection cap below the
+// limit, so /healthz still answers within a second and nothing ran out
+// of files.
+func TestIdleFloodUnderFileLimit(t *testing.T) {
+	s := startServerLimited(t, filepath.Join(t.TempDir(), "p.db"), 256)
+	addr := strings.TrimPrefix(s.base, "http://")
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; i < 768; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("dial %d: %v", i, err)
+		}
+		conns = append(conns, c)
+		if i%2 == 0 {
+			fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+			c.SetReadDeadline(time.Now().Add(2 * time.Second))
+			http.ReadResponse(bufio.NewReader(c), nil) // an evicted one answers EOF
+		}
+	}
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	var slowest time.Duration
+	for i := 0; i < 5; i++ {
+		start := time.Now()
+		resp, err := client.Get(s.base + "/healthz")
+		slowest = max(slowest, time.Since(start))
+		if err != nil {
+			t.Fatalf("healthz during the flood: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("healthz during the flood: %d", resp.StatusCode)
+		}
+	}
+	t.Logf("healthz answered within %v during the flood", slowest.Round(time.Microsecond))
+	s.cmd.Process.Kill() // its stderr is read once it has ended
+	s.cmd.Wait()
+	if strings.Contains(s.errs.String(), "too many open files") {
+		t.Fatalf("the server ran out of files: %s", s.errs)
+	}
+	if !strings.Contains(s.errs.String(), "maxConns=128") {
+		t.Fatalf("the cap was not sized below the limit of 256: %s", s.errs)
+	}
+}
+
+// TestShutdownIsPrompt: on SIGTERM the server stops accepting at once,
+// closes websockets with going-away and exits within seconds even with an
+// idle keep-alive connection and a client trickling a body.
+func TestShutdownIsPrompt(t *testing.T) {
+	s := startServer(t, filepath.Join(t.TempDir(), "p.db"))
+	addr := strings.TrimPrefix(s.base, "http://")
+	var p created
+	if st := httpJSON(t, "POST", s.base+"/api/plans", "", []byte(`{"example":"bread-and-land"}`), &p); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	ws, err := dialWS(s.base, p.ID, p.ObserverToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	var snap map[string]any
+	ws.ReadJSON(&snap)
+	idle, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	fmt.Fprintf(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	http.ReadResponse(bufio.NewReader(idle), nil)
+	slow, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	fmt.Fprintf(slow, "POST /api/plans HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+	stopTrickle := make(chan struct{})
+	defer close(stopTrickle)
+	go func() {
+		for {
+			select {
+			case <-stopTrickle:
+				return
+			case <-time.After(200 * time.Millisecond):
+				slow.Write([]byte(" "))
+			}
+		}
+	}()
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	refused := false
+	for time.Since(start) < 2*time.Second {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err != nil {
+			refused = true
+			break
+		}
+		c.Close()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !refused {
+		t.Fatal("still accepting connections 2 s after SIGTERM")
+	}
+	ws.SetReadDeadline(time.Now().Add(8 * time.Second))
+	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatalf("websocket ended with %v, want going-away", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v; stderr %s", err, s.errs)
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatalf("still running 8 s after SIGTERM; stderr %s", s.errs)
+	}
+	t.Logf("exited %v after SIGTERM", time.Since(start).Round(time.Millisecond))
+}
+
+// TestServeFlags: a bad limit, from a flag or its environment variable,
+// stops serve before it opens anything, with a message naming it.
+func TestServeFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		env  []string
+		want string
+	}{
+		{[]string{"--max-plans", "-1"}, nil, "--max-plans"},
+		{[]string{"--create-rate", "-3"}, nil, "--create-rate"},
+		{[]string{"--create-burst", "0"}, nil, "--create-burst"},
+		{[]string{"--max-conns-per-ip", "0"}, nil, "--max-conns-per-ip"},
+		{[]string{"--read-timeout", "0s"}, nil, "--read-timeout"},
+		{[]string{"--idle-timeout", "-1s"}, nil, "--idle-timeout"},
+		{[]string{"--allowed-origins", "evil.example"}, nil, "--allowed-origins"},
+		{[]string{"--trusted-proxies", "10.0.0.0"}, nil, "--trusted-proxies"},
+		{nil, []string{"PARECON_MAX_CONNS", "many"}, "PARECON_MAX_CONNS"},
+		{nil, []string{"PARECON_WRITE_TIMEOUT", "10"}, "PARECON_WRITE_TIMEOUT"},
+		{nil, []string{"PARECON_MAX_PLANS", "-5"}, "--max-plans"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want+strings.Join(tt.args, " "), func(t *testing.T) {
+			for i := 0; i+1 < len(tt.env); i += 2 {
+				t.Setenv(tt.env[i], tt.env[i+1])
+			}
+			db := filepath.Join(t.TempDir(), "p.db")
+			var out, errs bytes.Buffer
+			code := run(t.Context(), append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, tt.args...), &out, &errs)
+			if code != 2 || !strings.Contains(errs.String(), tt.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 naming %s", code, errs.String(), tt.want)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Fatal("the database was opened")
+			}
+		})
+	}
+}
+
+// TestConnectionCapSizing: the cap is sized below the open-file limit,
+// and a larger --max-conns is lowered to it.
+func TestConnectionCapSizing(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	base := serveConfig{createRate: 10, createBurst: 10, maxScenarioBytes: 1 << 20,
+		limits: httpapi.ServerLimits{MaxConnsPerIP: 128, MaxHeaderBytes: 32 << 10, ReadHeaderTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second}}
+	tests := []struct {
+		asked  int
+		nofile uint64
+		want   int
+	}{
+		{0, 20000, 20000 - fileReserve},
+		{0, 1024, 1024 - fileReserve},
+		{0, 200, 100},
+		{500, 20000, 500},
+		{50000, 20000, 20000 - fileReserve},
+		{0, 0, 0}, // unknown: httpapi's default
+	}
+	for _, tt := range tests {
+		cfg := base
+		cfg.limits.MaxConns = tt.asked
+		_, lim, err := checkLimits(cfg, tt.nofile, log)
+		if err != nil || lim.MaxConns != tt.want {
+			t.Errorf("asked %d, %d files: MaxConns %d (%v), want %d", tt.asked, tt.nofile, lim.MaxConns, err, tt.want)
+		}
 	}
 }

@@ -3,22 +3,48 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"parecon/councils"
+	"parecon/internal/store"
 )
 
-// statusOf maps each error kind to its HTTP status.
+// The kinds the HTTP layer adds to councils' (docs/security.md lists them
+// with their statuses): the server, not the input, is the reason.
+const (
+	// MethodNotAllowed: the path exists, not with this method (405).
+	MethodNotAllowed councils.ErrorKind = "method_not_allowed"
+	// UnsupportedMediaType: a body that is not application/json (415).
+	UnsupportedMediaType councils.ErrorKind = "unsupported_media_type"
+	// RateLimited: this client asked too often; Retry-After says when
+	// to try again (429).
+	RateLimited councils.ErrorKind = "rate_limited"
+	// Unavailable: the database is busy, read-only or failing, or the
+	// server is stopping; nothing was kept and a retry may succeed (503).
+	Unavailable councils.ErrorKind = "unavailable"
+	// InsufficientStorage: the disk or the server's quota of plans is
+	// full (507).
+	InsufficientStorage councils.ErrorKind = "insufficient_storage"
+)
+
+// statusOf is the one table from error kinds to HTTP statuses; each
+// status appears once, so that echo's own errors map back to a kind.
 var statusOf = map[councils.ErrorKind]int{
 	councils.Invalid:      http.StatusBadRequest,
 	councils.Unauthorized: http.StatusUnauthorized,
 	councils.Forbidden:    http.StatusForbidden,
 	councils.NotFound:     http.StatusNotFound,
+	MethodNotAllowed:      http.StatusMethodNotAllowed,
 	councils.Conflict:     http.StatusConflict,
 	councils.TooLarge:     http.StatusRequestEntityTooLarge,
+	UnsupportedMediaType:  http.StatusUnsupportedMediaType,
+	RateLimited:           http.StatusTooManyRequests,
 	councils.Internal:     http.StatusInternalServerError,
+	Unavailable:           http.StatusServiceUnavailable,
+	InsufficientStorage:   http.StatusInsufficientStorage,
 }
 
 // kindOfStatus maps echo's own errors (unknown route, wrong method) back to
@@ -35,23 +61,24 @@ func kindOfStatus(code int) councils.ErrorKind {
 	return councils.Invalid
 }
 
-// errorBody is the shape of every error answer.
-type errorBody struct {
-	Error errorDetail `json:"error"`
+// storeKinds maps the classes of database errors to a kind and what the
+// client is told (the cause goes to the log).
+var storeKinds = map[store.Class]struct {
+	kind councils.ErrorKind
+	msg  string
+}{
+	store.Busy:       {Unavailable, "the database is busy; nothing was kept, try again"},
+	store.ReadOnly:   {Unavailable, "the database is read-only; nothing was kept, try again later"},
+	store.IO:         {Unavailable, "the database's disk failed; nothing was kept, try again later"},
+	store.Closed:     {Unavailable, "the server is shutting down; nothing was kept, try again"},
+	store.Full:       {InsufficientStorage, "the server's disk or database is full; nothing was kept, try again later"},
+	store.Constraint: {councils.Conflict, "this conflicts with what is stored already"},
 }
 
-type errorDetail struct {
-	Code    councils.ErrorKind `json:"code"`
-	Message string             `json:"message"`
-	Field   string             `json:"field,omitempty"`
-}
-
-// errorHandler writes err in the protocol's error shape; an internal
-// error's cause is logged, never shown.
-func (a *api) errorHandler(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
+// classify returns err as the *councils.Error a client is answered with:
+// a database error inside an internal one takes the kind of its SQLite
+// result code (store.ClassOf), never one guessed from its text.
+func classify(err error) *councils.Error {
 	var e *councils.Error
 	var he *echo.HTTPError
 	switch {
@@ -65,12 +92,38 @@ func (a *api) errorHandler(err error, c echo.Context) {
 	default:
 		e = councils.InternalError(err)
 	}
+	if e.Kind == councils.Internal && e.Err != nil {
+		if sk, ok := storeKinds[store.ClassOf(e.Err)]; ok {
+			e = &councils.Error{Kind: sk.kind, Message: sk.msg, Err: e.Err}
+		}
+	}
+	return e
+}
+
+// errorBody is the shape of every error answer.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    councils.ErrorKind `json:"code"`
+	Message string             `json:"message"`
+	Field   string             `json:"field,omitempty"`
+}
+
+// errorHandler writes err in the protocol's error shape; a server error's
+// cause is logged, never shown.
+func (a *api) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	e := classify(err)
 	status, ok := statusOf[e.Kind]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
 	if status >= 500 {
-		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", e.Err)
+		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "kind", e.Kind, "err", e.Err)
 		// The message is ours (InternalError's "internal error", or one
 		// written for people, like a refused database write's); the
 		// cause in e.Err is never shown.
@@ -78,7 +131,10 @@ func (a *api) errorHandler(err error, c echo.Context) {
 		if msg == "" || e.Err != nil && strings.Contains(msg, e.Err.Error()) {
 			msg = "internal error"
 		}
-		e = &councils.Error{Kind: councils.Internal, Message: msg}
+		e = &councils.Error{Kind: e.Kind, Message: msg}
+	}
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(5))
 	}
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(status)

@@ -103,7 +103,8 @@ func auditMentions(t *testing.T, ts *testServer, p created, ref string) bool {
 // TestDatabaseRefusesWrites (fault c): when the database turns read-only,
 // and later when it is full, a council's proposal gets an error frame
 // (code internal, a message that says why and that nothing was kept), the
-// facilitator's close gets a 500 with the same kind of message, the server
+// facilitator's close gets a 503 unavailable (507 insufficient_storage
+// when full) saying why, /healthz answers 503 while read-only, the server
 // keeps serving, and nothing of the refused writes is in the database: no
 // proposal, no audit event, no closed round. Once the database accepts
 // writes again the same refs go through and the round closes.
@@ -131,11 +132,11 @@ func TestDatabaseRefusesWrites(t *testing.T) {
 	var e struct {
 		Error struct{ Code, Message string }
 	}
-	if st := do(t, "POST", ts.URL+"/api/plans/"+p.ID+"/rounds/close", p.FacilitatorToken, nil, &e); st != http.StatusInternalServerError || e.Error.Code != "internal" || !strings.Contains(e.Error.Message, "read-only") {
+	if st := do(t, "POST", ts.URL+"/api/plans/"+p.ID+"/rounds/close", p.FacilitatorToken, nil, &e); st != http.StatusServiceUnavailable || e.Error.Code != "unavailable" || !strings.Contains(e.Error.Message, "read-only") {
 		t.Fatalf("close on a read-only database: %d %+v", st, e)
 	}
-	if st := do(t, "GET", ts.URL+"/healthz", "", nil, nil); st != http.StatusOK {
-		t.Fatalf("healthz %d while read-only", st)
+	if st := do(t, "GET", ts.URL+"/healthz", "", nil, nil); st != http.StatusServiceUnavailable {
+		t.Fatalf("healthz %d while read-only, want 503", st)
 	}
 	var plan struct {
 		Round int `json:"round"`
@@ -208,7 +209,7 @@ func TestDatabaseRefusesWrites(t *testing.T) {
 	if got[failed] || auditMentions(t, ts, p, failed) {
 		t.Fatalf("the proposal refused for a full database (%s) was half-written", failed)
 	}
-	if st := do(t, "POST", ts.URL+"/api/plans/"+p.ID+"/rounds/close", p.FacilitatorToken, nil, &e); st != http.StatusInternalServerError || !strings.Contains(e.Error.Message, "full") {
+	if st := do(t, "POST", ts.URL+"/api/plans/"+p.ID+"/rounds/close", p.FacilitatorToken, nil, &e); st != http.StatusInsufficientStorage || e.Error.Code != "insufficient_storage" || !strings.Contains(e.Error.Message, "full") {
 		t.Fatalf("close on a full database: %d %+v", st, e)
 	}
 	do(t, "GET", ts.URL+"/api/plans/"+p.ID, p.ObserverToken, nil, &plan)

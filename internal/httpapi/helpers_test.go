@@ -84,6 +84,9 @@ func do(t *testing.T, method, url, token string, body any, out any) int {
 		r = bytes.NewReader(j)
 	}
 	req, _ := http.NewRequest(method, url, r)
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -24,9 +24,11 @@ func token(c echo.Context) string {
 	return c.QueryParam("token")
 }
 
-// principal authenticates the request and checks its role for plan id.
+// principal returns who the request's token is (as the authenticate
+// middleware found) once live has authorized them for plan id in one of
+// roles.
 func (a *api) principal(c echo.Context, id string, roles ...string) (live.Principal, error) {
-	who, err := a.svc.Authenticate(c.Request().Context(), token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return who, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // AddEvents appends events to the audit log in one transaction.
@@ -27,6 +28,9 @@ func (s *Store) Events(ctx context.Context, planID string) ([]Event, error) {
 			return nil, err
 		}
 		e.At, e.Detail = fromMs(at), detail
+		if err := checkJSON(fmt.Sprintf("plan %q audit event %d detail", planID, e.Seq), detail, true); err != nil {
+			return nil, err
+		}
 		if round.Valid {
 			n := int(round.Int64)
 			e.Round = &n

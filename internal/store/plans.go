@@ -5,8 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
+
+// ErrRoundNotOpen is returned by CloseRound when the round is closed
+// already (or does not exist).
+var ErrRoundNotOpen = errors.New("store: the round is not open")
 
 // CreatePlan stores a new plan with its tokens, its round 0 and its first
 // audit events, in one transaction.
@@ -88,8 +93,12 @@ func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposa
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errors.New("store: the round is not open")
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			return ErrRoundNotOpen
 		}
 		if next != nil {
 			if err := insertRound(ctx, tx, *next); err != nil {
@@ -121,7 +130,7 @@ func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
 			return nil, err
 		}
 		if err := json.Unmarshal(prices, &r.Prices); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: plan %q round %d: prices: %w", ErrCorrupt, planID, r.Number, err)
 		}
 		r.Opened = fromMs(opened)
 		if deadline.Valid {
@@ -129,6 +138,9 @@ func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
 		}
 		if closed.Valid {
 			r.Closed = fromMs(closed.Int64)
+		}
+		if err := checkJSON(fmt.Sprintf("plan %q round %d result", planID, r.Number), result, true); err != nil {
+			return nil, err
 		}
 		r.Result = result
 		rs = append(rs, r)

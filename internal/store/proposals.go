@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 )
 
 // AddProposal stores an accepted proposal and its audit event in one
@@ -38,6 +39,9 @@ func (s *Store) Proposals(ctx context.Context, planID string) ([]Proposal, error
 			return nil, err
 		}
 		p.Body, p.Verdict, p.Created = body, verdict, fromMs(created)
+		if err := p.check(); err != nil {
+			return nil, err
+		}
 		ps = append(ps, p)
 	}
 	return ps, rows.Err()
@@ -54,8 +58,20 @@ func (s *Store) ProposalByRef(ctx context.Context, planID, council, ref string) 
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
 	}
+	if err != nil {
+		return p, err
+	}
 	p.Body, p.Verdict, p.Created = body, verdict, fromMs(created)
-	return p, err
+	return p, p.check()
+}
+
+// check reports a stored proposal whose JSON columns do not parse.
+func (p Proposal) check() error {
+	what := fmt.Sprintf("plan %q proposal %d", p.PlanID, p.ID)
+	if err := checkJSON(what+" body", p.Body, false); err != nil {
+		return err
+	}
+	return checkJSON(what+" verdict", p.Verdict, true)
 }
 
 func insertProposal(ctx context.Context, tx *wtx, p Proposal) (int64, error) {

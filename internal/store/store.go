@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 )
@@ -60,6 +61,10 @@ type write struct {
 // MaxGroup is the most writes committed in one transaction.
 const MaxGroup = 1024
 
+// ErrCorrupt is wrapped by the errors of reads whose stored data does not
+// decode (a damaged or hand-edited database).
+var ErrCorrupt = errors.New("store: stored data does not decode")
+
 // ErrClosed is returned by writes after Close.
 var ErrClosed = errors.New("store: closed")
 
@@ -80,12 +85,18 @@ func dsn(path string, readOnly bool) string {
 }
 
 // Open opens (creating it and its directory if needed) the database at
-// path and runs the migrations it has not run yet.
+// path and runs the migrations it has not run yet. The file is created
+// readable by its owner only (0600), and so are the -wal and -shm files
+// SQLite makes beside it (it gives them the database's mode); an existing
+// file readable by others is narrowed to 0600.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
+	}
+	if err := ownerOnly(path); err != nil {
+		return nil, err
 	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
@@ -110,6 +121,36 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.q, s.stop, s.stopped = make(chan *write, MaxGroup), make(chan struct{}), make(chan struct{})
 	go s.writer()
 	return s, nil
+}
+
+// ownerOnly creates the database file at path with mode 0600 if it does
+// not exist, and narrows it and its -wal and -shm files to 0600 if they
+// exist with looser modes: the file holds token hashes and every proposal.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		f.Close()
+	case !errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("store: %w", err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			// A read-only file system keeps its modes; SQLite then
+			// reports the database read-only, which the server shows.
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil && !errors.Is(err, syscall.EROFS) {
+				return fmt.Errorf("store: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // Close finishes the queued writes and closes the database.
@@ -295,6 +336,9 @@ func (s *Store) direct(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // migrate runs the embedded migrations in name order, each once.
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return err
+	}
+	if _, err := s.w.ExecContext(ctx, healthTable); err != nil {
 		return err
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")

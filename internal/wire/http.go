@@ -5,9 +5,11 @@ import (
 	"time"
 )
 
-// PlanList answers GET /api/plans.
+// PlanList answers GET /api/plans: a page of plans, newest first, and
+// the cursor of the next page while more follow.
 type PlanList struct {
 	Plans []PlanSummary `json:"plans"`
+	Next  string        `json:"next,omitempty"`
 }
 
 // PlanSummary is one plan in the public list: no proposals, no tokens.

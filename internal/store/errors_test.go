@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// openTest opens a store under t.TempDir() with one plan "p1" in it.
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.UnixMilli(1_700_000_000_000).UTC()
+	if err := s.CreatePlan(ctx, Plan{ID: "p1", Name: "one", Scenario: []byte(`{}`), Created: now, Status: "open"},
+		[]Token{{Hash: []byte("h1"), Role: "facilitator"}}, Round{PlanID: "p1", Prices: []float64{1}, Opened: now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestClassOf: the errors a real database gives when it is read-only,
+// full, asked to break a constraint or closed are classified by their
+// result codes, through wrapping; anything else is Other.
+func TestClassOf(t *testing.T) {
+	ctx := context.Background()
+	now := time.UnixMilli(1_700_000_000_000).UTC()
+	addEvent := func(s *Store) error {
+		return s.AddEvents(ctx, Event{PlanID: "p1", At: now, Type: "x", Detail: []byte(`"` + strings.Repeat("x", 64<<10) + `"`)})
+	}
+	tests := []struct {
+		name string
+		err  func(t *testing.T, s *Store) error
+		want Class
+	}{
+		{"read-only", func(t *testing.T, s *Store) error {
+			if err := s.Degrade(ctx, "query_only=1"); err != nil {
+				t.Fatal(err)
+			}
+			return addEvent(s)
+		}, ReadOnly},
+		{"full", func(t *testing.T, s *Store) error {
+			n, err := s.PageCount(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Degrade(ctx, fmt.Sprintf("max_page_count=%d", n)); err != nil {
+				t.Fatal(err)
+			}
+			return addEvent(s)
+		}, Full},
+		{"duplicate plan", func(t *testing.T, s *Store) error {
+			return s.CreatePlan(ctx, Plan{ID: "p1", Scenario: []byte(`{}`), Created: now, Status: "open"}, nil, Round{PlanID: "p1", Opened: now}, nil)
+		}, Constraint},
+		{"foreign key", func(t *testing.T, s *Store) error {
+			return s.AddEvents(ctx, Event{PlanID: "nobody", At: now, Type: "x"})
+		}, Constraint},
+		{"wrapped", func(t *testing.T, s *Store) error {
+			s.Degrade(ctx, "query_only=1")
+			return fmt.Errorf("creating: %w", addEvent(s))
+		}, ReadOnly},
+		{"closed", func(t *testing.T, s *Store) error {
+			s.Close()
+			return addEvent(s)
+		}, Closed},
+		{"probe read-only", func(t *testing.T, s *Store) error {
+			s.Degrade(ctx, "query_only=1")
+			return s.Probe(ctx)
+		}, ReadOnly},
+		{"probe closed", func(t *testing.T, s *Store) error {
+			s.Close()
+			return s.Probe(ctx)
+		}, Closed},
+		{"not a database error", func(t *testing.T, s *Store) error { return errors.New("full read-only busy") }, Other},
+		{"context", func(t *testing.T, s *Store) error { return context.Canceled }, Other},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t)
+			err := tt.err(t, s)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := ClassOf(err); got != tt.want {
+				t.Fatalf("ClassOf(%v) = %v, want %v", err, got, tt.want)
+			}
+		})
+	}
+	if ClassOf(nil) != Other {
+		t.Fatal("ClassOf(nil) is not Other")
+	}
+}
+
+// TestProbe: the write probe succeeds on a writable database, fails while
+// it is read-only and succeeds again once it is writable.
+func TestProbe(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	steps := []struct {
+		pragma string
+		ok     bool
+	}{{"", true}, {"query_only=1", false}, {"query_only=0", true}}
+	for _, st := range steps {
+		if st.pragma != "" {
+			if err := s.Degrade(ctx, st.pragma); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Probe(ctx); (err == nil) != st.ok {
+			t.Fatalf("after %q: Probe() = %v, want ok=%v", st.pragma, err, st.ok)
+		}
+	}
+}
