@@ -76,7 +76,15 @@ func (h *Hub) NewClient(conn *websocket.Conn, plan, role, council string) *Clien
 // Serve runs c's writer goroutine and its reader on the calling goroutine
 // until the connection ends. c must have been registered first.
 func (c *Client) Serve(ctx context.Context, handler Handler, log *slog.Logger) {
-	c.hub.writers.Add(1)
+	h := c.hub
+	h.mu.Lock()
+	if h.shut {
+		h.mu.Unlock()
+		c.conn.Close()
+		return
+	}
+	h.writers.Add(1)
+	h.mu.Unlock()
 	go c.writer()
 	c.reader(ctx, handler, log)
 }

@@ -69,8 +69,9 @@ type Hub struct {
 	ops     chan op
 	done    chan struct{}
 	writers sync.WaitGroup
-	mu      sync.Mutex // guards count
+	mu      sync.Mutex // guards count and shut
 	count   int
+	shut    bool // Shutdown has begun: Serve starts no writer
 }
 
 // op is one request to the hub goroutine.
@@ -280,6 +281,11 @@ func (h *Hub) Shutdown(timeout time.Duration) {
 	ack := make(chan struct{})
 	h.ops <- op{kind: opShutdown, ack: ack}
 	<-ack
+	// No writer starts after this (Serve checks shut under mu), so the
+	// Wait below never races an Add.
+	h.mu.Lock()
+	h.shut = true
+	h.mu.Unlock()
 	done := make(chan struct{})
 	go func() { h.writers.Wait(); close(done) }()
 	select {
