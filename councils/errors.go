@@ -18,6 +18,12 @@ const (
 	Conflict     ErrorKind = "conflict"     // not possible in the current state
 	TooLarge     ErrorKind = "too_large"    // the input is over a size limit
 	Internal     ErrorKind = "internal"     // our fault; details only in the log
+	// Unavailable: the database is busy, read-only or failing, or the
+	// server is stopping; nothing was kept and a retry may succeed.
+	Unavailable ErrorKind = "unavailable"
+	// InsufficientStorage: the disk, the database or the server's quota
+	// of plans is full; nothing was kept.
+	InsufficientStorage ErrorKind = "insufficient_storage"
 )
 
 // Error is the one error type of the live plans. Message is safe to show to

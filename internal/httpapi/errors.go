@@ -10,6 +10,7 @@ import (
 
 	"parecon/councils"
 	"parecon/internal/store"
+	"parecon/internal/wire"
 )
 
 // The kinds the HTTP layer adds to councils' (docs/security.md lists them
@@ -22,29 +23,23 @@ const (
 	// RateLimited: this client asked too often; Retry-After says when
 	// to try again (429).
 	RateLimited councils.ErrorKind = "rate_limited"
-	// Unavailable: the database is busy, read-only or failing, or the
-	// server is stopping; nothing was kept and a retry may succeed (503).
-	Unavailable councils.ErrorKind = "unavailable"
-	// InsufficientStorage: the disk or the server's quota of plans is
-	// full (507).
-	InsufficientStorage councils.ErrorKind = "insufficient_storage"
 )
 
 // statusOf is the one table from error kinds to HTTP statuses; each
 // status appears once, so that echo's own errors map back to a kind.
 var statusOf = map[councils.ErrorKind]int{
-	councils.Invalid:      http.StatusBadRequest,
-	councils.Unauthorized: http.StatusUnauthorized,
-	councils.Forbidden:    http.StatusForbidden,
-	councils.NotFound:     http.StatusNotFound,
-	MethodNotAllowed:      http.StatusMethodNotAllowed,
-	councils.Conflict:     http.StatusConflict,
-	councils.TooLarge:     http.StatusRequestEntityTooLarge,
-	UnsupportedMediaType:  http.StatusUnsupportedMediaType,
-	RateLimited:           http.StatusTooManyRequests,
-	councils.Internal:     http.StatusInternalServerError,
-	Unavailable:           http.StatusServiceUnavailable,
-	InsufficientStorage:   http.StatusInsufficientStorage,
+	councils.Invalid:             http.StatusBadRequest,
+	councils.Unauthorized:        http.StatusUnauthorized,
+	councils.Forbidden:           http.StatusForbidden,
+	councils.NotFound:            http.StatusNotFound,
+	MethodNotAllowed:             http.StatusMethodNotAllowed,
+	councils.Conflict:            http.StatusConflict,
+	councils.TooLarge:            http.StatusRequestEntityTooLarge,
+	UnsupportedMediaType:         http.StatusUnsupportedMediaType,
+	RateLimited:                  http.StatusTooManyRequests,
+	councils.Internal:            http.StatusInternalServerError,
+	councils.Unavailable:         http.StatusServiceUnavailable,
+	councils.InsufficientStorage: http.StatusInsufficientStorage,
 }
 
 // kindOfStatus maps echo's own errors (unknown route, wrong method) back to
@@ -59,20 +54,6 @@ func kindOfStatus(code int) councils.ErrorKind {
 		return councils.Internal
 	}
 	return councils.Invalid
-}
-
-// storeKinds maps the classes of database errors to a kind and what the
-// client is told (the cause goes to the log).
-var storeKinds = map[store.Class]struct {
-	kind councils.ErrorKind
-	msg  string
-}{
-	store.Busy:       {Unavailable, "the database is busy; nothing was kept, try again"},
-	store.ReadOnly:   {Unavailable, "the database is read-only; nothing was kept, try again later"},
-	store.IO:         {Unavailable, "the database's disk failed; nothing was kept, try again later"},
-	store.Closed:     {Unavailable, "the server is shutting down; nothing was kept, try again"},
-	store.Full:       {InsufficientStorage, "the server's disk or database is full; nothing was kept, try again later"},
-	store.Constraint: {councils.Conflict, "this conflicts with what is stored already"},
 }
 
 // classify returns err as the *councils.Error a client is answered with:
@@ -93,22 +74,11 @@ func classify(err error) *councils.Error {
 		e = councils.InternalError(err)
 	}
 	if e.Kind == councils.Internal && e.Err != nil {
-		if sk, ok := storeKinds[store.ClassOf(e.Err)]; ok {
-			e = &councils.Error{Kind: sk.kind, Message: sk.msg, Err: e.Err}
+		if r := store.Refusal(e.Err); r != nil {
+			e = r
 		}
 	}
 	return e
-}
-
-// errorBody is the shape of every error answer.
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Code    councils.ErrorKind `json:"code"`
-	Message string             `json:"message"`
-	Field   string             `json:"field,omitempty"`
 }
 
 // errorHandler writes err in the protocol's error shape; a server error's
@@ -140,14 +110,5 @@ func (a *api) errorHandler(err error, c echo.Context) {
 		c.NoContent(status)
 		return
 	}
-	c.JSON(status, errorBody{errorDetail{e.Kind, e.Message, e.Field}})
-}
-
-// fail returns a *councils.Error as an error, or nil for a nil one (a nil
-// *councils.Error in an error interface is not nil).
-func fail(e *councils.Error) error {
-	if e == nil {
-		return nil
-	}
-	return e
+	c.JSON(status, wire.ErrorResponse{Error: wire.ErrorBody{Code: string(e.Kind), Message: e.Message, Field: e.Field}})
 }

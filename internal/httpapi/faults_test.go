@@ -126,7 +126,7 @@ func TestDatabaseRefusesWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := b.answer("b1", 0, bread(0.01))
-	if m.str("type") != "error" || m.str("code") != "internal" || !strings.Contains(m.str("message"), "read-only") || !strings.Contains(m.str("message"), "nothing was kept") {
+	if m.str("type") != "error" || m.str("code") != "unavailable" || !strings.Contains(m.str("message"), "read-only") || !strings.Contains(m.str("message"), "nothing was kept") {
 		t.Fatalf("read-only database: answered %v", m)
 	}
 	var e struct {
@@ -182,7 +182,7 @@ func TestDatabaseRefusesWrites(t *testing.T) {
 		case "proposal.accepted":
 			accepted = append(accepted, ref)
 		case "error":
-			if m.str("code") != "internal" || !strings.Contains(m.str("message"), "full") {
+			if m.str("code") != "insufficient_storage" || !strings.Contains(m.str("message"), "full") {
 				t.Fatalf("full database: answered %v", m)
 			}
 			failed = ref

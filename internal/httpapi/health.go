@@ -48,7 +48,7 @@ func (a *api) health(c echo.Context) error {
 	if err := a.probe.check(c.Request().Context()); err != nil {
 		e := classify(councils.InternalError(err))
 		if e.Kind == councils.Internal {
-			e = &councils.Error{Kind: Unavailable, Message: "the database does not take writes", Err: err}
+			e = &councils.Error{Kind: councils.Unavailable, Message: "the database does not take writes", Err: err}
 		}
 		return e
 	}

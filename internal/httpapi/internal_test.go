@@ -129,7 +129,7 @@ func TestClassify(t *testing.T) {
 			s := open(t)
 			s.Degrade(ctx, "query_only=1")
 			return councils.InternalError(addPlan(s))
-		}, Unavailable, 503},
+		}, councils.Unavailable, 503},
 		{"full", func(t *testing.T) error {
 			s := open(t)
 			n, _ := s.PageCount(ctx)
@@ -139,7 +139,7 @@ func TestClassify(t *testing.T) {
 				return councils.InternalError(err)
 			}
 			return councils.InternalError(s.AddEvents(ctx, big))
-		}, InsufficientStorage, 507},
+		}, councils.InsufficientStorage, 507},
 		{"constraint", func(t *testing.T) error {
 			s := open(t)
 			addPlan(s)
@@ -149,7 +149,7 @@ func TestClassify(t *testing.T) {
 			s := open(t)
 			s.Close()
 			return fmt.Errorf("wrapped: %w", councils.InternalError(addPlan(s)))
-		}, Unavailable, 503},
+		}, councils.Unavailable, 503},
 		{"plain internal", func(t *testing.T) error { return councils.InternalError(errors.New("disk full read-only")) }, councils.Internal, 500},
 		{"not an Error", func(t *testing.T) error { return errors.New("boom") }, councils.Internal, 500},
 		{"invalid", func(t *testing.T) error { return councils.Errorf(councils.Invalid, "x", "bad") }, councils.Invalid, 400},

@@ -133,7 +133,7 @@ func (q *quota) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		q.mu.Lock()
 		if q.count()+q.creating >= q.max {
 			q.mu.Unlock()
-			return councils.Errorf(InsufficientStorage, "", "this server holds its maximum of %d plans (--max-plans)", q.max)
+			return councils.Errorf(councils.InsufficientStorage, "", "this server holds its maximum of %d plans (--max-plans)", q.max)
 		}
 		q.creating++
 		q.mu.Unlock()

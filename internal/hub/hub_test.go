@@ -182,7 +182,7 @@ func TestWatcherQueue(t *testing.T) {
 	}
 	n := 0
 	for {
-		if _, ok := recv(watcher, time.Second); !ok {
+		if _, ok := recv(watcher, 5*time.Second); !ok {
 			break
 		}
 		n++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strconv"
 
 	"parecon/councils"
 	"parecon/internal/store"
@@ -69,7 +70,9 @@ func (s *Service) Proposals(ctx context.Context, who Principal, id string, q Pag
 	var all []keyed
 	for i, sp := range stored {
 		var v councils.Verdict
-		json.Unmarshal(sp.Verdict, &v)
+		if err := store.DecodeJSON("the verdict of proposal "+strconv.FormatInt(sp.ID, 10), sp.Verdict, &v); err != nil {
+			return wire.Proposals{}, councils.InternalError(err)
+		}
 		at := sp.Created
 		all = append(all, keyed{i, wire.Proposal{Round: sp.Round, Council: sp.Council, Proposal: sp.Body, SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget, Status: "accepted", Source: sp.Source, ID: sp.ID, At: &at}})
 	}
@@ -83,7 +86,9 @@ func (s *Service) Proposals(ctx context.Context, who Principal, id string, q Pag
 			Size     int             `json:"size"`
 			Proposal json.RawMessage `json:"proposal"`
 		}
-		json.Unmarshal(ev.Detail, &d)
+		if err := store.DecodeJSON("the detail of event "+strconv.FormatInt(ev.Seq, 10), ev.Detail, &d); err != nil {
+			return wire.Proposals{}, councils.InternalError(err)
+		}
 		at := ev.At
 		all = append(all, keyed{len(stored) + i, wire.Proposal{Round: *ev.Round, Council: ev.Council, Proposal: d.Proposal, Status: "rejected", Source: "human", Reason: d.Reason, Field: d.Field, Size: d.Size, Seq: ev.Seq, At: &at}})
 	}

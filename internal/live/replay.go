@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"parecon/councils"
@@ -78,7 +79,9 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			p.lastID[c] = sp.ID
 			if sp.Ref != "" {
 				var v councils.Verdict
-				json.Unmarshal(sp.Verdict, &v)
+				if err := store.DecodeJSON("the verdict of proposal "+strconv.FormatInt(sp.ID, 10), sp.Verdict, &v); err != nil {
+					return nil, fmt.Errorf("plan %s: %w", row.ID, err)
+				}
 				p.acks[ackKey(sp.Council, sp.Ref)] = ack{round: sp.Round, id: sp.ID, verdict: v}
 			}
 		}
