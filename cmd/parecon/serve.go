@@ -39,6 +39,10 @@ type serveConfig struct {
 	maxPlans         int
 	maxScenarioBytes int
 	limits           httpapi.ServerLimits
+	// The live service's and the hub's limits.
+	councilConns, watcherConns int
+	watcherBytes, sendBuffer   int
+	pageLimit, maxPageLimit    int
 	// envErrs are the PARECON_* variables that did not parse; serve
 	// reports them.
 	envErrs []string
@@ -68,6 +72,12 @@ func serverFlags(fs *flag.FlagSet, cfg *serveConfig, dbDefault, deadlineDefault 
 	envDuration(fs, cfg, &cfg.limits.ReadTimeout, "read-timeout", "PARECON_READ_TIMEOUT", httpapi.DefaultReadTimeout, "time to send a whole request, body included, `DURATION` (not websockets)")
 	envDuration(fs, cfg, &cfg.limits.WriteTimeout, "write-timeout", "PARECON_WRITE_TIMEOUT", httpapi.DefaultWriteTimeout, "time to write an answer, `DURATION` (not websockets)")
 	envDuration(fs, cfg, &cfg.limits.IdleTimeout, "idle-timeout", "PARECON_IDLE_TIMEOUT", httpapi.DefaultIdleTimeout, "how long a keep-alive connection may idle, `DURATION`")
+	envInt(fs, cfg, &cfg.councilConns, "max-council-conns", "PARECON_MAX_COUNCIL_CONNS", live.DefaultMaxCouncilConns, "websockets one council token may hold at once, `N`")
+	envInt(fs, cfg, &cfg.watcherConns, "max-watcher-conns", "PARECON_MAX_WATCHER_CONNS", live.DefaultMaxWatcherConns, "websockets one facilitator or observer token may hold at once, `N`")
+	envInt(fs, cfg, &cfg.watcherBytes, "watcher-queue-bytes", "PARECON_WATCHER_QUEUE_BYTES", hub.DefaultWatcherBytes, "frames queued for one facilitator or observer socket before it is dropped, `BYTES`")
+	envInt(fs, cfg, &cfg.sendBuffer, "council-queue-frames", "PARECON_COUNCIL_QUEUE_FRAMES", hub.DefaultSendBuffer, "frames queued for one council socket before it is dropped, `N`")
+	envInt(fs, cfg, &cfg.pageLimit, "page-limit", "PARECON_PAGE_LIMIT", live.DefaultPageLimit, "proposals or audit events in a page without ?limit, `N`")
+	envInt(fs, cfg, &cfg.maxPageLimit, "max-page-limit", "PARECON_MAX_PAGE_LIMIT", live.DefaultMaxPageLimit, "the most proposals or audit events ?limit may ask for, `N`")
 }
 
 // envInt registers an int flag whose default is env's value, if set.
@@ -147,6 +157,8 @@ func checkLimits(cfg serveConfig, nofile uint64, log *slog.Logger) (httpapi.Opti
 	}{
 		{"create-burst", cfg.createBurst, 1}, {"max-plans", cfg.maxPlans, 0}, {"max-scenario-bytes", cfg.maxScenarioBytes, 1},
 		{"max-conns", cfg.limits.MaxConns, 0}, {"max-conns-per-ip", cfg.limits.MaxConnsPerIP, 1}, {"max-header-bytes", cfg.limits.MaxHeaderBytes, 1024},
+		{"max-council-conns", cfg.councilConns, 1}, {"max-watcher-conns", cfg.watcherConns, 1}, {"watcher-queue-bytes", cfg.watcherBytes, 4096},
+		{"council-queue-frames", cfg.sendBuffer, 8}, {"page-limit", cfg.pageLimit, 1}, {"max-page-limit", cfg.maxPageLimit, cfg.pageLimit},
 	}
 	for _, f := range ints {
 		if f.v < f.min {
@@ -260,9 +272,9 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 	if err := st.Probe(ctx); err != nil {
 		log.Warn("the database refuses writes: plans cannot be created or changed, and /healthz answers 503", "db", cfg.db, "class", store.ClassOf(err).String(), "err", err)
 	}
-	h := hub.New(hub.Options{})
+	h := hub.New(hub.Options{WatcherBytes: cfg.watcherBytes, SendBuffer: cfg.sendBuffer})
 	go h.Run()
-	svc := live.New(st, h, log, live.Options{RoundDeadline: cfg.roundDeadline})
+	svc := live.New(st, h, log, live.Options{RoundDeadline: cfg.roundDeadline, MaxCouncilConns: cfg.councilConns, MaxWatcherConns: cfg.watcherConns, PageLimit: cfg.pageLimit, MaxPageLimit: cfg.maxPageLimit})
 	if err := svc.Load(ctx); err != nil {
 		fmt.Fprintln(stderr, "parecon: loading the plans:", err)
 		return 1

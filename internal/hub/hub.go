@@ -36,12 +36,18 @@ type Options struct {
 	Burst         int           // frames a client may send at once (100)
 }
 
+// The defaults of Options' queue bounds.
+const (
+	DefaultSendBuffer   = 256     // frames per council socket
+	DefaultWatcherBytes = 4 << 20 // bytes per facilitator or observer socket
+)
+
 func (o *Options) defaults() {
 	if o.SendBuffer <= 0 {
-		o.SendBuffer = 256
+		o.SendBuffer = DefaultSendBuffer
 	}
 	if o.WatcherBytes <= 0 {
-		o.WatcherBytes = 4 << 20
+		o.WatcherBytes = DefaultWatcherBytes
 	}
 	if o.MaxFrameBytes <= 0 {
 		o.MaxFrameBytes = 64 << 10

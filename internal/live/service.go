@@ -46,21 +46,29 @@ type Options struct {
 	PageLimit, MaxPageLimit int
 }
 
+// The defaults of Options' limits.
+const (
+	DefaultMaxCouncilConns = 4
+	DefaultMaxWatcherConns = 16
+	DefaultPageLimit       = 500
+	DefaultMaxPageLimit    = 5000
+)
+
 func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.MaxCouncilConns <= 0 {
-		o.MaxCouncilConns = 4
+		o.MaxCouncilConns = DefaultMaxCouncilConns
 	}
 	if o.MaxWatcherConns <= 0 {
-		o.MaxWatcherConns = 16
+		o.MaxWatcherConns = DefaultMaxWatcherConns
 	}
 	if o.MaxPageLimit <= 0 {
-		o.MaxPageLimit = 5000
+		o.MaxPageLimit = DefaultMaxPageLimit
 	}
 	if o.PageLimit <= 0 || o.PageLimit > o.MaxPageLimit {
-		o.PageLimit = min(500, o.MaxPageLimit)
+		o.PageLimit = min(DefaultPageLimit, o.MaxPageLimit)
 	}
 }
 
