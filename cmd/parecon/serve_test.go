@@ -516,6 +516,7 @@ func TestServeFlags(t *testing.T) {
 func TestConnectionCapSizing(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	base := serveConfig{createRate: 10, createBurst: 10, maxScenarioBytes: 1 << 20,
+		councilConns: 4, watcherConns: 16, watcherBytes: 1 << 20, sendBuffer: 256, pageLimit: 500, maxPageLimit: 5000,
 		limits: httpapi.ServerLimits{MaxConnsPerIP: 128, MaxHeaderBytes: 32 << 10, ReadHeaderTimeout: time.Second, ReadTimeout: time.Second, WriteTimeout: time.Second, IdleTimeout: time.Second}}
 	tests := []struct {
 		asked  int
