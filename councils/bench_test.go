@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"parecon/planning"
+	"parecon/planning/rules"
 )
 
 var benchOnce sync.Map // size → *Economy
@@ -36,7 +36,7 @@ func benchEconomy(b *testing.B, goods, councils int) *Economy {
 // reporting ns and bytes per round and bytes per council.
 func BenchmarkRound(b *testing.B) {
 	for _, size := range []struct{ goods, councils int }{{100, 10000}, {200, 20000}, {1000, 100000}} {
-		for _, rule := range []string{"tatonnement", planning.DefaultRule} {
+		for _, rule := range []string{"tatonnement", rules.Default} {
 			b.Run(fmt.Sprintf("goods=%d/councils=%d/rule=%s", size.goods, size.councils, rule), func(b *testing.B) {
 				e := benchEconomy(b, size.goods, size.councils)
 				benchRounds(b, e, rule)

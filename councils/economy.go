@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"parecon/planning"
+	"parecon/planning/rules"
 )
 
 // Economy is a scenario compiled for the board: the plan it publishes, the
@@ -157,6 +158,6 @@ func (e *Economy) settings(rule string, step float64, maxRounds int) (planning.R
 	if maxRounds == 0 {
 		maxRounds = DefaultMaxRounds
 	}
-	r, err := planning.NewRule(rule, step)
+	r, err := rules.New(rule, step)
 	return r, maxRounds, err
 }

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"parecon/planning"
+	"parecon/planning/rules"
 )
 
 // WeightSlack is how far a consumer council's weights may sum from 1.
@@ -254,7 +255,7 @@ func Validate(sc *Scenario) Problems {
 	}
 	if f := sc.Facilitation; f != nil {
 		if f.Rule != "" {
-			if _, err := planning.NewRule(f.Rule, 0); err != nil {
+			if _, err := rules.New(f.Rule, 0); err != nil {
 				v.add("facilitation.rule", "%v", err)
 			}
 		}

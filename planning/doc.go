@@ -8,4 +8,7 @@
 // the same rounds. A rule sees only what a real board knows: the catalogue of
 // goods, the prices and budgets it published, and the proposals it received,
 // round by round; never a council's model.
+//
+// The default rule, which learns how councils answer, is package
+// planning/learning; package planning/rules names every rule.
 package planning

@@ -1,56 +1,14 @@
 package planning
 
-import (
-	"fmt"
-	"math"
-	"sort"
-)
+import "math"
 
 // Rule moves the prices between rounds. It sees the plan (the catalogue)
 // and the rounds so far, the last one closed; it returns the prices of the
 // next round and the step it took, for the log. A rule may keep state
-// between calls, so each plan needs its own rule (see NewRule).
+// between calls, so each plan needs its own rule (see package planning/rules).
 type Rule interface {
 	Name() string
 	Next(plan *Plan, rounds []*Round) (prices []float64, step float64)
-}
-
-// DefaultRule is the name of the rule used when a plan names none.
-const DefaultRule = "learning"
-
-var rules = map[string]struct {
-	step float64
-	make func(step float64) Rule
-}{
-	"tatonnement": {1, func(s float64) Rule { return &Tatonnement{Step: s} }},
-	"pequod":      {0.05, func(s float64) Rule { return &Pequod{Step: s} }},
-	"learning":    {1, func(float64) Rule { return NewLearning() }},
-}
-
-// RuleNames returns the names of the rules, sorted.
-func RuleNames() []string {
-	var names []string
-	for n := range rules {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// NewRule returns a fresh rule by name; a step of 0 takes the rule's
-// default. The empty name is DefaultRule.
-func NewRule(name string, step float64) (Rule, error) {
-	if name == "" {
-		name = DefaultRule
-	}
-	r, ok := rules[name]
-	if !ok {
-		return nil, fmt.Errorf("unknown rule %q (want one of %v)", name, RuleNames())
-	}
-	if step == 0 {
-		step = r.step
-	}
-	return r.make(step), nil
 }
 
 // Tatonnement is the classic rule: p ← p·exp(step·z/(supply+demand)).

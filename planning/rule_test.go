@@ -43,18 +43,3 @@ func TestPequod(t *testing.T) {
 		t.Errorf("δ = %v", d)
 	}
 }
-
-func TestNewRule(t *testing.T) {
-	for _, name := range RuleNames() {
-		r, err := NewRule(name, 0)
-		if err != nil || r.Name() != name {
-			t.Errorf("NewRule(%q) = %v, %v", name, r, err)
-		}
-	}
-	if _, err := NewRule("magic", 0); err == nil {
-		t.Error("unknown rule accepted")
-	}
-	if r, _ := NewRule("", 0); r.Name() != DefaultRule {
-		t.Errorf("default rule %s", r.Name())
-	}
-}

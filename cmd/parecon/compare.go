@@ -12,12 +12,12 @@ import (
 
 	"parecon/councils"
 	"parecon/internal/examples"
-	"parecon/planning"
+	"parecon/planning/rules"
 )
 
 // compareRules are the rules parecon compare runs: the two baselines and
 // the default rule.
-var compareRules = []string{"tatonnement", "pequod", planning.DefaultRule}
+var compareRules = []string{"tatonnement", "pequod", rules.Default}
 
 // compareOutput is what `parecon compare --json` prints.
 type compareOutput struct {
@@ -195,14 +195,14 @@ func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, ba
 // ratio returns the better baseline's rounds over the default rule's, or
 // nil when the default never got there. A baseline that never got there
 // counts as max_rounds (the ratio is then a lower bound).
-func ratio(rules map[string]*compareRule, get func(*compareRule) *int) *float64 {
-	d := get(rules[planning.DefaultRule])
+func ratio(byRule map[string]*compareRule, get func(*compareRule) *int) *float64 {
+	d := get(byRule[rules.Default])
 	if d == nil {
 		return nil
 	}
 	best := -1
 	for _, r := range compareRules[:2] {
-		c := rules[r]
+		c := byRule[r]
 		n := c.Rounds
 		if v := get(c); v != nil {
 			n = *v

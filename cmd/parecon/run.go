@@ -12,6 +12,7 @@ import (
 
 	"parecon/councils"
 	"parecon/planning"
+	"parecon/planning/rules"
 )
 
 // runOutput is the JSON object `parecon run --json` prints (docs/spec/economy.md).
@@ -49,7 +50,7 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the log")
 	example := fs.String("example", "", "run the bundled example `NAME`")
-	rule := fs.String("rule", "", "price rule: "+fmt.Sprint(planning.RuleNames())+" (default: the scenario's, else the engine's best)")
+	rule := fs.String("rule", "", "price rule: "+fmt.Sprint(rules.Names())+" (default: the scenario's, else the engine's best)")
 	step := fs.Float64("step", 0, "the rule's step (default: the scenario's, else the rule's)")
 	tol := fs.Float64("tolerance", 0, "converged when every gap is at most this (default: the scenario's, else 0.01)")
 	maxRounds := fs.Int("max-rounds", 0, "stop after this many rounds (default: the scenario's, else 1000)")

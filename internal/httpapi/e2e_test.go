@@ -16,6 +16,7 @@ import (
 	"parecon/internal/hub"
 	"parecon/internal/live"
 	"parecon/planning"
+	"parecon/planning/rules"
 )
 
 // e2eTolerance is the tight tolerance the end-to-end plan must reach.
@@ -43,7 +44,7 @@ func pickScenario(t *testing.T, maxRounds int) (string, *councils.Economy) {
 			return name, e
 		}
 	}
-	t.Fatalf("no bundled scenario converges under the default rule %q within %d rounds", planning.DefaultRule, maxRounds)
+	t.Fatalf("no bundled scenario converges under the default rule %q within %d rounds", rules.Default, maxRounds)
 	return "", nil
 }
 
@@ -146,7 +147,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("%s: price %.9g, want %.9g", g, p, wr)
 		}
 	}
-	t.Logf("%s: converged live in %d rounds under %q with humans %v", name, rounds, planning.DefaultRule, humans)
+	t.Logf("%s: converged live in %d rounds under %q with humans %v", name, rounds, rules.Default, humans)
 	var pv struct{ Status string }
 	do(t, "GET", ts.URL+"/api/plans/"+plan.ID, plan.ObserverToken, nil, &pv)
 	if pv.Status != "converged" {

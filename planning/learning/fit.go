@@ -1,6 +1,10 @@
-package planning
+package learning
 
-import "math"
+import (
+	"math"
+
+	"parecon/planning"
+)
 
 // This file holds what the learning rule learns of each council from its
 // proposals alone: a worker council's Cobb–Douglas technology, anchored at
@@ -59,7 +63,7 @@ type workerFit struct {
 // poll says which goods are pollutants. It
 // returns false if the proposal teaches nothing (it produces nothing, or
 // its outputs are worth no more than its emissions).
-func (w *workerFit) observe(pr *Proposal, poll []bool, p, lnp []float64) bool {
+func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64) bool {
 	// The structure (positive outputs, emissions, inputs) and the net value
 	// per unit of the first output, in one pass over the lines.
 	var y, q float64
@@ -270,7 +274,7 @@ const minShare = 1e-30
 
 // observe fits the consumer's proposal pr made at prices p (logs lnp) with
 // budget. It returns false if the proposal teaches nothing.
-func (c *consumerFit) observe(pr *Proposal, p, lnp []float64, budget float64) bool {
+func (c *consumerFit) observe(pr *planning.Proposal, p, lnp []float64, budget float64) bool {
 	if !(budget > 0) || len(pr.In) == 0 || len(pr.Out) > 0 {
 		return false
 	}

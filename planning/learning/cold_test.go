@@ -1,10 +1,11 @@
-package planning_test
+package learning_test
 
 import (
 	"testing"
 
 	"parecon/councils"
-	"parecon/planning"
+	"parecon/planning/learning"
+	"parecon/planning/rules"
 )
 
 // TestColdLeapNewton guards the cold leap's cost: from round 0's
@@ -31,12 +32,12 @@ func TestColdLeapNewton(t *testing.T) {
 			t.Fatal(err)
 		}
 		plan, board := closedRound0(t, e)
-		rule, _ := planning.NewRule("learning", 0)
+		rule, _ := rules.New("learning", 0)
 		if tc.krylov {
-			planning.ForceKrylov(rule)
+			learning.ForceKrylov(rule)
 		}
 		rule.Next(plan, board.Rounds())
-		newton, _, _, fallbacks := planning.Stats(rule)
+		newton, _, _, fallbacks := learning.Stats(rule)
 		if fallbacks > 0 || newton > 20 {
 			t.Errorf("%d goods × %d councils, seed %d, GMRES %v: %d Newton iterations, %d fallbacks; want ≤ 20 and none",
 				tc.goods, tc.councils, tc.seed, tc.krylov, newton, fallbacks)

@@ -1,4 +1,4 @@
-package planning
+package learning
 
 // arena hands out slices carved one after another from large blocks, so
 // that what the rule carves in council order lies in council order in

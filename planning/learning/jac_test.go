@@ -1,25 +1,27 @@
-package planning
+package learning
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"parecon/planning"
 )
 
 // testEconomy builds a small fitted economy from synthetic proposals: goods
 // 0 labour (numéraire), 1 land, 2 co2, 3.. produced.
-func testEconomy(rng *rand.Rand, nProd, nW, nC int) (*Plan, *fitted, []float64) {
-	plan := &Plan{Numeraire: 0, Tolerance: 1e-6}
-	plan.Goods = append(plan.Goods, Good{ID: "labor", Kind: Labor}, Good{ID: "land", Kind: Resource, Endowment: 500}, Good{ID: "co2", Kind: Pollutant, Endowment: 50})
+func testEconomy(rng *rand.Rand, nProd, nW, nC int) (*planning.Plan, *fitted, []float64) {
+	plan := &planning.Plan{Numeraire: 0, Tolerance: 1e-6}
+	plan.Goods = append(plan.Goods, planning.Good{ID: "labor", Kind: planning.Labor}, planning.Good{ID: "land", Kind: planning.Resource, Endowment: 500}, planning.Good{ID: "co2", Kind: planning.Pollutant, Endowment: 50})
 	for i := 0; i < nProd; i++ {
-		plan.Goods = append(plan.Goods, Good{ID: "g", Kind: Produced})
+		plan.Goods = append(plan.Goods, planning.Good{ID: "g", Kind: planning.Produced})
 	}
 	n := len(plan.Goods)
 	for i := 0; i < nW; i++ {
-		plan.Councils = append(plan.Councils, Council{Role: Worker, Labor: -1})
+		plan.Councils = append(plan.Councils, planning.Council{Role: planning.Worker, Labor: -1})
 	}
 	for i := 0; i < nC; i++ {
-		plan.Councils = append(plan.Councils, Council{Role: Consumer, Labor: 0, Hours: 1000, Share: 1 / float64(nC)})
+		plan.Councils = append(plan.Councils, planning.Council{Role: planning.Consumer, Labor: 0, Hours: 1000, Share: 1 / float64(nC)})
 	}
 	m := newFitted(plan)
 	p := make([]float64, n)
@@ -30,7 +32,7 @@ func testEconomy(rng *rand.Rand, nProd, nW, nC int) (*Plan, *fitted, []float64) 
 	}
 	for i := 0; i < nW; i++ {
 		out := 3 + i%nProd
-		pr := &Proposal{Out: []Line{{out, 1 + rng.Float64()}}}
+		pr := &planning.Proposal{Out: []planning.Line{{Good: out, Qty: 1 + rng.Float64()}}}
 		y := pr.Out[0].Qty
 		eps := 0.3 * rng.Float64() * p[out] / p[2]
 		q := p[out] - eps*p[2]
@@ -39,9 +41,9 @@ func testEconomy(rng *rand.Rand, nProd, nW, nC int) (*Plan, *fitted, []float64) 
 				continue
 			}
 			beta := 0.1 + 0.2*rng.Float64()
-			pr.In = append(pr.In, Line{k, beta * q * y / p[k]})
+			pr.In = append(pr.In, planning.Line{Good: k, Qty: beta * q * y / p[k]})
 		}
-		pr.In = append(pr.In, Line{2, eps * y})
+		pr.In = append(pr.In, planning.Line{Good: 2, Qty: eps * y})
 		w := &workerFit{}
 		if !w.observe(pr, m.poll, p, x) {
 			panic("worker")
@@ -50,13 +52,13 @@ func testEconomy(rng *rand.Rand, nProd, nW, nC int) (*Plan, *fitted, []float64) 
 		m.workers = append(m.workers, i)
 	}
 	for i := 0; i < nC; i++ {
-		pr := &Proposal{}
+		pr := &planning.Proposal{}
 		B := 100.0
 		for j := 1; j < n; j++ {
 			if j == 2 {
 				continue
 			}
-			pr.In = append(pr.In, Line{j, (0.5 + rng.Float64()) / p[j]})
+			pr.In = append(pr.In, planning.Line{Good: j, Qty: (0.5 + rng.Float64()) / p[j]})
 		}
 		c := &consumerFit{sigma: 1}
 		if !c.observe(pr, p, x, B) {

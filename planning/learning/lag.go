@@ -1,6 +1,10 @@
-package planning
+package learning
 
-import "math"
+import (
+	"math"
+
+	"parecon/planning"
+)
 
 // This file holds what the learning rule learns of how far each council
 // moves in a round: a council that adjusts only part of the way from its
@@ -76,7 +80,7 @@ func (a *lagFit) speed() float64 {
 
 // workerValues returns a worker proposal's input value and net output
 // value (outputs less emissions) at prices p.
-func workerValues(pr *Proposal, poll []bool, p []float64) (in, net float64) {
+func workerValues(pr *planning.Proposal, poll []bool, p []float64) (in, net float64) {
 	for _, l := range pr.Out {
 		net += p[l.Good] * l.Qty
 	}
@@ -92,7 +96,7 @@ func workerValues(pr *Proposal, poll []bool, p []float64) (in, net float64) {
 }
 
 // sameLines reports whether a and b name the same goods in the same order.
-func sameLines(a, b []Line) bool {
+func sameLines(a, b []planning.Line) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -107,8 +111,8 @@ func sameLines(a, b []Line) bool {
 // observe updates λ̂ from the council's fresh proposal pr, its standing
 // proposal before it prev (nil if none), the round's prices p and the
 // council's budget (consumers).
-func (a *lagFit) observe(role Role, pr, prev *Proposal, poll []bool, p []float64, budget float64) {
-	if role == Worker {
+func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget float64) {
+	if role == planning.Worker {
 		in, net := workerValues(pr, poll, p)
 		if !a.haveB {
 			if net > 0 && in > 0 {
@@ -139,7 +143,7 @@ func (a *lagFit) observe(role Role, pr, prev *Proposal, poll []bool, p []float64
 		a.lam = a.speed()
 		return
 	}
-	c, pc := Value(pr.In, p), Value(prev.In, p)
+	c, pc := planning.Value(pr.In, p), planning.Value(prev.In, p)
 	if pc >= budget*(1-1e-6) {
 		// The partial step would cost more than the budget and is
 		// scaled down to it: it spends the budget whatever λ is.
@@ -192,22 +196,22 @@ func (a *lagFit) add(u, v float64) {
 // round's prices p) scaled it down by s = budget/((1−λ̂)·P + λ̂·budget),
 // which the de-lagging undoes first. It writes into dst and returns it, or
 // returns pr itself if λ̂ is 1.
-func (a *lagFit) delag(role Role, pr, prev *Proposal, p []float64, budget float64, dst *Proposal) *Proposal {
+func (a *lagFit) delag(role planning.Role, pr, prev *planning.Proposal, p []float64, budget float64, dst *planning.Proposal) *planning.Proposal {
 	lam := a.speed()
 	if lam == 1 || a.whole || prev == nil || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
 		return pr
 	}
 	unscale := 1.0
-	if role == Consumer {
-		if pc := Value(prev.In, p); pc > budget && budget > 0 {
+	if role == planning.Consumer {
+		if pc := planning.Value(prev.In, p); pc > budget && budget > 0 {
 			unscale = ((1-lam)*pc + lam*budget) / budget
 		}
 	}
-	f := func(dst, x, x0 []Line) []Line {
+	f := func(dst, x, x0 []planning.Line) []planning.Line {
 		dst = dst[:0]
 		for i, l := range x {
 			q := x0[i].Qty + (l.Qty*unscale-x0[i].Qty)/lam
-			dst = append(dst, Line{Good: l.Good, Qty: math.Max(q, l.Qty/20)})
+			dst = append(dst, planning.Line{Good: l.Good, Qty: math.Max(q, l.Qty/20)})
 		}
 		return dst
 	}
@@ -242,9 +246,9 @@ func figures(x float64) int {
 // change rounding makes), or 0 if its quantities are not all rounded. It
 // looks at the first line first: a proposal that does not round is told
 // by it alone.
-func quantumOf(pr *Proposal) float64 {
+func quantumOf(pr *planning.Proposal) float64 {
 	n := 0
-	for _, side := range [2][]Line{pr.Out, pr.In} {
+	for _, side := range [2][]planning.Line{pr.Out, pr.In} {
 		for _, l := range side {
 			if l.Qty == 0 {
 				continue
@@ -261,3 +265,5 @@ func quantumOf(pr *Proposal) float64 {
 	}
 	return math.Pow(10, float64(1-n))
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -1,6 +1,10 @@
-package planning
+package learning
 
-import "math"
+import (
+	"math"
+
+	"parecon/planning"
+)
 
 // The solver finds the equilibrium of the fitted economy: the log prices
 // at which every good's excess demand (in value) vanishes, the numéraire's
@@ -13,7 +17,7 @@ import "math"
 // so a good the fitted economy leaves in excess supply at any price can
 // fall far enough to count as free.
 var (
-	lnFloor = math.Log(FreePrice / 100)
+	lnFloor = math.Log(planning.FreePrice / 100)
 	lnCeil  = math.Log(1e12)
 )
 
@@ -200,7 +204,7 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 	// is produced yet, and solving for its price there would drive it
 	// towards zero, where it moves nothing. Then everything, from there.
 	for _, g := range m.plan.Goods {
-		if g.Kind == Pollutant {
+		if g.Kind == planning.Pollutant {
 			s.holdPollutants = true
 			break
 		}
@@ -226,7 +230,7 @@ func (s *solver) homotopy(maxIter int) (float64, bool) {
 	for j, g := range m.plan.Goods {
 		// A pollutant in excess supply may have no price at which it is
 		// as much in excess as at the start: aim at clearing it at once.
-		if g.Kind == Pollutant && s.f0[j] < 0 {
+		if g.Kind == planning.Pollutant && s.f0[j] < 0 {
 			s.f0[j] = 0
 		}
 	}
@@ -273,7 +277,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		s.vars = s.vars[:0]
 		for j := range s.x {
 			s.idx[j] = -1
-			if j == num || (m.demV[j] == 0 && m.supV[j] == 0) || (s.holdPollutants && m.plan.Goods[j].Kind == Pollutant) {
+			if j == num || (m.demV[j] == 0 && m.supV[j] == 0) || (s.holdPollutants && m.plan.Goods[j].Kind == planning.Pollutant) {
 				continue
 			}
 			z := s.f[j] - shift*s.f0[j]
@@ -596,7 +600,7 @@ func (s *solver) diagonal() {
 	m.workerDiagonal(s.wd, s.ws, dg)
 	for k, c := range m.held {
 		pr, wt := m.props[c], m.heldW[k]
-		worker := m.plan.Councils[c].Role == Worker
+		worker := m.plan.Councils[c].Role == planning.Worker
 		for _, l := range pr.Out {
 			v := m.p[l.Good] * l.Qty * wt
 			dg[l.Good] -= s.ws[l.Good] * v

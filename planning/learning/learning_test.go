@@ -1,4 +1,4 @@
-package planning_test
+package learning_test
 
 import (
 	"bytes"
@@ -241,7 +241,7 @@ func checkGolden(t *testing.T, name string, res *councils.RunResult) {
 		}
 		fmt.Fprintf(&sb, "%d %.1e\n", r.Number, r.MaxGap)
 	}
-	path := filepath.Join("..", "testdata", "golden", name+".trace")
+	path := filepath.Join("..", "..", "testdata", "golden", name+".trace")
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

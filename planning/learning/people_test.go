@@ -1,4 +1,4 @@
-package planning_test
+package learning_test
 
 import (
 	"flag"

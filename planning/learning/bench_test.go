@@ -1,4 +1,4 @@
-package planning_test
+package learning_test
 
 import (
 	"flag"
@@ -7,6 +7,8 @@ import (
 
 	"parecon/councils"
 	"parecon/planning"
+	"parecon/planning/learning"
+	"parecon/planning/rules"
 )
 
 var benchGoods = flag.Int("bench-goods", 200, "produced goods of BenchmarkLearningSteadyRound's economy")
@@ -21,7 +23,7 @@ func BenchmarkLearningSteadyRound(b *testing.B) {
 	e := benchEconomy(b)
 	plan := *e.Plan
 	plan.Tolerance = 1e-9
-	rule, _ := planning.NewRule("learning", 0)
+	rule, _ := rules.New("learning", 0)
 	board, err := planning.NewBoard(&plan, e.Prices)
 	if err != nil {
 		b.Fatal(err)
@@ -45,13 +47,13 @@ func BenchmarkLearningSteadyRound(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
-	n0, g0, _, _ := planning.Stats(rule)
+	n0, g0, _, _ := learning.Stats(rule)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rule.Next(&plan, board.Rounds())
 	}
 	b.StopTimer()
-	n1, g1, _, _ := planning.Stats(rule)
+	n1, g1, _, _ := learning.Stats(rule)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/round")
 	b.ReportMetric(float64(n1-n0)/float64(b.N), "newton/round")
 	b.ReportMetric(float64(g1-g0)/float64(b.N), "gmres/round")
@@ -68,9 +70,9 @@ func BenchmarkLearningColdRound(b *testing.B) {
 	newton, gmres := 0, 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		rule, _ := planning.NewRule("learning", 0)
+		rule, _ := rules.New("learning", 0)
 		rule.Next(plan, board.Rounds())
-		n, g, _, _ := planning.Stats(rule)
+		n, g, _, _ := learning.Stats(rule)
 		newton += n
 		gmres += g
 	}

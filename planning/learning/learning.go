@@ -1,8 +1,12 @@
-package planning
+package learning
 
-import "math"
+import (
+	"math"
 
-// Learning is the default rule: the board learns each council's response
+	"parecon/planning"
+)
+
+// Rule is the default rule, "learning": the board learns each council's response
 // from its proposals, solves the economy it has learned, and publishes that
 // economy's equilibrium prices, within a trust region on the change of log
 // prices that grows while its predictions come true and shrinks when they
@@ -33,7 +37,7 @@ import "math"
 // surplus), to judge itself when the round closes. When the learned economy
 // cannot be solved it takes a safe tâtonnement step within the trust
 // region.
-type Learning struct {
+type Rule struct {
 	m      *fitted
 	s      *solver
 	radius float64   // trust region: the largest log-price change allowed
@@ -66,13 +70,13 @@ const (
 	radiusMax  = 14.0
 )
 
-// NewLearning returns a fresh learning rule.
-func NewLearning() *Learning { return &Learning{radius: radiusInit} }
+// New returns a fresh learning rule.
+func New() *Rule { return &Rule{radius: radiusInit} }
 
 // Name returns "learning".
-func (*Learning) Name() string { return "learning" }
+func (*Rule) Name() string { return "learning" }
 
-func (l *Learning) init(plan *Plan) {
+func (l *Rule) init(plan *planning.Plan) {
 	l.m = newFitted(plan)
 	l.s = newSolver(l.m)
 	l.s.forceKrylov = l.forceKrylov
@@ -87,7 +91,7 @@ func (l *Learning) init(plan *Plan) {
 
 // Next learns from the last round and returns the next round's prices and
 // the largest change of a log price it took.
-func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
+func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, float64) {
 	if l.m == nil || l.m.plan != plan {
 		l.init(plan)
 	}
@@ -202,7 +206,7 @@ func (l *Learning) Next(plan *Plan, rounds []*Round) ([]float64, float64) {
 // converging there converges at the full equilibrium, to the tolerance's
 // order). Otherwise, whenever p* is predicted to clear within half the
 // tolerance, and for tolerances below quasiMinTol, it publishes p*.
-func (l *Learning) quasi(plan *Plan, r *Round) []float64 {
+func (l *Rule) quasi(plan *planning.Plan, r *planning.Round) []float64 {
 	tol := plan.Tolerance
 	if tol < quasiMinTol {
 		return l.star
@@ -247,7 +251,7 @@ func (l *Learning) quasi(plan *Plan, r *Round) []float64 {
 const quasiMinTol = 1e-4
 
 // maxRel returns the largest |gap| of the learned economy as evaluated.
-func (l *Learning) maxRel() float64 {
+func (l *Rule) maxRel() float64 {
 	g := 0.0
 	for j := range l.m.p {
 		g = math.Max(g, math.Abs(l.m.rel(j)))
@@ -257,7 +261,7 @@ func (l *Learning) maxRel() float64 {
 
 // free reports whether good j is free in the learned economy: its target
 // price at the floor, and in excess supply in round r too.
-func (l *Learning) free(j int, target []float64, lo float64, r *Round) bool {
+func (l *Rule) free(j int, target []float64, lo float64, r *planning.Round) bool {
 	return j != l.m.plan.Numeraire && target[j] <= lo+1e-9 && r.Supply[j] > r.Demand[j]
 }
 
@@ -266,7 +270,7 @@ func (l *Learning) free(j int, target []float64, lo float64, r *Round) bool {
 // While each fit is at hand it adds a consumer to the consumers' aggregate
 // and a worker's response at log prices x0 to a workers' pass there, which
 // the solve's first evaluation, at x0, then reuses.
-func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
+func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 	m := l.m
 	m.flat.built = false
 	fixedValue := m.startWorkers(x0)
@@ -312,7 +316,7 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
 		}
 		switch role {
-		case Worker:
+		case planning.Worker:
 			w := m.wf[c]
 			if fresh {
 				if w == nil {
@@ -332,7 +336,7 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 			} else {
 				m.held, m.heldW = append(m.held, c), append(m.heldW, 1)
 			}
-		case Consumer:
+		case planning.Consumer:
 			cf := m.cf[c]
 			if fresh {
 				if cf == nil {
@@ -367,7 +371,7 @@ func (l *Learning) observe(plan *Plan, r *Round, x0 []float64) {
 // true (the realised gaps as small as predicted, or the step achieved most
 // of the predicted improvement), and shrinks when the realised gaps were
 // worse than predicted.
-func (l *Learning) judge(plan *Plan, rounds []*Round) {
+func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 	r := rounds[len(rounds)-1]
 	if !l.predOK || l.lastN != r.Number || len(rounds) < 2 {
 		return
@@ -401,7 +405,7 @@ func (l *Learning) judge(plan *Plan, rounds []*Round) {
 
 // meritOf returns the sum of squared gaps of a closed round beyond the
 // floors.
-func meritOf(r *Round, floor []float64) float64 {
+func meritOf(r *planning.Round, floor []float64) float64 {
 	s := 0.0
 	for j, g := range r.Gap {
 		g = beyond(g, floor[j])
@@ -420,7 +424,7 @@ func beyond(g, f float64) float64 {
 // (Σ q·x/8, about the rounding's typical reach: a rounded line is off by
 // up to q of itself, mostly less), relative to the good's larger side,
 // supply or demand.
-func (l *Learning) setFloor(r *Round) {
+func (l *Rule) setFloor(r *planning.Round) {
 	for j := range l.floor {
 		l.floor[j] = 0
 	}
@@ -449,7 +453,7 @@ func (l *Learning) setFloor(r *Round) {
 
 // atFloor reports whether every gap of round r is within its floor, some
 // floor being set.
-func (l *Learning) atFloor(r *Round) bool {
+func (l *Rule) atFloor(r *planning.Round) bool {
 	some := false
 	for j, g := range r.Gap {
 		if g > l.floor[j] {
@@ -462,7 +466,7 @@ func (l *Learning) atFloor(r *Round) bool {
 
 // signedGap returns good j's gap in r, negative where supply exceeds
 // demand.
-func signedGap(r *Round, j int) float64 {
+func signedGap(r *planning.Round, j int) float64 {
 	if r.Demand[j] < r.Supply[j] {
 		return -r.Gap[j]
 	}
@@ -472,7 +476,7 @@ func signedGap(r *Round, j int) float64 {
 // fallback returns the log prices of a safe step from round r: each price
 // moves by its relative excess demand (tâtonnement), the trust region
 // applying as for any step.
-func (l *Learning) fallback(r *Round) []float64 {
+func (l *Rule) fallback(r *planning.Round) []float64 {
 	t := l.s.xt
 	for j := range t {
 		t[j] = l.x[j]

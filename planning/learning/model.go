@@ -1,19 +1,23 @@
-package planning
+package learning
 
-import "math"
+import (
+	"math"
+
+	"parecon/planning"
+)
 
 // fitted is the economy the learning rule has inferred from the proposals:
 // fitted worker and consumer councils that respond to prices, councils
 // whose standing proposal it holds fixed, and the fixed supply. It
 // evaluates excess demand, in value, at any log prices, with its Jacobian.
 type fitted struct {
-	plan  *Plan
+	plan  *planning.Plan
 	fixed []float64 // endowments and labour supplied
 	poll  []bool    // per good: a pollutant
 
-	wf    []*workerFit   // per council, nil if none
-	cf    []*consumerFit // per council, nil if none
-	props []*Proposal    // per council: the standing proposal
+	wf    []*workerFit         // per council, nil if none
+	cf    []*consumerFit       // per council, nil if none
+	props []*planning.Proposal // per council: the standing proposal
 
 	workers   []int // councils whose fitted technology responds
 	consumers []int // councils whose fitted demand responds
@@ -22,10 +26,10 @@ type fitted struct {
 	// council held at it, 1 − λ̂ for one that moves only part of the way
 	// (a responsive council too, whose fitted answer then counts λ̂).
 	heldW []float64
-	nHeld int      // the councils held whole: the first nHeld of held
-	parts []int    // responsive councils that move only part of the way
-	adj   []lagFit // per council: how far it moves in a round
-	delag Proposal // scratch: a de-lagged proposal
+	nHeld int               // the councils held whole: the first nHeld of held
+	parts []int             // responsive councils that move only part of the way
+	adj   []lagFit          // per council: how far it moves in a round
+	delag planning.Proposal // scratch: a de-lagged proposal
 
 	// Cobb–Douglas consumers aggregate exactly: each spends the fixed
 	// shares w_cj of its budget s_c·f_c·pool, so together they demand
@@ -211,7 +215,7 @@ func (m *fitted) setLag(on bool) {
 			lam = m.adj[c].speed()
 			m.held, m.heldW = append(m.held, c), append(m.heldW, 1-lam)
 		}
-		if w := m.wf[c]; m.plan.Councils[c].Role == Worker && w != nil {
+		if w := m.wf[c]; m.plan.Councils[c].Role == planning.Worker && w != nil {
 			w.lam = lam
 		} else if f := m.cf[c]; f != nil {
 			f.lam = lam
@@ -229,11 +233,11 @@ func (m *fitted) spent(f *consumerFit) float64 {
 	return f.f * f.speed()
 }
 
-func newFitted(plan *Plan) *fitted {
+func newFitted(plan *planning.Plan) *fitted {
 	n, nc := len(plan.Goods), len(plan.Councils)
 	m := &fitted{
 		plan: plan, fixed: plan.FixedSupply(),
-		wf: make([]*workerFit, nc), cf: make([]*consumerFit, nc), props: make([]*Proposal, nc),
+		wf: make([]*workerFit, nc), cf: make([]*consumerFit, nc), props: make([]*planning.Proposal, nc),
 		adj: make([]lagFit, nc),
 		p:   make([]float64, n), supV: make([]float64, n), demV: make([]float64, n),
 		a: make([]float64, n), gradPool: make([]float64, n),
@@ -241,7 +245,7 @@ func newFitted(plan *Plan) *fitted {
 		poll: make([]bool, n), mem: newFitMemory(),
 	}
 	for j, g := range plan.Goods {
-		m.poll[j] = g.Kind == Pollutant
+		m.poll[j] = g.Kind == planning.Pollutant
 	}
 	return m
 }
@@ -343,7 +347,7 @@ func (m *fitted) startWorkers(x []float64) float64 {
 		m.demV[j] = 0
 		m.a[j] = 0
 	}
-	return Value2(m.fixed, m.p)
+	return planning.Value2(m.fixed, m.p)
 }
 
 // addWorker adds fitted worker c's lines at log prices x (m.p set by
@@ -391,14 +395,14 @@ func (m *fitted) heldAndConsumers(x []float64, lag bool, lagSurplus, fixedValue,
 		for _, l := range pr.Out {
 			v := m.p[l.Good] * l.Qty * wt
 			m.supV[l.Good] += v
-			if m.plan.Councils[c].Role == Worker {
+			if m.plan.Councils[c].Role == planning.Worker {
 				s += v
 			}
 		}
 		for _, l := range pr.In {
 			v := m.p[l.Good] * l.Qty * wt
 			m.demV[l.Good] += v
-			if m.plan.Councils[c].Role == Worker {
+			if m.plan.Councils[c].Role == planning.Worker {
 				s -= v
 			}
 		}
@@ -552,7 +556,7 @@ func (m *fitted) jacobian(J [][]float64, wd, ws []float64) {
 	}
 	for k, c := range m.held {
 		pr, wt := m.props[c], m.heldW[k]
-		worker := m.plan.Councils[c].Role == Worker
+		worker := m.plan.Councils[c].Role == planning.Worker
 		for _, l := range pr.Out {
 			v := m.p[l.Good] * l.Qty * wt
 			J[l.Good][l.Good] -= ws[l.Good] * v
@@ -652,7 +656,7 @@ func (m *fitted) jv(v, out, wd, ws []float64) {
 	}
 	for k, c := range m.held {
 		pr, wt := m.props[c], m.heldW[k]
-		worker := m.plan.Councils[c].Role == Worker
+		worker := m.plan.Councils[c].Role == planning.Worker
 		for _, l := range pr.Out {
 			x := m.p[l.Good] * l.Qty * wt * v[l.Good]
 			out[l.Good] -= ws[l.Good] * x
