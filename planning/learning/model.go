@@ -163,38 +163,6 @@ func (m *fitted) ensureFlat(wd, ws []float64) {
 	}
 }
 
-// workerDiagonal adds the producing workers' terms of the weighted
-// Jacobian's diagonal (row weights wd, ws) to dg, and their surplus's
-// gradient to m.gradPool unless the budgets lag.
-func (m *fitted) workerDiagonal(wd, ws, dg []float64) {
-	m.ensureFlat(wd, ws)
-	f := &m.flat
-	lag := m.lag
-	for k := range f.kb {
-		kb, ks, qy, sk := f.kb[k], f.ks[k], f.qy[k], f.s[k]
-		if qy == 0 {
-			continue
-		}
-		// Outputs and emissions: ∂ln y = kb·h; a line's own column lands
-		// on the diagonal (a good appears once in a worker's lines).
-		for i := f.io[k]; i < f.io[k+1]; i++ {
-			g, h := f.ioGood[i], f.ioH[i]
-			dg[g] += f.ioWa[i] * (kb*h + 1)
-			if !lag {
-				m.gradPool[g] += sk * (kb + 1) * h
-			}
-		}
-		// Inputs: ∂ln y = −ks·β, value β·q·y.
-		for i := f.in[k]; i < f.in[k+1]; i++ {
-			g, b := f.inGood[i], f.inBeta[i]
-			dg[g] -= wd[g] * b * qy * ks * b
-			if !lag {
-				m.gradPool[g] -= sk * ks * b
-			}
-		}
-	}
-}
-
 // holdPart notes that responsive council c moves only lam of the way to
 // its answer (nothing if lam is 1): the part 1 − lam of its standing
 // proposal stays.
@@ -350,26 +318,6 @@ func (m *fitted) startWorkers(x []float64) float64 {
 	return planning.Value2(m.fixed, m.p)
 }
 
-// addWorker adds fitted worker c's lines at log prices x (m.p set by
-// startWorkers) to supV and demV and returns its surplus.
-func (m *fitted) addWorker(c int, x []float64) float64 {
-	w := m.wf[c]
-	w.predict(m.p, x)
-	v := w.val
-	for i, g := range w.out {
-		m.supV[g] += v[i]
-	}
-	o := len(w.out)
-	for i, g := range w.em {
-		m.demV[g] += v[o+i]
-	}
-	o += len(w.em)
-	for i, g := range w.in {
-		m.demV[g] += v[o+i]
-	}
-	return w.s
-}
-
 // finishWorkers keeps the workers' pass at x (fixed value and surplus s)
 // for a later evaluation at the same x.
 func (m *fitted) finishWorkers(x []float64, fixedValue, s float64) {
@@ -390,23 +338,7 @@ func (m *fitted) finishWorkers(x []float64, fixedValue, s float64) {
 // evaluation whose workers' pass is done (fixedValue, s as evalWorkers
 // returns them).
 func (m *fitted) heldAndConsumers(x []float64, lag bool, lagSurplus, fixedValue, s float64) {
-	for k, c := range m.held {
-		pr, wt := m.props[c], m.heldW[k]
-		for _, l := range pr.Out {
-			v := m.p[l.Good] * l.Qty * wt
-			m.supV[l.Good] += v
-			if m.plan.Councils[c].Role == planning.Worker {
-				s += v
-			}
-		}
-		for _, l := range pr.In {
-			v := m.p[l.Good] * l.Qty * wt
-			m.demV[l.Good] += v
-			if m.plan.Councils[c].Role == planning.Worker {
-				s -= v
-			}
-		}
-	}
+	s = m.heldValue(s)
 	m.surplus = s
 	m.pool = fixedValue + s
 	if lag {
@@ -425,16 +357,7 @@ func (m *fitted) heldAndConsumers(x []float64, lag bool, lagSurplus, fixedValue,
 			m.a[j] += a
 		}
 	}
-	for _, c := range m.ces {
-		f := m.cf[c]
-		f.predict(x)
-		share := m.plan.Councils[c].Share
-		spend := m.spent(f) * share * m.pool
-		for i, g := range f.goods {
-			m.demV[g] += spend * f.w[i]
-			m.a[g] += m.spent(f) * share * f.w[i]
-		}
-	}
+	m.cesValue(x)
 }
 
 // rel returns good j's signed gap at the evaluated point: (demand −
@@ -501,193 +424,4 @@ func (w *workerFit) scalars(p []float64) (kb, ks float64) {
 		w.h[o+i] = -p[g] * w.eps[i] / w.q
 	}
 	return kb, ks
-}
-
-// jacobian sets the dense matrix J (n×n) to the Jacobian at the evaluated
-// point of the weighted excess: row j is wd_j·∂(demand value of j)/∂ln p −
-// ws_j·∂(supply value of j)/∂ln p. With unit weights it is the Jacobian of
-// excess demand in value; with wd = 1/demand value and ws = 1/supply value,
-// that of ln(demand/supply).
-func (m *fitted) jacobian(J [][]float64, wd, ws []float64) {
-	m.ensureGrads()
-	n := len(m.p)
-	for j := 0; j < n; j++ {
-		row := J[j]
-		for i := range row {
-			row[i] = 0
-		}
-		row[j] -= ws[j] * m.fixed[j] * m.p[j]
-		m.gradPool[j] = m.fixed[j] * m.p[j]
-	}
-	for _, c := range m.workers {
-		w := m.wf[c]
-		if w.y == 0 {
-			continue
-		}
-		nl := len(w.val)
-		g, h, val := w.g[:nl], w.h[:nl], w.val
-		goods := w.ibuf[:nl] // outputs, emissions, inputs: the lines' order
-		nOut, nio := len(w.out), len(w.out)+len(w.em)
-		for a, ga := range goods {
-			wt, ua := wd[ga], val[a]
-			if a < nOut {
-				wt, ua = ws[ga], -ua
-			}
-			ua *= wt
-			row := J[ga]
-			for c2, gc := range goods {
-				row[gc] += ua * g[c2]
-			}
-			if a < nio {
-				row[ga] += ua
-			} else {
-				// An input's value moves with q too.
-				wv := wt * val[a]
-				for c2, gc := range goods[:nio] {
-					row[gc] += wv * h[c2]
-				}
-			}
-		}
-		if !m.lag {
-			for c2, gc := range goods {
-				m.gradPool[gc] += w.s * (g[c2] + h[c2])
-			}
-		}
-	}
-	for k, c := range m.held {
-		pr, wt := m.props[c], m.heldW[k]
-		worker := m.plan.Councils[c].Role == planning.Worker
-		for _, l := range pr.Out {
-			v := m.p[l.Good] * l.Qty * wt
-			J[l.Good][l.Good] -= ws[l.Good] * v
-			if worker && !m.lag {
-				m.gradPool[l.Good] += v
-			}
-		}
-		for _, l := range pr.In {
-			v := m.p[l.Good] * l.Qty * wt
-			J[l.Good][l.Good] += wd[l.Good] * v
-			if worker && !m.lag {
-				m.gradPool[l.Good] -= v
-			}
-		}
-	}
-	for _, c := range m.ces {
-		f := m.cf[c]
-		e := 1 - f.sigma
-		if e == 0 {
-			continue
-		}
-		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
-		for a, ga := range f.goods {
-			dv := wd[ga] * spend * f.w[a] * e
-			row := J[ga]
-			row[ga] += dv
-			for b, gb := range f.goods {
-				row[gb] -= dv * f.w[b]
-			}
-		}
-	}
-	for j := 0; j < n; j++ {
-		if m.a[j] == 0 {
-			continue
-		}
-		row := J[j]
-		aj := wd[j] * m.a[j]
-		for i := 0; i < n; i++ {
-			row[i] += aj * m.gradPool[i]
-		}
-	}
-}
-
-// jv sets out = J·v at the evaluated point without forming J, in
-// O(lines); J and the weights are as for jacobian.
-func (m *fitted) jv(v, out, wd, ws []float64) {
-	n := len(m.p)
-	gp := 0.0 // ∇pool·v
-	for j := 0; j < n; j++ {
-		fp := m.fixed[j] * m.p[j]
-		out[j] = -ws[j] * fp * v[j]
-		gp += fp * v[j]
-	}
-	// The producing workers: per worker, H = Σ h·v over its outputs and
-	// emissions and B = Σ β·v over its inputs give ∇ln y·v = kb·H − ks·B
-	// and ∇ln q·v = H.
-	m.ensureFlat(wd, ws)
-	f := &m.flat
-	lag := m.lag
-	for k := range f.kb {
-		qy := f.qy[k]
-		if qy == 0 {
-			continue
-		}
-		ioLo, ioHi, inLo, inHi := f.io[k], f.io[k+1], f.in[k], f.in[k+1]
-		ioGood, ioH, ioWa := f.ioGood[ioLo:ioHi], f.ioH[ioLo:ioHi], f.ioWa[ioLo:ioHi]
-		ioH, ioWa = ioH[:len(ioGood)], ioWa[:len(ioGood)]
-		inGood, inBeta := f.inGood[inLo:inHi], f.inBeta[inLo:inHi]
-		inBeta = inBeta[:len(inGood)]
-		H := 0.0
-		for i, g := range ioGood {
-			H += ioH[i] * v[g]
-		}
-		// Two sums, to overlap the additions' latency.
-		B0, B1 := 0.0, 0.0
-		i := 0
-		for ; i+1 < len(inGood); i += 2 {
-			B0 += inBeta[i] * v[inGood[i]]
-			B1 += inBeta[i+1] * v[inGood[i+1]]
-		}
-		if i < len(inGood) {
-			B0 += inBeta[i] * v[inGood[i]]
-		}
-		B := B0 + B1
-		gdot := f.kb[k]*H - f.ks[k]*B
-		for i, g := range ioGood {
-			out[g] += ioWa[i] * (gdot + v[g])
-		}
-		gh := gdot + H
-		t := qy * gh
-		for i, g := range inGood {
-			out[g] += wd[g] * inBeta[i] * t
-		}
-		if !lag {
-			gp += f.s[k] * gh
-		}
-	}
-	for k, c := range m.held {
-		pr, wt := m.props[c], m.heldW[k]
-		worker := m.plan.Councils[c].Role == planning.Worker
-		for _, l := range pr.Out {
-			x := m.p[l.Good] * l.Qty * wt * v[l.Good]
-			out[l.Good] -= ws[l.Good] * x
-			if worker && !m.lag {
-				gp += x
-			}
-		}
-		for _, l := range pr.In {
-			x := m.p[l.Good] * l.Qty * wt * v[l.Good]
-			out[l.Good] += wd[l.Good] * x
-			if worker && !m.lag {
-				gp -= x
-			}
-		}
-	}
-	for _, c := range m.ces {
-		f := m.cf[c]
-		e := 1 - f.sigma
-		if e == 0 {
-			continue
-		}
-		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
-		wv := 0.0
-		for b, gb := range f.goods {
-			wv += f.w[b] * v[gb]
-		}
-		for a, ga := range f.goods {
-			out[ga] += wd[ga] * spend * f.w[a] * e * (v[ga] - wv)
-		}
-	}
-	for j := 0; j < n; j++ {
-		out[j] += wd[j] * m.a[j] * gp
-	}
 }

@@ -591,41 +591,9 @@ func (s *solver) newtonKrylov(eta float64) bool {
 // vars, in O(lines).
 func (s *solver) diagonal() {
 	m := s.m
-	n := len(m.p)
-	dg := s.full
-	for j := 0; j < n; j++ {
-		dg[j] = -s.ws[j] * m.fixed[j] * m.p[j]
-		m.gradPool[j] = m.fixed[j] * m.p[j]
-	}
-	m.workerDiagonal(s.wd, s.ws, dg)
-	for k, c := range m.held {
-		pr, wt := m.props[c], m.heldW[k]
-		worker := m.plan.Councils[c].Role == planning.Worker
-		for _, l := range pr.Out {
-			v := m.p[l.Good] * l.Qty * wt
-			dg[l.Good] -= s.ws[l.Good] * v
-			if worker && !m.lag {
-				m.gradPool[l.Good] += v
-			}
-		}
-		for _, l := range pr.In {
-			v := m.p[l.Good] * l.Qty * wt
-			dg[l.Good] += s.wd[l.Good] * v
-			if worker && !m.lag {
-				m.gradPool[l.Good] -= v
-			}
-		}
-	}
-	for _, c := range m.ces {
-		f := m.cf[c]
-		e := 1 - f.sigma
-		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
-		for a, ga := range f.goods {
-			dg[ga] += s.wd[ga] * spend * f.w[a] * e * (1 - f.w[a])
-		}
-	}
+	m.diagonal(s.wd, s.ws, s.full)
 	for k, j := range s.vars {
-		s.diag[k] = dg[j] + s.wd[j]*m.a[j]*m.gradPool[j]
+		s.diag[k] = s.full[j] + m.poolDiagonal(j, s.wd)
 	}
 }
 
