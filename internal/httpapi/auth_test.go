@@ -19,8 +19,8 @@ import (
 
 // TestAuthenticateMiddleware: the middleware authenticates the token once
 // (header first, then ?token=) and keeps the principal or the error in
-// the context, refusing nothing itself; principal then authorizes from
-// it by role and plan.
+// the context, refusing nothing itself; live then authorizes the
+// operation by its one table (Principal.May).
 func TestAuthenticateMiddleware(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
@@ -42,16 +42,16 @@ func TestAuthenticateMiddleware(t *testing.T) {
 	e := echo.New()
 	tests := []struct {
 		name, header, query string
-		roles               []string
+		op                  live.Op
 		kind                councils.ErrorKind // "" = authorized
 		role                string
 	}{
-		{"facilitator by header", "Bearer " + p.FacilitatorToken, "", []string{live.RoleFacilitator}, "", live.RoleFacilitator},
-		{"observer by query", "", p.ObserverToken, live.Everyone, "", live.RoleObserver},
-		{"header wins over query", "Bearer " + p.ObserverToken, p.FacilitatorToken, []string{live.RoleFacilitator}, councils.Forbidden, ""},
-		{"no token", "", "", live.Everyone, councils.Unauthorized, ""},
-		{"unknown token", "Bearer nope", "", live.Everyone, councils.Unauthorized, ""},
-		{"not bearer", "Basic " + p.FacilitatorToken, p.FacilitatorToken, live.Everyone, councils.Unauthorized, ""},
+		{"facilitator by header", "Bearer " + p.FacilitatorToken, "", live.OpClose, "", live.RoleFacilitator},
+		{"observer by query", "", p.ObserverToken, live.OpRead, "", live.RoleObserver},
+		{"header wins over query", "Bearer " + p.ObserverToken, p.FacilitatorToken, live.OpClose, councils.Forbidden, ""},
+		{"no token", "", "", live.OpRead, councils.Unauthorized, ""},
+		{"unknown token", "Bearer nope", "", live.OpRead, councils.Unauthorized, ""},
+		{"not bearer", "Basic " + p.FacilitatorToken, p.FacilitatorToken, live.OpRead, councils.Unauthorized, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +68,9 @@ func TestAuthenticateMiddleware(t *testing.T) {
 				if _, ok := c.Get(principalKey).(authn); !ok {
 					t.Fatal("no principal kept in the context")
 				}
-				who, err = a.principal(c, p.ID, tt.roles...)
+				if who, err = a.authenticated(c); err == nil {
+					err = who.May(p.ID, tt.op)
+				}
 				return nil
 			})
 			if herr := h(c); herr != nil || !reached {
@@ -86,7 +88,11 @@ func TestAuthenticateMiddleware(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("Authorization", "Bearer "+p.FacilitatorToken)
 	c := e.NewContext(req, httptest.NewRecorder())
-	if _, err := a.principal(c, "another", live.RoleFacilitator); councils.KindOf(err) != councils.Forbidden {
+	who, err := a.authenticated(c)
+	if err == nil {
+		err = who.May("another", live.OpClose)
+	}
+	if councils.KindOf(err) != councils.Forbidden {
 		t.Fatalf("another plan without the middleware: %v", err)
 	}
 }

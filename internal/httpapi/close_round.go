@@ -19,7 +19,7 @@ import (
 func (a *api) closeRound(c echo.Context) error {
 	id := c.Param("id")
 	ctx := c.Request().Context()
-	who, err := a.svc.Authenticate(ctx, token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return err
 	}

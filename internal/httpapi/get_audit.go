@@ -10,7 +10,7 @@ import (
 // (facilitator): a page of events (wire.Audit).
 func (a *api) getAudit(c echo.Context) error {
 	ctx := c.Request().Context()
-	who, err := a.svc.Authenticate(ctx, token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 // wire.PlanView.
 func (a *api) getPlan(c echo.Context) error {
 	ctx := c.Request().Context()
-	who, err := a.svc.Authenticate(ctx, token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return err
 	}

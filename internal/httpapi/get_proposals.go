@@ -15,7 +15,7 @@ import (
 // facilitator sees every council's, a council its own, an observer none.
 func (a *api) getProposals(c echo.Context) error {
 	ctx := c.Request().Context()
-	who, err := a.svc.Authenticate(ctx, token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return err
 	}

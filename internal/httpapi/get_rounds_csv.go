@@ -11,7 +11,7 @@ import (
 func (a *api) getRoundsCSV(c echo.Context) error {
 	id := c.Param("id")
 	ctx := c.Request().Context()
-	who, err := a.svc.Authenticate(ctx, token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 // with wire.SettingsChanged.
 func (a *api) patchSettings(c echo.Context) error {
 	id := c.Param("id")
-	who, err := a.svc.Authenticate(c.Request().Context(), token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"parecon/councils"
-	"parecon/internal/live"
 )
 
 // token returns the request's token: "Authorization: Bearer T", else the
@@ -22,20 +21,6 @@ func token(c echo.Context) string {
 		return ""
 	}
 	return c.QueryParam("token")
-}
-
-// principal returns who the request's token is (as the authenticate
-// middleware found) once live has authorized them for plan id in one of
-// roles.
-func (a *api) principal(c echo.Context, id string, roles ...string) (live.Principal, error) {
-	who, err := a.authenticated(c)
-	if err != nil {
-		return who, err
-	}
-	if err := who.Authorize(id, roles...); err != nil {
-		return who, err
-	}
-	return who, nil
 }
 
 // readBody reads the request body up to limit bytes: too_large beyond it.

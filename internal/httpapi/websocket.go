@@ -20,7 +20,7 @@ func (a *api) websocket(c echo.Context) error {
 		return councils.Errorf(councils.Invalid, "plan", "the plan query parameter is required")
 	}
 	ctx := c.Request().Context()
-	who, err := a.svc.Authenticate(ctx, token(c))
+	who, err := a.authenticated(c)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,8 @@ type Principal struct {
 	Council string
 }
 
-// Op is something a principal asks of a plan; Allowed says who may.
+// Op is something a principal asks of a plan; the table allowed says
+// who may.
 type Op string
 
 // The operations on a plan.
@@ -52,12 +53,6 @@ var allowed = map[Op][]string{
 	OpAudit:     {RoleFacilitator},
 }
 
-// Allowed returns the roles that may do op.
-func Allowed(op Op) []string { return slices.Clone(allowed[op]) }
-
-// Everyone is the roles that may read a plan's aggregates.
-var Everyone = Allowed(OpRead)
-
 // May checks that pr may do op on plan: a forbidden error (a
 // *councils.Error inside) for another plan or a role not allowed.
 func (pr Principal) May(plan string, op Op) error {
@@ -66,19 +61,6 @@ func (pr Principal) May(plan string, op Op) error {
 	}
 	if !slices.Contains(allowed[op], pr.Role) {
 		return councils.Errorf(councils.Forbidden, "", "a %s may not do this (%s)", pr.Role, op)
-	}
-	return nil
-}
-
-// Authorize checks that pr may act on plan in one of roles. It is kept
-// for callers that name roles (httpapi's request helper); the live
-// service itself checks operations with May.
-func (pr Principal) Authorize(plan string, roles ...string) error {
-	if pr.Plan != plan {
-		return councils.Errorf(councils.Forbidden, "", "this token is for another plan")
-	}
-	if !slices.Contains(roles, pr.Role) {
-		return councils.Errorf(councils.Forbidden, "", "a %s may not do this", pr.Role)
 	}
 	return nil
 }
