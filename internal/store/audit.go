@@ -13,10 +13,20 @@ func (s *Store) AddEvents(ctx context.Context, events ...Event) error {
 
 // Events returns a plan's audit log in order.
 func (s *Store) Events(ctx context.Context, planID string) ([]Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, type, round, council_id, detail FROM audit WHERE plan_id = ? ORDER BY seq`, planID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit WHERE plan_id = ? ORDER BY seq`, planID)
 	if err != nil {
 		return nil, err
 	}
+	return scanEvents(rows, planID)
+}
+
+// eventColumns are the columns scanEvents reads, in its order.
+const eventColumns = `seq, at, type, round, council_id, detail`
+
+// scanEvents reads rows of eventColumns into events of planID, checking
+// the JSON of their details (an undecodable one is ErrCorrupt), and
+// closes rows.
+func scanEvents(rows *sql.Rows, planID string) ([]Event, error) {
 	defer rows.Close()
 	var es []Event
 	for rows.Next() {

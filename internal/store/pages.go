@@ -35,7 +35,7 @@ type PageQuery struct {
 // ProposalsPage returns a page of a plan's accepted proposals in id order,
 // through the index on (plan_id, id) or (plan_id, council_id, id).
 func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, error) {
-	query := `SELECT id, round, council_id, ref, body, verdict, source, created_at FROM proposals WHERE plan_id = ? AND id > ?`
+	query := `SELECT ` + proposalColumns + ` FROM proposals WHERE plan_id = ? AND id > ?`
 	args := []any{q.Plan, q.After}
 	if q.Council != "" {
 		query += ` AND council_id = ?`
@@ -51,19 +51,7 @@ func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, err
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ps []Proposal
-	for rows.Next() {
-		p := Proposal{PlanID: q.Plan}
-		var created int64
-		var body, verdict []byte
-		if err := rows.Scan(&p.ID, &p.Round, &p.Council, &p.Ref, &body, &verdict, &p.Source, &created); err != nil {
-			return nil, err
-		}
-		p.Body, p.Verdict, p.Created = body, verdict, fromMs(created)
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return scanProposals(rows, q.Plan)
 }
 
 // RejectedType is the audit event of a rejected proposal, the one type
@@ -74,7 +62,7 @@ const RejectedType = "proposal.rejected"
 // type typ if set: "" or RejectedType), through the index on (plan_id,
 // seq) or the partial index of rejected attempts.
 func (s *Store) EventsPage(ctx context.Context, q PageQuery, typ string) ([]Event, error) {
-	query := `SELECT seq, at, type, round, council_id, detail FROM audit WHERE plan_id = ? AND seq > ?`
+	query := `SELECT ` + eventColumns + ` FROM audit WHERE plan_id = ? AND seq > ?`
 	args := []any{q.Plan, q.After}
 	switch typ {
 	case "":
@@ -98,22 +86,5 @@ func (s *Store) EventsPage(ctx context.Context, q PageQuery, typ string) ([]Even
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var es []Event
-	for rows.Next() {
-		e := Event{PlanID: q.Plan}
-		var at int64
-		var round sql.NullInt64
-		var detail []byte
-		if err := rows.Scan(&e.Seq, &at, &e.Type, &round, &e.Council, &detail); err != nil {
-			return nil, err
-		}
-		e.At, e.Detail = fromMs(at), detail
-		if round.Valid {
-			n := int(round.Int64)
-			e.Round = &n
-		}
-		es = append(es, e)
-	}
-	return es, rows.Err()
+	return scanEvents(rows, q.Plan)
 }

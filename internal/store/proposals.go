@@ -25,10 +25,20 @@ func (s *Store) AddProposal(ctx context.Context, p Proposal, ev Event) (int64, e
 // Proposals returns a plan's accepted proposals in the order they were
 // stored.
 func (s *Store) Proposals(ctx context.Context, planID string) ([]Proposal, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, round, council_id, ref, body, verdict, source, created_at FROM proposals WHERE plan_id = ? ORDER BY id`, planID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE plan_id = ? ORDER BY id`, planID)
 	if err != nil {
 		return nil, err
 	}
+	return scanProposals(rows, planID)
+}
+
+// proposalColumns are the columns scanProposals reads, in its order.
+const proposalColumns = `id, round, council_id, ref, body, verdict, source, created_at`
+
+// scanProposals reads rows of proposalColumns into proposals of planID,
+// checking the JSON they hold (an undecodable row is ErrCorrupt), and
+// closes rows.
+func scanProposals(rows *sql.Rows, planID string) ([]Proposal, error) {
 	defer rows.Close()
 	var ps []Proposal
 	for rows.Next() {
