@@ -171,11 +171,21 @@ func near(a, b, rel float64) bool {
 	return math.Abs(a-b) <= rel*math.Max(math.Abs(a), math.Abs(b))
 }
 
-func mustParse(t *testing.T, s string) *Scenario {
+func mustParse(t testing.TB, s string) *Scenario {
 	t.Helper()
 	sc, err := ParseScenario([]byte(s))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sc
+}
+
+// mustEconomy compiles sc, failing the test if it cannot.
+func mustEconomy(t testing.TB, sc *Scenario) *Economy {
+	t.Helper()
+	e, err := NewEconomy(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -21,7 +21,7 @@ func FuzzClose(f *testing.F) {
 	f.Add(1e12, 1e-300, 1e12, 1e12, 1e-12, uint8(4))
 	f.Add(math.MaxFloat64, math.SmallestNonzeroFloat64, 1e11, 5e11, 9.99e11, uint8(5))
 	f.Add(-1.0, 2.0, 0.0, 0.0, 1.0, uint8(1))
-	e := mixedEconomyF(f)
+	e := mixedEconomy(f)
 	mill, _ := e.Council("mill")
 	north, _ := e.Council("north")
 	f.Fuzz(func(t *testing.T, out, labor, co2, bread, land float64, rounds uint8) {

@@ -14,15 +14,7 @@ import (
 // figures.
 func peopleEconomy(t *testing.T) *Economy {
 	t.Helper()
-	data, err := os.ReadFile("../internal/examples/scenarios/economy-12-people.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := ParseScenario(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := NewEconomy(sc)
+	e, err := loadExample(t, "economy-12-people")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,11 +169,7 @@ func overflowing(t *testing.T) *Economy {
 	t.Helper()
 	sc := mustParse(t, strings.Replace(base, `"inputs": {"labor": 0.5, "land": 0.3}`, `"inputs": {"labor": 0.699, "land": 0.3}`, 1))
 	sc.Councils[0].Scale = MaxScale
-	e, err := NewEconomy(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return mustEconomy(t, sc)
 }
 
 // TestStandInBehaves checks that a human council's stand-in plays its

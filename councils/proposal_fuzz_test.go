@@ -22,7 +22,7 @@ func FuzzParseProposal(f *testing.F) {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
 	}
-	e := mixedEconomyF(f)
+	e := mixedEconomy(f)
 	f.Fuzz(func(t *testing.T, data []byte, worker bool) {
 		id := "north"
 		if worker {
@@ -59,16 +59,4 @@ func FuzzParseProposal(f *testing.F) {
 			}
 		}
 	})
-}
-
-func mixedEconomyF(f *testing.F) *Economy {
-	sc, err := ParseScenario([]byte(mixedScenario))
-	if err != nil {
-		f.Fatal(err)
-	}
-	e, err := NewEconomy(sc)
-	if err != nil {
-		f.Fatal(err)
-	}
-	return e
 }

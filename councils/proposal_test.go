@@ -18,17 +18,9 @@ const mixedScenario = `{"name": "mixed", "numeraire": "labor",
   {"id": "north", "type": "consumer", "members": 100, "hours": 40}
  ]}`
 
-func mixedEconomy(t *testing.T) *Economy {
+func mixedEconomy(t testing.TB) *Economy {
 	t.Helper()
-	sc, err := ParseScenario([]byte(mixedScenario))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := NewEconomy(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return mustEconomy(t, mustParse(t, mixedScenario))
 }
 
 // TestParseProposal checks every rule a proposal must pass and the field
