@@ -418,7 +418,11 @@ func standIns(t *testing.T, ts *testServer, plan string, ids []string, tc crowdC
 			by[p.Council]++
 		}
 	}
+	lateStood := 0
 	for c, id := range ids {
+		if tc.late != nil && !tc.missing(c) && !tc.isSimulated(c) && by[id] > 0 {
+			lateStood++
+		}
 		switch {
 		case tc.deadline == 0 && by[id] > 0:
 			t.Errorf("%s: %d stand-ins with no deadline", id, by[id])
@@ -427,5 +431,8 @@ func standIns(t *testing.T, ts *testServer, plan string, ids []string, tc crowdC
 		case tc.deadline > 0 && tc.missing(c) && by[id] != rounds:
 			t.Errorf("%s never connects but its stand-in played %d of %d rounds", id, by[id], rounds)
 		}
+	}
+	if tc.late != nil && lateStood == 0 {
+		t.Error("no council that connects was ever stood in for: the late ones were not late")
 	}
 }
