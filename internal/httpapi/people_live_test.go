@@ -183,6 +183,8 @@ func (p *person) follow() error {
 	}
 }
 
+// deref is *x, or 0 for a frame without the field (a worker council's
+// budget).
 func deref(x *float64) float64 {
 	if x == nil {
 		return 0
@@ -217,8 +219,9 @@ func example(name string) func(t *testing.T) []byte {
 	}
 }
 
-// peopleCrowd is a generated economy whose every council has behaviours
-// of "Councils as people".
+// peopleCrowd is a generated economy of 16 councils, shares of them given
+// the behaviours of "Councils as people" (CES technology, Stone–Geary
+// needs, adjusting part of the way, rounding).
 func peopleCrowd(t *testing.T) []byte {
 	sc, err := councils.Generate(councils.GenOptions{Goods: 4, Councils: 16, Seed: 7})
 	if err != nil {
@@ -236,8 +239,8 @@ func peopleCrowd(t *testing.T) []byte {
 
 // TestPeopleLiveMatchHeadless plays plans whose every council (or every
 // other, the server simulating the rest) is human, each person on a
-// websocket proposing what its model says, and checks
-// that the live plan goes through the same rounds as the headless run of
+// websocket proposing what its model says, and checks that the live plan
+// goes through the same rounds as the headless run of
 // the same models bit for bit: prices, supply, demand and gaps of every
 // round, and the same outcome. With deadlines, the councils that are late
 // or missing are played by their stand-ins, which are the same models, so
