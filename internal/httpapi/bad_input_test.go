@@ -34,6 +34,8 @@ func TestBadBodies(t *testing.T) {
 		{"malformed settings", "PATCH", "/api/plans/" + p.ID + "/settings", p.FacilitatorToken, []byte(`{"roundDeadlineSeconds":`), 400, "invalid", ""},
 		{"negative deadline", "PATCH", "/api/plans/" + p.ID + "/settings", p.FacilitatorToken, []byte(`{"roundDeadlineSeconds":-1}`), 400, "invalid", "roundDeadlineSeconds"},
 		{"unknown setting", "PATCH", "/api/plans/" + p.ID + "/settings", p.FacilitatorToken, []byte(`{"colour":"red"}`), 400, "invalid", ""},
+		{"settings with trailing garbage", "PATCH", "/api/plans/" + p.ID + "/settings", p.FacilitatorToken, []byte(`{"roundDeadlineSeconds":5} {"roundDeadlineSeconds":0}`), 400, "invalid", ""},
+		{"close with trailing garbage", "POST", "/api/plans/" + p.ID + "/rounds/close", p.FacilitatorToken, []byte(`{"round":0}x`), 400, "invalid", ""},
 		{"huge settings", "PATCH", "/api/plans/" + p.ID + "/settings", p.FacilitatorToken, append([]byte(`{"roundDeadlineSeconds":1`), bytes.Repeat([]byte(" "), 70<<10)...), 413, "too_large", ""},
 		{"bad round", "GET", "/api/plans/" + p.ID + "/proposals?round=x", p.FacilitatorToken, nil, 400, "invalid", "round"},
 		{"unknown route", "GET", "/api/nothing", "", nil, 404, "not_found", ""},

@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"parecon/councils"
 	"parecon/internal/wire"
 )
 
@@ -32,10 +31,8 @@ func (a *api) closeRound(c echo.Context) error {
 		var raw struct {
 			Round json.RawMessage `json:"round"`
 		}
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&raw); err != nil {
-			return councils.Errorf(councils.Invalid, "", "malformed JSON: %v", err)
+		if err := decodeBody(body, &raw); err != nil {
+			return err
 		}
 		if raw.Round != nil && string(raw.Round) != "null" {
 			n, err := wire.WholeNumber(raw.Round, "round")

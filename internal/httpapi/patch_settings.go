@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"net/http"
 
@@ -26,10 +24,8 @@ func (a *api) patchSettings(c echo.Context) error {
 		return err
 	}
 	var in wire.SettingsRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return councils.Errorf(councils.Invalid, "", "malformed JSON: %v", err)
+	if err := decodeBody(body, &in); err != nil {
+		return err
 	}
 	if in.RoundDeadlineSeconds == nil {
 		return councils.Errorf(councils.Invalid, "roundDeadlineSeconds", "roundDeadlineSeconds is required")

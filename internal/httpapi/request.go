@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -35,4 +37,18 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 		return nil, councils.Errorf(councils.Invalid, "", "reading the body: %v", err)
 	}
 	return b, nil
+}
+
+// decodeBody decodes the JSON object body into v: unknown fields and
+// anything after the object are invalid, named in the error.
+func decodeBody(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return councils.Errorf(councils.Invalid, "", "malformed JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return councils.Errorf(councils.Invalid, "", "malformed JSON: the body goes on after its object")
+	}
+	return nil
 }

@@ -42,4 +42,7 @@ func BenchmarkSubmitRounds(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*500), "µs/proposal")
+	if g, w := s.store.Stats(); g > 0 {
+		b.ReportMetric(float64(w)/float64(g), "writes/group")
+	}
 }
