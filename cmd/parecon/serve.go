@@ -268,7 +268,11 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		fmt.Fprintln(stderr, "parecon:", err)
 		return 1
 	}
-	defer st.Close()
+	defer func() {
+		groups, writes := st.Stats()
+		log.Info("database closed", "groups", groups, "writes", writes)
+		st.Close()
+	}()
 	if err := st.Probe(ctx); err != nil {
 		log.Warn("the database refuses writes: plans cannot be created or changed, and /healthz answers 503", "db", cfg.db, "class", store.ClassOf(err).String(), "err", err)
 	}
