@@ -52,7 +52,13 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)...)
+	return runServer(t, exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)...))
+}
+
+// runServer starts cmd, a `parecon serve`, and reads the address from its
+// first line; the process is killed when the test ends.
+func runServer(t *testing.T, cmd *exec.Cmd) *server {
+	t.Helper()
 	stdout, _ := cmd.StdoutPipe()
 	errs := &bytes.Buffer{}
 	cmd.Stderr = errs
@@ -326,24 +332,7 @@ func startServerLimited(t *testing.T, db string, files int, extra ...string) *se
 	}
 	script := fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, files)
 	args := append([]string{"-c", script, bin, "serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)
-	cmd := exec.Command("sh", args...)
-	stdout, _ := cmd.StdoutPipe()
-	errs := &bytes.Buffer{}
-	cmd.Stderr = errs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v (stderr %s)", err, errs)
-	}
-	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if !ok {
-		t.Fatalf("first line %q", line)
-	}
-	go io.Copy(io.Discard, stdout)
-	return &server{cmd: cmd, base: base, errs: errs}
+	return runServer(t, exec.Command("sh", args...))
 }
 
 // TestIdleFloodUnderFileLimit reproduces the idle keep-alive flood that

@@ -32,11 +32,9 @@ type PageQuery struct {
 	Limit   int
 }
 
-// ProposalsPage returns a page of a plan's accepted proposals in id order,
-// through the index on (plan_id, id) or (plan_id, council_id, id).
-func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, error) {
-	query := `SELECT ` + proposalColumns + ` FROM proposals WHERE plan_id = ? AND id > ?`
-	args := []any{q.Plan, q.After}
+// narrow adds q's council and round to a page's query and its arguments,
+// then the order by key and the limit.
+func (q PageQuery) narrow(query string, args []any, key string) (string, []any) {
 	if q.Council != "" {
 		query += ` AND council_id = ?`
 		args = append(args, q.Council)
@@ -45,8 +43,15 @@ func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, err
 		query += ` AND round = ?`
 		args = append(args, q.Round)
 	}
-	query += ` ORDER BY id LIMIT ?`
-	args = append(args, q.Limit)
+	return query + ` ORDER BY ` + key + ` LIMIT ?`, append(args, q.Limit)
+}
+
+// ProposalsPage returns a page of a plan's accepted proposals in id order,
+// through the index on (plan_id, id) or (plan_id, council_id, id).
+func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, error) {
+	query := `SELECT ` + proposalColumns + ` FROM proposals WHERE plan_id = ? AND id > ?`
+	args := []any{q.Plan, q.After}
+	query, args = q.narrow(query, args, "id")
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -72,16 +77,7 @@ func (s *Store) EventsPage(ctx context.Context, q PageQuery, typ string) ([]Even
 	default:
 		return nil, fmt.Errorf("store: EventsPage of type %q: only %q is indexed", typ, RejectedType)
 	}
-	if q.Council != "" {
-		query += ` AND council_id = ?`
-		args = append(args, q.Council)
-	}
-	if q.Round >= 0 {
-		query += ` AND round = ?`
-		args = append(args, q.Round)
-	}
-	query += ` ORDER BY seq LIMIT ?`
-	args = append(args, q.Limit)
+	query, args = q.narrow(query, args, "seq")
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
