@@ -169,11 +169,3 @@ func (c *limitedConn) Close() error {
 	})
 	return c.Conn.Close()
 }
-
-// counts returns the connections counted in all and from addr (for tests
-// and the log).
-func (l *connLimiter) counts(addr string) (all, fromAddr int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.all), len(l.byAddr[addr])
-}
