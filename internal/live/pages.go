@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 
@@ -55,6 +56,9 @@ func (s *Service) Proposals(ctx context.Context, who Principal, id string, q Pag
 		sq.Council = who.Council
 	}
 	stored, err := s.store.ProposalsPage(ctx, sq)
+	if errors.Is(err, store.ErrNotFound) {
+		return wire.Proposals{}, councils.Errorf(councils.Invalid, "after", "%d is not a proposal of plan %s: pass back the previous page's cursor", q.After, id)
+	}
 	if err != nil {
 		return wire.Proposals{}, councils.InternalError(err)
 	}

@@ -47,11 +47,33 @@ func (q PageQuery) narrow(query string, args []any, key string) (string, []any) 
 }
 
 // ProposalsPage returns a page of a plan's accepted proposals in id order,
-// through the index on (plan_id, id) or (plan_id, council_id, id).
+// through the index on (plan_id, council_id, id) for a council's and on
+// (plan_id, round, id) otherwise: a plan stores its proposals round after
+// round, so id order is (round, id) order, and a page of every round
+// starts after the round and id of the cursor; such a cursor that is no
+// proposal of the plan (After > 0) is refused with ErrNotFound.
 func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, error) {
 	query := `SELECT ` + proposalColumns + ` FROM proposals WHERE plan_id = ? AND id > ?`
 	args := []any{q.Plan, q.After}
-	query, args = q.narrow(query, args, "id")
+	key := "id"
+	if q.Council == "" {
+		key = "round, id"
+	}
+	if q.Council == "" && q.Round < 0 {
+		after := -1
+		if q.After > 0 {
+			err := s.r.QueryRowContext(ctx, `SELECT round FROM proposals WHERE id = ? AND plan_id = ?`, q.After, q.Plan).Scan(&after)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, ErrNotFound
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		query = `SELECT ` + proposalColumns + ` FROM proposals WHERE plan_id = ? AND (round, id) > (?, ?)`
+		args = []any{q.Plan, after, q.After}
+	}
+	query, args = q.narrow(query, args, key)
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

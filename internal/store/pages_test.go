@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,7 +19,8 @@ func TestPagesUseIndexes(t *testing.T) {
 	}
 	defer s.Close()
 	for _, tc := range []struct{ query, want string }{
-		{`SELECT id FROM proposals WHERE plan_id = 'p' AND id > 5 ORDER BY id LIMIT 10`, "proposals_plan_id"},
+		{`SELECT id FROM proposals WHERE plan_id = 'p' AND (round, id) > (2, 5) ORDER BY round, id LIMIT 10`, "proposals_plan_round"},
+		{`SELECT id FROM proposals WHERE plan_id = 'p' AND id > 5 AND round = 2 ORDER BY round, id LIMIT 10`, "proposals_plan_round"},
 		{`SELECT id FROM proposals WHERE plan_id = 'p' AND id > 5 AND council_id = 'c' ORDER BY id LIMIT 10`, "proposals_plan_council"},
 		{`SELECT seq FROM audit WHERE plan_id = 'p' AND seq > 5 ORDER BY seq LIMIT 10`, "audit_plan"},
 		{`SELECT seq FROM audit WHERE plan_id = 'p' AND seq > 5 AND type = 'proposal.rejected' AND council_id = 'c' ORDER BY seq LIMIT 10`, "audit_rejected"},
@@ -59,7 +61,7 @@ func TestPages(t *testing.T) {
 	for i := 0; i < 7; i++ {
 		for _, plan := range []string{"a", "b"} {
 			council := []string{"x", "y"}[i%2]
-			if _, err := s.AddProposal(ctx, Proposal{PlanID: plan, Council: council, Body: []byte("{}"), Source: "human", Created: now},
+			if _, err := s.AddProposal(ctx, Proposal{PlanID: plan, Round: i / 3, Council: council, Body: []byte("{}"), Source: "human", Created: now},
 				Event{PlanID: plan, At: now, Type: RejectedType, Council: council, Detail: []byte("{}")}); err != nil {
 				t.Fatal(err)
 			}
@@ -107,6 +109,14 @@ func TestPages(t *testing.T) {
 				t.Fatalf("out of order: %v %v", ids, seqs)
 			}
 		}
+	}
+	// A cursor of another plan's proposal is no cursor of this one.
+	bs, err := s.ProposalsPage(ctx, PageQuery{Plan: "b", Round: -1, Limit: 1})
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("plan b's first page: %v, %v", bs, err)
+	}
+	if _, err := s.ProposalsPage(ctx, PageQuery{Plan: "a", Round: -1, After: bs[0].ID, Limit: 1}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("plan a's page after plan b's proposal: %v, want ErrNotFound", err)
 	}
 	if _, err := s.EventsPage(ctx, PageQuery{Plan: "a", Round: -1, Limit: 1}, "round.closed"); err == nil {
 		t.Fatal("EventsPage of an unindexed type did not fail")
