@@ -212,6 +212,11 @@ func TestProposalsAndAuditPages(t *testing.T) {
 	if len(seen) < 2+5+3 {
 		t.Fatalf("%d events over the pages, want at least 10", len(seen))
 	}
+	// A cursor over every round that is no proposal of the plan.
+	var e wire.ErrorResponse
+	if st := do(t, "GET", base+"/proposals?after=999999", p.FacilitatorToken, nil, &e); st != http.StatusBadRequest || e.Error.Field != "after" {
+		t.Errorf("proposals?after=999999: %d %+v, want 400 about after", st, e)
+	}
 	for _, q := range []string{"limit=0", "limit=999999", "after=-1", "limit=x"} {
 		var e wire.ErrorResponse
 		field := strings.Split(q, "=")[0]
