@@ -65,6 +65,12 @@ type lagFit struct {
 	// not a partial step: a worker's partial step that would fall below
 	// SB/SC = 1 is replaced by its answer.
 	whole bool
+	// informed says a round has taught λ̂ something (its identity moved
+	// by more than lagPrior's square root); prior is the λ the
+	// regression shrinks towards: the mean λ̂ of the informed councils
+	// (1 while there are none).
+	informed bool
+	prior    float64
 	// quantum is the relative resolution of the council's newest
 	// proposal if it rounds (see quantumOf), else 0.
 	quantum float64
@@ -76,6 +82,14 @@ func (a *lagFit) speed() float64 {
 		return 1
 	}
 	return a.lam
+}
+
+// priorSpeed returns the λ the council's regression shrinks towards.
+func (a *lagFit) priorSpeed() float64 {
+	if a.prior == 0 {
+		return 1
+	}
+	return a.prior
 }
 
 // workerValues returns a worker proposal's input value and net output
@@ -115,10 +129,15 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 	if role == planning.Worker {
 		in, net := workerValues(pr, poll, p)
 		if !a.haveB {
+			// The first proposal with output is the answer, or a partial
+			// step from nothing, which is the answer scaled: either way
+			// its input share is b.
 			if net > 0 && in > 0 {
 				a.b, a.haveB = in/net, true
 			}
-			a.lam = 1
+			if a.lam == 0 {
+				a.lam = 1
+			}
 			return
 		}
 		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
@@ -170,6 +189,9 @@ func (a *lagFit) add(u, v float64) {
 		r := y - (1-a.lam)*u - a.delta
 		a.noise = lagMemory*a.noise + (1-lagMemory)*r*r
 	}
+	if u*u > lagPrior {
+		a.informed = true
+	}
 	a.s1 = lagMemory*a.s1 + 1
 	a.su = lagMemory*a.su + u
 	a.suu = lagMemory*a.suu + u*u
@@ -180,8 +202,10 @@ func (a *lagFit) add(u, v float64) {
 	const td = 1
 	a11, a12, a22 := a.suu+tk, a.su, a.s1+td
 	det := a11*a22 - a12*a12
-	k := (a.suy*a22 - a12*a.sy) / det
-	a.delta = (a11*a.sy - a12*a.suy) / det
+	k0 := 1 - a.priorSpeed()
+	b1 := a.suy + tk*k0
+	k := (b1*a22 - a12*a.sy) / det
+	a.delta = (a11*a.sy - a12*b1) / det
 	lam := 1 - k
 	if math.Abs(lam-1) < lagSnap || lam > 1 || !finite(lam) {
 		lam = 1
