@@ -16,7 +16,15 @@ import (
 // partial adjustment, rounding, and mixed crowds. The board sees only
 // their proposals.
 
-var peopleTable = flag.Bool("people", false, "log the rounds per crowd and rule (with -v), baselines included")
+var (
+	peopleTable    = flag.Bool("people", false, "log the rounds per crowd and rule (with -v), baselines included")
+	peopleGoods    = flag.Int("people-goods", 15, "produced goods of -people's economies")
+	peopleCouncils = flag.Int("people-councils", 60, "councils of -people's economies")
+	peopleSeeds    = flag.Int("people-seeds", 3, "seeds 1..N of -people's economies")
+	peopleRules    = flag.String("people-rules", "learning,tatonnement,pequod", "rules -people runs, comma-separated")
+	peopleWarm     = flag.Float64("people-warm", 0, "-people starts from last year's prices shocked by this fraction (gen --warm) instead of cold")
+	peopleMax      = flag.Int("people-max", 300, "rounds -people gives the baselines (the default rule gets 40)")
+)
 
 // crowd is a named share of behaviours.
 type crowd struct {
@@ -198,28 +206,51 @@ func TestLearningPeople(t *testing.T) {
 // the default rule and the baselines on every crowd; the baselines get 300
 // rounds. Without -people it plays one crowd under each rule, as a smoke
 // test that the baselines run on crowds.
+//
+// The flags -people-goods, -people-councils, -people-seeds, -people-rules,
+// -people-warm and -people-max size the table (docs/facilitation.md,
+// "Councils as people", has the commands); after the rows it logs, per
+// crowd and rule, the rounds of every economy side by side.
 func TestPeopleTable(t *testing.T) {
-	rules := []string{"learning", "tatonnement", "pequod"}
-	cs, seeds, max := crowds, []uint64{1, 2, 3}, 300
-	if !*peopleTable {
-		cs, seeds, max = crowds[3:4], seeds[:1], 20
+	rules := strings.Split(*peopleRules, ",")
+	cs, max := crowds, *peopleMax
+	goods, nc := *peopleGoods, *peopleCouncils
+	var seeds []uint64
+	for s := 1; s <= *peopleSeeds; s++ {
+		seeds = append(seeds, uint64(s))
 	}
+	if !*peopleTable {
+		rules, cs, seeds, max, goods, nc = []string{"learning", "tatonnement", "pequod"}, crowds[3:4], seeds[:1], 20, 15, 60
+	}
+	type key struct{ crowd, rule string }
+	sums := map[key][4][]string{}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-13s %-10s %-12s %s\n", "crowd", "economy", "rule", "rounds to 3% / 1e-3 / 1e-4 / 1.25×floor; last gap")
 	for _, cr := range cs {
 		for _, seed := range seeds {
 			for _, ces := range []bool{false, true} {
-				e := crowdEconomy(t, 15, 60, seed, ces, cr)
+				e := crowdEconomy(t, goods, nc, seed, ces, cr)
+				prices := coldPrices(e)
+				if *peopleWarm > 0 && *peopleTable {
+					e = warmEconomy(t, goods, nc, seed, ces, cr, *peopleWarm)
+					prices = e.Prices
+				}
 				floor := 0.0
 				if *peopleTable {
-					floor = floorOf(t, e, cr, seed, 15, 60, ces)
+					floor = floorOf(t, e, cr, seed, goods, nc, ces)
 				}
 				for _, rn := range rules {
 					n := max
 					if rn == "learning" {
 						n = 40
 					}
-					o := runCrowd(t, e, rn, coldPrices(e), n, floor)
+					o := runCrowd(t, e, rn, prices, n, floor)
+					k := key{cr.name, rn}
+					v := sums[k]
+					for i, r := range []int{o.r3, o.r1e3, o.r1e4, o.rFloor} {
+						v[i] = append(v[i], roundsText(r))
+					}
+					sums[k] = v
 					if o.diverged && rn == "learning" {
 						t.Errorf("%s seed %d: the default rule diverged", cr.name, seed)
 					}
@@ -229,7 +260,42 @@ func TestPeopleTable(t *testing.T) {
 			}
 		}
 	}
+	fmt.Fprintf(&sb, "\n%-13s %-12s %s\n", "crowd", "rule", "rounds to 3% | 1e-3 | 1e-4 | 1.25×floor, one per economy (– never)")
+	for _, cr := range cs {
+		for _, rn := range rules {
+			v := sums[key{cr.name, rn}]
+			fmt.Fprintf(&sb, "%-13s %-12s %s | %s | %s | %s\n", cr.name, rn, strings.Join(v[0], " "), strings.Join(v[1], " "), strings.Join(v[2], " "), strings.Join(v[3], " "))
+		}
+	}
 	t.Log("\n" + sb.String())
+}
+
+// roundsText returns r, or "–" for never (−1).
+func roundsText(r int) string {
+	if r < 0 {
+		return "–"
+	}
+	return fmt.Sprint(r)
+}
+
+// warmEconomy is crowdEconomy starting from last year's prices: the
+// equilibrium of a copy shocked by up to warm (councils.GenOptions.Warm).
+func warmEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, cr crowd, warm float64) *councils.Economy {
+	t.Helper()
+	sc, err := councils.Generate(councils.GenOptions{Goods: goods, Councils: ncouncils, Seed: seed, CES: ces, Warm: warm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := cr.opt
+	o.Seed = seed
+	if err := councils.AddPeople(sc, o); err != nil {
+		t.Fatal(err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 // TestLearningPeopleGolden compares the default rule's convergence traces
