@@ -198,7 +198,10 @@ func (a *lagFit) add(u, v float64) {
 	a.sy = lagMemory*a.sy + y
 	a.suy = lagMemory*a.suy + u*y
 	// [suu+τk, su; su, s1+τd]·[k; δ] = [suy; sy]
-	tk := math.Max(lagPrior, 16*a.noise)
+	// A council that rounds scatters its identities by about its
+	// resolution q however it moves (a uniform error of q has variance
+	// q²/12): that much noise it has at least.
+	tk := math.Max(lagPrior, 16*math.Max(a.noise, a.quantum*a.quantum/12))
 	const td = 1
 	a11, a12, a22 := a.suu+tk, a.su, a.s1+td
 	det := a11*a22 - a12*a12
@@ -291,3 +294,36 @@ func quantumOf(pr *planning.Proposal) float64 {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// unround returns the midpoints of what a proposal pr rounded to the
+// relative resolution q (n = 1 − log₁₀ q significant figures) stands for:
+// rounding as the spec has councils round it (a consumer's requests and a
+// worker's outputs down, a worker's inputs and emissions up) leaves each
+// quantity within one unit u of its last figure of the council's answer,
+// and the midpoint is half a unit off: x + u/2 for a line rounded down,
+// x − u/2 for one rounded up. Left as they are, a worker's inputs read up
+// and its outputs down bias its returns to scale upwards (by about 4% at
+// 2 figures), and a worker of returns near 1 answers a price by a power
+// 1/(1 − b) of it. It writes into dst and returns it.
+func unround(pr *planning.Proposal, q float64, role planning.Role, dst *planning.Proposal) *planning.Proposal {
+	n := math.Round(1 - math.Log10(q))
+	// mid moves each line half a unit: up (sign 1) for one rounded down.
+	mid := func(dst, x []planning.Line, sign float64) []planning.Line {
+		dst = dst[:0]
+		for _, l := range x {
+			v := l.Qty
+			if v > 0 {
+				v += sign * math.Pow(10, math.Floor(math.Log10(v))-n+1) / 2
+			}
+			dst = append(dst, planning.Line{Good: l.Good, Qty: v})
+		}
+		return dst
+	}
+	in := 1.0
+	if role == planning.Worker {
+		in = -1
+	}
+	dst.Out = mid(dst.Out, pr.Out, 1)
+	dst.In = mid(dst.In, pr.In, in)
+	return dst
+}

@@ -380,6 +380,10 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				}
 			}
 			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
+			if a.quantum > 0 {
+				// Fit what the rounded quantities stand for.
+				obs = unround(obs, a.quantum, role, &m.unr)
+			}
 		}
 		switch role {
 		case planning.Worker:

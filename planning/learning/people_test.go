@@ -3,6 +3,7 @@ package learning_test
 import (
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -120,12 +121,42 @@ func floorOf(t testing.TB, e *councils.Economy, cr crowd, seed uint64, goods, nc
 	return hold.Last().MaxGap
 }
 
+// lumpOf returns the largest step of one rounded line at the prices of
+// round r of e: over the goods, the unit of the last figure of the
+// largest line any rounding council proposes, relative to the good's
+// larger side. A good with one producer rounding to two figures supplies
+// 1200 or 1300 and nothing between: whatever the prices, a gap of that
+// order can come and go with a tiny move of them, beyond the floor held at
+// one point (floorOf).
+func lumpOf(e *councils.Economy, r *planning.Round) float64 {
+	lump := 0.0
+	for c, pr := range r.Proposals {
+		n := e.Scenario.Councils[c].RoundTo
+		if pr == nil || n == 0 {
+			continue
+		}
+		for _, side := range [2][]planning.Line{pr.Out, pr.In} {
+			for _, l := range side {
+				if l.Qty <= 0 {
+					continue
+				}
+				u := math.Pow(10, math.Floor(math.Log10(l.Qty))-float64(n)+1)
+				if s := math.Max(r.Supply[l.Good], r.Demand[l.Good]); s > 0 {
+					lump = math.Max(lump, u/s)
+				}
+			}
+		}
+	}
+	return lump
+}
+
 // outcome is what one run of a crowd came to.
 type outcome struct {
 	r3, r1e3, r1e4 int     // rounds to 3%, 1e-3, 1e-4 (−1: never)
 	rFloor         int     // rounds to 1.25 × the rounding floor (rounding crowds)
 	last           float64 // the largest gap after the last round
 	worstAfter     float64 // the largest gap after rFloor (rounding crowds)
+	lump           float64 // lumpOf the last round
 	diverged       bool
 }
 
@@ -136,7 +167,7 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 		t.Fatal(err)
 	}
 	rs := res.Board.Rounds()
-	o := outcome{r3: roundsTo(rs, 0.03), r1e3: roundsTo(rs, 1e-3), r1e4: roundsTo(rs, 1e-4), diverged: res.Diverged, last: res.Last().MaxGap, rFloor: -1}
+	o := outcome{r3: roundsTo(rs, 0.03), r1e3: roundsTo(rs, 1e-3), r1e4: roundsTo(rs, 1e-4), diverged: res.Diverged, last: res.Last().MaxGap, rFloor: -1, lump: lumpOf(e, res.Last())}
 	if floor > 0 {
 		o.rFloor = roundsTo(rs, 1.25*floor)
 		if o.rFloor > 0 {
@@ -154,10 +185,11 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 // with every crowd and checks what it achieves today: the reference
 // councils in at most 4 rounds to 1e-4; councils with other technologies
 // or needs within 3% in at most 6 rounds, 1e-3 in 12 and 1e-4 in 20;
-// partial adjusters within 3% in at most 14 rounds and 1e-4 in 30; rounding and mixed
-// crowds down to 1.25 times the floor their rounding leaves at the
-// equilibrium within 30 rounds, and never back above 8 times it; never a
-// divergence. (The acceptance criteria ask for more: 3% in 6 rounds for
+// partial adjusters within 3% in at most 14 rounds and 1e-4 in 30;
+// rounding crowds down to 1.25 times the floor their rounding leaves at
+// the equilibrium within 12 rounds and mixed crowds within 30, and never
+// back above 8 times it plus one step of the lumpiest rounded line
+// (lumpOf); never a divergence. (The acceptance criteria ask for more: 3% in 6 rounds for
 // every crowd; see docs/facilitation.md for where the rule stands.)
 func TestLearningPeople(t *testing.T) {
 	seeds := []uint64{1, 2, 3}
@@ -191,9 +223,13 @@ func TestLearningPeople(t *testing.T) {
 						within("3%", o.r3, 14)
 						within("1e-4", o.r1e4, 30)
 					default:
-						within("1.25 × floor", o.rFloor, 30)
-						if o.worstAfter > 8*floor {
-							t.Errorf("after reaching the floor %.3g the gap went up to %.3g", floor, o.worstAfter)
+						lim := 30
+						if cr.name == "round-to" {
+							lim = 12
+						}
+						within("1.25 × floor", o.rFloor, lim)
+						if o.worstAfter > 8*floor+o.lump {
+							t.Errorf("after reaching the floor %.3g the gap went up to %.3g (a rounded line's step %.3g)", floor, o.worstAfter, o.lump)
 						}
 					}
 				})
