@@ -69,6 +69,7 @@ type Rule struct {
 	// swings counts the rounds running whose step reversed the one
 	// before without halving the gaps.
 	swings int
+	skip   []bool // scratch of partial: the goods without supply
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -167,7 +168,14 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	if !solved {
 		l.haveS = false
 		l.Fallbacks++
-		target = l.fallback(r)
+		// The markets it can solve, if only some goods lack supply
+		// (partial solves in the solver's scratch, where fallback also
+		// writes: it goes first).
+		if t, ok := l.partial(x0, r); ok {
+			target = t
+		} else {
+			target = l.fallback(r)
+		}
 	}
 	// Step towards the target within the trust region, all prices along
 	// the same direction; except that a good the learned economy leaves
@@ -587,6 +595,50 @@ func signedGap(r *planning.Round, j int) float64 {
 		return -r.Gap[j]
 	}
 	return r.Gap[j]
+}
+
+// partial returns, when the learned economy cannot be solved because
+// some goods consumers want have no supply in it (their producers
+// produce nothing at these prices, so the board knows nothing of how they
+// would), the equilibrium of the other markets with those goods' prices
+// moved by a tâtonnement step: the Newton steps of the markets it can
+// solve are not given up for the few it cannot. It reports false if there
+// are no such goods or the rest cannot be solved either.
+func (l *Rule) partial(x0 []float64, r *planning.Round) ([]float64, bool) {
+	m := l.m
+	m.fullSpend = true
+	defer func() { m.fullSpend = false }()
+	m.eval(x0, false, 0)
+	l.skip = resizeBool(l.skip, len(x0))
+	any := false
+	for j := range l.skip {
+		l.skip[j] = j != m.plan.Numeraire && m.supV[j] == 0 && m.demV[j] > 0
+		any = any || l.skip[j]
+	}
+	if !any {
+		return nil, false
+	}
+	fb := append([]float64(nil), l.fallback(r)...)
+	l.s.skip = l.skip
+	_, ok := l.s.solve(x0, false, 0, solveIter)
+	l.s.skip = nil
+	if !ok {
+		return nil, false
+	}
+	t := l.s.x
+	for j, sk := range l.skip {
+		if sk {
+			t[j] = fb[j]
+		}
+	}
+	return t, true
+}
+
+func resizeBool(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	return b[:n]
 }
 
 // fallback returns the log prices of a safe step from round r: each price
