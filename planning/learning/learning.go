@@ -70,6 +70,9 @@ type Rule struct {
 	// before without halving the gaps.
 	swings int
 	skip   []bool // scratch of partial: the goods without supply
+	// relearned counts the councils whose speed the last round first
+	// showed, λ̂ < 1.
+	relearned int
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -341,6 +344,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 	surplus := 0.0
 	m.workers, m.consumers, m.held, m.heldW = m.workers[:0], m.consumers[:0], m.held[:0], m.heldW[:0]
 	m.parts = m.parts[:0]
+	l.relearned = 0
 	// Where no price moved (a steady plan), the identities of lag.go
 	// teach nothing about λ: the rule saves their pass over last
 	// round's proposals.
@@ -373,6 +377,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				l.rounding++
 			}
 			a.prior = l.lamPrior
+			known := a.informed
 			if !still || a.lam == 0 {
 				a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
 			} else {
@@ -386,6 +391,9 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				if a.lam == 0 {
 					a.lam = 1
 				}
+			}
+			if a.informed && !known && a.speed() < 0.9 {
+				l.relearned++
 			}
 			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
 			if a.quantum > 0 {
@@ -488,6 +496,11 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// however well it is predicted; a radius that only held would
 		// leave the plan crawling).
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+	case l.relearned*10 > len(plan.Councils):
+		// The round first showed a tenth of the councils to move only
+		// partway: the prediction failed for what it did not yet know
+		// of how far they move, not for the fitted answers. Keep the
+		// region.
 	default:
 		l.radius = math.Max(radiusMin, 0.5*l.step)
 	}
