@@ -21,13 +21,19 @@ import (
 // council that only roughly follows these forms (CES technologies,
 // subsistence needs, any smooth answer) is predicted exactly at the last
 // prices and well near them. It learns from identities of the budget and
-// of returns to scale how far each council moves in a round (lag.go),
-// fits the answers its proposals stand for, aims at the equilibrium of
-// those answers and predicts the next proposals as the partial adjustment
-// they will be. It reads from a proposal's significant figures whether a
-// council rounds, and holds the prices once every gap is within what the
-// rounding leaves (setFloor), rather than chase it. A council whose
-// proposal was carried rather than resubmitted is held at its quantities.
+// of returns to scale how far each council moves in a round (lag.go; a
+// council that has not shown it yet is taken to move as the others have),
+// fits the answers its proposals stand for, aims half-way ahead of the
+// equilibrium of those answers towards the prices that clear the next
+// partial steps while the gaps are large (ahead), at the equilibrium
+// itself near the end, and predicts the next proposals as the partial
+// adjustment they will be. It reads from a proposal's significant figures
+// whether a council rounds, fits the midpoints of its figures (unround),
+// and holds the prices once every gap is within what the rounding leaves
+// (setFloor), rather than chase it. A council whose proposal was carried
+// rather than resubmitted is held at its quantities; a good without
+// supply in the learned economy is moved by tâtonnement while the other
+// markets are solved (partial).
 // It never reads a council's model: it works the same when every council
 // is human.
 //
