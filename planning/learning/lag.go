@@ -65,6 +65,12 @@ type lagFit struct {
 	// not a partial step: a worker's partial step that would fall below
 	// SB/SC = 1 is replaced by its answer.
 	whole bool
+	// informed says a round has taught λ̂ something (its identity moved
+	// by more than lagPrior's square root); prior is the λ the
+	// regression shrinks towards: the mean λ̂ of the informed councils
+	// (1 while there are none).
+	informed bool
+	prior    float64
 	// quantum is the relative resolution of the council's newest
 	// proposal if it rounds (see quantumOf), else 0.
 	quantum float64
@@ -76,6 +82,14 @@ func (a *lagFit) speed() float64 {
 		return 1
 	}
 	return a.lam
+}
+
+// priorSpeed returns the λ the council's regression shrinks towards.
+func (a *lagFit) priorSpeed() float64 {
+	if a.prior == 0 {
+		return 1
+	}
+	return a.prior
 }
 
 // workerValues returns a worker proposal's input value and net output
@@ -115,10 +129,15 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 	if role == planning.Worker {
 		in, net := workerValues(pr, poll, p)
 		if !a.haveB {
+			// The first proposal with output is the answer, or a partial
+			// step from nothing, which is the answer scaled: either way
+			// its input share is b.
 			if net > 0 && in > 0 {
 				a.b, a.haveB = in/net, true
 			}
-			a.lam = 1
+			if a.lam == 0 {
+				a.lam = 1
+			}
 			return
 		}
 		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
@@ -170,18 +189,26 @@ func (a *lagFit) add(u, v float64) {
 		r := y - (1-a.lam)*u - a.delta
 		a.noise = lagMemory*a.noise + (1-lagMemory)*r*r
 	}
+	if u*u > lagPrior {
+		a.informed = true
+	}
 	a.s1 = lagMemory*a.s1 + 1
 	a.su = lagMemory*a.su + u
 	a.suu = lagMemory*a.suu + u*u
 	a.sy = lagMemory*a.sy + y
 	a.suy = lagMemory*a.suy + u*y
 	// [suu+τk, su; su, s1+τd]·[k; δ] = [suy; sy]
-	tk := math.Max(lagPrior, 16*a.noise)
+	// A council that rounds scatters its identities by about its
+	// resolution q however it moves (a uniform error of q has variance
+	// q²/12): that much noise it has at least.
+	tk := math.Max(lagPrior, 16*math.Max(a.noise, a.quantum*a.quantum/12))
 	const td = 1
 	a11, a12, a22 := a.suu+tk, a.su, a.s1+td
 	det := a11*a22 - a12*a12
-	k := (a.suy*a22 - a12*a.sy) / det
-	a.delta = (a11*a.sy - a12*a.suy) / det
+	k0 := 1 - a.priorSpeed()
+	b1 := a.suy + tk*k0
+	k := (b1*a22 - a12*a.sy) / det
+	a.delta = (a11*a.sy - a12*b1) / det
 	lam := 1 - k
 	if math.Abs(lam-1) < lagSnap || lam > 1 || !finite(lam) {
 		lam = 1
@@ -267,3 +294,36 @@ func quantumOf(pr *planning.Proposal) float64 {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// unround returns the midpoints of what a proposal pr rounded to the
+// relative resolution q (n = 1 − log₁₀ q significant figures) stands for:
+// rounding as the spec has councils round it (a consumer's requests and a
+// worker's outputs down, a worker's inputs and emissions up) leaves each
+// quantity within one unit u of its last figure of the council's answer,
+// and the midpoint is half a unit off: x + u/2 for a line rounded down,
+// x − u/2 for one rounded up. Left as they are, a worker's inputs read up
+// and its outputs down bias its returns to scale upwards (by about 4% at
+// 2 figures), and a worker of returns near 1 answers a price by a power
+// 1/(1 − b) of it. It writes into dst and returns it.
+func unround(pr *planning.Proposal, q float64, role planning.Role, dst *planning.Proposal) *planning.Proposal {
+	n := math.Round(1 - math.Log10(q))
+	// mid moves each line half a unit: up (sign 1) for one rounded down.
+	mid := func(dst, x []planning.Line, sign float64) []planning.Line {
+		dst = dst[:0]
+		for _, l := range x {
+			v := l.Qty
+			if v > 0 {
+				v += sign * math.Pow(10, math.Floor(math.Log10(v))-n+1) / 2
+			}
+			dst = append(dst, planning.Line{Good: l.Good, Qty: v})
+		}
+		return dst
+	}
+	in := 1.0
+	if role == planning.Worker {
+		in = -1
+	}
+	dst.Out = mid(dst.Out, pr.Out, 1)
+	dst.In = mid(dst.In, pr.In, in)
+	return dst
+}

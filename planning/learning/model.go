@@ -30,6 +30,7 @@ type fitted struct {
 	parts []int             // responsive councils that move only part of the way
 	adj   []lagFit          // per council: how far it moves in a round
 	delag planning.Proposal // scratch: a de-lagged proposal
+	unr   planning.Proposal // scratch: a rounded proposal's midpoints
 
 	// Cobb–Douglas consumers aggregate exactly: each spends the fixed
 	// shares w_cj of its budget s_c·f_c·pool, so together they demand

@@ -3,6 +3,7 @@ package learning_test
 import (
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -16,7 +17,15 @@ import (
 // partial adjustment, rounding, and mixed crowds. The board sees only
 // their proposals.
 
-var peopleTable = flag.Bool("people", false, "log the rounds per crowd and rule (with -v), baselines included")
+var (
+	peopleTable    = flag.Bool("people", false, "log the rounds per crowd and rule (with -v), baselines included")
+	peopleGoods    = flag.Int("people-goods", 15, "produced goods of -people's economies")
+	peopleCouncils = flag.Int("people-councils", 60, "councils of -people's economies")
+	peopleSeeds    = flag.Int("people-seeds", 3, "seeds 1..N of -people's economies")
+	peopleRules    = flag.String("people-rules", "learning,tatonnement,pequod", "rules -people runs, comma-separated")
+	peopleWarm     = flag.Float64("people-warm", 0, "-people starts from last year's prices shocked by this fraction (gen --warm) instead of cold")
+	peopleMax      = flag.Int("people-max", 300, "rounds -people gives the baselines (the default rule gets 40)")
+)
 
 // crowd is a named share of behaviours.
 type crowd struct {
@@ -112,12 +121,42 @@ func floorOf(t testing.TB, e *councils.Economy, cr crowd, seed uint64, goods, nc
 	return hold.Last().MaxGap
 }
 
+// lumpOf returns the largest step of one rounded line at the prices of
+// round r of e: over the goods, the unit of the last figure of the
+// largest line any rounding council proposes, relative to the good's
+// larger side. A good with one producer rounding to two figures supplies
+// 1200 or 1300 and nothing between: whatever the prices, a gap of that
+// order can come and go with a tiny move of them, beyond the floor held at
+// one point (floorOf).
+func lumpOf(e *councils.Economy, r *planning.Round) float64 {
+	lump := 0.0
+	for c, pr := range r.Proposals {
+		n := e.Scenario.Councils[c].RoundTo
+		if pr == nil || n == 0 {
+			continue
+		}
+		for _, side := range [2][]planning.Line{pr.Out, pr.In} {
+			for _, l := range side {
+				if l.Qty <= 0 {
+					continue
+				}
+				u := math.Pow(10, math.Floor(math.Log10(l.Qty))-float64(n)+1)
+				if s := math.Max(r.Supply[l.Good], r.Demand[l.Good]); s > 0 {
+					lump = math.Max(lump, u/s)
+				}
+			}
+		}
+	}
+	return lump
+}
+
 // outcome is what one run of a crowd came to.
 type outcome struct {
 	r3, r1e3, r1e4 int     // rounds to 3%, 1e-3, 1e-4 (−1: never)
 	rFloor         int     // rounds to 1.25 × the rounding floor (rounding crowds)
 	last           float64 // the largest gap after the last round
 	worstAfter     float64 // the largest gap after rFloor (rounding crowds)
+	lump           float64 // lumpOf the last round
 	diverged       bool
 }
 
@@ -128,7 +167,7 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 		t.Fatal(err)
 	}
 	rs := res.Board.Rounds()
-	o := outcome{r3: roundsTo(rs, 0.03), r1e3: roundsTo(rs, 1e-3), r1e4: roundsTo(rs, 1e-4), diverged: res.Diverged, last: res.Last().MaxGap, rFloor: -1}
+	o := outcome{r3: roundsTo(rs, 0.03), r1e3: roundsTo(rs, 1e-3), r1e4: roundsTo(rs, 1e-4), diverged: res.Diverged, last: res.Last().MaxGap, rFloor: -1, lump: lumpOf(e, res.Last())}
 	if floor > 0 {
 		o.rFloor = roundsTo(rs, 1.25*floor)
 		if o.rFloor > 0 {
@@ -146,10 +185,11 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 // with every crowd and checks what it achieves today: the reference
 // councils in at most 4 rounds to 1e-4; councils with other technologies
 // or needs within 3% in at most 6 rounds, 1e-3 in 12 and 1e-4 in 20;
-// partial adjusters within 3% in at most 16 rounds; rounding and mixed
-// crowds down to 1.25 times the floor their rounding leaves at the
-// equilibrium within 30 rounds, and never back above 8 times it; never a
-// divergence. (The acceptance criteria ask for more: 3% in 6 rounds for
+// partial adjusters within 3% in at most 10 rounds and 1e-4 in 30;
+// rounding crowds down to 1.25 times the floor their rounding leaves at
+// the equilibrium within 12 rounds and mixed crowds within 30, and never
+// back above 8 times it plus one step of the lumpiest rounded line
+// (lumpOf); never a divergence. (The acceptance criteria ask for more: 3% in 6 rounds for
 // every crowd; see docs/facilitation.md for where the rule stands.)
 func TestLearningPeople(t *testing.T) {
 	seeds := []uint64{1, 2, 3}
@@ -180,12 +220,56 @@ func TestLearningPeople(t *testing.T) {
 						within("1e-3", o.r1e3, 12)
 						within("1e-4", o.r1e4, 20)
 					case "adjust":
-						within("3%", o.r3, 16)
+						within("3%", o.r3, 10)
+						within("1e-4", o.r1e4, 30)
 					default:
-						within("1.25 × floor", o.rFloor, 30)
-						if o.worstAfter > 8*floor {
-							t.Errorf("after reaching the floor %.3g the gap went up to %.3g", floor, o.worstAfter)
+						lim := 30
+						if cr.name == "round-to" {
+							lim = 12
 						}
+						within("1.25 × floor", o.rFloor, lim)
+						if o.worstAfter > 8*floor+o.lump {
+							t.Errorf("after reaching the floor %.3g the gap went up to %.3g (a rounded line's step %.3g)", floor, o.worstAfter, o.lump)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestLearningPeopleWarm runs the default rule from last year's prices
+// (the equilibrium of a copy shocked by up to 10%, gen --warm 0.1) on the
+// crowds without rounding and checks what it achieves today: the
+// reference councils and Stone–Geary consumers within 3% in at most 3
+// rounds, partial adjusters in 5 and 1e-4 in 20, CES workers within 3% in
+// 8 and 1e-4 in 12 (at last year's Cobb–Douglas prices a CES worker may
+// plan absurd quantities while others produce nothing, which the learned
+// economy cannot clear until Rule.partial leaves those goods out); never
+// a divergence.
+func TestLearningPeopleWarm(t *testing.T) {
+	limits := map[string][2]int{ // rounds to 3%, to 1e-4
+		"reference": {3, 4}, "subsistence": {3, 6}, "adjust": {5, 20}, "substitution": {8, 12},
+	}
+	for _, cr := range crowds {
+		lim, ok := limits[cr.name]
+		if !ok {
+			continue
+		}
+		for _, seed := range []uint64{1, 2, 3} {
+			for _, ces := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/seed%d-ces%v", cr.name, seed, ces), func(t *testing.T) {
+					e := warmEconomy(t, 15, 60, seed, ces, cr, 0.1)
+					o := runCrowd(t, e, "learning", e.Prices, 40, 0)
+					t.Logf("3%%: %d, 1e-3: %d, 1e-4: %d", o.r3, o.r1e3, o.r1e4)
+					if o.diverged {
+						t.Fatal("diverged")
+					}
+					if o.r3 < 0 || o.r3 > lim[0] {
+						t.Errorf("%d rounds to 3%%, want ≤ %d", o.r3, lim[0])
+					}
+					if o.r1e4 < 0 || o.r1e4 > lim[1] {
+						t.Errorf("%d rounds to 1e-4, want ≤ %d", o.r1e4, lim[1])
 					}
 				})
 			}
@@ -197,28 +281,51 @@ func TestLearningPeople(t *testing.T) {
 // the default rule and the baselines on every crowd; the baselines get 300
 // rounds. Without -people it plays one crowd under each rule, as a smoke
 // test that the baselines run on crowds.
+//
+// The flags -people-goods, -people-councils, -people-seeds, -people-rules,
+// -people-warm and -people-max size the table (docs/facilitation.md,
+// "Councils as people", has the commands); after the rows it logs, per
+// crowd and rule, the rounds of every economy side by side.
 func TestPeopleTable(t *testing.T) {
-	rules := []string{"learning", "tatonnement", "pequod"}
-	cs, seeds, max := crowds, []uint64{1, 2, 3}, 300
-	if !*peopleTable {
-		cs, seeds, max = crowds[3:4], seeds[:1], 20
+	rules := strings.Split(*peopleRules, ",")
+	cs, max := crowds, *peopleMax
+	goods, nc := *peopleGoods, *peopleCouncils
+	var seeds []uint64
+	for s := 1; s <= *peopleSeeds; s++ {
+		seeds = append(seeds, uint64(s))
 	}
+	if !*peopleTable {
+		rules, cs, seeds, max, goods, nc = []string{"learning", "tatonnement", "pequod"}, crowds[3:4], seeds[:1], 20, 15, 60
+	}
+	type key struct{ crowd, rule string }
+	sums := map[key][4][]string{}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-13s %-10s %-12s %s\n", "crowd", "economy", "rule", "rounds to 3% / 1e-3 / 1e-4 / 1.25×floor; last gap")
 	for _, cr := range cs {
 		for _, seed := range seeds {
 			for _, ces := range []bool{false, true} {
-				e := crowdEconomy(t, 15, 60, seed, ces, cr)
+				e := crowdEconomy(t, goods, nc, seed, ces, cr)
+				prices := coldPrices(e)
+				if *peopleWarm > 0 && *peopleTable {
+					e = warmEconomy(t, goods, nc, seed, ces, cr, *peopleWarm)
+					prices = e.Prices
+				}
 				floor := 0.0
 				if *peopleTable {
-					floor = floorOf(t, e, cr, seed, 15, 60, ces)
+					floor = floorOf(t, e, cr, seed, goods, nc, ces)
 				}
 				for _, rn := range rules {
 					n := max
 					if rn == "learning" {
 						n = 40
 					}
-					o := runCrowd(t, e, rn, coldPrices(e), n, floor)
+					o := runCrowd(t, e, rn, prices, n, floor)
+					k := key{cr.name, rn}
+					v := sums[k]
+					for i, r := range []int{o.r3, o.r1e3, o.r1e4, o.rFloor} {
+						v[i] = append(v[i], roundsText(r))
+					}
+					sums[k] = v
 					if o.diverged && rn == "learning" {
 						t.Errorf("%s seed %d: the default rule diverged", cr.name, seed)
 					}
@@ -228,7 +335,42 @@ func TestPeopleTable(t *testing.T) {
 			}
 		}
 	}
+	fmt.Fprintf(&sb, "\n%-13s %-12s %s\n", "crowd", "rule", "rounds to 3% | 1e-3 | 1e-4 | 1.25×floor, one per economy (– never)")
+	for _, cr := range cs {
+		for _, rn := range rules {
+			v := sums[key{cr.name, rn}]
+			fmt.Fprintf(&sb, "%-13s %-12s %s | %s | %s | %s\n", cr.name, rn, strings.Join(v[0], " "), strings.Join(v[1], " "), strings.Join(v[2], " "), strings.Join(v[3], " "))
+		}
+	}
 	t.Log("\n" + sb.String())
+}
+
+// roundsText returns r, or "–" for never (−1).
+func roundsText(r int) string {
+	if r < 0 {
+		return "–"
+	}
+	return fmt.Sprint(r)
+}
+
+// warmEconomy is crowdEconomy starting from last year's prices: the
+// equilibrium of a copy shocked by up to warm (councils.GenOptions.Warm).
+func warmEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, cr crowd, warm float64) *councils.Economy {
+	t.Helper()
+	sc, err := councils.Generate(councils.GenOptions{Goods: goods, Councils: ncouncils, Seed: seed, CES: ces, Warm: warm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := cr.opt
+	o.Seed = seed
+	if err := councils.AddPeople(sc, o); err != nil {
+		t.Fatal(err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 // TestLearningPeopleGolden compares the default rule's convergence traces

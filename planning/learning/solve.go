@@ -88,8 +88,11 @@ type solver struct {
 	start  []float64
 	// holdPollutants holds the pollutants' prices (the first stage).
 	holdPollutants bool
-	lag            bool
-	lagSurplus     float64
+	// skip, if set, holds the prices of the goods it marks: their
+	// markets are left out of the equations (see Rule.unsupplied).
+	skip       []bool
+	lag        bool
+	lagSurplus float64
 	// GMRES
 	basis [][]float64
 	h     [][]float64
@@ -277,7 +280,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		s.vars = s.vars[:0]
 		for j := range s.x {
 			s.idx[j] = -1
-			if j == num || (m.demV[j] == 0 && m.supV[j] == 0) || (s.holdPollutants && m.plan.Goods[j].Kind == planning.Pollutant) {
+			if j == num || (m.demV[j] == 0 && m.supV[j] == 0) || (s.holdPollutants && m.plan.Goods[j].Kind == planning.Pollutant) || (s.skip != nil && s.skip[j]) {
 				continue
 			}
 			z := s.f[j] - shift*s.f0[j]
