@@ -16,6 +16,9 @@ type Economy struct {
 	Plan     *planning.Plan
 	Prices   []float64
 	Models   []Model
+	// Federations is the scenario's federation tree, compiled; its
+	// federations with a levy are proposers after the councils.
+	Federations []Federation
 	goods    map[string]int
 	councils map[string]int
 }
@@ -85,12 +88,14 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 			plan.Councils[i].Share /= total
 		}
 	}
+	e.federate(sc, plan)
 	e.Plan = plan
 	for i, c := range sc.Councils {
 		if m := e.Models[i]; m != nil && ((c.Adjust > 0 && c.Adjust < 1) || c.RoundTo > 0) {
 			e.Models[i] = NewPerson(plan, i, m, c.Adjust, c.RoundTo)
 		}
 	}
+	e.personFederations(sc)
 	return e, nil
 }
 
