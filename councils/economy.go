@@ -19,8 +19,8 @@ type Economy struct {
 	// Federations is the scenario's federation tree, compiled; its
 	// federations with a levy are proposers after the councils.
 	Federations []Federation
-	goods    map[string]int
-	councils map[string]int
+	goods       map[string]int
+	councils    map[string]int
 }
 
 // NewEconomy validates sc and compiles it.
