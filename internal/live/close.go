@@ -275,7 +275,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	if out.res.Next != nil {
 		p.opened, p.due = out.now, out.due
 		s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
-			if c.Role == RoleCouncil {
+			if c.Role == RoleCouncil || c.Role == RoleFederation {
 				if b, ok := out.budgets[c.Council]; ok {
 					return b
 				}
