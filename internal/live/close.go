@@ -266,6 +266,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	}
 	p.status, p.reason = out.status, out.reason
 	p.results = append(p.results, out.row)
+	p.closed = append(p.closed, out.res.Closed)
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {
 			return out.mine

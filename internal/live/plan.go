@@ -47,6 +47,7 @@ type plan struct {
 	inflight map[string]*flight // by ackKey, for a ref resubmitted while it commits
 	lastID   map[int]int64      // the last applied proposal id per council
 	results  []wire.RoundRow    // the closed rounds, in order
+	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
 	status   councils.Status
 	reason   string
 	// waiting counts the human councils that have not submitted in round

@@ -173,4 +173,5 @@ var Bodies = map[string]any{
 	"SettingsRequest": SettingsRequest{}, "SettingsChanged": SettingsChanged{}, "Rounds": Rounds{}, "RoundRow": RoundRow{},
 	"Proposals": Proposals{}, "Cursor": Cursor{}, "Proposal": Proposal{}, "Audit": Audit{}, "Event": Event{},
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{},
+	"Federations": Federations{}, "FederationView": FederationView{},
 }
