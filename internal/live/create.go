@@ -109,7 +109,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*wire.Created,
 		return nil, unavailable(err)
 	}
 	s.add(p)
-	s.log.Info("plan created", "plan", p.id, "name", p.name, "councils", len(e.Plan.Councils), "humans", len(out.CouncilTokens))
+	s.log.Info("plan created", "plan", p.id, "name", p.name, "councils", len(e.Plan.Councils), "humans", len(out.CouncilTokens), "humanFederations", len(out.FederationTokens))
 	return out, nil
 }
 
