@@ -158,3 +158,48 @@ func TestFederationCity(t *testing.T) {
 		}
 	}
 }
+
+// TestFederationBehaviours: a federation that rounds requests to 2
+// significant figures, and one that moves half the way, as "Councils as
+// people" says for any council or federation.
+func TestFederationBehaviours(t *testing.T) {
+	e := mustEconomy(t, mustParse(t, federatedHead+`[
+	  {"id": "city", "levy": 0.1, "weights": {"parks": 1}, "round_to": 2},
+	  {"id": "east", "parent": "city", "members": ["a", "b", "farm"], "levy": 0.05, "weights": {"food": 1}, "adjust": 0.5}]}`))
+	p, err := NewProcess(e, ProcessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prevEast float64
+	for round := range 6 {
+		r := p.Round()
+		b, req := e.Collective(r, 0)
+		exact := b / r.Prices[4]
+		if want := RoundSig(exact, 2, false); req["parks"] != want {
+			t.Errorf("round %d: city requests %v parks, want %v (%v rounded down)", round, req["parks"], want, exact)
+		}
+		eb, ereq := e.Collective(r, 1)
+		star := eb / r.Prices[3]
+		want := star
+		if round > 0 {
+			want = prevEast + 0.5*(star-prevEast)
+			if cost := want * r.Prices[3]; cost > eb {
+				want = eb / r.Prices[3]
+			}
+		}
+		if math.Abs(ereq["food"]-want) > 1e-12*want {
+			t.Errorf("round %d: east requests %v food, want %v (answer %v, before %v)", round, ereq["food"], want, star, prevEast)
+		}
+		prevEast = ereq["food"]
+		cr, err := p.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cr.Status != StatusOpen {
+			if round < 2 {
+				t.Fatalf("the plan ended after round %d: %s", round, cr.Status)
+			}
+			break
+		}
+	}
+}

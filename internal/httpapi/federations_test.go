@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -141,5 +143,51 @@ func TestHumanFederation(t *testing.T) {
 	}
 	if st := do(t, "GET", base+"/federations?round=x", p.ObserverToken, nil, nil); st != http.StatusBadRequest {
 		t.Errorf("round x: %d", st)
+	}
+}
+
+// TestFederationRestart: a plan with a human federation played two rounds,
+// restarted, and played a third gives the same roll-ups, for every
+// round, as the same plan never restarted.
+func TestFederationRestart(t *testing.T) {
+	b, err := os.ReadFile("testdata/federated.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "p.db")
+	a := newServerDB(t, path, live.Options{}, hub.Options{})
+	twin := newServer(t, live.Options{}, hub.Options{})
+	pa, pt := a.create(t, json.RawMessage(b)), twin.create(t, json.RawMessage(b))
+	play := func(ts *testServer, p created, round int) {
+		t.Helper()
+		ws := ts.dial(t, p.ID, p.FederationTokens["ward-east"])
+		ws.until("snapshot", 5*time.Second)
+		ws.send(fmt.Sprintf(`{"type":"proposal.submit","ref":"e%d","round":%d,"proposal":{"requests":{"parks":%d}}}`, round, round, 1+round))
+		ws.until("proposal.accepted", 5*time.Second)
+		ws.until("round.closed", 5*time.Second)
+		ws.c.Close()
+	}
+	for r := 0; r < 3; r++ {
+		play(a, pa, r)
+		play(twin, pt, r)
+		if r == 1 {
+			a.close()
+			a = newServerDB(t, path, live.Options{}, hub.Options{})
+		}
+	}
+	for r := 0; r < 3; r++ {
+		for _, who := range []string{"facilitator", "observer"} {
+			ta, tt := pa.FacilitatorToken, pt.FacilitatorToken
+			if who == "observer" {
+				ta, tt = pa.ObserverToken, pt.ObserverToken
+			}
+			var ra, rt json.RawMessage
+			q := fmt.Sprintf("/federations?round=%d", r)
+			do(t, "GET", a.URL+"/api/plans/"+pa.ID+q, ta, nil, &ra)
+			do(t, "GET", twin.URL+"/api/plans/"+pt.ID+q, tt, nil, &rt)
+			if string(ra) != string(rt) || !strings.Contains(string(ra), fmt.Sprintf(`"parks":%d`, 1+r)) {
+				t.Errorf("round %d for the %s: after a restart\n%s\nwithout\n%s", r, who, ra, rt)
+			}
+		}
 	}
 }
