@@ -25,8 +25,9 @@ type RollUp struct {
 	// its consumer councils; Demand their inputs, emissions and requests;
 	// Collective its own collective requests and those of the folded
 	// federations below it; Gaps, per good, |D + C − S| / max(S, D + C)
-	// with C every collective request of the subtree (planning.Gap). A good no one in the
-	// subtree touches is absent.
+	// with C every collective request of the subtree (planning.Gap), for
+	// goods without an endowment (an endowment is the whole plan's). A good
+	// no one in the subtree touches is absent.
 	Supply, Demand, Collective, Gaps map[string]float64
 	// Withheld names the sides ("bread.supply", "bread.demand") to which
 	// fewer than k councils (but some) contribute: they are absent from
@@ -138,7 +139,9 @@ func (e *Economy) RollUps(r *planning.Round, k int) []RollUp {
 			if c := shownCollective[i][j]; c > 0 {
 				ru.Collective[g.ID] = c
 			}
-			if !withheld {
+			// An endowment is the whole plan's, in no federation: a good
+			// with one has no federation gap.
+			if !withheld && g.Endowment == 0 {
 				ru.Gaps[g.ID] = planning.Gap(supply[j], demand[j]+allCollective[i][j])
 			}
 		}

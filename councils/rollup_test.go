@@ -106,3 +106,30 @@ func TestRollUpsPrivacy(t *testing.T) {
 		t.Errorf("k = 1: %+v", all[1])
 	}
 }
+
+// TestRollUpGaps: the city of federation-city holds every council, so at
+// the equilibrium its own gap is the plan's for the goods without an
+// endowment, and land (an endowment, the whole plan's) has none; a ward
+// that makes no food has a food gap of 1.
+func TestRollUpGaps(t *testing.T) {
+	e, err := loadExample(t, "federation-city")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(e, RunOptions{Tolerance: 1e-6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rus := e.RollUps(res.Last(), 1)
+	for _, g := range []string{"labor", "food", "transit", "parks"} {
+		if gap, ok := rus[0].Gaps[g]; !ok || gap > 1e-6 {
+			t.Errorf("city's %s gap: %v %v", g, gap, ok)
+		}
+	}
+	if _, ok := rus[0].Gaps["land"]; ok {
+		t.Error("land, an endowment, has a federation gap")
+	}
+	if g := rus[2].Gaps["food"]; g != 1 {
+		t.Errorf("the west ward makes no food but its gap is %v", g)
+	}
+}
