@@ -19,8 +19,11 @@ type Economy struct {
 	// Federations is the scenario's federation tree, compiled; its
 	// federations with a levy are proposers after the councils.
 	Federations []Federation
-	goods       map[string]int
-	councils    map[string]int
+	// proposing holds, for each board council after the scenario's, the
+	// index of its federation.
+	proposing []int
+	goods     map[string]int
+	councils  map[string]int
 }
 
 // NewEconomy validates sc and compiles it.

@@ -64,15 +64,10 @@ func Budget(share, phi, pool float64) float64 { return share * (1 - phi) * pool 
 // FederationOf returns the index of the federation whose proposer is
 // board council c, or false if c is one of the scenario's councils.
 func (e *Economy) FederationOf(c int) (int, bool) {
-	if c < len(e.Scenario.Councils) {
+	if c < len(e.Scenario.Councils) || c-len(e.Scenario.Councils) >= len(e.proposing) {
 		return 0, false
 	}
-	for i, f := range e.Federations {
-		if f.Proposer == c {
-			return i, true
-		}
-	}
-	return 0, false
+	return e.proposing[c-len(e.Scenario.Councils)], true
 }
 
 // Proposers returns how many councils the board has: the scenario's
@@ -151,6 +146,7 @@ func (e *Economy) federate(sc *Scenario, plan *planning.Plan) {
 			continue
 		}
 		feds[i].Proposer = len(plan.Councils)
+		e.proposing = append(e.proposing, i)
 		e.councils[f.ID] = feds[i].Proposer
 		plan.Councils = append(plan.Councils, planning.Council{ID: f.ID, Role: planning.Consumer, Share: feds[i].Share, Labor: -1})
 		var m Model

@@ -2,6 +2,7 @@ package councils
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -201,5 +202,36 @@ func TestFederationBehaviours(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+// TestFederationDepth: a chain deeper than MaxFederationDepth is refused at
+// the federation that goes over, and a long chain is checked in linear
+// time (a quadratic walk of 100,000 federations would not finish).
+func TestFederationDepth(t *testing.T) {
+	chain := func(n int) *Scenario {
+		sc := mustParse(t, federatedHead+`[]}`)
+		for i := range n {
+			f := FederationSpec{ID: fmt.Sprintf("f%d", i)}
+			if i > 0 {
+				f.Parent = fmt.Sprintf("f%d", i-1)
+			}
+			sc.Federations = append(sc.Federations, f)
+		}
+		return sc
+	}
+	if ps := Validate(chain(MaxFederationDepth)); len(ps) != 0 {
+		t.Errorf("a chain of %d: %v", MaxFederationDepth, ps)
+	}
+	ps := Validate(chain(MaxFederationDepth + 1))
+	if len(ps) != 1 || ps[0].Path != fmt.Sprintf("federations[%d].parent", MaxFederationDepth) || !strings.Contains(ps[0].Message, "more than 64") {
+		t.Errorf("a chain of %d: %v", MaxFederationDepth+1, ps)
+	}
+	long := chain(100_000)
+	long.Federations[0].Parent = "f99999" // and a cycle through all of them
+	ps = Validate(long)
+	if len(ps) != 1 || ps[0].Path != "federations[0].parent" || !strings.Contains(ps[0].Message, "cycle: f0 → f99999 → f99998") ||
+		!strings.Contains(ps[0].Message, "(100000 federations)") || len(ps[0].Message) > 200 {
+		t.Errorf("a cycle of 100,000: %d problems, first %v", len(ps), ps[0])
 	}
 }

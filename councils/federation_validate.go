@@ -1,7 +1,9 @@
 package councils
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"parecon/planning"
@@ -70,30 +72,60 @@ func (w *walker) federations(sc *Scenario, kinds map[string]planning.Kind, counc
 		}
 		uses = append(uses, w.federationModel(p, &f, kinds)...)
 	}
-	// The parents must form a tree: report each cycle once, at its first
-	// federation.
+	// The parents must form a tree, at most MaxFederationDepth deep:
+	// report each cycle once, at its first federation. Each federation is
+	// walked once (state: 0 not seen, 1 on the path being walked, 2 done),
+	// so a long chain costs its length, not its square.
 	inCycle := make([]bool, len(parents))
+	state := make([]uint8, len(parents))
+	depth := make([]int, len(parents)) // federations from it to its root, itself included
+	var path []int
 	for i := range parents {
-		if inCycle[i] {
-			continue
-		}
-		seen := map[int]bool{}
+		path = path[:0]
 		j := i
-		for j >= 0 && !seen[j] {
-			seen[j] = true
+		for j >= 0 && state[j] == 0 {
+			state[j] = 1
+			path = append(path, j)
 			j = parents[j]
 		}
-		if j != i {
-			continue // a root reached, or a cycle that does not pass through i
+		if j >= 0 && state[j] == 1 {
+			// j is on this walk: the path from j on is a cycle.
+			at := slices.Index(path, j)
+			cyc := path[at:]
+			first := slices.Min(cyc)
+			k := slices.Index(cyc, first)
+			ids := []string{}
+			for n := range min(len(cyc), 8) + 1 {
+				ids = append(ids, short(sc.Federations[cyc[(k+n)%len(cyc)]].ID))
+			}
+			if len(cyc) > 8 { // a long cycle: its first steps and its length
+				ids = append(ids[:8], fmt.Sprintf("… (%d federations)", len(cyc)))
+			}
+			for _, c := range cyc {
+				inCycle[c] = true
+			}
+			w.add(join(index("federations", first), "parent"), "the federations' parents form a cycle: %s", strings.Join(ids, " → "))
 		}
-		ids := []string{short(sc.Federations[i].ID)}
-		inCycle[i] = true
-		for k := parents[i]; k != i; k = parents[k] {
-			inCycle[k] = true
-			ids = append(ids, short(sc.Federations[k].ID))
+		// Depths, from the end of the walk back to its start.
+		below := 0
+		if j >= 0 && !inCycle[j] {
+			below = depth[j]
 		}
-		ids = append(ids, ids[0])
-		w.add(join(index("federations", i), "parent"), "the federations' parents form a cycle: %s", strings.Join(ids, " → "))
+		for n := len(path) - 1; n >= 0; n-- {
+			f := path[n]
+			state[f] = 2
+			if inCycle[f] {
+				continue
+			}
+			below++
+			depth[f] = below
+			if below == MaxFederationDepth+1 {
+				w.add(join(index("federations", f), "parent"), "federation %q is more than %d federations deep", short(sc.Federations[f].ID), MaxFederationDepth)
+			}
+		}
+	}
+	if slices.Contains(inCycle, true) || slices.ContainsFunc(depth, func(d int) bool { return d > MaxFederationDepth }) {
+		return uses
 	}
 	// Σ τ < 1 along every chain (within WeightSlack, so that levies whose
 	// decimals sum to 1 are refused however they round): report the first
@@ -113,7 +145,7 @@ func (w *walker) federations(sc *Scenario, kinds map[string]planning.Kind, counc
 		return sums[i]
 	}
 	for i := range parents {
-		if inCycle[i] || !(sc.Federations[i].Levy >= 0 && sc.Federations[i].Levy < 1) {
+		if !(sc.Federations[i].Levy >= 0 && sc.Federations[i].Levy < 1) {
 			continue
 		}
 		above := 0.0
@@ -122,7 +154,7 @@ func (w *walker) federations(sc *Scenario, kinds map[string]planning.Kind, counc
 		}
 		if s := sum(i); s >= 1-WeightSlack && above < 1-WeightSlack {
 			var chain []string
-			for k := i; k >= 0 && len(chain) <= len(parents); k = parents[k] {
+			for k := i; k >= 0; k = parents[k] {
 				chain = append(chain, short(sc.Federations[k].ID))
 			}
 			w.add(join(index("federations", i), "levy"), "the levies along %s sum to %.6g; along any chain of federations they must sum to less than 1",

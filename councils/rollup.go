@@ -1,6 +1,7 @@
 package councils
 
 import (
+	"slices"
 	"sort"
 
 	"parecon/planning"
@@ -41,48 +42,32 @@ type RollUp struct {
 // folded into its parent, and a side of a good to which 1 to k−1 councils
 // contribute is withheld. k ≤ 1 shows everything.
 func (e *Economy) RollUps(r *planning.Round, k int) []RollUp {
-	n := len(e.Plan.Goods)
 	out := make([]RollUp, len(e.Federations))
-	own := make([][]float64, len(e.Federations)) // each federation's collective requests
+	own := make([][]planning.Line, len(e.Federations)) // each federation's collective requests
 	for i, f := range e.Federations {
-		own[i] = make([]float64, n)
 		if f.Proposer >= 0 {
 			out[i].Budget = r.Budgets[f.Proposer]
 			if pr := r.Proposals[f.Proposer]; pr != nil {
-				for _, l := range pr.In {
-					own[i][l.Good] += l.Qty
-				}
+				own[i] = pr.In
 			}
 		}
 	}
-	// folded[i] and the federation a folded one counts in (its first
-	// ancestor not folded, −1 if none).
+	// A folded federation counts in its first ancestor not folded (−1 if
+	// none): shown[i].
 	folded := make([]bool, len(e.Federations))
+	shown := make([]int, len(e.Federations))
 	for i, f := range e.Federations {
 		folded[i] = k > 1 && len(f.Councils) < k
 	}
-	shown := func(i int) int {
-		for i >= 0 && folded[i] {
-			i = e.Federations[i].Parent
-		}
-		return i
-	}
-	// Every collective request of each subtree, and the collective
-	// requests shown for each federation.
-	allCollective := make([][]float64, len(e.Federations))
-	shownCollective := make([][]float64, len(e.Federations))
 	for i := range e.Federations {
-		allCollective[i] = make([]float64, n)
-		shownCollective[i] = make([]float64, n)
-	}
-	for i := range e.Federations {
-		for a := i; a >= 0; a = e.Federations[a].Parent {
-			addTo(allCollective[a], own[i])
+		s := i
+		for s >= 0 && folded[s] {
+			s = e.Federations[s].Parent
 		}
-		if s := shown(i); s >= 0 {
-			addTo(shownCollective[s], own[i])
-		}
+		shown[i] = s
 	}
+	t := newRollScratch(len(e.Plan.Goods))
+	var below []int
 	for i, f := range e.Federations {
 		ru := &out[i]
 		ru.Federation, ru.Councils, ru.Folded = i, len(f.Councils), folded[i]
@@ -100,71 +85,115 @@ func (e *Economy) RollUps(r *planning.Round, k int) []RollUp {
 			ru.Budget = 0
 			continue
 		}
-		supply, demand := make([]float64, n), make([]float64, n)
-		nSupply, nDemand := make([]int, n), make([]int, n)
-		markSupply, markDemand := make([]int, n), make([]int, n)
 		for _, c := range f.Councils {
 			pc := &e.Plan.Councils[c]
 			if pc.Role == planning.Consumer && pc.Labor >= 0 && pc.Hours > 0 {
-				supply[pc.Labor] += pc.Hours
-				nSupply[pc.Labor]++
-				markSupply[pc.Labor] = c + 1
+				t.add(c, []planning.Line{{Good: pc.Labor, Qty: pc.Hours}}, t.supply, t.nSupply, t.markSupply)
 			}
-			pr := r.Proposals[c]
-			if pr == nil {
-				continue
+			if pr := r.Proposals[c]; pr != nil {
+				t.add(c, pr.Out, t.supply, t.nSupply, t.markSupply)
+				t.add(c, pr.In, t.demand, t.nDemand, t.markDemand)
 			}
-			count(c, pr.Out, supply, nSupply, markSupply)
-			count(c, pr.In, demand, nDemand, markDemand)
+		}
+		// The collective requests of the federation and those below it.
+		below = append(below[:0], i)
+		for n := 0; n < len(below); n++ {
+			d := below[n]
+			below = append(below, e.Federations[d].Children...)
+			for _, l := range own[d] {
+				t.touch(l.Good)
+				t.collAll[l.Good] += l.Qty
+				if shown[d] == i {
+					t.collShown[l.Good] += l.Qty
+				}
+			}
 		}
 		ru.Supply, ru.Demand = map[string]float64{}, map[string]float64{}
 		ru.Collective, ru.Gaps = map[string]float64{}, map[string]float64{}
-		for j, g := range e.Plan.Goods {
-			if nSupply[j] == 0 && nDemand[j] == 0 && allCollective[i][j] == 0 {
+		slices.Sort(t.touched)
+		for _, j := range t.touched {
+			g := &e.Plan.Goods[j]
+			if t.nSupply[j] == 0 && t.nDemand[j] == 0 && t.collAll[j] == 0 {
 				continue
 			}
 			withheld := false
-			if k > 1 && nSupply[j] > 0 && nSupply[j] < k {
+			if k > 1 && t.nSupply[j] > 0 && t.nSupply[j] < k {
 				ru.Withheld = append(ru.Withheld, g.ID+".supply")
 				withheld = true
 			} else {
-				ru.Supply[g.ID] = supply[j]
+				ru.Supply[g.ID] = t.supply[j]
 			}
-			if k > 1 && nDemand[j] > 0 && nDemand[j] < k {
+			if k > 1 && t.nDemand[j] > 0 && t.nDemand[j] < k {
 				ru.Withheld = append(ru.Withheld, g.ID+".demand")
 				withheld = true
 			} else {
-				ru.Demand[g.ID] = demand[j]
+				ru.Demand[g.ID] = t.demand[j]
 			}
-			if c := shownCollective[i][j]; c > 0 {
+			if c := t.collShown[j]; c > 0 {
 				ru.Collective[g.ID] = c
 			}
 			// An endowment is the whole plan's, in no federation: a good
 			// with one has no federation gap.
 			if !withheld && g.Endowment == 0 {
-				ru.Gaps[g.ID] = planning.Gap(supply[j], demand[j]+allCollective[i][j])
+				ru.Gaps[g.ID] = planning.Gap(t.supply[j], t.demand[j]+t.collAll[j])
 			}
 		}
 		sort.Strings(ru.Withheld)
+		t.reset()
 	}
 	return out
 }
 
-// count adds council c's lines to totals and counts it once in n for
-// each good it has a non-zero quantity of (mark holds, per good, the last
-// council counted, plus 1).
-func count(c int, ls []planning.Line, totals []float64, n, mark []int) {
+// rollScratch holds one federation's totals per good while RollUps adds
+// them up, dense over the catalogue but reset only where touched, so that
+// a roll-up costs the lines of the subtrees, not federations × goods.
+type rollScratch struct {
+	supply, demand, collAll, collShown []float64
+	// nSupply and nDemand count the councils with a non-zero quantity on
+	// each side; markSupply and markDemand hold the last council counted,
+	// plus 1, so that a council counts once per good.
+	nSupply, nDemand, markSupply, markDemand []int
+	touched                                  []int
+	isTouched                                []bool
+}
+
+func newRollScratch(n int) *rollScratch {
+	return &rollScratch{supply: make([]float64, n), demand: make([]float64, n), collAll: make([]float64, n),
+		collShown: make([]float64, n), nSupply: make([]int, n), nDemand: make([]int, n),
+		markSupply: make([]int, n), markDemand: make([]int, n), isTouched: make([]bool, n)}
+}
+
+func (t *rollScratch) touch(j int) {
+	if !t.isTouched[j] {
+		t.isTouched[j] = true
+		t.touched = append(t.touched, j)
+	}
+}
+
+// add adds council c's lines to totals, counting c once in n for each
+// good it has a non-zero quantity of.
+func (t *rollScratch) add(c int, ls []planning.Line, totals []float64, n, mark []int) {
+	isTouched := t.isTouched
 	for _, l := range ls {
-		totals[l.Good] += l.Qty
-		if l.Qty != 0 && mark[l.Good] != c+1 {
-			mark[l.Good] = c + 1
-			n[l.Good]++
+		j := l.Good
+		if !isTouched[j] {
+			isTouched[j] = true
+			t.touched = append(t.touched, j)
+		}
+		totals[j] += l.Qty
+		if l.Qty != 0 && mark[j] != c+1 {
+			mark[j] = c + 1
+			n[j]++
 		}
 	}
 }
 
-func addTo(dst, x []float64) {
-	for j, v := range x {
-		dst[j] += v
+// reset clears what the last federation touched.
+func (t *rollScratch) reset() {
+	for _, j := range t.touched {
+		t.supply[j], t.demand[j], t.collAll[j], t.collShown[j] = 0, 0, 0, 0
+		t.nSupply[j], t.nDemand[j], t.markSupply[j], t.markDemand[j] = 0, 0, 0, 0
+		t.isTouched[j] = false
 	}
+	t.touched = t.touched[:0]
 }
