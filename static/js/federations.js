@@ -15,7 +15,7 @@ const PCFed = (() => {
   function mount(root, { plan, token, onData }) {
     const body = root.querySelector('.fed-body');
     const live = root.querySelector('.fed-live');
-    let data = null, at = '';
+    let data = null, at = '', none = false;
     async function refresh() {
       try {
         data = await api('/api/plans/' + encodeURIComponent(plan) + '/federations', { token });
@@ -24,7 +24,8 @@ const PCFed = (() => {
         return;
       }
       root.hidden = !data.federations.length;
-      if (!data.federations.length) return;
+      // A plan without federations never gets any: stop asking.
+      if (!data.federations.length) { none = true; return; }
       if (!at || !byId(at)) at = data.federations.find((f) => !f.parent || !byId(f.parent)).id;
       render();
       if (onData) onData(data);
@@ -111,7 +112,7 @@ const PCFed = (() => {
         PC.announce(live || body, 'The CSV could not be loaded: ' + e.message, 'err');
       }
     });
-    document.addEventListener('pc:round.closed', () => { refresh(); });
+    document.addEventListener('pc:round.closed', () => { if (!none) refresh(); });
     refresh();
     return { refresh };
   }
