@@ -98,6 +98,18 @@ func TestHumanFederation(t *testing.T) {
 	if oe := obs.Federations[1]; oe.Supply["food"] != nil || !slices.Contains(oe.Withheld, "food.supply") || oe.Collective["parks"] != east.Collective["parks"] {
 		t.Errorf("observer: east's one farm's food is shown: %+v", oe)
 	}
+	// The shapes: a folded federation has its place in the tree only,
+	// another every field (withheld [] when nothing is).
+	var shapes struct{ Federations []map[string]json.RawMessage }
+	do(t, "GET", base+"/federations", p.FacilitatorToken, nil, &shapes)
+	if f := shapes.Federations[0]; len(f) != 16 || string(f["withheld"]) != "[]" {
+		t.Errorf("the facilitator's city has %d fields, withheld %s", len(f), f["withheld"])
+	}
+	var obsShapes struct{ Federations []map[string]json.RawMessage }
+	do(t, "GET", base+"/federations", p.ObserverToken, nil, &obsShapes)
+	if f := obsShapes.Federations[3]; len(f) != 5 || string(f["folded"]) != "true" {
+		t.Errorf("the observer's folded utilities: %v", f)
+	}
 	if len(own.Federations) != 1 || own.Federations[0].ID != "ward-east" || own.Federations[0].Supply["food"] != nil {
 		t.Errorf("the federation sees %+v, want its own subtree under the privacy rules", own.Federations)
 	}

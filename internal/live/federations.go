@@ -91,10 +91,9 @@ func (p *plan) federations(who Principal, round int) (wire.Federations, error) {
 			out.Federations = append(out.Federations, v)
 			continue
 		}
-		levy := f.Levy
-		v.Levy, v.Human = &levy, f.Proposer >= 0 && p.human[f.Proposer]
-		v.Councils, v.Submitted, v.SubmittedMembers = &ru.Councils, &ru.Submitted, ru.SubmittedMembers
-		v.Budget = &ru.Budget
+		v.Levy, v.Human = f.Levy, f.Proposer >= 0 && p.human[f.Proposer]
+		v.Councils, v.Submitted, v.SubmittedMembers = &ru.Councils, ru.Submitted, ru.SubmittedMembers
+		v.Budget = ru.Budget
 		v.Supply, v.Demand = withNulls(ru.Supply, ru.Withheld, ".supply"), withNulls(ru.Demand, ru.Withheld, ".demand")
 		v.Collective, v.Gaps, v.Withheld = ru.Collective, ru.Gaps, ru.Withheld
 		out.Federations = append(out.Federations, v)
