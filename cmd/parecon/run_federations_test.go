@@ -64,3 +64,43 @@ func TestRunFederationCity(t *testing.T) {
 		t.Error("fisher-small's history has federations")
 	}
 }
+
+// TestGenFederations: gen --federations W writes a scenario with a city
+// of W wards that run --json plays with a federations column.
+func TestGenFederations(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/fed.json"
+	if code, _, stderr := parecon(t, "gen", "--goods", "4", "--councils", "12", "--seed", "3", "--federations", "2", "-o", path); code != 0 {
+		t.Fatalf("gen: %d %s", code, stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc struct {
+		Federations []struct{ ID, Parent string }
+	}
+	if err := json.Unmarshal(b, &sc); err != nil {
+		t.Fatal(err)
+	}
+	wards := 0
+	for _, f := range sc.Federations {
+		if f.Parent == "city" {
+			wards++
+		}
+	}
+	if len(sc.Federations) < 5 || sc.Federations[0].ID != "city" || wards != 2 {
+		t.Errorf("federations: %+v", sc.Federations)
+	}
+	code, stdout, stderr := parecon(t, "run", "--json", "--tolerance", "1e-6", path)
+	if code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	var out runOutput
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if h := out.History[len(out.History)-1]; len(h.Federations) != len(sc.Federations) || h.Federations["city"].Budget <= 0 {
+		t.Errorf("last row's federations: %+v", h.Federations)
+	}
+}
