@@ -52,6 +52,17 @@ func TestHumanFederation(t *testing.T) {
 		t.Fatalf("tokens: federations %v, councils %v", p.FederationTokens, p.CouncilTokens)
 	}
 	base := ts.URL + "/api/plans/" + p.ID
+	// The plan lists the federations with a levy after its councils.
+	var pv struct {
+		Councils []struct {
+			ID, Type string
+			Human    bool
+		}
+	}
+	do(t, "GET", base, p.ObserverToken, nil, &pv)
+	if n := len(pv.Councils); n != 10 || pv.Councils[7].ID != "city" || pv.Councils[8].Type != "federation" || !pv.Councils[8].Human || pv.Councils[9].Human {
+		t.Errorf("the plan's councils: %+v", pv.Councils)
+	}
 	var before federationsBody
 	if st := do(t, "GET", base+"/federations", p.ObserverToken, nil, &before); st != http.StatusOK || before.Round != nil || len(before.Federations) != 4 || before.Federations[0].Budget != nil {
 		t.Fatalf("before any close: %d %+v", st, before)

@@ -26,10 +26,15 @@ func (p *plan) goods() []wire.Good {
 	return out
 }
 
+// councilViews lists the board's proposers: the scenario's councils, then
+// the federations with collective consumption (type "federation").
 func (p *plan) councilViews() []wire.Council {
-	out := make([]wire.Council, len(p.econ.Scenario.Councils))
+	out := make([]wire.Council, len(p.econ.Plan.Councils))
 	for i, c := range p.econ.Scenario.Councils {
 		out[i] = wire.Council{ID: c.ID, Type: c.Type, Human: p.human[i]}
+	}
+	for i := len(p.econ.Scenario.Councils); i < len(out); i++ {
+		out[i] = wire.Council{ID: p.econ.Plan.Councils[i].ID, Type: RoleFederation, Human: p.human[i]}
 	}
 	return out
 }
