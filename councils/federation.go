@@ -70,14 +70,6 @@ func (e *Economy) FederationOf(c int) (int, bool) {
 	return e.proposing[c-len(e.Scenario.Councils)], true
 }
 
-// Proposers returns how many councils the board has: the scenario's
-// councils, then one per federation with collective consumption.
-func (e *Economy) Proposers() int { return len(e.Plan.Councils) }
-
-// ProposerID returns the id of board council c, a council's or a
-// federation's.
-func (e *Economy) ProposerID(c int) string { return e.Plan.Councils[c].ID }
-
 // federate compiles sc's federations into e: the tree, each consumer
 // council's share net of its federations' levies, and a consumer-like
 // proposer for each federation with a levy, whose share is its collective
