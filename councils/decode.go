@@ -223,7 +223,7 @@ func jsonType(v any) string {
 
 func (w *walker) scenario(v any) *Scenario {
 	sc := &Scenario{}
-	m := w.object("", v, "name", "numeraire", "goods", "councils", "facilitation")
+	m := w.object("", v, "name", "numeraire", "goods", "councils", "federations", "facilitation")
 	if m == nil {
 		return sc
 	}
@@ -246,6 +246,11 @@ func (w *walker) scenario(v any) *Scenario {
 		}
 	} else {
 		w.add("councils", "missing: a scenario lists its councils")
+	}
+	if x, ok := m["federations"]; ok {
+		for i, f := range w.array("federations", x) {
+			sc.Federations = append(sc.Federations, w.federation(index("federations", i), f))
+		}
 	}
 	if x, ok := m["facilitation"]; ok {
 		sc.Facilitation = w.facilitation("facilitation", x)

@@ -16,8 +16,14 @@ type Economy struct {
 	Plan     *planning.Plan
 	Prices   []float64
 	Models   []Model
-	goods    map[string]int
-	councils map[string]int
+	// Federations is the scenario's federation tree, compiled; its
+	// federations with a levy are proposers after the councils.
+	Federations []Federation
+	// proposing holds, for each board council after the scenario's, the
+	// index of its federation.
+	proposing []int
+	goods     map[string]int
+	councils  map[string]int
 }
 
 // NewEconomy validates sc and compiles it.
@@ -85,12 +91,14 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 			plan.Councils[i].Share /= total
 		}
 	}
+	e.federate(sc, plan)
 	e.Plan = plan
 	for i, c := range sc.Councils {
 		if m := e.Models[i]; m != nil && ((c.Adjust > 0 && c.Adjust < 1) || c.RoundTo > 0) {
 			e.Models[i] = NewPerson(plan, i, m, c.Adjust, c.RoundTo)
 		}
 	}
+	e.personFederations(sc)
 	return e, nil
 }
 

@@ -19,6 +19,11 @@ func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(strings.Replace(people, `"scale": 2,`, `"scale": 2, "substitution": 0.6, "adjust": 0.3, "round_to": 1,`, 1)))
 	f.Add([]byte(strings.Replace(base, `"scale": 2,`, `"scale": 2, "substitution": 1e-300, "round_to": 15,`, 1)))
 	f.Add([]byte(strings.Replace(base, `"hours": 40,`, `"hours": 40, "subsistence": {"bread": 1e300, "land": 5e-324},`, 1)))
+	if b, err := os.ReadFile("../internal/examples/scenarios/federation-city.json"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte(federatedHead + `[{"id": "x", "parent": "y", "members": ["a"], "levy": 0.5, "weights": {"food": 1}, "adjust": 0.5},
+		{"id": "y", "members": ["farm", "b"], "levy": 0.49, "weights": {"parks": 0.5, "land": 0.5}, "round_to": 3}]}`))
 	if b, err := os.ReadFile("../internal/examples/scenarios/economy-12-people.json"); err == nil {
 		f.Add(b)
 	}

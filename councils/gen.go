@@ -20,6 +20,9 @@ type GenOptions struct {
 	Adjust       float64 // councils that adjust part of the way, λ from 0.3 to 0.8
 	RoundTo      float64 // councils that round to 2 or 3 significant figures
 	People       float64 // councils given one or more of the above, at random
+	// Federations, if > 0, adds a federation tree of a city with that
+	// many wards (see AddFederations).
+	Federations int
 }
 
 // Generate returns a valid random scenario: labour types, resources, one
@@ -171,6 +174,12 @@ func Generate(o GenOptions) (*Scenario, error) {
 	if err := AddPeople(sc, PeopleOptions{Seed: o.Seed, Substitution: o.Substitution, Subsistence: o.Subsistence,
 		Adjust: o.Adjust, RoundTo: o.RoundTo, People: o.People}); err != nil {
 		return nil, err
+	}
+	if err := AddFederations(sc, o.Federations, o.Seed); err != nil {
+		return nil, err
+	}
+	if o.Federations > 0 {
+		sc.Name += fmt.Sprintf("-fed%d", o.Federations)
 	}
 	if o.Warm > 0 {
 		if err := warmStart(sc, o.Warm, rng); err != nil {

@@ -39,4 +39,9 @@ const (
 	// a name or a unit, in characters.
 	MaxIDLen   = 64
 	MaxNameLen = 200
+	// MaxFederationDepth bounds how many federations a chain from a
+	// council up to its root federation may have (neighbourhood, ward,
+	// city, region is 4), so that a roll-up, which counts each council in
+	// every federation above it, costs at most this many times a round.
+	MaxFederationDepth = 64
 )

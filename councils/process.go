@@ -138,6 +138,7 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, Errorf(Invalid, "prices", "%v", err)
 	}
+	l.budgets(l.board.Current())
 	// The simulator proposes for the simulated councils only.
 	models := append([]Model(nil), e.Models...)
 	for i, h := range l.human {
@@ -342,6 +343,7 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 		end(StatusStopped, "the prices diverged: "+l.badPrice(next))
 		return res, nil
 	}
+	l.budgets(r)
 	l.simulate()
 	l.busy = time.Since(start)
 	res.Next = r

@@ -67,7 +67,7 @@ func (r *RunResult) Last() *planning.Round {
 // a model.
 func Run(e *Economy, opt RunOptions) (*RunResult, error) {
 	if h := e.Humans(); len(h) > 0 {
-		return nil, Problems{{Path: index("councils", h[0]), Message: "a headless run needs every council to have a model; this one is human"}}
+		return nil, Problems{{Path: e.proposerPath(h[0]), Message: "a headless run needs every council and federation to have a model; this one is human"}}
 	}
 	if _, _, err := e.settings(opt.Rule, opt.Step, opt.MaxRounds); err != nil {
 		return nil, Problems{{Path: "rule", Message: err.Error()}}

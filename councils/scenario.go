@@ -4,11 +4,13 @@ package councils
 // Decode reads and checks one; its zero-valued optional fields take their
 // defaults there.
 type Scenario struct {
-	Name         string        `json:"name,omitempty"`
-	Numeraire    string        `json:"numeraire,omitempty"`
-	Goods        []GoodSpec    `json:"goods"`
-	Councils     []CouncilSpec `json:"councils"`
-	Facilitation *Facilitation `json:"facilitation,omitempty"`
+	Name      string        `json:"name,omitempty"`
+	Numeraire string        `json:"numeraire,omitempty"`
+	Goods     []GoodSpec    `json:"goods"`
+	Councils  []CouncilSpec `json:"councils"`
+	// Federations is the tree of federations (version 2), if any.
+	Federations  []FederationSpec `json:"federations,omitempty"`
+	Facilitation *Facilitation    `json:"facilitation,omitempty"`
 }
 
 // GoodSpec is one good of a scenario.

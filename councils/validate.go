@@ -74,7 +74,7 @@ func Validate(sc *Scenario) Problems {
 			supplied[g.ID] = true
 		}
 	}
-	type use struct{ path, good string }
+	type use = goodUse
 	var uses []use
 	humanWorker := false
 	councilIDs := map[string]bool{}
@@ -233,6 +233,7 @@ func Validate(sc *Scenario) Problems {
 			v.add(join(p, "type"), "unknown council type %q (want worker or consumer)", short(c.Type))
 		}
 	}
+	uses = append(uses, v.federations(sc, kinds, councilIDs)...)
 	for _, u := range uses {
 		if supplied[u.good] {
 			continue

@@ -24,7 +24,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var cfg serveConfig
 	serverFlags(fs, &cfg, "", envOr("PARECON_ROUND_DEADLINE", "5s"))
 	example := fs.String("example", "economy-12", "the bundled example `NAME` to plan: "+strings.Join(examples.Names(), ", "))
-	humans := fs.String("humans", "", "comma-separated `IDS` of the councils left to people (default: the first worker and the first consumer council)")
+	humans := fs.String("humans", "", "comma-separated `IDS` of the councils (or federations) left to people (default: the first worker and the first consumer council)")
 	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
 		if len(pos) > 0 {
 			fmt.Fprintln(stderr, "parecon demo: unexpected arguments", pos)
@@ -60,12 +60,15 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			every = "a round closes every " + cfg.roundDeadline.String()
 		}
 		fmt.Fprintf(stdout, "\ndemo plan %q (example %s): %d councils, %d left to people, %s\n\n",
-			e.Name(), *example, len(e.Plan.Councils), len(p.CouncilTokens), every)
+			e.Name(), *example, len(e.Plan.Councils), len(p.CouncilTokens)+len(p.FederationTokens), every)
 		fmt.Fprintf(stdout, "  observer (watch it converge): %s\n", link(base, "observer.html", p.ID, p.ObserverToken))
 		fmt.Fprintf(stdout, "  facilitator:                  %s\n", link(base, "facilitator.html", p.ID, p.FacilitatorToken))
 		for _, id := range ids {
 			if tok, ok := p.CouncilTokens[id]; ok {
 				fmt.Fprintf(stdout, "  council %-21s %s\n", id+":", link(base, "council.html", p.ID, tok))
+			}
+			if tok, ok := p.FederationTokens[id]; ok {
+				fmt.Fprintf(stdout, "  federation %-18s %s\n", id+":", link(base, "federation.html", p.ID, tok))
 			}
 		}
 		fmt.Fprintf(stdout, "\nA human council that misses a deadline is answered by its model (marked \"standin\").\nCtrl-C stops the demo; its database is %s.\n", cfg.db)

@@ -39,6 +39,15 @@ type historyRow struct {
 	Step   float64            `json:"step"`
 	Ms     float64            `json:"ms"`
 	Prices map[string]float64 `json:"prices"`
+	// Federations holds, with federations, each one's budget and
+	// collective requests in the round (docs/spec/economy.md, version 2).
+	Federations map[string]federationRow `json:"federations,omitempty"`
+}
+
+// federationRow is one federation's budget and requests in a round.
+type federationRow struct {
+	Budget   float64            `json:"budget"`
+	Requests map[string]float64 `json:"requests"`
 }
 
 func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
@@ -124,6 +133,16 @@ func newRunOutput(e *councils.Economy, res *councils.RunResult) *runOutput {
 			Prices: finiteMap(e, r.Prices)}
 		if i < len(res.Steps) {
 			row.Step, row.Ms = res.Steps[i], ms(res.Times[i])
+		}
+		for f, fd := range e.Federations {
+			if row.Federations == nil {
+				row.Federations = map[string]federationRow{}
+			}
+			b, req := e.Collective(r, f)
+			for g, x := range req {
+				req[g] = finite(x)
+			}
+			row.Federations[fd.ID] = federationRow{Budget: finite(b), Requests: req}
 		}
 		out.History = append(out.History, row)
 	}

@@ -110,6 +110,7 @@ type created struct {
 	FacilitatorToken string            `json:"facilitatorToken"`
 	ObserverToken    string            `json:"observerToken"`
 	CouncilTokens    map[string]string `json:"councilTokens"`
+	FederationTokens map[string]string `json:"federationTokens"`
 }
 
 func (ts *testServer) create(t *testing.T, scenario any) created {

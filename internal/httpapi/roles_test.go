@@ -41,6 +41,8 @@ func TestHTTPAuth(t *testing.T) {
 		{"GET", "", "", []string{"facilitator", "observer", "council"}},
 		{"GET", "/rounds", "", []string{"facilitator", "observer", "council"}},
 		{"GET", "/rounds.csv", "", []string{"facilitator", "observer", "council"}},
+		{"GET", "/federations", "", []string{"facilitator", "observer", "council"}},
+		{"GET", "/federations.csv", "", []string{"facilitator", "observer", "council"}},
 		{"GET", "/proposals", "", []string{"facilitator", "council"}},
 		{"GET", "/proposals?round=0", "", []string{"facilitator", "council"}},
 		{"GET", "/audit", "", []string{"facilitator"}},

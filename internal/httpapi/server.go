@@ -117,6 +117,8 @@ func New(svc *live.Service, log *slog.Logger, opt Options) *echo.Echo {
 	get("/api/plans/:id", a.getPlan, a.authenticate)
 	get("/api/plans/:id/rounds", a.getRounds, a.authenticate)
 	get("/api/plans/:id/rounds.csv", a.getRoundsCSV, a.authenticate)
+	get("/api/plans/:id/federations", a.getFederations, a.authenticate)
+	get("/api/plans/:id/federations.csv", a.getFederationsCSV, a.authenticate)
 	e.POST("/api/plans/:id/rounds/close", a.closeRound, a.authenticate)
 	get("/api/plans/:id/proposals", a.getProposals, a.authenticate)
 	get("/api/plans/:id/audit", a.getAudit, a.authenticate)

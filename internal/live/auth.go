@@ -18,10 +18,13 @@ const (
 	RoleFacilitator = "facilitator"
 	RoleCouncil     = "council"
 	RoleObserver    = "observer"
+	// RoleFederation is a human federation's token: like a consumer
+	// council's, for its collective requests and budget.
+	RoleFederation = "federation"
 )
 
 // Principal is who holds a token: a role in one plan, and for a council
-// token, which council.
+// or federation token, which council or federation.
 type Principal struct {
 	Plan    string
 	Role    string
@@ -40,18 +43,25 @@ const (
 	OpSettings  Op = "settings.update" // settings.update, PATCH .../settings
 	OpProposals Op = "proposals.read"  // GET .../proposals (a council: its own)
 	OpAudit     Op = "audit.read"      // GET .../audit
+	// OpFederations is GET .../federations and its CSV: the roll-ups.
+	OpFederations Op = "federations.read"
 )
 
 // allowed is the one table of who may do what; every websocket frame and
 // every service method the HTTP handlers call is checked against it.
 var allowed = map[Op][]string{
-	OpRead:      {RoleFacilitator, RoleCouncil, RoleObserver},
-	OpSubmit:    {RoleCouncil},
-	OpClose:     {RoleFacilitator},
-	OpSettings:  {RoleFacilitator},
-	OpProposals: {RoleFacilitator, RoleCouncil},
-	OpAudit:     {RoleFacilitator},
+	OpRead:        {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
+	OpSubmit:      {RoleCouncil, RoleFederation},
+	OpClose:       {RoleFacilitator},
+	OpSettings:    {RoleFacilitator},
+	OpProposals:   {RoleFacilitator, RoleCouncil, RoleFederation},
+	OpAudit:       {RoleFacilitator},
+	OpFederations: {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
 }
+
+// Proposer reports whether pr's token proposes for one council or
+// federation (and sees its own budget and proposals).
+func (pr Principal) Proposer() bool { return pr.Role == RoleCouncil || pr.Role == RoleFederation }
 
 // May checks that pr may do op on plan: a forbidden error (a
 // *councils.Error inside) for another plan or a role not allowed.

@@ -266,6 +266,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	}
 	p.status, p.reason = out.status, out.reason
 	p.results = append(p.results, out.row)
+	p.closed = append(p.closed, out.res.Closed)
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {
 			return out.mine
@@ -275,7 +276,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	if out.res.Next != nil {
 		p.opened, p.due = out.now, out.due
 		s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
-			if c.Role == RoleCouncil {
+			if c.Role == RoleCouncil || c.Role == RoleFederation {
 				if b, ok := out.budgets[c.Council]; ok {
 					return b
 				}

@@ -84,6 +84,13 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*wire.Created,
 	out.FacilitatorToken = add(RoleFacilitator, "")
 	out.ObserverToken = add(RoleObserver, "")
 	for _, id := range lv.HumanIDs() {
+		if c, _ := e.Council(id); c >= len(sc.Councils) {
+			if out.FederationTokens == nil {
+				out.FederationTokens = map[string]string{}
+			}
+			out.FederationTokens[id] = add(RoleFederation, id)
+			continue
+		}
 		out.CouncilTokens[id] = add(RoleCouncil, id)
 	}
 	opts, err := json.Marshal(req.Options)
@@ -102,7 +109,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*wire.Created,
 		return nil, unavailable(err)
 	}
 	s.add(p)
-	s.log.Info("plan created", "plan", p.id, "name", p.name, "councils", len(e.Plan.Councils), "humans", len(out.CouncilTokens))
+	s.log.Info("plan created", "plan", p.id, "name", p.name, "councils", len(e.Plan.Councils), "humans", len(out.CouncilTokens), "humanFederations", len(out.FederationTokens))
 	return out, nil
 }
 

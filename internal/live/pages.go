@@ -52,7 +52,7 @@ func (s *Service) Proposals(ctx context.Context, who Principal, id string, q Pag
 		return wire.Proposals{}, err
 	}
 	sq := store.PageQuery{Plan: id, Round: q.Round, After: q.After, Limit: limit}
-	if who.Role == RoleCouncil {
+	if who.Proposer() {
 		sq.Council = who.Council
 	}
 	stored, err := s.store.ProposalsPage(ctx, sq)

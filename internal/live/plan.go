@@ -47,6 +47,7 @@ type plan struct {
 	inflight map[string]*flight // by ackKey, for a ref resubmitted while it commits
 	lastID   map[int]int64      // the last applied proposal id per council
 	results  []wire.RoundRow    // the closed rounds, in order
+	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
 	status   councils.Status
 	reason   string
 	// waiting counts the human councils that have not submitted in round
@@ -272,6 +273,23 @@ func (p *plan) humansWaiting() int {
 
 // council returns the index of council id.
 func (p *plan) council(id string) (int, bool) { return p.econ.Council(id) }
+
+// proposer returns the board index of who's council or federation: a
+// council token names one of the scenario's councils, a federation token a
+// federation with collective consumption; false for any other token.
+func (p *plan) proposer(who Principal) (int, bool) {
+	if !who.Proposer() {
+		return 0, false
+	}
+	c, ok := p.econ.Council(who.Council)
+	if !ok {
+		return 0, false
+	}
+	if _, fed := p.econ.FederationOf(c); fed != (who.Role == RoleFederation) {
+		return 0, false
+	}
+	return c, true
+}
 
 // roundData is what the views show of the current round: read from live,
 // or frozen (copied) while a worker closes it.

@@ -98,6 +98,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
 			}
 			p.results = append(p.results, result(e, res.Closed))
+			p.closed = append(p.closed, res.Closed)
 			for j, x := range published {
 				if j < len(res.RulePrices) && math.Abs(x-res.RulePrices[j]) > 1e-12*math.Abs(x) {
 					s.log.Warn("the rule now computes other prices than were published; keeping the published ones", "plan", row.ID, "round", r.Number+1, "good", e.Plan.Goods[j].ID, "published", x, "rule", res.RulePrices[j])

@@ -71,7 +71,7 @@ func (p *plan) submit(req *submitReq) {
 		req.done <- councils.Errorf(councils.Conflict, "round", "the plan is stopped: %s", p.reason)
 		return
 	}
-	c, ok := p.council(req.who.Council)
+	c, ok := p.proposer(req.who)
 	if !ok {
 		req.done <- councils.Errorf(councils.Forbidden, "", "council %q is not in this plan", req.who.Council)
 		return

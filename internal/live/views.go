@@ -26,33 +26,36 @@ func (p *plan) goods() []wire.Good {
 	return out
 }
 
+// councilViews lists the board's proposers: the scenario's councils, then
+// the federations with collective consumption (type "federation").
 func (p *plan) councilViews() []wire.Council {
-	out := make([]wire.Council, len(p.econ.Scenario.Councils))
+	out := make([]wire.Council, len(p.econ.Plan.Councils))
 	for i, c := range p.econ.Scenario.Councils {
 		out[i] = wire.Council{ID: c.ID, Type: c.Type, Human: p.human[i]}
+	}
+	for i := len(p.econ.Scenario.Councils); i < len(out); i++ {
+		out[i] = wire.Council{ID: p.econ.Plan.Councils[i].ID, Type: RoleFederation, Human: p.human[i]}
 	}
 	return out
 }
 
-// ownCouncil returns a council token's council, or nil.
+// ownCouncil returns a council or federation token's council, or nil.
 func (p *plan) ownCouncil(who Principal) *wire.OwnCouncil {
-	if who.Role != RoleCouncil {
-		return nil
-	}
-	c, ok := p.council(who.Council)
+	c, ok := p.proposer(who)
 	if !ok {
 		return nil
+	}
+	if f, ok := p.econ.FederationOf(c); ok {
+		return &wire.OwnCouncil{ID: who.Council, Type: RoleFederation, Name: p.econ.Federations[f].Name}
 	}
 	cs := p.econ.Scenario.Councils[c]
 	return &wire.OwnCouncil{ID: cs.ID, Type: cs.Type, Output: cs.Output}
 }
 
-// budget returns a consumer council token's budget in round r, or nil.
+// budget returns a consumer council or federation token's budget in
+// round r, or nil.
 func (p *plan) budget(who Principal, r *roundData) *float64 {
-	if who.Role != RoleCouncil {
-		return nil
-	}
-	if c, ok := p.council(who.Council); ok && p.econ.Plan.Councils[c].Role == planning.Consumer {
+	if c, ok := p.proposer(who); ok && p.econ.Plan.Councils[c].Role == planning.Consumer {
 		b := r.budgets[c]
 		return &b
 	}
@@ -75,8 +78,8 @@ func (p *plan) snapshot(who Principal) wire.Snapshot {
 	}
 	sr := wire.SnapshotRound{Number: r.number, Status: status, Prices: p.econ.PriceMap(r.prices),
 		Budget: p.budget(who, r), Submitted: r.submitted, Deadline: wire.Time(p.due)}
-	if who.Role == RoleCouncil {
-		if c, ok := p.council(who.Council); ok {
+	if who.Proposer() {
+		if c, ok := p.proposer(who); ok {
 			if pr := r.proposals[c]; pr != nil {
 				v := p.econ.Verdict(c, pr, r.prices, r.budgets[c])
 				sr.Own = &wire.OwnProposal{Proposal: councils.MarshalDoc(p.econ.Doc(c, pr)), Fresh: r.fresh[c], SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget}
@@ -99,7 +102,7 @@ func (p *plan) view(who Principal) wire.PlanView {
 		Tolerance: p.tolerance, Rule: p.rule, Goods: p.goods(), Councils: p.councilViews(),
 		RoundDeadlineSeconds: int(p.deadline / time.Second), Deadline: wire.Time(p.due), Submitted: r.submitted,
 		CreatedAt: p.created, Council: p.ownCouncil(who), Budget: p.budget(who, r)}
-	if who.Role == RoleCouncil {
+	if who.Proposer() {
 		v.CouncilID = who.Council
 	}
 	if n := len(p.results); n > 0 {

@@ -20,7 +20,7 @@ func (s *Service) Connect(ctx context.Context, who Principal, c *hub.Client) err
 		return err
 	}
 	limit := s.opt.MaxWatcherConns
-	if who.Role == RoleCouncil {
+	if who.Proposer() {
 		limit = s.opt.MaxCouncilConns
 	}
 	var cerr error

@@ -34,6 +34,9 @@ type Created struct {
 	FacilitatorToken string            `json:"facilitatorToken"`
 	ObserverToken    string            `json:"observerToken"`
 	CouncilTokens    map[string]string `json:"councilTokens"`
+	// FederationTokens holds a token for each human federation (a levy,
+	// no weights), by id; absent without one.
+	FederationTokens map[string]string `json:"federationTokens,omitempty"`
 }
 
 // PlanView answers GET /api/plans/{id} (and POST .../rounds/close). Its
@@ -170,4 +173,5 @@ var Bodies = map[string]any{
 	"SettingsRequest": SettingsRequest{}, "SettingsChanged": SettingsChanged{}, "Rounds": Rounds{}, "RoundRow": RoundRow{},
 	"Proposals": Proposals{}, "Cursor": Cursor{}, "Proposal": Proposal{}, "Audit": Audit{}, "Event": Event{},
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{},
+	"Federations": Federations{}, "FederationView": FederationView{},
 }

@@ -28,8 +28,10 @@ type Council struct {
 // OwnCouncil is, on a council's connection, the council itself.
 type OwnCouncil struct {
 	ID     string `json:"id"`
-	Type   string `json:"type"`
+	Type   string `json:"type"` // worker, consumer or federation
 	Output string `json:"output,omitempty"`
+	// Name is a federation's name.
+	Name string `json:"name,omitempty"`
 }
 
 // Snapshot is the first frame of every connection: who the token is and

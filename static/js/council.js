@@ -25,6 +25,9 @@
     consumer: [
       { key: 'requests', title: 'Requests: what your members will consume', kinds: ['produced', 'resource'] },
     ],
+    federation: [
+      { key: 'requests', title: 'Collective requests: what your federation will provide its members in common', kinds: ['produced', 'resource'] },
+    ],
   };
 
   function price(id) {
@@ -32,10 +35,11 @@
     return typeof p === 'number' ? p : NaN;
   }
   function isWorker() { return (st.council && st.council.type) === 'worker'; }
+  function isFederation() { return (st.council && st.council.type) === 'federation'; }
 
   // build makes one labelled number field per good in each section.
   function build() {
-    const type = isWorker() ? 'worker' : 'consumer';
+    const type = isWorker() ? 'worker' : (isFederation() ? 'federation' : 'consumer');
     const goods = (st.plan.goods || []);
     const key = type + '|' + goods.map((g) => g.id).join(',') + '|' + (st.council.output || '');
     if (key === st.built) return;
@@ -272,7 +276,7 @@
     switch (f.type) {
       case 'snapshot': {
         st.role = f.role;
-        if (f.role !== 'council') {
+        if (f.role !== 'council' && f.role !== 'federation') {
           PC.announce(errors, 'This link is for a ' + f.role + ', not a council: open the ' + f.role + ' page instead.', 'err');
         }
         st.councilId = f.councilId || '';
@@ -281,8 +285,9 @@
         // names one): plan.council, on a council's connection only
         st.council = f.plan.council || { id: st.councilId, type: 'consumer' };
         st.round = f.round; // {number, status, prices, budget?, submitted, deadline, own?}
-        $('who').textContent = (isWorker() ? 'worker' : 'consumer') + ' council ' + st.councilId;
-        document.title = 'parecon — council ' + st.councilId + ' — ' + (st.plan.name || st.plan.id);
+        $('who').textContent = isFederation() ? 'federation ' + (st.council.name || st.councilId)
+          : (isWorker() ? 'worker' : 'consumer') + ' council ' + st.councilId;
+        document.title = 'parecon — ' + (isFederation() ? 'federation ' : 'council ') + st.councilId + ' — ' + (st.plan.name || st.plan.id);
         $('plan-line').textContent = 'Plan ' + (st.plan.name || '') + ' (' + st.plan.id + ')' +
           (isWorker() && st.council.output ? ' · you make ' + st.council.output : '');
         $('numeraire-line').textContent = st.plan.numeraire ? 'Prices are relative to ' + st.plan.numeraire + ', whose price stays 1.' : '';
@@ -302,6 +307,7 @@
         loadProposals();
         break;
       case 'round.closed':
+        document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         if (st.round && st.round.number === f.round) st.round.status = 'closed';
         renderRound();
         PC.announce($('round-notice'), 'Round ' + f.round + ' closed (' + f.reason + ').', 'info');

@@ -224,6 +224,7 @@
         refresh('proposals', 'audit');
         break;
       case 'round.closed':
+        document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         st.lastClosed = f;
         PC.announce($('action-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) +
           (f.carried.length ? '; carried over: ' + f.carried.join(', ') : '') + '.', 'ok');

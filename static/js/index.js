@@ -51,6 +51,9 @@
     for (const [cid, tok] of Object.entries(res.councilTokens || {}).sort()) {
       rows.push(['Council ' + cid, link('council.html', tok), tok]);
     }
+    for (const [fid, tok] of Object.entries(res.federationTokens || {}).sort()) {
+      rows.push(['Federation ' + fid, link('federation.html', tok), tok]);
+    }
     const tbody = document.querySelector('#links tbody');
     tbody.replaceChildren(...rows.map(([role, url, tok]) => h('tr', null,
       h('th', { scope: 'row' }, role),

@@ -209,6 +209,7 @@
         renderStatus();
         break;
       case 'round.closed':
+        document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         addRow(f);
         PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) + '.', 'info');
         renderAll();
