@@ -20,6 +20,9 @@ type GenOptions struct {
 	Adjust       float64 // councils that adjust part of the way, λ from 0.3 to 0.8
 	RoundTo      float64 // councils that round to 2 or 3 significant figures
 	People       float64 // councils given one or more of the above, at random
+	// Commons is how many of the produced goods are commons goods (see
+	// addCommons).
+	Commons int
 }
 
 // Generate returns a valid random scenario: labour types, resources, one
@@ -151,6 +154,9 @@ func Generate(o GenOptions) (*Scenario, error) {
 			c.Elasticity = round3(math.Exp(math.Log(0.25) + rng.Float64()*math.Log(16)))
 		}
 		sc.Councils = append(sc.Councils, c)
+	}
+	if err := addCommons(sc, o.Commons, o.Seed); err != nil {
+		return nil, err
 	}
 	labourSupply := 0.0
 	for _, c := range sc.Councils {

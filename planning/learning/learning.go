@@ -112,6 +112,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 		x0[num] = l.x[num] // exactly, as the step below holds it
 	}
+	l.m.setCommons(plan, r)
 	l.observe(plan, r, x0)
 	l.setFloor(r)
 	l.judge(plan, rounds)
@@ -358,6 +359,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			}
 		}
 	}
+	m.addFund()
 	m.aggOK = true
 	m.finishWorkers(x0, fixedValue, surplus)
 	m.nHeld = len(m.held)
