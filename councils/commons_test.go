@@ -209,3 +209,80 @@ func checkCommonsExpected(t *testing.T, e *Economy, r *planning.Round, name stri
 		t.Errorf("fund %v, want %v", r.Fund, want.Fund)
 	}
 }
+
+func TestCommonsProposals(t *testing.T) {
+	// north (council 3) is human: no weights, and no scenario vote.
+	sc := mustParse(t, strings.Replace(commonsBase, `"weights": {"bread": 0.8, "land": 0.2}, "commons_share": 0.04`, `"labor": "labor"`, 1))
+	e := mustEconomy(t, sc)
+	p, err := NewProcess(e, ProcessOptions{Rule: "tatonnement"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Round()
+	tests := []struct {
+		name, proposal string
+		council        int
+		field          string // "" for accepted
+	}{
+		{"vote and uses", `{"requests": {"bread": 10}, "commons": {"share": 0.2, "weights": {"design": 0.25, "code": 0.75}}, "uses": {"design": 40, "code": 3}}`, 3, ""},
+		{"vote without weights", `{"requests": {}, "commons": {"share": 0}}`, 3, ""},
+		{"request a commons good", `{"requests": {"design": 1}}`, 3, "requests.design"},
+		{"share missing", `{"requests": {}, "commons": {"weights": {"design": 1}}}`, 3, "commons.share"},
+		{"share one", `{"requests": {}, "commons": {"share": 1}}`, 3, "commons.share"},
+		{"share negative", `{"requests": {}, "commons": {"share": -0.1}}`, 3, "commons.share"},
+		{"share string", `{"requests": {}, "commons": {"share": "a lot"}}`, 3, "commons.share"},
+		{"weights sum", `{"requests": {}, "commons": {"share": 0.1, "weights": {"design": 0.5}}}`, 3, "commons.weights"},
+		{"weights rival", `{"requests": {}, "commons": {"share": 0.1, "weights": {"bread": 1}}}`, 3, "commons.weights.bread"},
+		{"weights unknown", `{"requests": {}, "commons": {"share": 0.1, "weights": {"wiki": 1}}}`, 3, "commons.weights.wiki"},
+		{"commons unknown field", `{"requests": {}, "commons": {"share": 0.1, "levy": 2}}`, 3, "commons.levy"},
+		{"uses rival", `{"requests": {}, "uses": {"bread": 3}}`, 3, "uses.bread"},
+		{"uses negative", `{"requests": {}, "uses": {"design": -3}}`, 3, "uses.design"},
+		{"worker votes", `{"outputs": {"bread": 0}, "commons": {"share": 0.1}}`, 0, "commons"},
+		{"worker inputs a commons good", `{"outputs": {"bread": 5}, "inputs": {"design": 1}}`, 0, "inputs.design"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.council
+			pr, doc, _, err := e.ParseProposal(c, []byte(tc.proposal), r.Prices, r.Budgets[c])
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				// The proposal's doc gives the same proposal back.
+				back, err := e.ProposalFromDoc(c, e.Doc(c, pr))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (back.Vote == nil) != (pr.Vote == nil) || len(back.Uses) != len(pr.Uses) || (doc.Commons == nil) != (pr.Vote == nil) {
+					t.Errorf("round trip: %+v, want %+v", back, pr)
+				}
+				return
+			}
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Field != tc.field {
+				t.Fatalf("got %v, want an error at %s", err, tc.field)
+			}
+		})
+	}
+	// A human council's vote counts in the next round; uses never touch
+	// the totals.
+	pr, _, _, err := e.ParseProposal(3, []byte(`{"requests": {"bread": 1}, "commons": {"share": 0.3, "weights": {"code": 1}}, "uses": {"design": 99}}`), r.Prices, r.Budgets[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Accept(3, pr)
+	cr, err := p.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// north 4000 of 6100 votes 0.3; south 0.06: north's weight passes 1/2.
+	if cr.Next.Levy != 0.3 {
+		t.Errorf("levy %v, want north's 0.3", cr.Next.Levy)
+	}
+	if got := cr.Next.Split[4]; !near(got, 4000.0/6100, 1e-12) {
+		t.Errorf("split of code %v, want %v", got, 4000.0/6100)
+	}
+	if u := planning.Qty(cr.Closed.Proposals[3].Uses, 3); u != 99 {
+		t.Errorf("uses of design %v, want 99 recorded", u)
+	}
+}
