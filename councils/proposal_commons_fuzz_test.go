@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"testing"
-
 )
 
 // FuzzCommonsProposal drives a consumer council's proposal with commons
