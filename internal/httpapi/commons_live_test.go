@@ -81,3 +81,34 @@ func TestCommonsLive(t *testing.T) {
 		t.Errorf("round 1's K of design %v, want the stock and round 0's output", k)
 	}
 }
+
+// TestCommonsReplay restarts the server on a commons plan whose human
+// council voted: the replayed plan publishes the same levy, fund and K.
+func TestCommonsReplay(t *testing.T) {
+	src, err := examples.Scenario("commons-small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(src), `"weights": {"bread": 0.7, "land": 0.3}, "commons_share": 0.1`, `"labor": "labor"`, 1)
+	ts := newServer(t, live.Options{}, hub.Options{Rate: 1e4, Burst: 1e4})
+	plan := ts.create(t, json.RawMessage(s))
+	east := ts.dial(t, plan.ID, plan.CouncilTokens["east"])
+	snap, _ := east.read(5 * time.Second)
+	budget := snap["round"].(map[string]any)["budget"].(float64)
+	east.send(map[string]any{"type": "proposal.submit", "ref": "b", "round": 0, "proposal": map[string]any{
+		"requests": map[string]any{"bread": budget / 4}, "commons": map[string]any{"share": 0.2}}})
+	east.until("proposal.accepted", 5*time.Second)
+	before := east.until("round.opened", 5*time.Second)
+	path := ts.dbPath(t)
+	ts.close()
+	ts2 := newServerDB(t, path, live.Options{}, hub.Options{Rate: 1e4, Burst: 1e4})
+	again := ts2.dial(t, plan.ID, plan.CouncilTokens["east"])
+	snap2, raw := again.read(5 * time.Second)
+	r := snap2["round"].(map[string]any)
+	if r["number"] != before["round"] || r["levy"] != before["levy"] || r["fund"] != before["fund"] {
+		t.Errorf("after a restart the round is %s; before it, round.opened was %v", raw, before)
+	}
+	if a, b := r["commons"].(map[string]any)["design"], before["commons"].(map[string]any)["design"]; a != b {
+		t.Errorf("K of design %v after the restart, %v before", a, b)
+	}
+}
