@@ -110,35 +110,59 @@ func (r *Round) FundDemand(j int) float64 {
 	return r.Split[j] * r.Fund / r.Prices[j]
 }
 
-// openCommons sets round r's levy, split and commons K from prev, the
-// round before (nil for round 0): the votes of prev's standing proposals
-// (round 0: the councils' Vote), and K_j = stock_j + the output of j in
-// prev's standing proposals. The fund needs r's pool, set after.
-func (b *Board) openCommons(r, prev *Round) {
-	n := len(b.plan.Goods)
-	votes := make([]*Vote, len(b.plan.Councils))
-	r.K = make([]float64, n)
-	for j, g := range b.plan.Goods {
+// CommonsK returns the commons K_j = stock_j + the output of j in the
+// standing proposals of prev, the round before (nil for round 0: the
+// stocks), per good (zero for a rival good).
+func (p *Plan) CommonsK(prev *Round) []float64 {
+	n := len(p.Goods)
+	k := make([]float64, n)
+	for j, g := range p.Goods {
 		if g.Commons {
-			r.K[j] = g.Stock
+			k[j] = g.Stock
 		}
 	}
 	if prev == nil {
+		return k
+	}
+	for _, pr := range prev.Proposals {
+		if pr == nil {
+			continue
+		}
+		for _, l := range pr.Out {
+			if l.Good >= 0 && l.Good < n && p.Goods[l.Good].Commons {
+				k[l.Good] += l.Qty
+			}
+		}
+	}
+	return k
+}
+
+// Votes returns each council's vote in r's standing proposals (nil where
+// a council has no proposal or abstains).
+func (r *Round) Votes() []*Vote {
+	votes := make([]*Vote, len(r.Proposals))
+	for i, pr := range r.Proposals {
+		if pr != nil {
+			votes[i] = pr.Vote
+		}
+	}
+	return votes
+}
+
+// openCommons sets round r's levy, split and commons K from prev, the
+// round before (nil for round 0): the votes of prev's standing proposals
+// (round 0: the councils' Vote) and CommonsK. The fund needs r's pool,
+// set after.
+func (b *Board) openCommons(r, prev *Round) {
+	r.K = b.plan.CommonsK(prev)
+	var votes []*Vote
+	if prev == nil {
+		votes = make([]*Vote, len(b.plan.Councils))
 		for i, c := range b.plan.Councils {
 			votes[i] = c.Vote
 		}
 	} else {
-		for i, pr := range prev.Proposals {
-			if pr == nil {
-				continue
-			}
-			votes[i] = pr.Vote
-			for _, l := range pr.Out {
-				if l.Good >= 0 && l.Good < n && b.plan.Goods[l.Good].Commons {
-					r.K[l.Good] += l.Qty
-				}
-			}
-		}
+		votes = prev.Votes()
 	}
 	r.Levy, r.Split = b.plan.Levy(votes)
 }

@@ -22,14 +22,8 @@ func (m *fitted) setCommons(plan *planning.Plan, r *planning.Round) {
 	if r.K == nil {
 		return
 	}
-	votes := make([]*planning.Vote, len(r.Proposals))
-	for c, pr := range r.Proposals {
-		if pr != nil {
-			votes[c] = pr.Vote
-		}
-	}
 	m.commons.on = true
-	m.commons.levy, m.commons.split = plan.Levy(votes)
+	m.commons.levy, m.commons.split = plan.Levy(r.Votes())
 	m.aggOK = false
 }
 
