@@ -14,6 +14,7 @@ type commonsState struct {
 	on    bool      // the plan has commons goods
 	levy  float64   // φ of the next round
 	split []float64 // ω of the next round, per good
+	k     kState    // the commons K and the workers' response to it (commons_k.go)
 }
 
 // setCommons sets the levy and split the board will publish after round r:
@@ -24,6 +25,7 @@ func (m *fitted) setCommons(plan *planning.Plan, r *planning.Round) {
 	}
 	m.commons.on = true
 	m.commons.levy, m.commons.split = plan.Levy(r.Votes())
+	m.setK(plan, r)
 	m.aggOK = false
 }
 

@@ -133,7 +133,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	if lagged {
 		l.m.setLag(false)
 	}
-	_, solved := l.s.solve(x0, false, 0, solveIter)
+	_, solved := l.solveCommons(x0)
 	if lagged {
 		l.m.setLag(true)
 	}
@@ -326,6 +326,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					m.wf[c] = w
 				}
 				w.lam = lam
+				m.learnK(c, w, obs, r, l.x)
 				if !w.observe(obs, m.poll, r.Prices, l.x) && w.n == 0 {
 					w = nil
 				}
