@@ -286,3 +286,46 @@ func TestCommonsProposals(t *testing.T) {
 		t.Errorf("uses of design %v, want 99 recorded", u)
 	}
 }
+
+// TestCommonsNoLevy: a plan whose councils vote no levy leaves its
+// commons unfunded; the commons good's price falls until nobody makes it,
+// the plan converges with K at the stock, and the workplaces that draw on
+// it make less than with the commons sustained.
+func TestCommonsNoLevy(t *testing.T) {
+	e, err := loadExample(t, "commons-small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sustained, err := Run(e, RunOptions{Tolerance: 1e-6, MaxRounds: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := 0.0
+	for i := range e.Scenario.Councils {
+		if e.Scenario.Councils[i].CommonsShare != nil {
+			e.Scenario.Councils[i].CommonsShare = &zero
+		}
+	}
+	e = mustEconomy(t, e.Scenario)
+	res, err := Run(e, RunOptions{Tolerance: 1e-6, MaxRounds: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Converged {
+		t.Fatalf("not converged: %s", res.Reason)
+	}
+	last := res.Last()
+	design, bread := 3, 2
+	if last.Levy != 0 || last.Fund != 0 {
+		t.Errorf("levy %v fund %v, want none", last.Levy, last.Fund)
+	}
+	if p := last.Prices[design] / last.Prices[e.Plan.Numeraire]; p > planning.FreePrice {
+		t.Errorf("design's price %v, want a free good's", p)
+	}
+	if k := last.K[design]; math.Abs(k-10) > 1e-9 {
+		t.Errorf("K %v, want the stock 10", k)
+	}
+	if a, b := last.Supply[bread], sustained.Last().Supply[bread]; !(a < b) {
+		t.Errorf("bread %v without the commons, %v with it", a, b)
+	}
+}
