@@ -38,8 +38,6 @@ const kPrior = 1e8
 // cMax bounds a learned c_j: c_j = γ_j/(1 − b) < 1 since b + Σγ < 1.
 const cMax = 0.99
 
-var debugK = false
-
 // kState is the rule's knowledge of the commons K.
 type kState struct {
 	goods  []int     // the commons goods
@@ -142,8 +140,16 @@ func (f *kFit) update(phi []float64, e float64) {
 		}
 		den += phi[i] * pphi[i]
 	}
+	sum := 0.0
 	for i := range n {
 		f.c[i] = math.Max(0, math.Min(cMax, f.c[i]+pphi[i]*e/den))
+		sum += f.c[i]
+	}
+	// Σ c_j = Σ γ_j/(1 − b) < 1 too.
+	if sum > cMax {
+		for i := range n {
+			f.c[i] *= cMax / sum
+		}
 	}
 	for i := range n {
 		for j := range n {
@@ -234,13 +240,5 @@ func (l *Rule) solveCommons(x0 []float64) (float64, bool) {
 		x0 = l.s.x
 	}
 	m.aimK(k.lnNext)
-	if debugK {
-		for _, c := range m.workers {
-			if f := k.fits[c]; f != nil {
-				println("worker", c, "c", f.c[0], "ly0", f.ly0)
-			}
-		}
-		println("aim", math.Exp(aim[0]), "next", math.Exp(k.lnNext[0]), "ok", ok)
-	}
 	return mx, ok
 }
