@@ -18,7 +18,10 @@ type CES struct {
 	Sigma     float64
 	Inputs    []planning.Line // Qty holds β_k
 	Emissions []planning.Line // Qty holds ε
-	lnShare   []float64       // ln a_k, in the order of Inputs
+	// Commons holds the commons goods it draws on, Qty γ_j: A =
+	// scale·Π K_j^γ_j at the round's K.
+	Commons []planning.Line
+	lnShare []float64 // ln a_k, in the order of Inputs
 }
 
 func newCES(out int, scale, sigma float64, inputs, emissions map[string]float64, goods map[string]int) *CES {
@@ -60,6 +63,9 @@ func (w *CES) Propose(p, lnp []float64, _ float64, _, dst *planning.Proposal) {
 		}
 		lnc = (top + math.Log(sum)) / (1 - s)
 		lnA := math.Log(w.Scale)
+		if w.Commons != nil {
+			lnA += lnCommons(w.Commons, lnp, len(p))
+		}
 		lnX = (math.Log(w.B) + math.Log(q) + lnA - lnc) / (1 - w.B)
 		y = math.Exp(lnA + w.B*lnX)
 	}

@@ -171,6 +171,14 @@ func (w *walker) num(path string, v any) float64 {
 	return f
 }
 
+func (w *walker) boolean(path string, v any) bool {
+	b, ok := v.(bool)
+	if !ok {
+		w.add(path, "want true or false, got %s", jsonType(v))
+	}
+	return b
+}
+
 func (w *walker) integer(path string, v any) int {
 	f := w.num(path, v)
 	if f != math.Trunc(f) || f > math.MaxInt32 {
@@ -260,7 +268,7 @@ func (w *walker) scenario(v any) *Scenario {
 
 func (w *walker) good(path string, v any) GoodSpec {
 	g := GoodSpec{Price: 1}
-	m := w.object(path, v, "id", "name", "unit", "kind", "price", "endowment")
+	m := w.object(path, v, "id", "name", "unit", "kind", "price", "endowment", "rival", "stock")
 	if m == nil {
 		return g
 	}
@@ -283,6 +291,11 @@ func (w *walker) good(path string, v any) GoodSpec {
 			}
 		case "endowment":
 			g.Endowment = w.num(p, x)
+		case "rival":
+			b := w.boolean(p, x)
+			g.Rival = &b
+		case "stock":
+			g.Stock = w.num(p, x)
 		}
 	}
 	return g
@@ -292,7 +305,7 @@ func (w *walker) council(path string, v any) CouncilSpec {
 	c := CouncilSpec{}
 	m := w.object(path, v, "id", "type", "output", "scale", "inputs", "emissions",
 		"members", "effort", "hours", "labor", "weights", "elasticity",
-		"substitution", "subsistence", "adjust", "round_to")
+		"substitution", "subsistence", "adjust", "round_to", "commons", "commons_share", "commons_weights")
 	if m == nil {
 		return c
 	}
@@ -331,6 +344,13 @@ func (w *walker) council(path string, v any) CouncilSpec {
 			}
 		case "subsistence":
 			c.Subsistence = w.numbers(p, x)
+		case "commons":
+			c.Commons = w.numbers(p, x)
+		case "commons_share":
+			f := w.num(p, x)
+			c.CommonsShare = &f
+		case "commons_weights":
+			c.CommonsWeights = w.numbers(p, x)
 		case "adjust":
 			n := len(w.probs)
 			c.Adjust = w.num(p, x)
@@ -357,7 +377,7 @@ func (w *walker) council(path string, v any) CouncilSpec {
 
 func (w *walker) facilitation(path string, v any) *Facilitation {
 	f := &Facilitation{}
-	m := w.object(path, v, "tolerance", "max_rounds", "rule", "step")
+	m := w.object(path, v, "tolerance", "max_rounds", "rule", "step", "commons_share")
 	for _, k := range sortedKeys(m) {
 		p, x := join(path, k), m[k]
 		switch k {
@@ -378,6 +398,8 @@ func (w *walker) facilitation(path string, v any) *Facilitation {
 			if f.Step == 0 {
 				w.add(p, "the step must be positive")
 			}
+		case "commons_share":
+			f.CommonsShare = w.num(p, x)
 		}
 	}
 	return f

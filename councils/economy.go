@@ -36,7 +36,7 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 	firstLabor := -1
 	for i, g := range sc.Goods {
 		k, _ := planning.ParseKind(g.Kind)
-		plan.Goods = append(plan.Goods, planning.Good{ID: g.ID, Kind: k, Endowment: g.Endowment})
+		plan.Goods = append(plan.Goods, planning.Good{ID: g.ID, Kind: k, Endowment: g.Endowment, Commons: g.IsCommons(), Stock: g.Stock})
 		e.Prices = append(e.Prices, g.Price)
 		e.goods[g.ID] = i
 		if k == planning.Labor && firstLabor < 0 {
@@ -53,6 +53,9 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 	}
 	if f := sc.Facilitation; f != nil && f.Tolerance > 0 {
 		plan.Tolerance = f.Tolerance
+	}
+	if f := sc.Facilitation; f != nil {
+		plan.CommonsShare = f.CommonsShare
 	}
 	total := 0.0
 	for i, c := range sc.Councils {
@@ -83,6 +86,7 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 				m = newCES(e.goods[c.Output], c.Scale, c.Substitution, c.Inputs, c.Emissions, e.goods)
 			}
 		}
+		e.compileCommons(&c, &pc, m)
 		plan.Councils = append(plan.Councils, pc)
 		e.Models = append(e.Models, m)
 	}

@@ -50,16 +50,10 @@ type Federation struct {
 	// the scenario's councils), or −1 without a levy.
 	Proposer int
 	// Share is τ_f · Σ s_c over the consumer councils of its subtree: its
-	// budget is Share · (1 − φ) · pool (see Budget).
+	// budget is Share · (1 − φ) · pool (planning.Council.Budget).
 	Share float64
 }
 
-// Budget is the one rule of a proposer's budget in a round:
-// share · (1 − φ) · pool, where share is a consumer council's s_c·(1 − Σ_f τ_f)
-// (the levies of the federations that contain it) or a federation's
-// τ_f·Σ_{c∈f} s_c, φ the commons levy and pool the round's pool. The board
-// publishes share·pool; with φ = 0 this is the same number bit for bit.
-func Budget(share, phi, pool float64) float64 { return share * (1 - phi) * pool }
 
 // FederationOf returns the index of the federation whose proposer is
 // board council c, or false if c is one of the scenario's councils.

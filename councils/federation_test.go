@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"parecon/planning"
 	"strings"
 	"testing"
 )
@@ -112,7 +113,7 @@ func TestFederationBudgets(t *testing.T) {
 		if math.Abs(sum-r.Pool) > 1e-12*r.Pool {
 			t.Errorf("round %d: budgets sum to %v, pool %v", r.Number, sum, r.Pool)
 		}
-		if b, _ := e.Collective(r, 0); b != Budget(0.1, 0, r.Pool) {
+		if b, _ := e.Collective(r, 0); b != (&planning.Council{Share: 0.1}).Budget(r.Levy, r.Pool) {
 			t.Errorf("round %d: city's budget %v, want %v", r.Number, b, 0.1*r.Pool)
 		}
 		if b, req := e.Collective(r, 0); math.Abs(req["parks"]*r.Prices[4]-b) > 1e-9*b {

@@ -23,6 +23,9 @@ type GenOptions struct {
 	// Federations, if > 0, adds a federation tree of a city with that
 	// many wards (see AddFederations).
 	Federations int
+	// Commons is how many of the produced goods are commons goods (see
+	// addCommons).
+	Commons int
 }
 
 // Generate returns a valid random scenario: labour types, resources, one
@@ -154,6 +157,9 @@ func Generate(o GenOptions) (*Scenario, error) {
 			c.Elasticity = round3(math.Exp(math.Log(0.25) + rng.Float64()*math.Log(16)))
 		}
 		sc.Councils = append(sc.Councils, c)
+	}
+	if err := addCommons(sc, o.Commons, o.Seed); err != nil {
+		return nil, err
 	}
 	labourSupply := 0.0
 	for _, c := range sc.Councils {

@@ -7,7 +7,9 @@ import (
 )
 
 // Model is a simulated council: it proposes in response to prices. lnp
-// holds the logarithms of p; budget is a consumer council's budget; prev
+// holds the logarithms of p and, in a plan with commons goods, then those
+// of the round's commons K (lnp[len(p)+j] = ln K_j, 0 for a rival good);
+// budget is a consumer council's budget; prev
 // is the council's standing proposal as the round opened (nil in its
 // first round), which a council that adjusts only part of the way moves
 // from (see Person). Propose must not modify the model nor prev: a
@@ -27,7 +29,10 @@ type CobbDouglas struct {
 	B         float64
 	Inputs    []planning.Line // Qty holds β_k
 	Emissions []planning.Line // Qty holds ε
-	lnConst   float64         // ln scale + Σ β ln β
+	// Commons holds the commons goods it draws on, Qty γ_j: its scale is
+	// scale·Π K_j^γ_j at the round's K.
+	Commons []planning.Line
+	lnConst float64 // ln scale + Σ β ln β
 }
 
 func newCobbDouglas(out int, scale float64, inputs, emissions map[string]float64, goods map[string]int) *CobbDouglas {
@@ -55,6 +60,9 @@ func (w *CobbDouglas) Propose(p, lnp []float64, _ float64, _, dst *planning.Prop
 	y := 0.0
 	if q > 0 {
 		ln := w.lnConst + w.B*math.Log(q)
+		if w.Commons != nil {
+			ln += lnCommons(w.Commons, lnp, len(p))
+		}
 		for _, l := range w.Inputs {
 			ln -= l.Qty * lnp[l.Good]
 		}
@@ -83,7 +91,10 @@ type Consumer struct {
 	// Subsistence, nil for none, holds the need γ_j ≥ 0 of each weighted
 	// good, in the order of Weights.
 	Subsistence []float64
-	lnAlpha     []float64
+	// Vote is its vote for the commons fund, in every proposal (nil: it
+	// abstains).
+	Vote    *planning.Vote
+	lnAlpha []float64
 }
 
 func newConsumer(weights map[string]float64, sigma float64, subsistence map[string]float64, goods map[string]int) *Consumer {
@@ -116,6 +127,7 @@ func (c *Consumer) Lines() (int, int) { return 0, len(c.Weights) }
 // needs γ costing m = Σ p_k·γ_k, a budget B > m buys γ_j plus that answer
 // to B − m, a smaller one γ_j·B/m. It has no memory: prev is ignored.
 func (c *Consumer) Propose(p, lnp []float64, budget float64, _, dst *planning.Proposal) {
+	dst.Vote = c.Vote
 	if c.Subsistence == nil {
 		c.propose(p, lnp, budget, dst)
 		return

@@ -129,7 +129,7 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 		}
 		l.human[i] = true
 	}
-	l.lnp = make([]float64, len(l.plan.Goods))
+	l.lnp = make([]float64, logsLen(&l.plan))
 	prices := e.Prices
 	if opt.Prices != nil {
 		prices = opt.Prices
@@ -138,7 +138,6 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, Errorf(Invalid, "prices", "%v", err)
 	}
-	l.budgets(l.board.Current())
 	// The simulator proposes for the simulated councils only.
 	models := append([]Model(nil), e.Models...)
 	for i, h := range l.human {
@@ -279,7 +278,7 @@ func (l *Process) StandIn(c int) *planning.Proposal {
 		return nil
 	}
 	r := l.board.Current()
-	l.logPrices(r.Prices)
+	setLogs(l.lnp, r)
 	pr := &planning.Proposal{}
 	m.Propose(r.Prices, l.lnp, r.Budgets[c], r.Proposals[c], pr)
 	return pr
@@ -343,7 +342,6 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 		end(StatusStopped, "the prices diverged: "+l.badPrice(next))
 		return res, nil
 	}
-	l.budgets(r)
 	l.simulate()
 	l.busy = time.Since(start)
 	res.Next = r
@@ -353,12 +351,6 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 // simulate has every simulated council propose in the open round.
 func (l *Process) simulate() {
 	l.sim.propose(l.board, l.board.Current(), l.rng, l.noise)
-}
-
-func (l *Process) logPrices(p []float64) {
-	for j, x := range p {
-		l.lnp[j] = math.Log(x)
-	}
 }
 
 // notFinite says which good's totals in round r are not finite.

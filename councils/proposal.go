@@ -16,6 +16,19 @@ type ProposalDoc struct {
 	Inputs    map[string]float64 `json:"inputs,omitempty"`
 	Emissions map[string]float64 `json:"emissions,omitempty"`
 	Requests  map[string]float64 `json:"requests,omitempty"`
+	// A consumer council's vote for the commons fund and how many of its
+	// members use each commons good (docs/spec/economy.md, "Commons
+	// goods"); absent: it abstains, and declares no uses.
+	Commons *CommonsVote       `json:"commons,omitempty"`
+	Uses    map[string]float64 `json:"uses,omitempty"`
+}
+
+// CommonsVote is a consumer council's vote for the commons fund: the
+// share of the plan's income (0 ≤ share < 1) and its split over commons
+// goods (summing to 1; absent: equal weights).
+type CommonsVote struct {
+	Share   float64            `json:"share"`
+	Weights map[string]float64 `json:"weights,omitempty"`
 }
 
 // Verdict is what the board tells a council about its proposal at the
@@ -58,11 +71,12 @@ func (e *Economy) ParseProposal(c int, raw []byte, prices []float64, budget floa
 			}
 		}
 	} else {
-		m := w.object("", tree, "requests")
+		m := w.object("", tree, "requests", "commons", "uses")
 		if m != nil {
 			if v, ok := m["requests"]; ok {
 				doc.Requests = w.numbers("requests", v)
 			}
+			w.proposalCommons(m, &doc)
 		}
 	}
 	if len(w.probs) > 0 {
@@ -115,6 +129,9 @@ func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, 
 			}
 		}
 		parts = []part{{"requests", doc.Requests, false, func(k planning.Kind) bool { return k == planning.Produced || k == planning.Resource }, "a produced good or a resource"}}
+		if err := e.voteFromDoc(doc, pr); err != nil {
+			return nil, err
+		}
 	}
 	// Each part's lines in catalogue order, a worker council's inputs
 	// before its emissions: the order the models propose in, so a human
@@ -131,6 +148,9 @@ func (e *Economy) ProposalFromDoc(c int, doc *ProposalDoc) (*planning.Proposal, 
 			}
 			if !p.allow(e.Plan.Goods[g].Kind) {
 				return nil, Errorf(Invalid, field, "%q is a %s good; %s may only name %s", short(id), e.Plan.Goods[g].Kind, p.name, p.want)
+			}
+			if err := e.commonsLine(p.name, field, g); err != nil {
+				return nil, err
 			}
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, Errorf(Invalid, field, "quantity is not a finite number")
@@ -194,6 +214,7 @@ func (e *Economy) Doc(c int, pr *planning.Proposal) *ProposalDoc {
 		if doc.Requests == nil {
 			doc.Requests = map[string]float64{}
 		}
+		e.voteDoc(pr, doc)
 		return doc
 	}
 	for _, l := range pr.Out {

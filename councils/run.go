@@ -1,7 +1,6 @@
 package councils
 
 import (
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -132,7 +131,7 @@ const minPart = 1 << 14
 // newSimulator returns a simulator of models (nil for a council it does
 // not propose for), proposing to a board of plan.
 func newSimulator(models []Model, plan *planning.Plan) *simulator {
-	s := &simulator{plan: plan, lnp: make([]float64, len(plan.Goods))}
+	s := &simulator{plan: plan, lnp: make([]float64, logsLen(plan))}
 	s.models = compact(models)
 	s.off = make([]int, len(s.models)+1)
 	for i, m := range s.models {
@@ -295,9 +294,7 @@ func (s *simulator) prepare() {
 // the board sees the same proposals in the same order as from a single
 // pass, and totals them bit for bit as Close alone would.
 func (s *simulator) propose(b *planning.Board, r *planning.Round, rng *rand.Rand, noise float64) {
-	for j, p := range r.Prices {
-		s.lnp[j] = math.Log(p)
-	}
+	setLogs(s.lnp, r)
 	var buf buffers
 	if s.ahead != nil {
 		buf = <-s.ahead

@@ -21,7 +21,15 @@ type GoodSpec struct {
 	Kind      string  `json:"kind"`
 	Price     float64 `json:"price,omitempty"` // initial indicative price; default 1
 	Endowment float64 `json:"endowment,omitempty"`
+	// Rival false makes a produced good a commons good (docs/spec/economy.md,
+	// "Commons goods"); nil is the default, true.
+	Rival *bool `json:"rival,omitempty"`
+	// Stock is a commons good's stock at the start of the plan.
+	Stock float64 `json:"stock,omitempty"`
 }
+
+// IsCommons reports whether the good is a commons good (rival: false).
+func (g *GoodSpec) IsCommons() bool { return g.Rival != nil && !*g.Rival }
 
 // CouncilSpec is one council of a scenario. A worker council with no Output
 // and a consumer council with no Weights are human: they have no model.
@@ -37,6 +45,9 @@ type CouncilSpec struct {
 	// Substitution is the elasticity σ of a CES technology (> 0); 0 or 1
 	// is Cobb–Douglas.
 	Substitution float64 `json:"substitution,omitempty"`
+	// Commons holds {commons good: γ}: the commons the council draws on,
+	// y = scale · Π K_j^γ_j · Π x_k^β_k.
+	Commons map[string]float64 `json:"commons,omitempty"`
 
 	// Consumer council.
 	Members    float64            `json:"members,omitempty"`
@@ -47,6 +58,11 @@ type CouncilSpec struct {
 	Elasticity float64            `json:"elasticity,omitempty"` // default 1
 	// Subsistence holds Stone–Geary needs {good: γ ≥ 0} over weighted goods.
 	Subsistence map[string]float64 `json:"subsistence,omitempty"`
+	// CommonsShare is a simulated consumer council's vote for the levy
+	// (0 ≤ φ < 1), nil if it abstains; CommonsWeights its split of the
+	// fund over commons goods (nil: equal weights).
+	CommonsShare   *float64           `json:"commons_share,omitempty"`
+	CommonsWeights map[string]float64 `json:"commons_weights,omitempty"`
 
 	// Any simulated council (docs/spec/economy.md, "Councils as people").
 	// Adjust is λ in (0, 1]: how far the council moves from its standing
@@ -71,6 +87,8 @@ type Facilitation struct {
 	MaxRounds int     `json:"max_rounds,omitempty"` // default DefaultMaxRounds
 	Rule      string  `json:"rule,omitempty"`       // default: the engine's best
 	Step      float64 `json:"step,omitempty"`       // default: the rule's
+	// CommonsShare is the levy when no consumer council votes (default 0).
+	CommonsShare float64 `json:"commons_share,omitempty"`
 }
 
 // Defaults of the facilitation settings.

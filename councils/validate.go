@@ -30,6 +30,7 @@ func Validate(sc *Scenario) Problems {
 	}
 	v.name("name", sc.Name)
 	kinds := map[string]planning.Kind{}
+	commons := map[string]float64{} // commons goods' stocks
 	var firstLabor string
 	for i, g := range sc.Goods {
 		p := index("goods", i)
@@ -54,6 +55,10 @@ func Validate(sc *Scenario) Problems {
 			v.add(join(p, "endowment"), "a %s good has no endowment", k)
 		}
 		kinds[g.ID] = k
+		v.commonsGood(p, &g, k)
+		if g.IsCommons() {
+			commons[g.ID] = g.Stock
+		}
 		if k == planning.Labor && firstLabor == "" {
 			firstLabor = g.ID
 		}
@@ -90,12 +95,12 @@ func Validate(sc *Scenario) Problems {
 		case "worker":
 			v.notFor(p, c.Type, map[string]bool{"members": c.Members != 0, "effort": c.Effort != 0,
 				"hours": c.Hours != 0, "labor": c.Labor != "", "weights": c.Weights != nil, "elasticity": c.Elasticity != 0,
-				"subsistence": c.Subsistence != nil})
+				"subsistence": c.Subsistence != nil, "commons_share": c.CommonsShare != nil, "commons_weights": c.CommonsWeights != nil})
 			if c.Output == "" {
 				humanWorker = true
 				v.notFor(p, "human worker (no output)", map[string]bool{"scale": c.Scale != 0,
 					"inputs": c.Inputs != nil, "emissions": c.Emissions != nil, "substitution": c.Substitution != 0,
-					"adjust": c.Adjust != 0, "round_to": c.RoundTo != 0})
+					"adjust": c.Adjust != 0, "round_to": c.RoundTo != 0, "commons": c.Commons != nil})
 				continue
 			}
 			if k, ok := kinds[c.Output]; !ok {
@@ -131,6 +136,8 @@ func Validate(sc *Scenario) Problems {
 					v.add(q, "%q is a pollutant: list it under emissions", short(g))
 				case g == c.Output:
 					v.add(q, "a council does not use its own output")
+				case isCommons(commons, g):
+					v.add(q, "%q is a commons good: nobody uses it up, so it is never an ordinary input; draw on it under commons", short(g))
 				default:
 					uses = append(uses, use{q, g})
 				}
@@ -141,6 +148,8 @@ func Validate(sc *Scenario) Problems {
 			}
 			if b >= 1 {
 				v.add(join(p, "inputs"), "the exponents sum to %.6g; they must sum to less than 1 (decreasing returns)", b)
+			} else {
+				v.workerCommons(p, &c, b, kinds, commons)
 			}
 			for _, g := range sortedGoods(c.Emissions) {
 				q := join(join(p, "emissions"), g)
@@ -159,7 +168,8 @@ func Validate(sc *Scenario) Problems {
 			}
 		case "consumer":
 			v.notFor(p, c.Type, map[string]bool{"output": c.Output != "", "scale": c.Scale != 0,
-				"inputs": c.Inputs != nil, "emissions": c.Emissions != nil, "substitution": c.Substitution != 0})
+				"inputs": c.Inputs != nil, "emissions": c.Emissions != nil, "substitution": c.Substitution != 0,
+				"commons": c.Commons != nil})
 			if !(c.Members > 0) || math.IsInf(c.Members, 0) {
 				v.add(join(p, "members"), "a consumer council needs members (> 0)")
 			} else {
@@ -191,7 +201,8 @@ func Validate(sc *Scenario) Problems {
 					v.add(join(p, "elasticity"), "a human consumer council (no weights) has no elasticity")
 				}
 				v.notFor(p, "human consumer (no weights)", map[string]bool{"subsistence": c.Subsistence != nil,
-					"adjust": c.Adjust != 0, "round_to": c.RoundTo != 0})
+					"adjust": c.Adjust != 0, "round_to": c.RoundTo != 0,
+					"commons_share": c.CommonsShare != nil, "commons_weights": c.CommonsWeights != nil})
 				continue
 			}
 			if len(c.Weights) == 0 {
@@ -206,6 +217,8 @@ func Validate(sc *Scenario) Problems {
 					v.add(q, "unknown good %q", short(g))
 				case k != planning.Produced && k != planning.Resource:
 					v.add(q, "%q is a %s good; consumers weight produced goods and resources", short(g), k)
+				case isCommons(commons, g):
+					v.add(q, "%q is a commons good: it is free to use and never requested, so it has no weight; vote for its fund with commons_share and commons_weights", short(g))
 				default:
 					uses = append(uses, use{q, g})
 				}
@@ -229,6 +242,7 @@ func Validate(sc *Scenario) Problems {
 					v.add(q, "%q is not among the council's weights; a need is for a good it weights", short(g))
 				}
 			}
+			v.consumerVote(p, &c, kinds, commons)
 		default:
 			v.add(join(p, "type"), "unknown council type %q (want worker or consumer)", short(c.Type))
 		}
@@ -268,6 +282,7 @@ func Validate(sc *Scenario) Problems {
 		} else if f.Step > MaxStep {
 			v.add("facilitation.step", "%v is above %g, the largest step", f.Step, float64(MaxStep))
 		}
+		v.share("facilitation.commons_share", f.CommonsShare)
 		if f.MaxRounds < 0 {
 			v.add("facilitation.max_rounds", "max_rounds must be at least 1")
 		} else if f.MaxRounds > MaxPlanRounds {

@@ -13,10 +13,13 @@ var ErrDiverged = errors.New("planning: prices diverged")
 // with prices and budgets, takes the standing proposals, closes rounds by
 // totalling them, and keeps the history a rule learns from.
 type Board struct {
-	plan   *Plan
-	fixed  []float64
-	rounds []*Round
-	tally  tally
+	plan  *Plan
+	fixed []float64
+	// commons says the plan has commons goods: rounds have a levy, a
+	// fund and K (commons.go).
+	commons bool
+	rounds  []*Round
+	tally   tally
 }
 
 // tally is the open round's totals so far: those of the standing proposals
@@ -30,7 +33,7 @@ type tally struct {
 
 // NewBoard returns a board for plan with round 0 open at prices.
 func NewBoard(plan *Plan, prices []float64) (*Board, error) {
-	b := &Board{plan: plan, fixed: plan.FixedSupply()}
+	b := &Board{plan: plan, fixed: plan.FixedSupply(), commons: plan.HasCommons()}
 	if _, err := b.Open(prices); err != nil {
 		return nil, err
 	}
@@ -80,9 +83,13 @@ func (b *Board) Open(prices []float64) (*Round, error) {
 		r.Pool += prev.Surplus
 		copy(r.Proposals, prev.Proposals)
 	}
-	for i, c := range b.plan.Councils {
-		if c.Role == Consumer {
-			r.Budgets[i] = c.Share * r.Pool
+	if b.commons {
+		b.openCommons(r, prev)
+		r.Fund = r.Levy * r.Pool
+	}
+	for i := range b.plan.Councils {
+		if c := &b.plan.Councils[i]; c.Role == Consumer {
+			r.Budgets[i] = c.Budget(r.Levy, r.Pool)
 		}
 	}
 	b.rounds = append(b.rounds, r)
@@ -123,6 +130,13 @@ func (b *Board) Tally(c int) {
 		n := len(b.plan.Goods)
 		t.supply = append(make([]float64, 0, n), b.fixed...)
 		t.demand = make([]float64, n)
+		if r.Split != nil {
+			// The commons fund's purchase: a commons good's whole demand
+			// but for what proposals (wrongly) add.
+			for j := range t.demand {
+				t.demand[j] = r.FundDemand(j)
+			}
+		}
 		t.surplus, t.failing, t.upTo = 0, 0, 0
 	}
 	c = min(c, len(r.Proposals))

@@ -38,6 +38,11 @@ type Good struct {
 	ID        string
 	Kind      Kind
 	Endowment float64 // fixed supply: a resource's stock, a pollutant's allowance
+	// Commons marks a non-rival produced good (docs/spec/economy.md,
+	// "Commons goods"): nobody requests it, the commons fund buys it.
+	Commons bool
+	// Stock is a commons good's stock at the start of the plan.
+	Stock float64
 }
 
 // Role says whether a council produces or consumes.
@@ -67,6 +72,10 @@ type Council struct {
 	Labor int
 	// Hours is the labour a consumer council supplies (members × hours).
 	Hours float64
+	// Vote is what a consumer council votes for the commons fund before it
+	// has proposed (round 0: a simulated council's scenario fields), nil
+	// if it abstains.
+	Vote *Vote
 }
 
 // Plan is the catalogue the board works with: goods, councils, the
@@ -76,6 +85,8 @@ type Plan struct {
 	Councils  []Council
 	Numeraire int
 	Tolerance float64
+	// CommonsShare is the levy when no consumer council votes.
+	CommonsShare float64
 }
 
 // FixedSupply returns, per good, the supply that does not depend on any

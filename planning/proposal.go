@@ -12,6 +12,11 @@ type Line struct {
 type Proposal struct {
 	Out []Line
 	In  []Line
+	// Vote is a consumer council's vote for the commons fund, nil if it
+	// abstains; Uses is how many of its members use each commons good
+	// (recorded, never priced, checked or limited).
+	Vote *Vote
+	Uses []Line
 }
 
 // Value returns the value of lines at prices p.

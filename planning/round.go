@@ -17,6 +17,14 @@ type Round struct {
 	Pool float64
 	// Budgets holds each council's budget (zero for worker councils).
 	Budgets []float64
+	// The commons fund (zero and nil in a plan without commons goods):
+	// the levy φ, the fund φ·pool, the split ω (per good, zero for a rival
+	// good) and the commons K = stock + the previous round's output (per
+	// good, zero for a rival good). See commons.go.
+	Levy  float64
+	Fund  float64
+	Split []float64
+	K     []float64
 	// Proposals holds each council's standing proposal, nil if none.
 	Proposals []*Proposal
 	// Fresh reports, per council, whether its proposal was submitted in

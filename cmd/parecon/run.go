@@ -29,7 +29,31 @@ type runOutput struct {
 	Supply    map[string]float64 `json:"supply"`
 	Demand    map[string]float64 `json:"demand"`
 	Gaps      map[string]float64 `json:"gaps"`
-	History   []historyRow       `json:"history"`
+	commonsFields
+	History []historyRow `json:"history"`
+}
+
+// commonsFields are a round's commons fund (docs/spec/economy.md,
+// "Commons goods"): absent in a plan without commons goods.
+type commonsFields struct {
+	Levy    *float64           `json:"levy,omitempty"`
+	Fund    *float64           `json:"fund,omitempty"`
+	Commons map[string]float64 `json:"commons,omitempty"` // {good: K}
+}
+
+// commonsOf returns round r's levy, fund and K.
+func commonsOf(e *councils.Economy, r *planning.Round) commonsFields {
+	if r.K == nil {
+		return commonsFields{}
+	}
+	levy, fund := finite(r.Levy), finite(r.Fund)
+	c := commonsFields{Levy: &levy, Fund: &fund, Commons: map[string]float64{}}
+	for j, g := range e.Plan.Goods {
+		if g.Commons {
+			c.Commons[g.ID] = finite(r.K[j])
+		}
+	}
+	return c
 }
 
 type historyRow struct {
@@ -39,6 +63,7 @@ type historyRow struct {
 	Step   float64            `json:"step"`
 	Ms     float64            `json:"ms"`
 	Prices map[string]float64 `json:"prices"`
+	commonsFields
 	// Federations holds, with federations, each one's budget and
 	// collective requests in the round (docs/spec/economy.md, version 2).
 	Federations map[string]federationRow `json:"federations,omitempty"`
@@ -124,13 +149,14 @@ func newRunOutput(e *councils.Economy, res *councils.RunResult) *runOutput {
 		Rule: res.Rule, Tolerance: res.Board.Plan().Tolerance, MaxGap: finite(last.MaxGap),
 		Prices: finiteMap(e, last.Prices), Supply: finiteMap(e, last.Supply),
 		Demand: finiteMap(e, last.Demand), Gaps: finiteMap(e, last.Gap),
+		commonsFields: commonsOf(e, last),
 	}
 	for i, r := range res.Board.Rounds() {
 		if !r.Closed {
 			continue
 		}
 		row := historyRow{Round: r.Number, MaxGap: finite(r.MaxGap), Worst: e.Plan.Goods[r.Worst].ID,
-			Prices: finiteMap(e, r.Prices)}
+			Prices: finiteMap(e, r.Prices), commonsFields: commonsOf(e, r)}
 		if i < len(res.Steps) {
 			row.Step, row.Ms = res.Steps[i], ms(res.Times[i])
 		}

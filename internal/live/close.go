@@ -201,7 +201,8 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duration) error {
 	rr, res := out.row, out.res
 	closed := wire.RoundClosed{Round: rr.Round, Prices: rr.Prices, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps,
-		MaxGap: rr.MaxGap, Submitted: rr.Submitted, Carried: rr.Carried, Reason: why}
+		MaxGap: rr.MaxGap, Submitted: rr.Submitted, Carried: rr.Carried, Reason: why,
+		Levy: rr.Levy, Fund: rr.Fund, Commons: rr.Commons, Users: rr.Users}
 	var err error
 	if out.closed, err = wire.Encode(closed); err != nil {
 		return err
@@ -225,14 +226,17 @@ func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duratio
 	}
 	r := res.Next
 	prices := p.econ.PriceMap(r.Prices)
-	if out.opened, err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Deadline: wire.Time(out.due)}); err != nil {
+	levy, fund, k := commonsView(p.econ, r.Levy, r.Fund, r.K)
+	if out.opened, err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Deadline: wire.Time(out.due),
+		Levy: levy, Fund: fund, Commons: k}); err != nil {
 		return err
 	}
 	out.budgets = map[string][]byte{}
 	for i, c := range p.econ.Plan.Councils {
 		if c.Role == planning.Consumer && p.live.Human(i) {
 			b := r.Budgets[i]
-			if out.budgets[c.ID], err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Budget: &b, Deadline: wire.Time(out.due)}); err != nil {
+			if out.budgets[c.ID], err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Budget: &b, Deadline: wire.Time(out.due),
+				Levy: levy, Fund: fund, Commons: k}); err != nil {
 				return err
 			}
 		}
@@ -305,12 +309,15 @@ func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
 		}
 		return out
 	}
-	return wire.RoundRow{
+	row := wire.RoundRow{
 		Round: r.Number, Prices: e.PriceMap(r.Prices), Supply: e.PriceMap(r.Supply), Demand: e.PriceMap(r.Demand),
 		Gaps: e.PriceMap(r.Gap), MaxGap: r.MaxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged,
 		Submitted: ids(func(i int) bool { return r.Fresh[i] }),
 		Carried:   ids(func(i int) bool { return !r.Fresh[i] && r.Proposals[i] != nil }),
+		Users:     usersOf(e, r),
 	}
+	row.Levy, row.Fund, row.Commons = commonsView(e, r.Levy, r.Fund, r.K)
+	return row
 }
 
 // arm sets p's timer for its open round's deadline (plan goroutine).

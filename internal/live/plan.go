@@ -301,6 +301,10 @@ type roundData struct {
 	proposals []*planning.Proposal
 	fresh     []bool
 	submitted []string
+	// The commons fund (k nil without commons goods; never changed once
+	// the round is open).
+	levy, fund float64
+	k          []float64
 }
 
 // round returns the current round's data (frozen during a close).
@@ -310,7 +314,8 @@ func (p *plan) round() *roundData {
 	}
 	r := p.live.Round()
 	return &roundData{number: r.Number, closed: r.Closed, prices: r.Prices, budgets: r.Budgets,
-		proposals: r.Proposals, fresh: r.Fresh, submitted: p.ids(p.live.Submitted())}
+		proposals: r.Proposals, fresh: r.Fresh, submitted: p.ids(p.live.Submitted()),
+		levy: r.Levy, fund: r.Fund, k: r.K}
 }
 
 // freeze returns a copy of the current round's data that stays valid
@@ -319,7 +324,8 @@ func (p *plan) freeze() *roundData {
 	r := p.round()
 	return &roundData{number: r.number, closed: r.closed, prices: append([]float64(nil), r.prices...),
 		budgets: append([]float64(nil), r.budgets...), proposals: append([]*planning.Proposal(nil), r.proposals...),
-		fresh: append([]bool(nil), r.fresh...), submitted: r.submitted}
+		fresh: append([]bool(nil), r.fresh...), submitted: r.submitted,
+		levy: r.levy, fund: r.fund, k: r.k}
 }
 
 // ids returns the ids of councils cs.

@@ -22,6 +22,10 @@ func (p *plan) goods() []wire.Good {
 	out := make([]wire.Good, len(p.econ.Scenario.Goods))
 	for i, g := range p.econ.Scenario.Goods {
 		out[i] = wire.Good{ID: g.ID, Name: g.Name, Unit: g.Unit, Kind: g.Kind}
+		if g.IsCommons() {
+			rival, stock := false, g.Stock
+			out[i].Rival, out[i].Stock = &rival, &stock
+		}
 	}
 	return out
 }
@@ -78,6 +82,7 @@ func (p *plan) snapshot(who Principal) wire.Snapshot {
 	}
 	sr := wire.SnapshotRound{Number: r.number, Status: status, Prices: p.econ.PriceMap(r.prices),
 		Budget: p.budget(who, r), Submitted: r.submitted, Deadline: wire.Time(p.due)}
+	sr.Levy, sr.Fund, sr.Commons = commonsView(p.econ, r.levy, r.fund, r.k)
 	if who.Proposer() {
 		if c, ok := p.proposer(who); ok {
 			if pr := r.proposals[c]; pr != nil {
@@ -89,7 +94,8 @@ func (p *plan) snapshot(who Principal) wire.Snapshot {
 	snap := wire.Snapshot{Role: who.Role, CouncilID: who.Council, Plan: sp, Round: sr}
 	if n := len(p.results); n > 0 {
 		rr := p.results[n-1]
-		snap.LastRound = &wire.LastRound{Round: rr.Round, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps, MaxGap: rr.MaxGap}
+		snap.LastRound = &wire.LastRound{Round: rr.Round, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps, MaxGap: rr.MaxGap,
+			Levy: rr.Levy, Fund: rr.Fund, Commons: rr.Commons, Users: rr.Users}
 	}
 	return snap
 }

@@ -98,6 +98,11 @@ type RoundRow struct {
 	Submitted []string           `json:"submitted"`
 	Carried   []string           `json:"carried"`
 	Converged bool               `json:"converged"`
+	// The round's commons fund, K and users (plans with commons goods).
+	Levy    *float64           `json:"levy,omitempty"`
+	Fund    *float64           `json:"fund,omitempty"`
+	Commons map[string]float64 `json:"commons,omitempty"`
+	Users   map[string]float64 `json:"users,omitempty"`
 }
 
 // RoundsCSVHeader is the header row of GET /api/plans/{id}/rounds.csv.

@@ -16,6 +16,9 @@ type Good struct {
 	Name string `json:"name,omitempty"`
 	Unit string `json:"unit,omitempty"`
 	Kind string `json:"kind"`
+	// A commons good's rival (false) and stock; absent for a rival good.
+	Rival *bool    `json:"rival,omitempty"`
+	Stock *float64 `json:"stock,omitempty"`
 }
 
 // Council is one council as everyone in the plan sees it.
@@ -72,6 +75,11 @@ type SnapshotRound struct {
 	Submitted []string           `json:"submitted"`
 	Deadline  *time.Time         `json:"deadline"`
 	Own       *OwnProposal       `json:"own,omitempty"`
+	// The commons fund of the round (plans with commons goods only): the
+	// levy, the fund and each commons good's K.
+	Levy    *float64           `json:"levy,omitempty"`
+	Fund    *float64           `json:"fund,omitempty"`
+	Commons map[string]float64 `json:"commons,omitempty"`
 }
 
 // OwnProposal is a council's standing proposal in the snapshot's round.
@@ -90,6 +98,11 @@ type LastRound struct {
 	Demand map[string]float64 `json:"demand"`
 	Gaps   map[string]float64 `json:"gaps"`
 	MaxGap float64            `json:"maxGap"`
+	// The round's commons fund and its users (plans with commons goods).
+	Levy    *float64           `json:"levy,omitempty"`
+	Fund    *float64           `json:"fund,omitempty"`
+	Commons map[string]float64 `json:"commons,omitempty"`
+	Users   map[string]float64 `json:"users,omitempty"`
 }
 
 // RoundOpened announces a new round: its prices, a human consumer
@@ -99,6 +112,10 @@ type RoundOpened struct {
 	Prices   map[string]float64 `json:"prices"`
 	Budget   *float64           `json:"budget,omitempty"`
 	Deadline *time.Time         `json:"deadline"`
+	// The round's commons fund (plans with commons goods only).
+	Levy    *float64           `json:"levy,omitempty"`
+	Fund    *float64           `json:"fund,omitempty"`
+	Commons map[string]float64 `json:"commons,omitempty"`
 }
 
 // FrameType returns "round.opened".
@@ -165,6 +182,11 @@ type RoundClosed struct {
 	Submitted []string           `json:"submitted"`
 	Carried   []string           `json:"carried"`
 	Reason    string             `json:"reason"`
+	// The closed round's commons fund and users (plans with commons goods).
+	Levy    *float64           `json:"levy,omitempty"`
+	Fund    *float64           `json:"fund,omitempty"`
+	Commons map[string]float64 `json:"commons,omitempty"`
+	Users   map[string]float64 `json:"users,omitempty"`
 }
 
 // FrameType returns "round.closed".

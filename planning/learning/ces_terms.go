@@ -10,7 +10,7 @@ func (m *fitted) cesValue(x []float64) {
 	for _, c := range m.ces {
 		f := m.cf[c]
 		f.predict(x)
-		share := m.plan.Councils[c].Share
+		share := m.budgetShare(c)
 		spend := m.spent(f) * share * m.pool
 		for i, g := range f.goods {
 			m.demV[g] += spend * f.w[i]
@@ -26,7 +26,7 @@ func (m *fitted) cesRows(J [][]float64, wd []float64) {
 		if e == 0 {
 			continue
 		}
-		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
+		spend := m.spent(f) * m.budgetShare(c) * m.pool
 		for a, ga := range f.goods {
 			dv := wd[ga] * spend * f.w[a] * e
 			row := J[ga]
@@ -45,7 +45,7 @@ func (m *fitted) cesProduct(v, out, wd []float64) {
 		if e == 0 {
 			continue
 		}
-		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
+		spend := m.spent(f) * m.budgetShare(c) * m.pool
 		wv := 0.0
 		for b, gb := range f.goods {
 			wv += f.w[b] * v[gb]
@@ -60,7 +60,7 @@ func (m *fitted) cesDiagonal(wd, dg []float64) {
 	for _, c := range m.ces {
 		f := m.cf[c]
 		e := 1 - f.sigma
-		spend := m.spent(f) * m.plan.Councils[c].Share * m.pool
+		spend := m.spent(f) * m.budgetShare(c) * m.pool
 		for a, ga := range f.goods {
 			dg[ga] += wd[ga] * spend * f.w[a] * e * (1 - f.w[a])
 		}

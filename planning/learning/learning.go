@@ -140,6 +140,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 		x0[num] = l.x[num] // exactly, as the step below holds it
 	}
+	l.m.setCommons(plan, r)
 	l.observe(plan, r, x0)
 	l.setFloor(r)
 	l.judge(plan, rounds)
@@ -160,7 +161,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	if lagged {
 		l.m.setLag(false)
 	}
-	_, solved := l.s.solve(x0, false, 0, solveIter)
+	_, solved := l.solveCommons(x0)
 	if lagged {
 		l.m.setLag(true)
 	}
@@ -417,6 +418,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					m.wf[c] = w
 				}
 				w.lam = lam
+				m.learnK(c, w, obs, r, l.x)
 				if !w.observe(obs, m.poll, r.Prices, l.x) && w.n == 0 {
 					w = nil
 				}
@@ -450,6 +452,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			}
 		}
 	}
+	m.addFund()
 	m.aggOK = true
 	// The prior of the next round: the mean λ̂ of the councils whose
 	// rounds have taught it.

@@ -77,6 +77,8 @@ type fitted struct {
 	wFixed, wSur float64
 
 	mem *fitMemory // where the fits are carved from, in council order
+
+	commons commonsState // the commons fund (commons.go)
 }
 
 // ensureGrads sets every fitted worker's gradients at the evaluated point.
@@ -226,6 +228,7 @@ func (m *fitted) aggregate(x []float64) {
 	for _, c := range m.consumers {
 		m.addConsumer(c, x)
 	}
+	m.addFund()
 	m.aggOK = true
 }
 
@@ -246,7 +249,7 @@ func (m *fitted) addConsumer(c int, x []float64) {
 		return
 	}
 	f.predict(x)
-	share := m.plan.Councils[c].Share * f.speed()
+	share := m.budgetShare(c) * f.speed()
 	fs := f.f * share
 	for i, g := range f.goods {
 		m.cdFull[g] += share * f.w[i]

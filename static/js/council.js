@@ -46,7 +46,8 @@
     st.built = key;
     const out = st.council.output;
     st.sections = SECTIONS[type].map((s) => {
-      let gs = goods.filter((g) => s.kinds.includes(g.kind));
+      // a commons good is never requested nor an input: it is free to use
+      let gs = goods.filter((g) => s.kinds.includes(g.kind) && (g.rival !== false || s.key === 'outputs'));
       if (type === 'worker' && s.key === 'outputs' && out) gs = goods.filter((g) => g.id === out);
       if (type === 'worker' && s.key === 'inputs' && out) gs = gs.filter((g) => g.id !== out);
       return { ...s, goods: gs };
@@ -80,6 +81,77 @@
       return fs;
     }));
     $('mine-measure').textContent = isWorker() ? 'SB/SC' : 'Cost / budget';
+    buildCommons();
+  }
+
+  function commonsGoods() { return ((st.plan && st.plan.goods) || []).filter((g) => g.rival === false); }
+  function commonsInputs() { return [...document.querySelectorAll('#commons-fields input')]; }
+  // numberField is one labelled number input whose id is q- and the field
+  // path with dots as dashes (commons.weights.design: q-commons-weights-design),
+  // so that a rejection finds it.
+  function numberField(path, label, hint, attrs) {
+    const id = 'q-' + path.split('.').join('-');
+    const input = h('input', { type: 'number', id, name: path, min: '0', step: 'any', inputmode: 'decimal', autocomplete: 'off',
+      'aria-describedby': 'hint-' + id + ' err-' + id, ...attrs });
+    input.addEventListener('input', () => { st.touched = true; clearFieldError(input); });
+    return h('div', { class: 'qty' }, h('label', { for: id }, label, h('span', { class: 'hint', id: 'hint-' + id }, hint)),
+      input, h('span', { class: 'value', id: 'val-' + id, 'aria-hidden': 'true' }), h('span', { class: 'field-error', id: 'err-' + id, 'aria-live': 'assertive' }));
+  }
+  // buildCommons adds a consumer council's vote for the commons fund (its
+  // share of the plan's income and its split, in percent) and its uses.
+  function buildCommons() {
+    const cg = commonsGoods();
+    const box = $('commons-fields');
+    if (isWorker() || !cg.length) { box.replaceChildren(); return; }
+    box.replaceChildren(
+      h('fieldset', { id: 'fs-commons' }, h('legend', null, 'Your vote for the commons fund (leave empty to abstain)'),
+        h('div', { class: 'field-error', id: 'err-commons', 'aria-live': 'assertive' }),
+        numberField('commons.share', 'Share of the plan\'s income for the commons, in %', 'from 0 to under 100', { max: '99.999' }),
+        ...(cg.length > 1 ? cg.map((g) => numberField('commons.weights.' + g.id, 'Part of the fund for ' + PC.goodName(g) + ', in %',
+          'the parts add up to 100; leave all empty for equal parts')) : [])),
+      h('fieldset', { id: 'fs-uses' }, h('legend', null, 'Commons your members use (free, never limited; for the record)'),
+        h('div', { class: 'field-error', id: 'err-uses', 'aria-live': 'assertive' }),
+        ...cg.map((g) => numberField('uses.' + g.id, 'Members who use ' + PC.goodName(g), 'people'))));
+  }
+  // readCommons adds the vote and uses in the form to proposal.
+  function readCommons(proposal, problems) {
+    const weights = {};
+    for (const inp of commonsInputs()) {
+      const v = inp.value.trim();
+      if (v === '') { if (inp.validity && inp.validity.badInput) problems.push([inp, 'not a number']); continue; }
+      const n = Number(v);
+      if (!isFinite(n)) { problems.push([inp, 'not a finite number']); continue; }
+      const [sec, a, b] = inp.name.split('.');
+      if (sec === 'uses') (proposal.uses = proposal.uses || {})[a] = n;
+      else if (a === 'share') (proposal.commons = proposal.commons || {}).share = n / 100;
+      else weights[b] = n / 100;
+    }
+    if (Object.keys(weights).length) {
+      if (!proposal.commons) problems.push([$('q-commons-share'), 'needed with a split: your share for the commons']);
+      else proposal.commons.weights = weights;
+    }
+  }
+  function fillCommons(pr) {
+    for (const inp of commonsInputs()) {
+      const [sec, a, b] = inp.name.split('.');
+      let v;
+      if (sec === 'uses') v = ((pr || {}).uses || {})[a];
+      else if (a === 'share') v = (pr || {}).commons ? pr.commons.share * 100 : undefined;
+      else v = (((pr || {}).commons || {}).weights || {})[b] !== undefined ? pr.commons.weights[b] * 100 : undefined;
+      inp.value = v !== undefined ? String(v) : '';
+    }
+  }
+  function renderCommons() {
+    const cg = commonsGoods();
+    const r = st.round || {};
+    $('commons-panel').hidden = !cg.length;
+    if (!cg.length) return;
+    $('commons-line').textContent = typeof r.levy === 'number'
+      ? 'This round the levy is ' + PC.pct(r.levy) + ' of the plan\'s income: a fund of ' + num(r.fund) + '.' : '';
+    $('commons-table').tBodies[0].replaceChildren(...cg.map((g) => h('tr', null,
+      h('th', { scope: 'row' }, PC.goodName(g)),
+      h('td', { class: 'num' }, num((r.commons || {})[g.id])),
+      h('td', { class: 'num' }, num(price(g.id))))));
   }
 
   // applyFilter hides the rows of goods that match neither the text nor have a quantity.
@@ -171,6 +243,8 @@
   }
   function clearErrors() {
     for (const inp of inputs()) clearFieldError(inp);
+    for (const inp of commonsInputs()) clearFieldError(inp);
+    for (const k of ['commons', 'uses']) if ($('err-' + k)) $('err-' + k).textContent = '';
     for (const s of st.sections) $('err-' + s.key).textContent = '';
     $('form-error').textContent = '';
   }
@@ -183,7 +257,7 @@
     let target = null;
     if (field) {
       const [sec, good] = String(field).split('.');
-      const inp = good ? $('q-' + sec + '-' + good) : null;
+      const inp = good ? $('q-' + String(field).split('.').join('-')) || $('q-' + sec + '-' + good) : null;
       if (inp) {
         inp.setAttribute('aria-invalid', 'true');
         $('err-' + inp.id).textContent = msg;
@@ -215,8 +289,9 @@
     const goods = st.plan ? st.plan.goods || [] : [];
     $('prices').tBodies[0].replaceChildren(...goods.map((g) => h('tr', null,
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' per ' + g.unit) : null),
-      h('td', null, g.kind || ''),
-      h('td', { class: 'num' }, num(price(g.id))))));
+      h('td', null, g.rival === false ? 'commons: free to use' : g.kind || ''),
+      h('td', { class: 'num' }, num(price(g.id)), g.rival === false ? h('span', { class: 'muted' }, ' paid to its makers') : null))));
+    renderCommons();
     for (const s of document.querySelectorAll('#fields .p')) s.textContent = num(price(s.dataset.good));
     update();
   }
@@ -224,6 +299,7 @@
   function summary(pr) {
     const parts = [];
     for (const [sec, m] of Object.entries(pr || {})) {
+      if (sec === 'commons') { parts.push('commons vote: ' + PC.pct((m || {}).share) + ' of income'); continue; }
       const items = Object.entries(m || {}).filter(([, q]) => q !== 0).map(([g, q]) => g + ' ' + num(q));
       if (items.length) parts.push(sec + ': ' + items.join(', '));
     }
@@ -269,6 +345,7 @@
       const m = (pr || {})[inp.dataset.section] || {};
       inp.value = m[inp.dataset.good] !== undefined ? m[inp.dataset.good] : '';
     }
+    fillCommons(pr);
     update();
   }
 
@@ -300,7 +377,8 @@
       }
       case 'round.opened':
         // round.opened's round is the new round's number
-        st.round = { number: f.round, status: 'open', prices: f.prices, budget: f.budget, deadline: f.deadline, submitted: [] };
+        st.round = { number: f.round, status: 'open', prices: f.prices, budget: f.budget, deadline: f.deadline, submitted: [],
+          levy: f.levy, fund: f.fund, commons: f.commons };
         renderRound();
         clearErrors();
         PC.announce($('round-notice'), 'Round ' + f.round + ' is open with new prices: check your proposal at these prices and submit it for round ' + f.round + '.', 'info');
@@ -360,6 +438,7 @@
     ev.preventDefault();
     clearErrors();
     const { proposal, problems } = read();
+    readCommons(proposal, problems);
     if (problems.length) {
       for (const [inp, why] of problems) {
         inp.setAttribute('aria-invalid', 'true');

@@ -8,6 +8,7 @@
   const errors = $('errors');
   if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
   const base = '/api/plans/' + encodeURIComponent(P.plan);
+  const commons = PC.commonsPanel($('commons'), base, P.token);
 
   // props holds the proposals of one round as fetched so far and audit the
   // events: each later fetch asks only for what came after the last id
@@ -205,6 +206,7 @@
         st.submitted = new Set(f.round.submitted);
         renderStatus();
         refresh('plan', 'proposals', 'audit');
+        commons.load();
         break;
       case 'round.opened':
         st.round = { number: f.round, status: 'open', prices: f.prices, deadline: f.deadline };
@@ -226,6 +228,7 @@
       case 'round.closed':
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         st.lastClosed = f;
+        commons.onClosed(f);
         PC.announce($('action-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) +
           (f.carried.length ? '; carried over: ' + f.carried.join(', ') : '') + '.', 'ok');
         refresh('plan', 'proposals', 'audit');

@@ -9,6 +9,7 @@
   const errors = $('errors');
   if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
   const base = '/api/plans/' + encodeURIComponent(P.plan);
+  const commons = PC.commonsPanel($('commons'), base, P.token);
   const HEAT_COLS = 60;
   const COLORS = ['#0b57a4', '#c0392b', '#1e7b34', '#7d3c98', '#b35900', '#117a8b', '#5d4037', '#ad1457', '#33691e', '#283593'];
   const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
@@ -186,6 +187,7 @@
         st.submitted = f.round.submitted.slice();
         st.tolerance = f.plan.tolerance;
         load(); // catch up on rounds closed while disconnected
+        commons.load();
         break;
       case 'settings.changed':
         st.deadline = f.deadline;
@@ -211,6 +213,7 @@
       case 'round.closed':
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         addRow(f);
+        commons.onClosed(f);
         PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) + '.', 'info');
         renderAll();
         break;

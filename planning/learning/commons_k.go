@@ -1,0 +1,244 @@
+package learning
+
+import (
+	"math"
+
+	"parecon/planning"
+)
+
+// How the rule learns the worker councils' response to the commons K
+// (docs/spec/economy.md, "Commons goods"), from their proposals alone. A
+// council that draws on commons goods with exponents γ_j answers as if its
+// scale were scale·Π K_j^γ_j: at given prices its log output moves by
+// Σ_j c_j·Δln K_j with c_j = γ_j/(1 − b). The board publishes K with each
+// round, so when a council proposes again the part of its change of log
+// output that its fitted technology does not explain by the prices is
+// regressed (recursive least squares, one small regression per council) on
+// the change of ln K since its last proposal. The fitted level is then
+// moved to the K the rule aims at: the commons the plan sustains at its
+// equilibrium, K* = stock + the output of the commons goods at the
+// equilibrium's prices, found by solving the learned economy at K and
+// setting K to the commons output there until it stands (solveCommons),
+// and, to predict the next round, the K the board will publish.
+
+// kFit is one worker council's learned response to K.
+type kFit struct {
+	ly0  float64   // log output of its newest proposal (the fit's anchor)
+	lnK0 []float64 // ln K of the round it was made in, per commons good
+	c    []float64 // ∂ln y/∂ln K_j, per commons good
+	p    []float64 // the regression's covariance (m×m, row-major)
+	seen bool
+}
+
+// kPrior is the variance of the regression's prior on each c_j (0): weak,
+// so that one round in which K moves identifies a council's response to a
+// single commons good.
+const kPrior = 1e8
+
+// cMax bounds a learned c_j: c_j = γ_j/(1 − b) < 1 since b + Σγ < 1.
+const cMax = 0.99
+
+// kState is the rule's knowledge of the commons K.
+type kState struct {
+	goods  []int     // the commons goods
+	stock  []float64 // their stocks
+	lnCur  []float64 // ln K of the round just closed
+	lnNext []float64 // ln K of the round the rule opens
+	lnAim  []float64 // ln K the fitted levels are set to
+	fits   []*kFit   // per council
+	scr    []float64 // scratch
+}
+
+// setK records round r's K and the next round's (from r's standing
+// proposals, as the board will compute it).
+func (m *fitted) setK(plan *planning.Plan, r *planning.Round) {
+	k := &m.commons.k
+	if k.goods == nil {
+		for j, g := range plan.Goods {
+			if g.Commons {
+				k.goods = append(k.goods, j)
+				k.stock = append(k.stock, g.Stock)
+			}
+		}
+		n := len(k.goods)
+		k.lnCur, k.lnNext, k.lnAim, k.scr = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		k.fits = make([]*kFit, len(plan.Councils))
+	}
+	next := plan.CommonsK(r)
+	for i, j := range k.goods {
+		k.lnCur[i] = lnPos(r.K[j])
+		k.lnNext[i] = lnPos(next[j])
+	}
+}
+
+// lnPos is ln x for x > 0, and a very negative number for x ≤ 0.
+func lnPos(x float64) float64 {
+	if x > 0 {
+		return math.Log(x)
+	}
+	return -700
+}
+
+// learnK updates worker council c's response to K from its fresh
+// (de-lagged) proposal obs, made at round r's prices (log prices x) and
+// K, before w (its fit from earlier proposals, nil if none) is refitted
+// to obs.
+func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning.Round, x []float64) {
+	if !m.commons.on {
+		return
+	}
+	k := &m.commons.k
+	y := 0.0
+	for _, l := range obs.Out {
+		if l.Qty > 0 {
+			y = l.Qty
+			break
+		}
+	}
+	if !(y > 0) {
+		return
+	}
+	n := len(k.goods)
+	f := k.fits[c]
+	if f == nil {
+		f = &kFit{lnK0: make([]float64, n), c: make([]float64, n), p: make([]float64, n*n)}
+		for i := range n {
+			f.p[i*n+i] = kPrior
+		}
+		k.fits[c] = f
+	}
+	// A council that moves only part of the way is learned from its
+	// de-lagged proposals, whose errors would pass for a response to K.
+	if f.seen && w != nil && w.n > 0 && w.speed() > 0.999 {
+		if pred, ok := w.logOutputAt(r.Prices, x, f.ly0); ok {
+			phi := k.scr
+			big := 0.0
+			for i := range n {
+				phi[i] = k.lnCur[i] - f.lnK0[i]
+				pred += f.c[i] * phi[i]
+				big = math.Max(big, math.Abs(phi[i]))
+			}
+			if big > 1e-9 && big < 50 {
+				f.update(phi, math.Log(y)-pred)
+			}
+		}
+	}
+	f.ly0 = math.Log(y)
+	copy(f.lnK0, k.lnCur)
+	f.seen = true
+}
+
+// update is one step of recursive least squares: c += Pφ·e/(1 + φᵀPφ),
+// P −= PφφᵀP/(1 + φᵀPφ), each c_j then kept in [0, cMax].
+func (f *kFit) update(phi []float64, e float64) {
+	n := len(phi)
+	pphi := make([]float64, n)
+	den := 1.0
+	for i := range n {
+		for j := range n {
+			pphi[i] += f.p[i*n+j] * phi[j]
+		}
+		den += phi[i] * pphi[i]
+	}
+	sum := 0.0
+	for i := range n {
+		f.c[i] = math.Max(0, math.Min(cMax, f.c[i]+pphi[i]*e/den))
+		sum += f.c[i]
+	}
+	// Σ c_j = Σ γ_j/(1 − b) < 1 too.
+	if sum > cMax {
+		for i := range n {
+			f.c[i] *= cMax / sum
+		}
+	}
+	for i := range n {
+		for j := range n {
+			f.p[i*n+j] -= pphi[i] * pphi[j] / den
+		}
+	}
+}
+
+// logOutputAt returns the log output the fit predicts at prices p (logs
+// x) with its level at ly: the formula of predict, without the council's
+// speed. It reports false where the fit produces nothing.
+func (w *workerFit) logOutputAt(p, x []float64, ly float64) (float64, bool) {
+	q := 0.0
+	for i, g := range w.out {
+		q += p[g] * w.r[i]
+	}
+	for i, g := range w.em {
+		q -= p[g] * w.eps[i]
+	}
+	if !(q > 0) || w.b == 0 {
+		return 0, false
+	}
+	sc := w.bE / w.b
+	e := w.bE * (math.Log(q) - w.lq)
+	for i, g := range w.in {
+		e -= sc * w.beta[i] * (x[g] - w.pin[i])
+	}
+	return ly + e/(1-w.bE), true
+}
+
+// aimK sets every responsive worker's fitted level to the commons lnK
+// (per commons good): its anchor moved by Σ c_j (ln K_j − ln K_j at the
+// anchor).
+func (m *fitted) aimK(lnK []float64) {
+	k := &m.commons.k
+	copy(k.lnAim, lnK)
+	for _, c := range m.workers {
+		f, w := k.fits[c], m.wf[c]
+		if f == nil || w == nil || !f.seen {
+			continue
+		}
+		ly := f.ly0
+		for i, ci := range f.c {
+			ly += ci * (lnK[i] - f.lnK0[i])
+		}
+		w.ly = ly
+	}
+	m.wOK, m.gradsOK, m.flat.ok = false, false, false
+}
+
+// commonsAim is how many times solveCommons solves at most, and the change
+// of ln K below which it stops.
+const (
+	commonsAim    = 6
+	commonsAimTol = 1e-12
+)
+
+// solveCommons solves the learned economy from x0 as solve does; in a plan
+// with commons goods it first sets K to the next round's, then to the
+// commons output at the solution, until K stands, and leaves the fitted
+// levels at the next round's K (for the rule's prediction of it).
+func (l *Rule) solveCommons(x0 []float64) (float64, bool) {
+	m := l.m
+	if !m.commons.on {
+		return l.s.solve(x0, false, 0, solveIter)
+	}
+	k := &m.commons.k
+	aim := append([]float64(nil), k.lnNext...)
+	var mx float64
+	var ok bool
+	for it := 0; it < commonsAim; it++ {
+		m.aimK(aim)
+		mx, ok = l.s.solve(x0, false, 0, solveIter)
+		if !ok {
+			break
+		}
+		m.eval(l.s.x, false, 0)
+		d := 0.0
+		for i, j := range k.goods {
+			y := k.stock[i] + m.supV[j]/m.p[j]
+			v := lnPos(y)
+			d = math.Max(d, math.Abs(v-aim[i]))
+			aim[i] = v
+		}
+		if d < commonsAimTol {
+			break
+		}
+		x0 = l.s.x
+	}
+	m.aimK(k.lnNext)
+	return mx, ok
+}

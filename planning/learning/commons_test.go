@@ -1,0 +1,87 @@
+package learning_test
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"parecon/councils"
+	"parecon/internal/examples"
+)
+
+// TestLearningCommons checks the default rule on commons economies: the
+// bundled commons-small reaches its independently solved equilibrium
+// (prices, levy, fund and K within 1e-4) at tolerance 1e-6 in few rounds,
+// and generated commons economies, cold and warm, converge too.
+func TestLearningCommons(t *testing.T) {
+	t.Run("commons-small", func(t *testing.T) {
+		e := economy(t, "commons-small")
+		res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-6, MaxRounds: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Converged || res.Rounds > 6 {
+			t.Fatalf("converged %v in %d rounds (max gap %g), want within 6", res.Converged, res.Rounds, res.Last().MaxGap)
+		}
+		data, err := examples.Expected("commons-small")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want struct {
+			Prices  map[string]float64
+			Levy    float64
+			Fund    float64
+			Commons map[string]float64
+		}
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatal(err)
+		}
+		last := res.Last()
+		num := e.Plan.Numeraire
+		rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Abs(b) }
+		for j, g := range e.Plan.Goods {
+			if got, w := last.Prices[j]/last.Prices[num], want.Prices[g.ID]; rel(got, w) > 1e-4 {
+				t.Errorf("price of %s = %.9g, want %.9g", g.ID, got, w)
+			}
+			if g.Commons && rel(last.K[j], want.Commons[g.ID]) > 1e-4 {
+				t.Errorf("K of %s = %.9g, want %.9g", g.ID, last.K[j], want.Commons[g.ID])
+			}
+		}
+		if last.Levy != want.Levy || rel(last.Fund, want.Fund) > 1e-4 {
+			t.Errorf("levy %v fund %v, want %v and %v", last.Levy, last.Fund, want.Levy, want.Fund)
+		}
+	})
+	for _, tc := range []struct {
+		name   string
+		opt    councils.GenOptions
+		rounds int
+	}{
+		{"cold", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4}, 8},
+		{"cold-2", councils.GenOptions{Goods: 30, Councils: 80, Seed: 2, Commons: 4}, 10},
+		{"ces", councils.GenOptions{Goods: 30, Councils: 80, Seed: 2, Commons: 4, CES: true}, 12},
+		{"substitution", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Substitution: 0.5}, 14},
+		{"warm", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Warm: 0.1}, 8},
+		{"adjust", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Adjust: 0.5}, 36},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := councils.Generate(tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := councils.NewEconomy(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !e.Plan.HasCommons() {
+				t.Fatal("the generated economy has no commons good")
+			}
+			res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-6, MaxRounds: 60})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Converged || res.Rounds > tc.rounds {
+				t.Errorf("converged %v in %d rounds (max gap %g), want within %d", res.Converged, res.Rounds, res.Last().MaxGap, tc.rounds)
+			}
+		})
+	}
+}
