@@ -54,7 +54,6 @@ type Federation struct {
 	Share float64
 }
 
-
 // FederationOf returns the index of the federation whose proposer is
 // board council c, or false if c is one of the scenario's councils.
 func (e *Economy) FederationOf(c int) (int, bool) {
