@@ -123,6 +123,7 @@ func (e *Economy) federate(sc *Scenario, plan *planning.Plan) {
 	}
 	for c := range sc.Councils {
 		if levies[c] > 0 {
+			plan.Councils[c].Income = shares[c]
 			plan.Councils[c].Share = shares[c] * (1 - levies[c])
 		}
 	}

@@ -236,3 +236,24 @@ func TestFederationDepth(t *testing.T) {
 		t.Errorf("a cycle of 100,000: %d problems, first %v", len(ps), ps[0])
 	}
 }
+
+// TestFederationWeightsNoCommons: a federation requests produced goods
+// and resources, never a commons good (docs/spec/economy.md).
+func TestFederationWeightsNoCommons(t *testing.T) {
+	head := strings.Replace(federatedHead, `{"id": "parks", "kind": "produced"}]`,
+		`{"id": "parks", "kind": "produced"}, {"id": "wiki", "kind": "produced", "rival": false, "stock": 5}]`, 1)
+	head = strings.Replace(head, `"inputs": {"labor": 0.5}},`,
+		`"inputs": {"labor": 0.5}},
+  {"id": "editors", "type": "worker", "output": "wiki", "scale": 1, "inputs": {"labor": 0.5}},`, 1)
+	_, err := ParseScenario([]byte(head + `[{"id": "x", "levy": 0.1, "weights": {"wiki": 1}}]}`))
+	ps, ok := err.(Problems)
+	if !ok {
+		t.Fatalf("got %v, want problems", err)
+	}
+	for _, p := range ps {
+		if p.Path == "federations[0].weights.wiki" && strings.Contains(p.Message, "commons good") {
+			return
+		}
+	}
+	t.Errorf("got %v, want federations[0].weights.wiki: …commons good…", ps)
+}

@@ -20,7 +20,7 @@ type goodUse struct{ path, good string }
 // 1 along every chain, and weights like a consumer council's. councils
 // holds the councils' ids. It returns the goods the federations' weights
 // use.
-func (w *walker) federations(sc *Scenario, kinds map[string]planning.Kind, councils map[string]bool) []goodUse {
+func (w *walker) federations(sc *Scenario, kinds map[string]planning.Kind, commons map[string]float64, councils map[string]bool) []goodUse {
 	if len(sc.Federations) > MaxCouncils {
 		w.add("federations", "%d federations; a scenario has at most %d", len(sc.Federations), MaxCouncils)
 		return nil
@@ -70,7 +70,7 @@ func (w *walker) federations(sc *Scenario, kinds map[string]planning.Kind, counc
 		if math.IsNaN(f.Levy) || f.Levy < 0 || f.Levy >= 1 {
 			w.add(join(p, "levy"), "the levy is %v; it must be in [0, 1)", f.Levy)
 		}
-		uses = append(uses, w.federationModel(p, &f, kinds)...)
+		uses = append(uses, w.federationModel(p, &f, kinds, commons)...)
 	}
 	// The parents must form a tree, at most MaxFederationDepth deep:
 	// report each cycle once, at its first federation. Each federation is
@@ -166,9 +166,10 @@ func (w *walker) federations(sc *Scenario, kinds map[string]planning.Kind, counc
 
 // federationModel checks a federation's collective consumption: its
 // weights (as a consumer council's: produced goods and resources, each
-// positive, summing to 1), elasticity and behaviours. A human federation
+// positive, summing to 1; never a commons good), elasticity and
+// behaviours. A human federation
 // (a levy, no weights) has neither elasticity nor behaviours.
-func (w *walker) federationModel(p string, f *FederationSpec, kinds map[string]planning.Kind) []goodUse {
+func (w *walker) federationModel(p string, f *FederationSpec, kinds map[string]planning.Kind, commons map[string]float64) []goodUse {
 	if f.Adjust != 0 && !(f.Adjust > 0 && f.Adjust <= 1) {
 		w.add(join(p, "adjust"), "adjust is %v; it must be in (0, 1]", f.Adjust)
 	}
@@ -197,6 +198,8 @@ func (w *walker) federationModel(p string, f *FederationSpec, kinds map[string]p
 			w.add(q, "unknown good %q", short(g))
 		case k != planning.Produced && k != planning.Resource:
 			w.add(q, "%q is a %s good; a federation requests produced goods and resources", short(g), k)
+		case isCommons(commons, g):
+			w.add(q, "%q is a commons good: it is free to use and never requested, so it has no weight", short(g))
 		default:
 			uses = append(uses, goodUse{q, g})
 		}

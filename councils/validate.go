@@ -247,7 +247,7 @@ func Validate(sc *Scenario) Problems {
 			v.add(join(p, "type"), "unknown council type %q (want worker or consumer)", short(c.Type))
 		}
 	}
-	uses = append(uses, v.federations(sc, kinds, councilIDs)...)
+	uses = append(uses, v.federations(sc, kinds, commons, councilIDs)...)
 	for _, u := range uses {
 		if supplied[u.good] {
 			continue

@@ -29,7 +29,8 @@ const medianReach = 0.5 * (1 - 1e-12)
 // Levy returns the levy φ and the split ω (per good, zero for a rival good)
 // that the votes decide: votes[i] is council i's vote, nil where it
 // abstains (worker councils' entries are ignored). The levy is the median
-// of the voters' shares, each weighted by its income share renormalised
+// of the voters' shares, each weighted by its income share (Income, before
+// the federations' levies) renormalised
 // over the voters (sorted by share, the first whose cumulative weight
 // reaches 1/2); the split is the voters' weights averaged with the same
 // weights, a vote without weights counting equal weights over the commons
@@ -51,11 +52,18 @@ func (p *Plan) Levy(votes []*Vote) (float64, []float64) {
 	var vs []voter
 	total := 0.0
 	for i, v := range votes {
-		if v == nil || i >= len(p.Councils) || p.Councils[i].Role != Consumer || !(p.Councils[i].Share > 0) {
+		if v == nil || i >= len(p.Councils) || p.Councils[i].Role != Consumer {
 			continue
 		}
-		vs = append(vs, voter{v.Share, p.Councils[i].Share, v})
-		total += p.Councils[i].Share
+		w := p.Councils[i].Income
+		if w == 0 {
+			w = p.Councils[i].Share
+		}
+		if !(w > 0) {
+			continue
+		}
+		vs = append(vs, voter{v.Share, w, v})
+		total += w
 	}
 	if len(vs) == 0 {
 		for j, g := range p.Goods {

@@ -66,8 +66,14 @@ func (r Role) String() string {
 type Council struct {
 	ID   string
 	Role Role
-	// Share is a consumer council's income share s_c (zero for workers).
+	// Share is a consumer council's income share s_c (zero for workers),
+	// net of the levies of the federations that contain it: its budget
+	// is Share·(1 − φ)·pool (Budget).
 	Share float64
+	// Income, if > 0, is the council's income share before the
+	// federations' levies, which weighs its commons vote (Levy); 0 means
+	// Share.
+	Income float64
 	// Labor is the labour good a consumer council supplies, or -1.
 	Labor int
 	// Hours is the labour a consumer council supplies (members × hours).

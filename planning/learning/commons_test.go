@@ -10,47 +10,17 @@ import (
 )
 
 // TestLearningCommons checks the default rule on commons economies: the
-// bundled commons-small reaches its independently solved equilibrium
-// (prices, levy, fund and K within 1e-4) at tolerance 1e-6 in few rounds,
+// bundled commons-small and economy-40-commons (commons goods and
+// federations) reach their independently solved equilibria (prices, levy,
+// fund and K within 1e-4) at tolerance 1e-6 in few rounds,
 // and generated commons economies, cold and warm, converge too.
 func TestLearningCommons(t *testing.T) {
-	t.Run("commons-small", func(t *testing.T) {
-		e := economy(t, "commons-small")
-		res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-6, MaxRounds: 40})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !res.Converged || res.Rounds > 6 {
-			t.Fatalf("converged %v in %d rounds (max gap %g), want within 6", res.Converged, res.Rounds, res.Last().MaxGap)
-		}
-		data, err := examples.Expected("commons-small")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want struct {
-			Prices  map[string]float64
-			Levy    float64
-			Fund    float64
-			Commons map[string]float64
-		}
-		if err := json.Unmarshal(data, &want); err != nil {
-			t.Fatal(err)
-		}
-		last := res.Last()
-		num := e.Plan.Numeraire
-		rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Abs(b) }
-		for j, g := range e.Plan.Goods {
-			if got, w := last.Prices[j]/last.Prices[num], want.Prices[g.ID]; rel(got, w) > 1e-4 {
-				t.Errorf("price of %s = %.9g, want %.9g", g.ID, got, w)
-			}
-			if g.Commons && rel(last.K[j], want.Commons[g.ID]) > 1e-4 {
-				t.Errorf("K of %s = %.9g, want %.9g", g.ID, last.K[j], want.Commons[g.ID])
-			}
-		}
-		if last.Levy != want.Levy || rel(last.Fund, want.Fund) > 1e-4 {
-			t.Errorf("levy %v fund %v, want %v and %v", last.Levy, last.Fund, want.Levy, want.Fund)
-		}
-	})
+	for _, tc := range []struct {
+		name   string
+		rounds int
+	}{{"commons-small", 6}, {"economy-40-commons", 7}} {
+		t.Run(tc.name, func(t *testing.T) { bundledCommons(t, tc.name, tc.rounds) })
+	}
 	for _, tc := range []struct {
 		name   string
 		opt    councils.GenOptions
@@ -83,5 +53,46 @@ func TestLearningCommons(t *testing.T) {
 				t.Errorf("converged %v in %d rounds (max gap %g), want within %d", res.Converged, res.Rounds, res.Last().MaxGap, tc.rounds)
 			}
 		})
+	}
+}
+
+// bundledCommons runs the bundled scenario name at tolerance 1e-6 and
+// compares its last round with NAME.expected.json; it must converge in at
+// most rounds.
+func bundledCommons(t *testing.T, name string, rounds int) {
+	e := economy(t, name)
+	res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-6, MaxRounds: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Converged || res.Rounds > rounds {
+		t.Fatalf("converged %v in %d rounds (max gap %g), want within %d", res.Converged, res.Rounds, res.Last().MaxGap, rounds)
+	}
+	data, err := examples.Expected(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Prices  map[string]float64
+		Levy    float64
+		Fund    float64
+		Commons map[string]float64
+	}
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	last := res.Last()
+	num := e.Plan.Numeraire
+	rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Abs(b) }
+	for j, g := range e.Plan.Goods {
+		if got, w := last.Prices[j]/last.Prices[num], want.Prices[g.ID]; rel(got, w) > 1e-4 {
+			t.Errorf("price of %s = %.9g, want %.9g", g.ID, got, w)
+		}
+		if g.Commons && rel(last.K[j], want.Commons[g.ID]) > 1e-4 {
+			t.Errorf("K of %s = %.9g, want %.9g", g.ID, last.K[j], want.Commons[g.ID])
+		}
+	}
+	if last.Levy != want.Levy || rel(last.Fund, want.Fund) > 1e-4 {
+		t.Errorf("levy %v fund %v, want %v and %v", last.Levy, last.Fund, want.Levy, want.Fund)
 	}
 }
