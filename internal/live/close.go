@@ -89,7 +89,9 @@ var closeHook atomic.Pointer[func(round int, row *wire.RoundRow)]
 type closeOut struct {
 	res     *councils.CloseResult
 	row     wire.RoundRow
-	closed  []byte            // round.closed
+	pub     wire.RoundRow     // row as the public sees it
+	closed  []byte            // round.closed, public
+	all     []byte            // round.closed in full, for a facilitator who sees all
 	mine    []byte            // round.closed with the closer's ref
 	opened  []byte            // round.opened, or the plan's end frame
 	budgets map[string][]byte // round.opened for each human consumer council
@@ -166,6 +168,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	if hook := closeHook.Load(); hook != nil {
 		(*hook)(number, &out.row)
 	}
+	out.pub = p.priv.public(p.econ, res.Closed, out.row)
 	out.status, out.reason = p.live.Status()
 	if err := p.encodeClose(&out, why, ref, deadline); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's results are not finite numbers (%v); the plan is stopped", number, err)}
@@ -175,7 +178,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		return closeOut{fatal: fmt.Sprintf("round %d's results cannot be stored (%v); the plan is stopped", number, err)}
 	}
 	rr := out.row
-	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
+	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "withheld": out.pub.Withheld, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
 	var next *store.Round
 	if res.Next != nil {
 		n := res.Next.Number
@@ -200,15 +203,19 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 // encodeClose encodes the frames announcing out's close.
 func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duration) error {
 	rr, res := out.row, out.res
-	closed := wire.RoundClosed{Round: rr.Round, Prices: rr.Prices, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps,
-		MaxGap: rr.MaxGap, Submitted: rr.Submitted, Carried: rr.Carried, Reason: why}
 	var err error
-	if out.closed, err = wire.Encode(closed); err != nil {
+	if out.closed, err = wire.Encode(roundClosed(out.pub, why, "")); err != nil {
+		return err
+	}
+	if out.all, err = wire.Encode(roundClosed(rr, why, "")); err != nil {
 		return err
 	}
 	if ref != "" {
-		closed.Ref = ref
-		if out.mine, err = wire.Encode(closed); err != nil {
+		mine := out.pub
+		if p.priv.facilitatorSeesAll() {
+			mine = rr
+		}
+		if out.mine, err = wire.Encode(roundClosed(mine, why, ref)); err != nil {
 			return err
 		}
 	}
@@ -266,9 +273,14 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	}
 	p.status, p.reason = out.status, out.reason
 	p.results = append(p.results, out.row)
+	p.public = append(p.public, out.pub)
+	all := p.priv.facilitatorSeesAll()
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {
 			return out.mine
+		}
+		if all && c.Role == RoleFacilitator {
+			return out.all
 		}
 		return out.closed
 	})
@@ -293,7 +305,15 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	p.release()
 }
 
-// result returns the totals of closed round r.
+// roundClosed returns the round.closed frame of row.
+func roundClosed(row wire.RoundRow, why, ref string) wire.RoundClosed {
+	return wire.RoundClosed{Ref: ref, Round: row.Round, Prices: row.Prices, Supply: row.Supply, Demand: row.Demand, Gaps: row.Gaps,
+		MaxGap: row.MaxGap, Submitted: row.Submitted, Carried: row.Carried, Reason: why,
+		Withheld: row.Withheld, WithinTolerance: row.WithinTolerance, WithheldOpen: row.WithheldOpen, K: row.K}
+}
+
+// result returns the full totals of closed round r (what a facilitator
+// who sees all is shown).
 func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
 	ids := func(pred func(i int) bool) []string {
 		out := []string{}
@@ -304,9 +324,18 @@ func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
 		}
 		return out
 	}
+	totals := func(x []float64) map[string]*float64 {
+		m := make(map[string]*float64, len(x))
+		for j, g := range e.Plan.Goods {
+			v := x[j]
+			m[g.ID] = &v
+		}
+		return m
+	}
+	maxGap := r.MaxGap
 	return wire.RoundRow{
-		Round: r.Number, Prices: e.PriceMap(r.Prices), Supply: e.PriceMap(r.Supply), Demand: e.PriceMap(r.Demand),
-		Gaps: e.PriceMap(r.Gap), MaxGap: r.MaxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged,
+		Round: r.Number, Prices: e.PriceMap(r.Prices), Supply: totals(r.Supply), Demand: totals(r.Demand),
+		Gaps: totals(r.Gap), MaxGap: &maxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged, Withheld: []string{},
 		Submitted: ids(func(i int) bool { return r.Fresh[i] }),
 		Carried:   ids(func(i int) bool { return !r.Fresh[i] && r.Proposals[i] != nil }),
 	}

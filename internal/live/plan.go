@@ -47,6 +47,8 @@ type plan struct {
 	inflight map[string]*flight // by ackKey, for a ref resubmitted while it commits
 	lastID   map[int]int64      // the last applied proposal id per council
 	results  []wire.RoundRow    // the closed rounds, in order
+	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
+	priv     *privacy           // owned like live
 	status   councils.Status
 	reason   string
 	// waiting counts the human councils that have not submitted in round
@@ -90,6 +92,7 @@ func (s *Service) newPlan(id, name string, created time.Time, e *councils.Econom
 		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, waitRound: -1,
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
+	p.priv = newPrivacy(e, e.Privacy())
 	p.tolerance, p.rule = lv.Plan().Tolerance, lv.RuleName()
 	p.human = make([]bool, len(e.Plan.Councils))
 	for i := range p.human {
