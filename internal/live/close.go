@@ -125,7 +125,11 @@ func (p *plan) startClose(r *closeReq) {
 			v := p.econ.Verdict(c, pr, cur.Prices, cur.Budgets[c])
 			vb, _ := json.Marshal(v)
 			standins = append(standins, store.Proposal{PlanID: p.id, Round: number, Council: id, Body: councils.MarshalDoc(p.econ.Doc(c, pr)), Verdict: vb, Source: "standin", Created: now})
-			events = append(events, s.event(p.id, "proposal.standin", &number, id, map[string]any{"reason": "no proposal by the deadline: the council's model answered for it", "verdict": v}))
+			detail := map[string]any{"reason": "no proposal by the deadline: the council's model answered for it", "verdict": v}
+			if p.aggregates.Load() {
+				delete(detail, "verdict")
+			}
+			events = append(events, s.event(p.id, "proposal.standin", &number, id, detail))
 			p.live.Accept(c, pr)
 		}
 	}
@@ -178,6 +182,9 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		return closeOut{fatal: fmt.Sprintf("round %d's results cannot be stored (%v); the plan is stopped", number, err)}
 	}
 	rr := out.row
+	if p.aggregates.Load() {
+		rr = out.pub // the facilitator reads the audit log
+	}
 	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "withheld": out.pub.Withheld, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
 	var next *store.Round
 	if res.Next != nil {

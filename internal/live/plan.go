@@ -49,8 +49,12 @@ type plan struct {
 	results  []wire.RoundRow    // the closed rounds, in order
 	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
 	priv     *privacy           // owned like live
-	status   councils.Status
-	reason   string
+	// aggregates mirrors priv's facilitator setting for the goroutines
+	// that encode proposals and serve pages: the facilitator sees only
+	// aggregates, and the audit log keeps no proposal bodies.
+	aggregates atomic.Bool
+	status     councils.Status
+	reason     string
 	// waiting counts the human councils that have not submitted in round
 	// waitRound, so that a full round is noticed in O(1).
 	waiting, waitRound int
@@ -92,7 +96,7 @@ func (s *Service) newPlan(id, name string, created time.Time, e *councils.Econom
 		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, waitRound: -1,
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
-	p.priv = newPrivacy(e, e.Privacy())
+	p.setPriv(newPrivacy(e, e.Privacy()))
 	p.tolerance, p.rule = lv.Plan().Tolerance, lv.RuleName()
 	p.human = make([]bool, len(e.Plan.Councils))
 	for i := range p.human {

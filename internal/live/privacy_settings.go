@@ -61,6 +61,7 @@ func (p *plan) setPrivacy(ctx context.Context, req wire.PrivacyRequest) (wire.Se
 		return wire.SettingsChanged{}, unavailable(err)
 	}
 	p.priv.set = set
+	p.setPriv(p.priv)
 	ps := wire.PrivacySettings{K: set.K, Facilitator: set.Facilitator}
 	out := wire.SettingsChanged{RoundDeadlineSeconds: int(p.deadline.Seconds()), Round: round, Deadline: wire.Time(p.due), Privacy: &ps}
 	msg, err := wire.Encode(out)
@@ -70,6 +71,16 @@ func (p *plan) setPrivacy(ctx context.Context, req wire.PrivacyRequest) (wire.Se
 	p.s.hub.Broadcast(p.id, msg)
 	return out, nil
 }
+
+// setPriv makes pv p's privacy (plan goroutine, or before it runs).
+func (p *plan) setPriv(pv *privacy) {
+	p.priv = pv
+	p.aggregates.Store(!pv.facilitatorSeesAll())
+}
+
+// private is the error a facilitator gets asking for proposals that the
+// plan keeps private.
+var private = councils.Errorf(councils.Forbidden, "", "this plan keeps proposals private (facilitation.privacy.facilitator is %q): the facilitator sees aggregates and who has submitted", councils.FacilitatorAggregates)
 
 // storedPrivacy returns the privacy setting stored for a plan (nil:
 // its scenario's).

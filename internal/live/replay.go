@@ -43,7 +43,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: stored privacy setting: %w", row.ID, err)
 	}
-	p.priv = newPrivacy(e, set)
+	p.setPriv(newPrivacy(e, set))
 	rounds, err := s.store.Rounds(ctx, row.ID)
 	if err != nil {
 		return nil, err
@@ -139,5 +139,6 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
-	p.public, p.priv = q.public, q.priv
+	p.public = q.public
+	p.setPriv(q.priv)
 }
