@@ -44,6 +44,7 @@ func TestHTTPAuth(t *testing.T) {
 		{"GET", "/proposals", "", []string{"facilitator", "council"}},
 		{"GET", "/proposals?round=0", "", []string{"facilitator", "council"}},
 		{"GET", "/audit", "", []string{"facilitator"}},
+		{"GET", "/roots", "", []string{"facilitator", "observer", "council"}},
 		{"PATCH", "/settings", `{"roundDeadlineSeconds":0}`, []string{"facilitator"}},
 		{"POST", "/rounds/close", "", []string{"facilitator"}},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"parecon/councils"
 	"parecon/internal/hub"
+	"parecon/internal/proof"
 	"parecon/internal/store"
 	"parecon/internal/wire"
 	"parecon/planning"
@@ -90,6 +91,7 @@ type closeOut struct {
 	res     *councils.CloseResult
 	row     wire.RoundRow
 	pub     wire.RoundRow     // row as the public sees it
+	commit  *proof.Commitment // the round's Merkle root and chain
 	closed  []byte            // round.closed, public
 	all     []byte            // round.closed in full, for a facilitator who sees all
 	mine    []byte            // round.closed with the closer's ref
@@ -173,6 +175,9 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		(*hook)(number, &out.row)
 	}
 	out.pub = p.priv.public(p.econ, res.Closed, out.row)
+	if out.commit, err = p.commit(res.Closed); err != nil {
+		return closeOut{fatal: fmt.Sprintf("round %d's proposals cannot be committed to (%v); the plan is stopped", number, err)}
+	}
 	out.status, out.reason = p.live.Status()
 	if err := p.encodeClose(&out, why, ref, deadline); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's results are not finite numbers (%v); the plan is stopped", number, err)}
@@ -195,7 +200,8 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		events = append(events, s.event(p.id, "plan."+string(out.status), &number, "", map[string]any{"reason": out.reason, "maxGap": rr.MaxGap}))
 	}
 	ctx := context.Background()
-	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb}, standins, next, string(out.status), events); err != nil {
+	closed := store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Commit: storeCommit(number, out.commit)}
+	if err := s.store.CloseRound(ctx, closed, standins, next, string(out.status), events); err != nil {
 		s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
 		out.err = unavailable(err)
 		fresh, rerr := s.reload(ctx, p.id)
@@ -281,6 +287,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	p.status, p.reason = out.status, out.reason
 	p.results = append(p.results, out.row)
 	p.public = append(p.public, out.pub)
+	p.chain = out.commit.Chain
 	all := p.priv.facilitatorSeesAll()
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {

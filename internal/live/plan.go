@@ -49,6 +49,7 @@ type plan struct {
 	results  []wire.RoundRow    // the closed rounds, in order
 	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
 	priv     *privacy           // owned like live
+	chain    []byte             // the last closed round's chain (proof), nil before
 	// aggregates mirrors priv's facilitator setting for the goroutines
 	// that encode proposals and serve pages: the facilitator sees only
 	// aggregates, and the audit log keeps no proposal bodies.

@@ -113,6 +113,13 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			}
 		}
 	}
+	commits, err := s.store.Commits(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(commits); n > 0 {
+		p.chain = commits[n-1].Chain
+	}
 	if st, _ := lv.Status(); string(st) != row.Status {
 		s.log.Warn("replayed status differs from the stored one", "plan", row.ID, "stored", row.Status, "replayed", st)
 	}
@@ -139,6 +146,6 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
-	p.public = q.public
+	p.public, p.chain = q.public, q.chain
 	p.setPriv(q.priv)
 }

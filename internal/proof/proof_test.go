@@ -85,7 +85,7 @@ func TestLeafData(t *testing.T) {
 	}
 	for _, bad := range []string{
 		`{"round":2,"council":"h0","proposal":{},"salt":"` + strings.Repeat("A", 43) + `="}`, // not canonical
-		`{"council":"h0","proposal":{},"round":2,"salt":"AAAA"}`,                            // short salt
+		`{"council":"h0","proposal":{},"round":2,"salt":"AAAA"}`,                             // short salt
 		`not json`,
 	} {
 		if _, err := ParseLeaf([]byte(bad)); err == nil {

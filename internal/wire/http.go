@@ -181,6 +181,28 @@ type Event struct {
 	Detail  json.RawMessage `json:"detail"`
 }
 
+// Root is one closed round in GET /api/plans/{id}/roots (a JSON array of
+// them, in round order): its tree's size and root and the chain up to
+// it, hashes in standard base64.
+type Root struct {
+	Round int    `json:"round"`
+	Size  int    `json:"size"`
+	Root  string `json:"root"`
+	Chain string `json:"chain"`
+}
+
+// Proof answers GET /api/plans/{id}/rounds/{n}/proof: the council's own
+// leaf (its data in standard base64), its index in the round's tree of
+// size leaves, the RFC 6962 inclusion proof (base64 hashes) and the root.
+type Proof struct {
+	Round int      `json:"round"`
+	Leaf  string   `json:"leaf"`
+	Index int      `json:"index"`
+	Size  int      `json:"size"`
+	Proof []string `json:"proof"`
+	Root  string   `json:"root"`
+}
+
 // ErrorResponse is every HTTP error answer.
 type ErrorResponse struct {
 	Error ErrorBody `json:"error"`
@@ -200,7 +222,7 @@ var Bodies = map[string]any{
 	"PlanList": PlanList{}, "PlanSummary": PlanSummary{}, "CreateExample": CreateExample{},
 	"Created": Created{}, "PlanView": PlanView{}, "CloseRequest": CloseRequest{},
 	"SettingsRequest": SettingsRequest{}, "SettingsChanged": SettingsChanged{}, "Rounds": Rounds{}, "RoundRow": RoundRow{},
-	"PrivacySettings": PrivacySettings{}, "PrivacyRequest": PrivacyRequest{},
+	"PrivacySettings": PrivacySettings{}, "Root": Root{}, "Proof": Proof{}, "PrivacyRequest": PrivacyRequest{},
 	"Proposals": Proposals{}, "Cursor": Cursor{}, "Proposal": Proposal{}, "Audit": Audit{}, "Event": Event{},
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{},
 }
