@@ -375,19 +375,29 @@ func TestObserverChartsGainARound(t *testing.T) {
 		t.Errorf("the page got %d round.closed frames, want 2", n)
 	}
 
-	// the table shows the server's max gaps, newest first
+	// the table shows the server's max gaps, newest first ("—" where the
+	// observer's view withholds every good)
 	var rounds struct {
 		Rounds []struct {
-			MaxGap float64 `json:"maxGap"`
+			MaxGap *float64 `json:"maxGap"`
 		} `json:"rounds"`
 	}
 	s.call(t, "GET", "/api/plans/"+plan.ID+"/rounds", plan.ObserverToken, nil, http.StatusOK, &rounds)
 	shown := eval[[]string](t, br, `[...document.querySelectorAll('#gap-table tbody tr td.gap')].map(td => td.firstChild.textContent)`)
 	for i, r := range rounds.Rounds {
 		got := shown[len(shown)-1-i]
-		if want := pct(r.MaxGap); got != want {
+		want := "—"
+		if r.MaxGap != nil {
+			want = pct(*r.MaxGap)
+		}
+		if got != want {
 			t.Errorf("round %d: table shows %q, server max gap %v (%s)", i, got, r.MaxGap, want)
 		}
+	}
+	// the page says plainly what the last round withholds and why
+	if txt := eval[string](t, br, `document.getElementById('privacy-now').textContent`); !strings.HasPrefix(txt, "Round 1: ") ||
+		(rounds.Rounds[1].MaxGap == nil) != strings.Contains(txt, "are withheld, because fewer than 3 councils") {
+		t.Errorf("the privacy line says %q (last max gap %v)", txt, rounds.Rounds[1].MaxGap)
 	}
 	// the chart is a real uPlot canvas with a log y scale and the tolerance line
 	if n := eval[int](t, br, `document.querySelectorAll('#gap-chart canvas').length`); n < 1 {

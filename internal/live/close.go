@@ -178,6 +178,9 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	if out.commit, err = p.commit(res.Closed); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's proposals cannot be committed to (%v); the plan is stopped", number, err)}
 	}
+	if res.Next != nil {
+		p.prepare(res.Next)
+	}
 	out.status, out.reason = p.live.Status()
 	if err := p.encodeClose(&out, why, ref, deadline); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's results are not finite numbers (%v); the plan is stopped", number, err)}
@@ -314,7 +317,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 		s.hub.Broadcast(p.id, out.opened)
 	}
 	p.publish()
-	s.log.Info("round closed", "plan", p.id, "round", out.row.Round, "maxGap", out.row.MaxGap, "status", out.status, "why", r.why)
+	s.log.Info("round closed", "plan", p.id, "round", out.row.Round, "maxGap", *out.row.MaxGap, "status", out.status, "why", r.why)
 	r.answer(nil)
 	p.release()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"sort"
 
 	"parecon/councils"
 	"parecon/internal/proof"
@@ -12,20 +13,207 @@ import (
 	"parecon/planning"
 )
 
+// A round's commitment (docs/privacy.md, "Proof") is made in two parts so
+// that the close waits for little of it: when a round opens, the leaves of
+// the proposals standing in it (the simulated councils', the carried ones)
+// are made on other goroutines while it is open (prepare); the close makes
+// only the leaves of proposals that changed since, and updates the tree
+// along their paths (commit).
+
+// leafSet is a round's leaves as they were when it opened.
+type leafSet struct {
+	round   int
+	props   []*planning.Proposal // by council: the proposal its leaf is of
+	hashes  []byte               // by council, HashSize bytes each
+	datas   [][]byte             // by council; human councils' only
+	holders []int                // the councils with a leaf, in leaf (id) order
+	tree    *proof.Tree          // over holders' leaves
+	done    chan struct{}        // closed once the rest is filled in
+}
+
+// prepare starts making the leaves of r, a round just opened, off the
+// plan's goroutines (called by whoever owns live).
+func (p *plan) prepare(r *planning.Round) {
+	ls := &leafSet{round: r.Number, props: append([]*planning.Proposal(nil), r.Proposals...), done: make(chan struct{})}
+	p.pre = ls
+	go func() {
+		defer close(ls.done)
+		n := len(ls.props)
+		ls.hashes = make([]byte, n*proof.HashSize)
+		ls.datas = make([][]byte, n)
+		proof.Parallel(n, func(l *proof.Leafer, i int) {
+			if pr := ls.props[i]; pr != nil {
+				l.Scratch = p.canonical(l.Scratch[:0], i, pr)
+				ls.datas[i] = l.Leaf(p.econ.Plan.Councils[i].ID, ls.round, l.Scratch, p.human[i], ls.hashes[i*proof.HashSize:])
+			}
+		})
+		ls.holders = p.holders(ls.props)
+		ls.tree, _ = proof.NewTree(p.gather(ls.holders, ls.hashes))
+	}()
+}
+
+// holders returns the councils with a proposal in props, in id order.
+func (p *plan) holders(props []*planning.Proposal) []int {
+	var out []int
+	for _, i := range p.byID {
+		if props[i] != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// gather returns the hashes (by council) of holders, in their order.
+func (p *plan) gather(holders []int, hashes []byte) []byte {
+	out := make([]byte, len(holders)*proof.HashSize)
+	for k, i := range holders {
+		copy(out[k*proof.HashSize:], hashes[i*proof.HashSize:(i+1)*proof.HashSize])
+	}
+	return out
+}
+
 // commit commits closed round r to a Merkle root over its standing
 // proposals, chained to the round before (close worker). The leaves of
 // human councils, the ones with a token to ask for their proof, are kept.
 func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
-	var counted []proof.Counted
+	ls := p.pre
+	p.pre = nil
+	if ls != nil && ls.round == r.Number {
+		<-ls.done
+	} else {
+		ls = nil
+	}
+	n := len(r.Proposals)
+	var changed []int
 	for i, pr := range r.Proposals {
-		if pr == nil {
+		if pr != nil && (ls == nil || ls.props[i] != pr) {
+			changed = append(changed, i)
+		}
+	}
+	hs, ds := make([]byte, n*proof.HashSize), make([][]byte, n)
+	if ls != nil {
+		hs, ds = ls.hashes, ls.datas // consumed here
+	}
+	proof.Parallel(len(changed), func(l *proof.Leafer, k int) {
+		i := changed[k]
+		l.Scratch = p.canonical(l.Scratch[:0], i, r.Proposals[i])
+		ds[i] = l.Leaf(p.econ.Plan.Councils[i].ID, r.Number, l.Scratch, p.human[i], hs[i*proof.HashSize:])
+	})
+	holders := p.holders(r.Proposals)
+	pos := make([]int, n)
+	for k, i := range holders {
+		pos[i] = k
+	}
+	var tree *proof.Tree
+	if ls != nil && sameInts(holders, ls.holders) && len(changed) <= n/8 {
+		// The same councils hold leaves: update the changed ones' paths.
+		tree = ls.tree
+		for _, i := range changed {
+			tree.Set(pos[i], hs[i*proof.HashSize:(i+1)*proof.HashSize])
+		}
+	} else {
+		var err error
+		if tree, err = proof.NewTree(p.gather(holders, hs)); err != nil {
+			return nil, err
+		}
+	}
+	var kept []proof.KeptLeaf
+	for _, i := range holders {
+		if p.human[i] {
+			kept = append(kept, proof.KeptLeaf{Council: p.econ.Plan.Councils[i].ID, Index: pos[i], Data: ds[i]})
+		}
+	}
+	return proof.Commit(tree, p.chain, kept), nil
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if a[k] != b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// canonical appends council c's proposal pr as the RFC 8785 canonical
+// JSON of its councils.ProposalDoc (what MarshalDoc writes, canonical):
+// a consumer's {"requests": {...}}, a worker's emissions, inputs and
+// outputs, each left out when empty, goods in key order.
+func (p *plan) canonical(dst []byte, c int, pr *planning.Proposal) []byte {
+	goods := p.econ.Plan.Goods
+	pollutant := func(l planning.Line) bool { return goods[l.Good].Kind == planning.Pollutant }
+	all := func(planning.Line) bool { return true }
+	type part struct {
+		key   string
+		lines []planning.Line
+		take  func(planning.Line) bool
+	}
+	var parts []part
+	if p.econ.Plan.Councils[c].Role == planning.Consumer {
+		parts = []part{{"requests", pr.In, all}}
+	} else {
+		parts = []part{{"emissions", pr.In, pollutant}, {"inputs", pr.In, func(l planning.Line) bool { return !pollutant(l) }}, {"outputs", pr.Out, all}}
+	}
+	dst = append(dst, '{')
+	first := true
+	var buf [32]planning.Line
+	for _, pt := range parts {
+		// the part's lines in key order: an insertion sort, as a
+		// proposal has few lines, mostly in order already
+		sorted := buf[:0]
+		for _, l := range pt.lines {
+			if !pt.take(l) {
+				continue
+			}
+			sorted = append(sorted, l)
+			for k := len(sorted) - 1; k > 0 && p.goodRank[sorted[k].Good] < p.goodRank[sorted[k-1].Good]; k-- {
+				sorted[k], sorted[k-1] = sorted[k-1], sorted[k]
+			}
+		}
+		if len(sorted) == 0 {
 			continue
 		}
-		i, pr := i, pr
-		counted = append(counted, proof.Counted{ID: p.econ.Plan.Councils[i].ID, Keep: p.human[i],
-			Proposal: func() []byte { return councils.MarshalDoc(p.econ.Doc(i, pr)) }})
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = proof.AppendString(dst, pt.key)
+		dst = append(dst, ':', '{')
+		for k, l := range sorted {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst = proof.AppendString(dst, goods[l.Good].ID)
+			dst = append(dst, ':')
+			dst = proof.AppendNumber(dst, l.Qty)
+		}
+		dst = append(dst, '}')
 	}
-	return proof.Commit(r.Number, p.chain, counted)
+	return append(dst, '}')
+}
+
+// orders sets p's council order by id and goods' order by key, for the
+// leaves.
+func (p *plan) orders() {
+	cs := p.econ.Plan.Councils
+	p.byID = make([]int, len(cs))
+	for i := range p.byID {
+		p.byID[i] = i
+	}
+	sort.Slice(p.byID, func(a, b int) bool { return cs[p.byID[a]].ID < cs[p.byID[b]].ID })
+	gs := p.econ.Plan.Goods
+	idx := make([]int, len(gs))
+	for j := range idx {
+		idx[j] = j
+	}
+	sort.Slice(idx, func(a, b int) bool { return proof.KeyLess(gs[idx[a]].ID, gs[idx[b]].ID) })
+	p.goodRank = make([]int, len(gs))
+	for r, j := range idx {
+		p.goodRank[j] = r
+	}
 }
 
 // storeCommit is c as the store keeps it.

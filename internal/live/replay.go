@@ -126,6 +126,8 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	p.status, p.reason = lv.Status()
 	if p.status != councils.StatusOpen {
 		p.due = time.Time{}
+	} else {
+		p.prepare(lv.Round())
 	}
 	return p, nil
 }
@@ -146,6 +148,6 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
-	p.public, p.chain = q.public, q.chain
+	p.public, p.chain, p.pre = q.public, q.chain, q.pre
 	p.setPriv(q.priv)
 }

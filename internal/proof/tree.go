@@ -13,10 +13,7 @@ import (
 // HashSize is the bytes of every hash.
 const HashSize = sha256.Size
 
-var (
-	hasher = rfc6962.DefaultHasher
-	ranges = &compact.RangeFactory{Hash: hasher.HashChildren}
-)
+var hasher = rfc6962.DefaultHasher
 
 // HashLeaf returns the RFC 6962 leaf hash of data: SHA-256(0x00 ‖ data).
 func HashLeaf(data []byte) []byte { return hasher.HashLeaf(data) }
@@ -25,44 +22,97 @@ func HashLeaf(data []byte) []byte { return hasher.HashLeaf(data) }
 // hashes, HashSize bytes each, concatenated; the empty tree's is
 // SHA-256 of nothing.
 func Root(hashes []byte) ([]byte, error) {
+	t, err := NewTree(hashes)
+	if err != nil {
+		return nil, err
+	}
+	return t.Root(), nil
+}
+
+// Tree is an RFC 6962 tree kept level by level: level 0 the leaf hashes,
+// each level above the parents of the pairs below it, a last node
+// without a pair carried up unchanged (which makes the tree RFC 6962's,
+// split at the largest power of two below its size). Its nodes are the
+// perfect subtrees' hashes the library's proofs are made of.
+type Tree struct {
+	levels [][]byte
+	size   int
+}
+
+// NewTree builds the tree over hashes (HashSize bytes a leaf; kept, not
+// copied).
+func NewTree(hashes []byte) (*Tree, error) {
 	if len(hashes)%HashSize != 0 {
 		return nil, fmt.Errorf("proof: %d bytes of leaf hashes", len(hashes))
 	}
-	return subtree(hashes, 0, uint64(len(hashes)/HashSize))
+	t := &Tree{size: len(hashes) / HashSize, levels: [][]byte{hashes}}
+	for n := t.size; n > 1; n = (n + 1) / 2 {
+		t.levels = append(t.levels, make([]byte, (n+1)/2*HashSize))
+		t.rehash(len(t.levels)-1, 0, (n+1)/2)
+	}
+	return t, nil
 }
 
-// subtree returns the root of leaves [begin, end).
-func subtree(hashes []byte, begin, end uint64) ([]byte, error) {
-	if begin == end {
-		return hasher.EmptyRoot(), nil
-	}
-	r := ranges.NewEmptyRange(0)
-	for i := begin; i < end; i++ {
-		if err := r.Append(hashes[i*HashSize:(i+1)*HashSize], nil); err != nil {
-			return nil, err
+// rehash recomputes nodes [from, to) of level l from level l−1.
+func (t *Tree) rehash(l, from, to int) {
+	below, out := t.levels[l-1], t.levels[l]
+	n := len(below) / HashSize
+	var buf [1 + 2*HashSize]byte
+	buf[0] = 0x01
+	for j := from; j < to; j++ {
+		if 2*j+1 >= n {
+			copy(out[j*HashSize:], below[2*j*HashSize:(2*j+1)*HashSize]) // carried up
+			continue
 		}
+		copy(buf[1:], below[2*j*HashSize:(2*j+2)*HashSize])
+		h := sha256.Sum256(buf[:])
+		copy(out[j*HashSize:], h[:])
 	}
-	return r.GetRootHash(nil)
+}
+
+// Set replaces leaf i's hash and recomputes its ancestors.
+func (t *Tree) Set(i int, hash []byte) {
+	copy(t.levels[0][i*HashSize:], hash)
+	for l := 1; l < len(t.levels); l++ {
+		i /= 2
+		t.rehash(l, i, i+1)
+	}
+}
+
+// Size returns the number of leaves.
+func (t *Tree) Size() int { return t.size }
+
+// Root returns the tree's root (SHA-256 of nothing for the empty tree).
+func (t *Tree) Root() []byte {
+	if t.size == 0 {
+		return hasher.EmptyRoot()
+	}
+	top := t.levels[len(t.levels)-1]
+	return append([]byte(nil), top[:HashSize]...)
+}
+
+// node returns the hash of the perfect subtree id.
+func (t *Tree) node(id compact.NodeID) []byte {
+	lv := t.levels[id.Level]
+	return append([]byte(nil), lv[id.Index*HashSize:(id.Index+1)*HashSize]...)
 }
 
 // Inclusion returns the inclusion proof of leaf index in the tree of
 // hashes (concatenated, as Root takes them), computed from the stored
-// leaf hashes.
+// leaf hashes: the library says which nodes make it, the tree gives
+// their hashes.
 func Inclusion(hashes []byte, index uint64) ([][]byte, error) {
-	if len(hashes)%HashSize != 0 {
-		return nil, fmt.Errorf("proof: %d bytes of leaf hashes", len(hashes))
+	t, err := NewTree(hashes)
+	if err != nil {
+		return nil, err
 	}
-	size := uint64(len(hashes) / HashSize)
-	nodes, err := proof.Inclusion(index, size)
+	nodes, err := proof.Inclusion(index, uint64(t.size))
 	if err != nil {
 		return nil, err
 	}
 	hs := make([][]byte, len(nodes.IDs))
 	for i, id := range nodes.IDs {
-		b, e := id.Coverage()
-		if hs[i], err = subtree(hashes, b, e); err != nil {
-			return nil, err
-		}
+		hs[i] = t.node(id)
 	}
 	return nodes.Rehash(hs, hasher.HashChildren)
 }
