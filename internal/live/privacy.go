@@ -1,6 +1,9 @@
 package live
 
 import (
+	"runtime"
+	"sync"
+
 	"parecon/councils"
 	"parecon/internal/wire"
 	"parecon/planning"
@@ -39,16 +42,13 @@ type privacy struct {
 	// labour[s] counts the consumer councils supplying labour good s: their
 	// hours are fixed, so they contribute in every round and never change.
 	labour []int
-	// scratch, two per side: a council's contribution now and then.
-	now, then []float64
 }
 
 // newPrivacy returns the privacy of a plan of e with settings set before
 // any round has closed.
 func newPrivacy(e *councils.Economy, set councils.Privacy) *privacy {
 	n := len(e.Plan.Goods)
-	pv := &privacy{set: set, tol: e.Plan.Tolerance, shown: make([]int, 2*n), refs: map[int][]*planning.Proposal{},
-		now: make([]float64, 2*n), then: make([]float64, 2*n)}
+	pv := &privacy{set: set, tol: e.Plan.Tolerance, shown: make([]int, 2*n), refs: map[int][]*planning.Proposal{}}
 	for s := range pv.shown {
 		pv.shown[s] = -1
 	}
@@ -84,41 +84,79 @@ func add(pr *planning.Proposal, acc []float64, touched []int) []int {
 	return touched
 }
 
+// viewParallelMin is the fewest councils whose round's view is counted in
+// parallel.
+var viewParallelMin = 4096
+
 // public returns the public row of closed round r, whose full row is full,
 // and remembers what it showed. Rounds must come in order.
 func (pv *privacy) public(e *councils.Economy, r *planning.Round, full wire.RoundRow) wire.RoundRow {
 	k := pv.set.K
 	sides := len(pv.shown)
+	type ref struct {
+		at    int
+		props []*planning.Proposal
+	}
+	var refs []ref
+	for at, props := range pv.refs {
+		refs = append(refs, ref{at, props})
+	}
+	// Count, per side, who contributes (a non-zero quantity on it) and who
+	// changed it since it was last shown (one comparison per round some
+	// side was last shown at, usually one), over parts of the councils in
+	// parallel.
+	type tally struct {
+		crowd, changed []int
+	}
+	props := r.Proposals
+	parts := 1
+	if len(props) >= viewParallelMin {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	tallies := make([]tally, parts)
+	var wg sync.WaitGroup
+	for w := range tallies {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			t := tally{crowd: make([]int, sides), changed: make([]int, sides)}
+			now, then := make([]float64, sides), make([]float64, sides)
+			var touched []int
+			for i := w * len(props) / parts; i < (w+1)*len(props)/parts; i++ {
+				pr := props[i]
+				touched = add(pr, now, touched[:0])
+				for _, s := range touched {
+					if now[s] != 0 {
+						t.crowd[s]++
+						now[s] = 0 // count a side once per council
+					}
+				}
+				for _, rf := range refs {
+					if pr == rf.props[i] {
+						continue // the same proposal (carried), or none both times
+					}
+					touched = add(pr, now, touched[:0])
+					touched = add(rf.props[i], then, touched)
+					for _, s := range touched {
+						if pv.shown[s] == rf.at && now[s] != then[s] {
+							t.changed[s]++
+						}
+						// A side touched twice is counted once: the first
+						// visit zeroes both, the second sees no difference.
+						now[s], then[s] = 0, 0
+					}
+				}
+			}
+			tallies[w] = t
+		}(w)
+	}
+	wg.Wait()
 	crowd := append([]int(nil), pv.labour...)
 	changed := make([]int, sides)
-	var touched []int
-	// Who contributes: a non-zero quantity on the side.
-	for _, pr := range r.Proposals {
-		touched = add(pr, pv.now, touched[:0])
-		for _, s := range touched {
-			if pv.now[s] != 0 {
-				crowd[s]++
-				pv.now[s] = 0 // count a side once per council
-			}
-		}
-	}
-	// Who changed since each side was last shown, one pass per round that
-	// some side was last shown at (usually one).
-	for at, ref := range pv.refs {
-		for i, pr := range r.Proposals {
-			if pr == ref[i] {
-				continue // the same proposal (carried), or none both times
-			}
-			touched = add(pr, pv.now, touched[:0])
-			touched = add(ref[i], pv.then, touched)
-			for _, s := range touched {
-				if pv.shown[s] == at && pv.now[s] != pv.then[s] {
-					changed[s]++
-				}
-				pv.now[s], pv.then[s] = 0, 0
-			}
-			// A side touched twice was counted once: the first visit
-			// zeroed both, so the second sees no difference.
+	for _, t := range tallies {
+		for s := range crowd {
+			crowd[s] += t.crowd[s]
+			changed[s] += t.changed[s]
 		}
 	}
 	passes := func(s int) bool {

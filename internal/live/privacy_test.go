@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -106,4 +107,45 @@ func TestPrivacySettings(t *testing.T) {
 	}
 	defer s2.Close()
 	check(s2, "after the restart")
+}
+
+// TestPrivacyViewParallel: the view counted over parts of the councils in
+// parallel is the view counted in one pass, round after round.
+func TestPrivacyViewParallel(t *testing.T) {
+	sc, err := councils.Generate(councils.GenOptions{Goods: 30, Councils: 400, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lv, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "tatonnement", Tolerance: 1e-300, MaxRounds: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := councils.Privacy{K: 40, Facilitator: "all"}
+	one, many := newPrivacy(e, set), newPrivacy(e, set)
+	defer func(v int) { viewParallelMin = v }(viewParallelMin)
+	withheld := 0
+	for round := 0; round < 6; round++ {
+		res, err := lv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := result(e, res.Closed)
+		viewParallelMin = 1 << 30
+		a := one.public(e, res.Closed, full)
+		viewParallelMin = 1
+		b := many.public(e, res.Closed, full)
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if string(ja) != string(jb) {
+			t.Fatalf("round %d: one pass %s\nparallel %s", round, ja, jb)
+		}
+		withheld += len(a.Withheld)
+	}
+	if withheld == 0 {
+		t.Error("k 40 withheld nothing: the test compares nothing")
+	}
 }

@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -40,22 +41,26 @@ func LeafData(council string, round int, salt []byte, proposal []byte) ([]byte, 
 	return jcs.Transform(b)
 }
 
-// ParseLeaf decodes a leaf's data and checks that it is canonical JSON
-// (as LeafData writes it) with a salt of SaltSize bytes.
+// ParseLeaf decodes a leaf's data and checks that it is exactly the
+// canonical leaf (as LeafData writes it) of the four fields it holds, with
+// a salt of SaltSize bytes.
 func ParseLeaf(data []byte) (Leaf, error) {
 	var l Leaf
-	if err := json.Unmarshal(data, &l); err != nil {
-		return l, fmt.Errorf("the leaf is not JSON: %w", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return l, fmt.Errorf("the leaf is not a leaf's JSON: %w", err)
 	}
-	c, err := jcs.Transform(data)
-	if err != nil {
-		return l, fmt.Errorf("the leaf is not canonical JSON: %w", err)
-	}
-	if string(c) != string(data) {
-		return l, fmt.Errorf("the leaf is not in RFC 8785 canonical form")
-	}
-	if s, err := base64.StdEncoding.DecodeString(l.Salt); err != nil || len(s) != SaltSize {
+	s, err := base64.StdEncoding.DecodeString(l.Salt)
+	if err != nil || len(s) != SaltSize {
 		return l, fmt.Errorf("the leaf's salt is not %d bytes of standard base64", SaltSize)
+	}
+	want, err := LeafData(l.Council, l.Round, s, l.Proposal)
+	if err != nil {
+		return l, fmt.Errorf("the leaf's proposal is not JSON: %w", err)
+	}
+	if !bytes.Equal(want, data) {
+		return l, fmt.Errorf("the leaf is not in RFC 8785 canonical form")
 	}
 	return l, nil
 }
