@@ -1,9 +1,6 @@
 package live
 
 import (
-	"runtime"
-	"sync"
-
 	"parecon/councils"
 	"parecon/internal/wire"
 	"parecon/planning"
@@ -35,10 +32,13 @@ type privacy struct {
 	set councils.Privacy
 	tol float64
 	// shown[s] is the round whose total of side s (2j supply, 2j+1 demand
-	// of good j) was last shown, -1 if never; refs holds the standing
-	// proposals of those rounds.
+	// of good j) was last shown, -1 if never; snap[s] the non-zero
+	// contributions to it then, in council order.
 	shown []int
-	refs  map[int][]*planning.Proposal
+	snap  [][]entry
+	// cur is the closing round's contributions, side by side (scratch).
+	cur           []entry
+	offsets, ends []int
 	// labour[s] counts the consumer councils supplying labour good s: their
 	// hours are fixed, so they contribute in every round and never change.
 	labour []int
@@ -48,7 +48,7 @@ type privacy struct {
 // any round has closed.
 func newPrivacy(e *councils.Economy, set councils.Privacy) *privacy {
 	n := len(e.Plan.Goods)
-	pv := &privacy{set: set, tol: e.Plan.Tolerance, shown: make([]int, 2*n), refs: map[int][]*planning.Proposal{}}
+	pv := &privacy{set: set, tol: e.Plan.Tolerance, shown: make([]int, 2*n), snap: make([][]entry, 2*n)}
 	for s := range pv.shown {
 		pv.shown[s] = -1
 	}
@@ -67,96 +67,100 @@ func (pv *privacy) facilitatorSeesAll() bool {
 	return pv.set.Facilitator != councils.FacilitatorAggregates
 }
 
-// add adds pr's contributions to acc (per side) and appends the sides it
-// touches to touched.
-func add(pr *planning.Proposal, acc []float64, touched []int) []int {
-	if pr == nil {
-		return touched
-	}
-	for _, l := range pr.Out {
-		touched = append(touched, 2*l.Good)
-		acc[2*l.Good] += l.Qty
-	}
-	for _, l := range pr.In {
-		touched = append(touched, 2*l.Good+1)
-		acc[2*l.Good+1] += l.Qty
-	}
-	return touched
+// entry is one council's non-zero contribution to a side.
+type entry struct {
+	council int
+	qty     float64
 }
 
-// viewParallelMin is the fewest councils whose round's view is counted in
-// parallel.
-var viewParallelMin = 4096
+// contributions fills pv.cur and pv.offsets with every side's non-zero
+// contributions in props, side by side, each side's in council order (a
+// council's lines of one side summed).
+func (pv *privacy) contributions(props []*planning.Proposal) {
+	sides := len(pv.shown)
+	count := make([]int, sides+1)
+	for _, pr := range props {
+		if pr == nil {
+			continue
+		}
+		for _, l := range pr.Out {
+			count[2*l.Good+1]++
+		}
+		for _, l := range pr.In {
+			count[2*l.Good+2]++
+		}
+	}
+	for s := 1; s <= sides; s++ {
+		count[s] += count[s-1]
+	}
+	if cap(pv.cur) < count[sides] {
+		pv.cur = make([]entry, count[sides])
+	}
+	pv.offsets = append(pv.offsets[:0], count...)
+	next := count // count[s] is now where side s's next entry goes
+	put := func(s, c int, q float64) {
+		if q == 0 {
+			return
+		}
+		if n := next[s]; n > pv.offsets[s] && pv.cur[n-1].council == c {
+			pv.cur[n-1].qty += q // a second line of the same side
+			return
+		}
+		pv.cur[next[s]] = entry{c, q}
+		next[s]++
+	}
+	ends := make([]int, sides)
+	for i, pr := range props {
+		if pr == nil {
+			continue
+		}
+		for _, l := range pr.Out {
+			put(2*l.Good, i, l.Qty)
+		}
+		for _, l := range pr.In {
+			put(2*l.Good+1, i, l.Qty)
+		}
+	}
+	copy(ends, next[:sides])
+	pv.ends = ends
+}
+
+// side returns the closing round's contributions to side s.
+func (pv *privacy) side(s int) []entry { return pv.cur[pv.offsets[s]:pv.ends[s]] }
+
+// changes counts the councils whose contribution differs between a and
+// b (both in council order).
+func changes(a, b []entry) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].council < b[j].council:
+			n, i = n+1, i+1
+		case a[i].council > b[j].council:
+			n, j = n+1, j+1
+		default:
+			if a[i].qty != b[j].qty {
+				n++
+			}
+			i, j = i+1, j+1
+		}
+	}
+	return n + len(a) - i + len(b) - j
+}
 
 // public returns the public row of closed round r, whose full row is full,
 // and remembers what it showed. Rounds must come in order.
 func (pv *privacy) public(e *councils.Economy, r *planning.Round, full wire.RoundRow) wire.RoundRow {
 	k := pv.set.K
 	sides := len(pv.shown)
-	type ref struct {
-		at    int
-		props []*planning.Proposal
-	}
-	var refs []ref
-	for at, props := range pv.refs {
-		refs = append(refs, ref{at, props})
-	}
-	// Count, per side, who contributes (a non-zero quantity on it) and who
-	// changed it since it was last shown (one comparison per round some
-	// side was last shown at, usually one), over parts of the councils in
-	// parallel.
-	type tally struct {
-		crowd, changed []int
-	}
-	props := r.Proposals
-	parts := 1
-	if len(props) >= viewParallelMin {
-		parts = runtime.GOMAXPROCS(0)
-	}
-	tallies := make([]tally, parts)
-	var wg sync.WaitGroup
-	for w := range tallies {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			t := tally{crowd: make([]int, sides), changed: make([]int, sides)}
-			now, then := make([]float64, sides), make([]float64, sides)
-			var touched []int
-			for i := w * len(props) / parts; i < (w+1)*len(props)/parts; i++ {
-				pr := props[i]
-				touched = add(pr, now, touched[:0])
-				for _, s := range touched {
-					if now[s] != 0 {
-						t.crowd[s]++
-						now[s] = 0 // count a side once per council
-					}
-				}
-				for _, rf := range refs {
-					if pr == rf.props[i] {
-						continue // the same proposal (carried), or none both times
-					}
-					touched = add(pr, now, touched[:0])
-					touched = add(rf.props[i], then, touched)
-					for _, s := range touched {
-						if pv.shown[s] == rf.at && now[s] != then[s] {
-							t.changed[s]++
-						}
-						// A side touched twice is counted once: the first
-						// visit zeroes both, the second sees no difference.
-						now[s], then[s] = 0, 0
-					}
-				}
-			}
-			tallies[w] = t
-		}(w)
-	}
-	wg.Wait()
+	pv.contributions(r.Proposals)
 	crowd := append([]int(nil), pv.labour...)
 	changed := make([]int, sides)
-	for _, t := range tallies {
-		for s := range crowd {
-			crowd[s] += t.crowd[s]
-			changed[s] += t.changed[s]
+	for s := range crowd {
+		cur := pv.side(s)
+		crowd[s] += len(cur)
+		if pv.shown[s] >= 0 {
+			changed[s] = changes(pv.snap[s], cur)
 		}
 	}
 	passes := func(s int) bool {
@@ -172,7 +176,10 @@ func (pv *privacy) public(e *councils.Economy, r *planning.Round, full wire.Roun
 			if gap := r.Gap[j]; out.MaxGap == nil || gap > *out.MaxGap {
 				out.MaxGap, out.Worst = &gap, g.ID
 			}
-			pv.shown[2*j], pv.shown[2*j+1] = r.Number, r.Number
+			for _, sd := range []int{2 * j, 2*j + 1} {
+				pv.shown[sd] = r.Number
+				pv.snap[sd] = append(pv.snap[sd][:0], pv.side(sd)...)
+			}
 			continue
 		}
 		out.Supply[g.ID], out.Demand[g.ID], out.Gaps[g.ID] = nil, nil, nil
@@ -184,21 +191,6 @@ func (pv *privacy) public(e *councils.Economy, r *planning.Round, full wire.Roun
 		out.WithinTolerance[g.ID] = within
 		if !within {
 			out.WithheldOpen++
-		}
-	}
-	// Keep the proposals of the rounds some side was last shown at.
-	keep := map[int]bool{}
-	for _, at := range pv.shown {
-		if at >= 0 {
-			keep[at] = true
-		}
-	}
-	if keep[r.Number] {
-		pv.refs[r.Number] = r.Proposals
-	}
-	for at := range pv.refs {
-		if !keep[at] {
-			delete(pv.refs, at)
 		}
 	}
 	return out
