@@ -54,7 +54,7 @@ func (p *plan) prepare(r *planning.Round) {
 
 // holders returns the councils with a proposal in props, in id order.
 func (p *plan) holders(props []*planning.Proposal) []int {
-	var out []int
+	out := make([]int, 0, len(props))
 	for _, i := range p.byID {
 		if props[i] != nil {
 			out = append(out, i)
@@ -90,9 +90,12 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 			changed = append(changed, i)
 		}
 	}
-	hs, ds := make([]byte, n*proof.HashSize), make([][]byte, n)
+	var hs []byte
+	var ds [][]byte
 	if ls != nil {
 		hs, ds = ls.hashes, ls.datas // consumed here
+	} else {
+		hs, ds = make([]byte, n*proof.HashSize), make([][]byte, n)
 	}
 	proof.Parallel(len(changed), func(l *proof.Leafer, k int) {
 		i := changed[k]
