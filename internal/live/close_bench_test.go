@@ -38,7 +38,7 @@ func BenchmarkCloseCommit(b *testing.B) {
 				}
 				p := &plan{econ: e, human: make([]bool, len(e.Plan.Councils))}
 				p.setPriv(newPrivacy(e, e.Privacy()))
-				p.orders()
+				p.leaves = newLeafMaker(e, p.human)
 				var engine, view, commit, prep time.Duration
 				step := func(timed bool) {
 					p.prepare(lv.Round())

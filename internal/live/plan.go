@@ -51,8 +51,7 @@ type plan struct {
 	priv     *privacy           // owned like live
 	chain    []byte             // the last closed round's chain (proof), nil before
 	pre      *leafSet           // the open round's leaves, being made (proof.go); owned like live
-	byID     []int              // council indices in id order (fixed)
-	goodRank []int              // each good's place in key order (fixed)
+	leaves   *leafMaker         // what making leaves needs (fixed; replaced with econ on a reload)
 	// aggregates mirrors priv's facilitator setting for the goroutines
 	// that encode proposals and serve pages: the facilitator sees only
 	// aggregates, and the audit log keeps no proposal bodies.
@@ -101,12 +100,12 @@ func (s *Service) newPlan(id, name string, created time.Time, e *councils.Econom
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
 	p.setPriv(newPrivacy(e, e.Privacy()))
-	p.orders()
 	p.tolerance, p.rule = lv.Plan().Tolerance, lv.RuleName()
 	p.human = make([]bool, len(e.Plan.Councils))
 	for i := range p.human {
 		p.human[i] = lv.Human(i)
 	}
+	p.leaves = newLeafMaker(e, p.human)
 	return p
 }
 

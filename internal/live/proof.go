@@ -36,6 +36,7 @@ type leafSet struct {
 func (p *plan) prepare(r *planning.Round) {
 	ls := &leafSet{round: r.Number, props: append([]*planning.Proposal(nil), r.Proposals...), done: make(chan struct{})}
 	p.pre = ls
+	m := p.leaves // not p: a reload may replace p's fields meanwhile
 	go func() {
 		defer close(ls.done)
 		n := len(ls.props)
@@ -43,19 +44,19 @@ func (p *plan) prepare(r *planning.Round) {
 		ls.datas = make([][]byte, n)
 		proof.Parallel(n, func(l *proof.Leafer, i int) {
 			if pr := ls.props[i]; pr != nil {
-				l.Scratch = p.canonical(l.Scratch[:0], i, pr)
-				ls.datas[i] = l.Leaf(p.econ.Plan.Councils[i].ID, ls.round, l.Scratch, p.human[i], ls.hashes[i*proof.HashSize:])
+				l.Scratch = m.canonical(l.Scratch[:0], i, pr)
+				ls.datas[i] = l.Leaf(m.econ.Plan.Councils[i].ID, ls.round, l.Scratch, m.human[i], ls.hashes[i*proof.HashSize:])
 			}
 		})
-		ls.holders = p.holders(ls.props)
-		ls.tree, _ = proof.NewTree(p.gather(ls.holders, ls.hashes))
+		ls.holders = m.holders(ls.props)
+		ls.tree, _ = proof.NewTree(m.gather(ls.holders, ls.hashes))
 	}()
 }
 
 // holders returns the councils with a proposal in props, in id order.
-func (p *plan) holders(props []*planning.Proposal) []int {
+func (m *leafMaker) holders(props []*planning.Proposal) []int {
 	out := make([]int, 0, len(props))
-	for _, i := range p.byID {
+	for _, i := range m.byID {
 		if props[i] != nil {
 			out = append(out, i)
 		}
@@ -64,7 +65,7 @@ func (p *plan) holders(props []*planning.Proposal) []int {
 }
 
 // gather returns the hashes (by council) of holders, in their order.
-func (p *plan) gather(holders []int, hashes []byte) []byte {
+func (m *leafMaker) gather(holders []int, hashes []byte) []byte {
 	out := make([]byte, len(holders)*proof.HashSize)
 	for k, i := range holders {
 		copy(out[k*proof.HashSize:], hashes[i*proof.HashSize:(i+1)*proof.HashSize])
@@ -76,6 +77,7 @@ func (p *plan) gather(holders []int, hashes []byte) []byte {
 // proposals, chained to the round before (close worker). The leaves of
 // human councils, the ones with a token to ask for their proof, are kept.
 func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
+	m := p.leaves
 	ls := p.pre
 	p.pre = nil
 	if ls != nil && ls.round == r.Number {
@@ -99,10 +101,10 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 	}
 	proof.Parallel(len(changed), func(l *proof.Leafer, k int) {
 		i := changed[k]
-		l.Scratch = p.canonical(l.Scratch[:0], i, r.Proposals[i])
-		ds[i] = l.Leaf(p.econ.Plan.Councils[i].ID, r.Number, l.Scratch, p.human[i], hs[i*proof.HashSize:])
+		l.Scratch = m.canonical(l.Scratch[:0], i, r.Proposals[i])
+		ds[i] = l.Leaf(m.econ.Plan.Councils[i].ID, r.Number, l.Scratch, m.human[i], hs[i*proof.HashSize:])
 	})
-	holders := p.holders(r.Proposals)
+	holders := m.holders(r.Proposals)
 	pos := make([]int, n)
 	for k, i := range holders {
 		pos[i] = k
@@ -116,14 +118,14 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 		}
 	} else {
 		var err error
-		if tree, err = proof.NewTree(p.gather(holders, hs)); err != nil {
+		if tree, err = proof.NewTree(m.gather(holders, hs)); err != nil {
 			return nil, err
 		}
 	}
 	var kept []proof.KeptLeaf
 	for _, i := range holders {
-		if p.human[i] {
-			kept = append(kept, proof.KeptLeaf{Council: p.econ.Plan.Councils[i].ID, Index: pos[i], Data: ds[i]})
+		if m.human[i] {
+			kept = append(kept, proof.KeptLeaf{Council: m.econ.Plan.Councils[i].ID, Index: pos[i], Data: ds[i]})
 		}
 	}
 	return proof.Commit(tree, p.chain, kept), nil
@@ -145,8 +147,8 @@ func sameInts(a, b []int) bool {
 // JSON of its councils.ProposalDoc (what MarshalDoc writes, canonical):
 // a consumer's {"requests": {...}}, a worker's emissions, inputs and
 // outputs, each left out when empty, goods in key order.
-func (p *plan) canonical(dst []byte, c int, pr *planning.Proposal) []byte {
-	goods := p.econ.Plan.Goods
+func (m *leafMaker) canonical(dst []byte, c int, pr *planning.Proposal) []byte {
+	goods := m.econ.Plan.Goods
 	pollutant := func(l planning.Line) bool { return goods[l.Good].Kind == planning.Pollutant }
 	all := func(planning.Line) bool { return true }
 	type part struct {
@@ -155,7 +157,7 @@ func (p *plan) canonical(dst []byte, c int, pr *planning.Proposal) []byte {
 		take  func(planning.Line) bool
 	}
 	var parts []part
-	if p.econ.Plan.Councils[c].Role == planning.Consumer {
+	if m.econ.Plan.Councils[c].Role == planning.Consumer {
 		parts = []part{{"requests", pr.In, all}}
 	} else {
 		parts = []part{{"emissions", pr.In, pollutant}, {"inputs", pr.In, func(l planning.Line) bool { return !pollutant(l) }}, {"outputs", pr.Out, all}}
@@ -172,7 +174,7 @@ func (p *plan) canonical(dst []byte, c int, pr *planning.Proposal) []byte {
 				continue
 			}
 			sorted = append(sorted, l)
-			for k := len(sorted) - 1; k > 0 && p.goodRank[sorted[k].Good] < p.goodRank[sorted[k-1].Good]; k-- {
+			for k := len(sorted) - 1; k > 0 && m.goodRank[sorted[k].Good] < m.goodRank[sorted[k-1].Good]; k-- {
 				sorted[k], sorted[k-1] = sorted[k-1], sorted[k]
 			}
 		}
@@ -198,25 +200,36 @@ func (p *plan) canonical(dst []byte, c int, pr *planning.Proposal) []byte {
 	return append(dst, '}')
 }
 
-// orders sets p's council order by id and goods' order by key, for the
-// leaves.
-func (p *plan) orders() {
-	cs := p.econ.Plan.Councils
-	p.byID = make([]int, len(cs))
-	for i := range p.byID {
-		p.byID[i] = i
+// leafMaker is what making a plan's leaves needs, fixed when the plan is
+// compiled: its economy, which councils are human, the councils in id
+// order and each good's place in key order.
+type leafMaker struct {
+	econ     *councils.Economy
+	human    []bool
+	byID     []int
+	goodRank []int
+}
+
+// newLeafMaker returns the leafMaker of economy e.
+func newLeafMaker(e *councils.Economy, human []bool) *leafMaker {
+	m := &leafMaker{econ: e, human: human}
+	cs := e.Plan.Councils
+	m.byID = make([]int, len(cs))
+	for i := range m.byID {
+		m.byID[i] = i
 	}
-	sort.Slice(p.byID, func(a, b int) bool { return cs[p.byID[a]].ID < cs[p.byID[b]].ID })
-	gs := p.econ.Plan.Goods
+	sort.Slice(m.byID, func(a, b int) bool { return cs[m.byID[a]].ID < cs[m.byID[b]].ID })
+	gs := e.Plan.Goods
 	idx := make([]int, len(gs))
 	for j := range idx {
 		idx[j] = j
 	}
 	sort.Slice(idx, func(a, b int) bool { return proof.KeyLess(gs[idx[a]].ID, gs[idx[b]].ID) })
-	p.goodRank = make([]int, len(gs))
+	m.goodRank = make([]int, len(gs))
 	for r, j := range idx {
-		p.goodRank[j] = r
+		m.goodRank[j] = r
 	}
+	return m
 }
 
 // storeCommit is c as the store keeps it.

@@ -33,7 +33,7 @@ func TestCanonicalProposal(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := &plan{econ: e, human: make([]bool, len(e.Plan.Councils))}
-		p.orders()
+		p.leaves = newLeafMaker(e, p.human)
 		for round := 0; round < 3; round++ {
 			for c, pr := range lv.Round().Proposals {
 				if pr == nil {
@@ -43,7 +43,7 @@ func TestCanonicalProposal(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := p.canonical(nil, c, pr); !bytes.Equal(got, want) {
+				if got := p.leaves.canonical(nil, c, pr); !bytes.Equal(got, want) {
 					t.Fatalf("council %s: got %s, want %s", e.Plan.Councils[c].ID, got, want)
 				}
 			}
@@ -139,7 +139,7 @@ func TestCommitPrepared(t *testing.T) {
 				t.Fatal(err)
 			}
 			i, _ := p.council(k.Council)
-			if want := p.canonical(nil, i, r.Proposals[i]); !bytes.Equal(leaf.Proposal, want) || leaf.Round != 5 {
+			if want := p.leaves.canonical(nil, i, r.Proposals[i]); !bytes.Equal(leaf.Proposal, want) || leaf.Round != 5 {
 				t.Errorf("%s's leaf holds %s of round %d, its standing proposal is %s", k.Council, leaf.Proposal, leaf.Round, want)
 			}
 			path, _ := proof.Inclusion(a.Hashes, uint64(k.Index))

@@ -148,6 +148,6 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
-	p.public, p.chain, p.pre = q.public, q.chain, q.pre
+	p.public, p.chain, p.pre, p.leaves = q.public, q.chain, q.pre, q.leaves
 	p.setPriv(q.priv)
 }
