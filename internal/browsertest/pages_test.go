@@ -288,6 +288,16 @@ func TestFacilitatorClosesTheRound(t *testing.T) {
 	// close the round with the keyboard
 	do(t, br, "closing the round", chromedp.Focus(chromedp.ID("close-round")), chromedp.KeyEvent("\r"))
 	wait[bool](t, br, "round 1", `document.getElementById('round-no').textContent === '1'`)
+	// north's page says its proposal is in round 0's root, the one published
+	var roots []map[string]any
+	s.call(t, "GET", "/api/plans/"+plan.ID+"/roots", plan.ObserverToken, nil, http.StatusOK, &roots)
+	if len(roots) != 1 {
+		t.Fatalf("roots: %v", roots)
+	}
+	proofLine := wait[string](t, c, "north's proof", `(t => t.includes("round 0's root") && t)(document.getElementById('proof-line').textContent)`)
+	if root, _ := roots[0]["root"].(string); root == "" || !strings.Contains(proofLine, "Your proposal is in round 0's root "+root) {
+		t.Errorf("north's page says %q; round 0's root is %v", proofLine, roots[0]["root"])
+	}
 	wait[bool](t, br, "the goods' gaps", `document.querySelectorAll('#goods td.gap .band').length === 4`)
 	var rounds struct {
 		Rounds []struct {
