@@ -209,7 +209,7 @@ func attack(rows []wire.RoundRow, humans map[string]bool, truth []map[side]map[s
 // privacy setting.
 func TestPrivacyAttack(t *testing.T) {
 	ctx := context.Background()
-	s, _ := testService(t)
+	s, st := testService(t)
 	p := playAttack(t, s, `{"k":3}`)
 	obs := Principal{Plan: p.ID, Role: RoleObserver}
 	pub, err := s.Rounds(ctx, obs, p.ID)
@@ -269,6 +269,16 @@ func TestPrivacyAttack(t *testing.T) {
 	// Every public path shows the same: the CSV, the plan's view and the
 	// snapshot's last round.
 	checkPublicPaths(t, s, obs, p.ID, pub.Rounds)
+	// A restart replays the same public rows.
+	s2 := New(st, s.hub, s.log, Options{})
+	if err := s2.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s2.Rounds(ctx, obs, p.ID)
+	s2.Close()
+	if a, b := mustJSON(t, again.Rounds), mustJSON(t, pub.Rounds); err != nil || a != b {
+		t.Errorf("after a restart the public rows differ (%v):\n%s\n%s", err, a, b)
+	}
 
 	// The engine is the same whatever observers see: a plan with k 1
 	// (everything shown) and one with the facilitator on aggregates run
@@ -279,6 +289,14 @@ func TestPrivacyAttack(t *testing.T) {
 			t.Errorf("privacy %s changed the engine's rounds:\n%s\n%s", privacy, got, want)
 		}
 	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // fullRows returns plan id's full rows as JSON.
