@@ -377,7 +377,7 @@ func (w *walker) council(path string, v any) CouncilSpec {
 
 func (w *walker) facilitation(path string, v any) *Facilitation {
 	f := &Facilitation{}
-	m := w.object(path, v, "tolerance", "max_rounds", "rule", "step", "commons_share")
+	m := w.object(path, v, "tolerance", "max_rounds", "rule", "step", "commons_share", "privacy")
 	for _, k := range sortedKeys(m) {
 		p, x := join(path, k), m[k]
 		switch k {
@@ -400,7 +400,31 @@ func (w *walker) facilitation(path string, v any) *Facilitation {
 			}
 		case "commons_share":
 			f.CommonsShare = w.num(p, x)
+		case "privacy":
+			f.Privacy = w.privacy(p, x)
 		}
 	}
 	return f
+}
+
+// privacy reads facilitation.privacy; Validate checks its values.
+func (w *walker) privacy(path string, v any) *Privacy {
+	pr := &Privacy{}
+	m := w.object(path, v, "k", "facilitator")
+	for _, k := range sortedKeys(m) {
+		p, x := join(path, k), m[k]
+		switch k {
+		case "k":
+			pr.K = w.integer(p, x)
+			if pr.K == 0 {
+				w.add(p, "k must be a whole number from 1 to %d", MaxPrivacyK)
+			}
+		case "facilitator":
+			pr.Facilitator = w.str(p, x)
+			if pr.Facilitator == "" {
+				w.add(p, "want %q or %q", FacilitatorAll, FacilitatorAggregates)
+			}
+		}
+	}
+	return pr
 }

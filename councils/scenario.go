@@ -83,10 +83,11 @@ func (c *CouncilSpec) Human() bool {
 
 // Facilitation holds a scenario's settings for the board.
 type Facilitation struct {
-	Tolerance float64 `json:"tolerance,omitempty"`  // default 0.01
-	MaxRounds int     `json:"max_rounds,omitempty"` // default DefaultMaxRounds
-	Rule      string  `json:"rule,omitempty"`       // default: the engine's best
-	Step      float64 `json:"step,omitempty"`       // default: the rule's
+	Tolerance float64  `json:"tolerance,omitempty"`  // default 0.01
+	MaxRounds int      `json:"max_rounds,omitempty"` // default DefaultMaxRounds
+	Rule      string   `json:"rule,omitempty"`       // default: the engine's best
+	Step      float64  `json:"step,omitempty"`       // default: the rule's
+	Privacy   *Privacy `json:"privacy,omitempty"`    // default: k 3, facilitator "all"
 	// CommonsShare is the levy when no consumer council votes (default 0).
 	CommonsShare float64 `json:"commons_share,omitempty"`
 }

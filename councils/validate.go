@@ -288,6 +288,12 @@ func Validate(sc *Scenario) Problems {
 		} else if f.MaxRounds > MaxPlanRounds {
 			v.add("facilitation.max_rounds", "%d is above %d, the most rounds a plan may run", f.MaxRounds, MaxPlanRounds)
 		}
+		if f.Privacy != nil {
+			if err := f.Privacy.WithDefaults().Check("facilitation.privacy"); err != nil {
+				e := AsError(err)
+				v.add(e.Field, "%s", e.Message)
+			}
+		}
 	}
 	return v.probs
 }

@@ -33,6 +33,7 @@ func commands() []command {
 		{"gen", "write a random valid scenario", cmdGen},
 		{"compare", "compare the price rules' rounds on scenarios", cmdCompare},
 		{"loadtest", "hold N council websockets on a loopback server and measure it", cmdLoadtest},
+		{"verify", "check a council's proofs and the chain of round roots against a server", cmdVerify},
 	}
 }
 

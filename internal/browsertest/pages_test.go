@@ -288,6 +288,16 @@ func TestFacilitatorClosesTheRound(t *testing.T) {
 	// close the round with the keyboard
 	do(t, br, "closing the round", chromedp.Focus(chromedp.ID("close-round")), chromedp.KeyEvent("\r"))
 	wait[bool](t, br, "round 1", `document.getElementById('round-no').textContent === '1'`)
+	// north's page says its proposal is in round 0's root, the one published
+	var roots []map[string]any
+	s.call(t, "GET", "/api/plans/"+plan.ID+"/roots", plan.ObserverToken, nil, http.StatusOK, &roots)
+	if len(roots) != 1 {
+		t.Fatalf("roots: %v", roots)
+	}
+	proofLine := wait[string](t, c, "north's proof", `(t => t.includes("round 0's root") && t)(document.getElementById('proof-line').textContent)`)
+	if root, _ := roots[0]["root"].(string); root == "" || !strings.Contains(proofLine, "Your proposal is in round 0's root "+root) {
+		t.Errorf("north's page says %q; round 0's root is %v", proofLine, roots[0]["root"])
+	}
 	wait[bool](t, br, "the goods' gaps", `document.querySelectorAll('#goods td.gap .band').length === 4`)
 	var rounds struct {
 		Rounds []struct {
@@ -375,19 +385,29 @@ func TestObserverChartsGainARound(t *testing.T) {
 		t.Errorf("the page got %d round.closed frames, want 2", n)
 	}
 
-	// the table shows the server's max gaps, newest first
+	// the table shows the server's max gaps, newest first ("—" where the
+	// observer's view withholds every good)
 	var rounds struct {
 		Rounds []struct {
-			MaxGap float64 `json:"maxGap"`
+			MaxGap *float64 `json:"maxGap"`
 		} `json:"rounds"`
 	}
 	s.call(t, "GET", "/api/plans/"+plan.ID+"/rounds", plan.ObserverToken, nil, http.StatusOK, &rounds)
 	shown := eval[[]string](t, br, `[...document.querySelectorAll('#gap-table tbody tr td.gap')].map(td => td.firstChild.textContent)`)
 	for i, r := range rounds.Rounds {
 		got := shown[len(shown)-1-i]
-		if want := pct(r.MaxGap); got != want {
+		want := "—"
+		if r.MaxGap != nil {
+			want = pct(*r.MaxGap)
+		}
+		if got != want {
 			t.Errorf("round %d: table shows %q, server max gap %v (%s)", i, got, r.MaxGap, want)
 		}
+	}
+	// the page says plainly what the last round withholds and why
+	if txt := eval[string](t, br, `document.getElementById('privacy-now').textContent`); !strings.HasPrefix(txt, "Round 1: ") ||
+		(rounds.Rounds[1].MaxGap == nil) != strings.Contains(txt, "are withheld, because fewer than 3 councils") {
+		t.Errorf("the privacy line says %q (last max gap %v)", txt, rounds.Rounds[1].MaxGap)
 	}
 	// the chart is a real uPlot canvas with a log y scale and the tolerance line
 	if n := eval[int](t, br, `document.querySelectorAll('#gap-chart canvas').length`); n < 1 {

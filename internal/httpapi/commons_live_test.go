@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -64,9 +65,15 @@ func TestCommonsLive(t *testing.T) {
 	fac := ts.dial(t, plan.ID, plan.FacilitatorToken)
 	fac.read(5 * time.Second)
 	fac.send(map[string]any{"type": "round.close", "ref": "c", "round": 0})
+	// Only east declares uses: the public view (east's own round.closed)
+	// withholds them; the facilitator, who sees all, gets them.
 	closed := east.until("round.closed", 5*time.Second)
-	if u := closed["users"].(map[string]any)["design"]; u != 30.0 {
-		t.Errorf("round 0's users of design %v, want east's 30", u)
+	pub, _ := closed["users"].(map[string]any)
+	if u, ok := pub["design"]; ok || !strings.Contains(fmt.Sprint(closed["withheld"]), "design.users") {
+		t.Errorf("round 0's public users of design %v (withheld %v), want them withheld: one council declares them", u, closed["withheld"])
+	}
+	if u := fac.until("round.closed", 5*time.Second)["users"].(map[string]any)["design"]; u != 30.0 {
+		t.Errorf("round 0's users of design for the facilitator %v, want east's 30", u)
 	}
 	opened := east.until("round.opened", 5*time.Second)
 	// Round 1: east's 0.1 (3040) joins; sorted north 0.04 (4000/9350),

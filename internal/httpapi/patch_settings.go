@@ -11,8 +11,9 @@ import (
 )
 
 // patchSettings answers PATCH /api/plans/{id}/settings (facilitator):
-// wire.SettingsRequest {"roundDeadlineSeconds": N}, 0 for none; answered
-// with wire.SettingsChanged.
+// wire.SettingsRequest {"roundDeadlineSeconds": N} (0 for none) and/or
+// {"privacy": {"k": K, "facilitator": "all"|"aggregates"}} (before round 0
+// closes); answered with wire.SettingsChanged.
 func (a *api) patchSettings(c echo.Context) error {
 	id := c.Param("id")
 	who, err := a.authenticated(c)
@@ -27,16 +28,27 @@ func (a *api) patchSettings(c echo.Context) error {
 	if err := decodeBody(body, &in); err != nil {
 		return err
 	}
-	if in.RoundDeadlineSeconds == nil {
-		return councils.Errorf(councils.Invalid, "roundDeadlineSeconds", "roundDeadlineSeconds is required")
+	if in.RoundDeadlineSeconds == nil && in.Privacy == nil {
+		return councils.Errorf(councils.Invalid, "roundDeadlineSeconds", "roundDeadlineSeconds (or privacy) is required")
+	}
+	var out wire.SettingsChanged
+	if in.Privacy != nil {
+		if out, err = a.svc.SetPrivacy(c.Request().Context(), who, id, *in.Privacy); err != nil {
+			return err
+		}
+		if in.RoundDeadlineSeconds == nil {
+			return c.JSON(http.StatusOK, out)
+		}
 	}
 	x := *in.RoundDeadlineSeconds
 	if x < 0 || x != math.Trunc(x) || x > math.MaxInt32 {
 		return councils.Errorf(councils.Invalid, "roundDeadlineSeconds", "want a whole number of seconds ≥ 0")
 	}
-	out, err := a.svc.SetRoundDeadline(c.Request().Context(), who, id, int(x), nil, "")
+	privacy := out.Privacy
+	out, err = a.svc.SetRoundDeadline(c.Request().Context(), who, id, int(x), nil, "")
 	if err != nil {
 		return err
 	}
+	out.Privacy = privacy
 	return c.JSON(http.StatusOK, out)
 }

@@ -46,6 +46,7 @@ func TestHTTPAuth(t *testing.T) {
 		{"GET", "/proposals", "", []string{"facilitator", "council"}},
 		{"GET", "/proposals?round=0", "", []string{"facilitator", "council"}},
 		{"GET", "/audit", "", []string{"facilitator"}},
+		{"GET", "/roots", "", []string{"facilitator", "observer", "council"}},
 		{"PATCH", "/settings", `{"roundDeadlineSeconds":0}`, []string{"facilitator"}},
 		{"POST", "/rounds/close", "", []string{"facilitator"}},
 	}
@@ -71,7 +72,7 @@ func TestHTTPAuth(t *testing.T) {
 			}
 			var out map[string]any
 			var st int
-			if strings.HasSuffix(ep.path, ".csv") && want == http.StatusOK {
+			if (strings.HasSuffix(ep.path, ".csv") || strings.HasSuffix(ep.path, "/roots")) && want == http.StatusOK {
 				st = do(t, ep.method, base+ep.path, tok, body, nil)
 			} else {
 				st = do(t, ep.method, base+ep.path, tok, body, &out)

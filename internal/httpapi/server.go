@@ -120,6 +120,8 @@ func New(svc *live.Service, log *slog.Logger, opt Options) *echo.Echo {
 	get("/api/plans/:id/federations", a.getFederations, a.authenticate)
 	get("/api/plans/:id/federations.csv", a.getFederationsCSV, a.authenticate)
 	e.POST("/api/plans/:id/rounds/close", a.closeRound, a.authenticate)
+	get("/api/plans/:id/rounds/:n/proof", a.getProof, a.authenticate)
+	get("/api/plans/:id/roots", a.getRoots, a.authenticate)
 	get("/api/plans/:id/proposals", a.getProposals, a.authenticate)
 	get("/api/plans/:id/audit", a.getAudit, a.authenticate)
 	e.PATCH("/api/plans/:id/settings", a.patchSettings, a.authenticate)

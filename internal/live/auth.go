@@ -45,6 +45,8 @@ const (
 	OpAudit     Op = "audit.read"      // GET .../audit
 	// OpFederations is GET .../federations and its CSV: the roll-ups.
 	OpFederations Op = "federations.read"
+	// OpProof is GET .../rounds/{n}/proof: a council's own.
+	OpProof Op = "proof.read"
 )
 
 // allowed is the one table of who may do what; every websocket frame and
@@ -57,6 +59,7 @@ var allowed = map[Op][]string{
 	OpProposals:   {RoleFacilitator, RoleCouncil, RoleFederation},
 	OpAudit:       {RoleFacilitator},
 	OpFederations: {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
+	OpProof:       {RoleCouncil},
 }
 
 // Proposer reports whether pr's token proposes for one council or

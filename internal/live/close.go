@@ -10,6 +10,7 @@ import (
 
 	"parecon/councils"
 	"parecon/internal/hub"
+	"parecon/internal/proof"
 	"parecon/internal/store"
 	"parecon/internal/wire"
 	"parecon/planning"
@@ -89,7 +90,10 @@ var closeHook atomic.Pointer[func(round int, row *wire.RoundRow)]
 type closeOut struct {
 	res     *councils.CloseResult
 	row     wire.RoundRow
-	closed  []byte            // round.closed
+	pub     wire.RoundRow     // row as the public sees it
+	commit  *proof.Commitment // the round's Merkle root and chain
+	closed  []byte            // round.closed, public
+	all     []byte            // round.closed in full, for a facilitator who sees all
 	mine    []byte            // round.closed with the closer's ref
 	opened  []byte            // round.opened, or the plan's end frame
 	budgets map[string][]byte // round.opened for each human consumer council
@@ -123,7 +127,11 @@ func (p *plan) startClose(r *closeReq) {
 			v := p.econ.Verdict(c, pr, cur.Prices, cur.Budgets[c])
 			vb, _ := json.Marshal(v)
 			standins = append(standins, store.Proposal{PlanID: p.id, Round: number, Council: id, Body: councils.MarshalDoc(p.econ.Doc(c, pr)), Verdict: vb, Source: "standin", Created: now})
-			events = append(events, s.event(p.id, "proposal.standin", &number, id, map[string]any{"reason": "no proposal by the deadline: the council's model answered for it", "verdict": v}))
+			detail := map[string]any{"reason": "no proposal by the deadline: the council's model answered for it", "verdict": v}
+			if p.aggregates.Load() {
+				delete(detail, "verdict")
+			}
+			events = append(events, s.event(p.id, "proposal.standin", &number, id, detail))
 			p.live.Accept(c, pr)
 		}
 	}
@@ -166,6 +174,13 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	if hook := closeHook.Load(); hook != nil {
 		(*hook)(number, &out.row)
 	}
+	out.pub = p.priv.public(p.econ, res.Closed, out.row)
+	if out.commit, err = p.commit(res.Closed); err != nil {
+		return closeOut{fatal: fmt.Sprintf("round %d's proposals cannot be committed to (%v); the plan is stopped", number, err)}
+	}
+	if res.Next != nil {
+		p.prepare(res.Next)
+	}
 	out.status, out.reason = p.live.Status()
 	if err := p.encodeClose(&out, why, ref, deadline); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's results are not finite numbers (%v); the plan is stopped", number, err)}
@@ -175,7 +190,10 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		return closeOut{fatal: fmt.Sprintf("round %d's results cannot be stored (%v); the plan is stopped", number, err)}
 	}
 	rr := out.row
-	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
+	if p.aggregates.Load() {
+		rr = out.pub // the facilitator reads the audit log
+	}
+	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "withheld": out.pub.Withheld, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
 	var next *store.Round
 	if res.Next != nil {
 		n := res.Next.Number
@@ -185,7 +203,8 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		events = append(events, s.event(p.id, "plan."+string(out.status), &number, "", map[string]any{"reason": out.reason, "maxGap": rr.MaxGap}))
 	}
 	ctx := context.Background()
-	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb}, standins, next, string(out.status), events); err != nil {
+	closed := store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Commit: storeCommit(number, out.commit)}
+	if err := s.store.CloseRound(ctx, closed, standins, next, string(out.status), events); err != nil {
 		s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
 		out.err = unavailable(err)
 		fresh, rerr := s.reload(ctx, p.id)
@@ -200,16 +219,19 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 // encodeClose encodes the frames announcing out's close.
 func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duration) error {
 	rr, res := out.row, out.res
-	closed := wire.RoundClosed{Round: rr.Round, Prices: rr.Prices, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps,
-		MaxGap: rr.MaxGap, Submitted: rr.Submitted, Carried: rr.Carried, Reason: why,
-		Levy: rr.Levy, Fund: rr.Fund, Commons: rr.Commons, Users: rr.Users}
 	var err error
-	if out.closed, err = wire.Encode(closed); err != nil {
+	if out.closed, err = wire.Encode(roundClosed(out.pub, why, "")); err != nil {
+		return err
+	}
+	if out.all, err = wire.Encode(roundClosed(rr, why, "")); err != nil {
 		return err
 	}
 	if ref != "" {
-		closed.Ref = ref
-		if out.mine, err = wire.Encode(closed); err != nil {
+		mine := out.pub
+		if p.priv.facilitatorSeesAll() {
+			mine = rr
+		}
+		if out.mine, err = wire.Encode(roundClosed(mine, why, ref)); err != nil {
 			return err
 		}
 	}
@@ -271,9 +293,15 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	p.status, p.reason = out.status, out.reason
 	p.results = append(p.results, out.row)
 	p.closed = append(p.closed, out.res.Closed)
+	p.public = append(p.public, out.pub)
+	p.chain = out.commit.Chain
+	all := p.priv.facilitatorSeesAll()
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {
 			return out.mine
+		}
+		if all && c.Role == RoleFacilitator {
+			return out.all
 		}
 		return out.closed
 	})
@@ -293,12 +321,21 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 		s.hub.Broadcast(p.id, out.opened)
 	}
 	p.publish()
-	s.log.Info("round closed", "plan", p.id, "round", out.row.Round, "maxGap", out.row.MaxGap, "status", out.status, "why", r.why)
+	s.log.Info("round closed", "plan", p.id, "round", out.row.Round, "maxGap", *out.row.MaxGap, "status", out.status, "why", r.why)
 	r.answer(nil)
 	p.release()
 }
 
-// result returns the totals of closed round r.
+// roundClosed returns the round.closed frame of row.
+func roundClosed(row wire.RoundRow, why, ref string) wire.RoundClosed {
+	return wire.RoundClosed{Ref: ref, Round: row.Round, Prices: row.Prices, Supply: row.Supply, Demand: row.Demand, Gaps: row.Gaps,
+		MaxGap: row.MaxGap, Submitted: row.Submitted, Carried: row.Carried, Reason: why,
+		Withheld: row.Withheld, WithinTolerance: row.WithinTolerance, WithheldOpen: row.WithheldOpen, K: row.K,
+		Levy: row.Levy, Fund: row.Fund, Commons: row.Commons, Users: row.Users}
+}
+
+// result returns the full totals of closed round r (what a facilitator
+// who sees all is shown).
 func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
 	ids := func(pred func(i int) bool) []string {
 		out := []string{}
@@ -309,9 +346,18 @@ func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
 		}
 		return out
 	}
+	totals := func(x []float64) map[string]*float64 {
+		m := make(map[string]*float64, len(x))
+		for j, g := range e.Plan.Goods {
+			v := x[j]
+			m[g.ID] = &v
+		}
+		return m
+	}
+	maxGap := r.MaxGap
 	row := wire.RoundRow{
-		Round: r.Number, Prices: e.PriceMap(r.Prices), Supply: e.PriceMap(r.Supply), Demand: e.PriceMap(r.Demand),
-		Gaps: e.PriceMap(r.Gap), MaxGap: r.MaxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged,
+		Round: r.Number, Prices: e.PriceMap(r.Prices), Supply: totals(r.Supply), Demand: totals(r.Demand),
+		Gaps: totals(r.Gap), MaxGap: &maxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged, Withheld: []string{},
 		Submitted: ids(func(i int) bool { return r.Fresh[i] }),
 		Carried:   ids(func(i int) bool { return !r.Fresh[i] && r.Proposals[i] != nil }),
 		Users:     usersOf(e, r),

@@ -138,7 +138,7 @@ func TestClosePanicStopsOnlyThatPlan(t *testing.T) {
 func TestNonFiniteResultStopsThePlan(t *testing.T) {
 	s, st := testService(t)
 	p := create(t, s, crowd(2))
-	setCloseHook(t, func(round int, row *wire.RoundRow) { row.Supply["bread"] = math.Inf(1) })
+	setCloseHook(t, func(round int, row *wire.RoundRow) { inf := math.Inf(1); row.Supply["bread"] = &inf })
 	if err := s.CloseRound(context.Background(), p.fac, p.ID, nil, nil, ""); kind(err) != councils.Internal {
 		t.Fatalf("close with an infinite total: %v, want internal", err)
 	}

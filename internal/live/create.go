@@ -108,6 +108,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*wire.Created,
 	if err != nil {
 		return nil, unavailable(err)
 	}
+	p.prepare(lv.Round())
 	s.add(p)
 	s.log.Info("plan created", "plan", p.id, "name", p.name, "councils", len(e.Plan.Councils), "humans", len(out.CouncilTokens), "humanFederations", len(out.FederationTokens))
 	return out, nil

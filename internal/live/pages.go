@@ -47,6 +47,9 @@ func (s *Service) Proposals(ctx context.Context, who Principal, id string, q Pag
 	if err != nil {
 		return wire.Proposals{}, err
 	}
+	if who.Role == RoleFacilitator && p.aggregates.Load() {
+		return wire.Proposals{}, private
+	}
 	limit, err := s.limit(q)
 	if err != nil {
 		return wire.Proposals{}, err

@@ -48,8 +48,17 @@ type plan struct {
 	lastID   map[int]int64      // the last applied proposal id per council
 	results  []wire.RoundRow    // the closed rounds, in order
 	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
-	status   councils.Status
-	reason   string
+	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
+	priv     *privacy           // owned like live
+	chain    []byte             // the last closed round's chain (proof), nil before
+	pre      *leafSet           // the open round's leaves, being made (proof.go); owned like live
+	leaves   *leafMaker         // what making leaves needs (fixed; replaced with econ on a reload)
+	// aggregates mirrors priv's facilitator setting for the goroutines
+	// that encode proposals and serve pages: the facilitator sees only
+	// aggregates, and the audit log keeps no proposal bodies.
+	aggregates atomic.Bool
+	status     councils.Status
+	reason     string
 	// waiting counts the human councils that have not submitted in round
 	// waitRound, so that a full round is noticed in O(1).
 	waiting, waitRound int
@@ -91,11 +100,13 @@ func (s *Service) newPlan(id, name string, created time.Time, e *councils.Econom
 		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, waitRound: -1,
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
+	p.setPriv(newPrivacy(e, e.Privacy()))
 	p.tolerance, p.rule = lv.Plan().Tolerance, lv.RuleName()
 	p.human = make([]bool, len(e.Plan.Councils))
 	for i := range p.human {
 		p.human[i] = lv.Human(i)
 	}
+	p.leaves = newLeafMaker(e, p.human)
 	return p
 }
 

@@ -39,6 +39,11 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	}
 	p := s.newPlan(row.ID, row.Name, row.Created, e, lv, opts)
 	p.deadline = row.RoundDeadline
+	set, err := storedPrivacy(e, row.Privacy)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: stored privacy setting: %w", row.ID, err)
+	}
+	p.setPriv(newPrivacy(e, set))
 	rounds, err := s.store.Rounds(ctx, row.ID)
 	if err != nil {
 		return nil, err
@@ -97,8 +102,10 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			if err != nil {
 				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
 			}
-			p.results = append(p.results, result(e, res.Closed))
+			full := result(e, res.Closed)
+			p.results = append(p.results, full)
 			p.closed = append(p.closed, res.Closed)
+			p.public = append(p.public, p.priv.public(e, res.Closed, full))
 			for j, x := range published {
 				if j < len(res.RulePrices) && math.Abs(x-res.RulePrices[j]) > 1e-12*math.Abs(x) {
 					s.log.Warn("the rule now computes other prices than were published; keeping the published ones", "plan", row.ID, "round", r.Number+1, "good", e.Plan.Goods[j].ID, "published", x, "rule", res.RulePrices[j])
@@ -107,12 +114,21 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			}
 		}
 	}
+	commits, err := s.store.Commits(ctx, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n := len(commits); n > 0 {
+		p.chain = commits[n-1].Chain
+	}
 	if st, _ := lv.Status(); string(st) != row.Status {
 		s.log.Warn("replayed status differs from the stored one", "plan", row.ID, "stored", row.Status, "replayed", st)
 	}
 	p.status, p.reason = lv.Status()
 	if p.status != councils.StatusOpen {
 		p.due = time.Time{}
+	} else {
+		p.prepare(lv.Round())
 	}
 	return p, nil
 }
@@ -133,4 +149,6 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
+	p.public, p.chain, p.pre, p.leaves = q.public, q.chain, q.pre, q.leaves
+	p.setPriv(q.priv)
 }

@@ -129,7 +129,11 @@ func (p *plan) reject(req *submitReq, perr error) {
 	cur := p.live.Round().Number
 	raw := req.f.Proposal
 	detail := map[string]any{"reason": cerr.Message, "field": cerr.Field, "ref": req.f.Ref, "submittedRound": req.f.Round, "size": len(raw)}
-	if len(raw) <= MaxRejectedPrefix && json.Valid(raw) {
+	if p.aggregates.Load() {
+		// The audit log keeps no proposal bodies, nor the reason, which
+		// may quote a quantity; the council got it.
+		detail["reason"] = "refused; the plan keeps proposals private, the council was told why"
+	} else if len(raw) <= MaxRejectedPrefix && json.Valid(raw) {
 		detail["proposal"] = raw
 	} else {
 		detail["prefix"] = string(truncate(raw, MaxRejectedPrefix))
@@ -196,7 +200,11 @@ func (p *plan) encode(it *item) error {
 	round := f.Round
 	it.body = councils.MarshalDoc(it.doc)
 	it.row = store.Proposal{PlanID: p.id, Round: round, Council: council, Ref: f.Ref, Body: it.body, Verdict: vb, Source: "human", Created: it.created}
-	it.ev = p.s.event(p.id, "proposal.accepted", &round, council, map[string]any{"ref": f.Ref, "verdict": it.verdict})
+	detail := map[string]any{"ref": f.Ref, "verdict": it.verdict}
+	if p.aggregates.Load() {
+		delete(detail, "verdict") // the cost would tell of the proposal
+	}
+	it.ev = p.s.event(p.id, "proposal.accepted", &round, council, detail)
 	return nil
 }
 
@@ -257,10 +265,12 @@ func (p *plan) committed(batch []*item) {
 		submitted := func() []byte { b, _ := wire.Encode(wire.RoundSubmitted{Round: round, CouncilID: council}); return b }
 		s.hub.BroadcastRoleLazy(p.id, RoleObserver, submitted)
 		s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, submitted)
-		s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, func() []byte {
-			b, _ := wire.Encode(wire.ProposalReceived{Round: round, CouncilID: council, Proposal: body, SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget})
-			return b
-		})
+		if !p.aggregates.Load() {
+			s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, func() []byte {
+				b, _ := wire.Encode(wire.ProposalReceived{Round: round, CouncilID: council, Proposal: body, SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget})
+				return b
+			})
+		}
 	}
 	if p.broken {
 		return

@@ -92,12 +92,23 @@ func (p *plan) snapshot(who Principal) wire.Snapshot {
 		}
 	}
 	snap := wire.Snapshot{Role: who.Role, CouncilID: who.Council, Plan: sp, Round: sr}
-	if n := len(p.results); n > 0 {
-		rr := p.results[n-1]
+	if rows := p.rows(who); len(rows) > 0 {
+		rr := rows[len(rows)-1]
 		snap.LastRound = &wire.LastRound{Round: rr.Round, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps, MaxGap: rr.MaxGap,
+			Withheld: rr.Withheld, WithinTolerance: rr.WithinTolerance, WithheldOpen: rr.WithheldOpen, K: rr.K,
 			Levy: rr.Levy, Fund: rr.Fund, Commons: rr.Commons, Users: rr.Users}
 	}
 	return snap
+}
+
+// rows returns the closed rounds as who may see them: in full for a
+// facilitator who sees all, else as the public does (plan goroutine).
+func (p *plan) rows(who Principal) []wire.RoundRow {
+	rows := p.public
+	if who.Role == RoleFacilitator && p.priv.facilitatorSeesAll() {
+		rows = p.results
+	}
+	return rows[:len(rows):len(rows)]
 }
 
 // view returns GET /api/plans/{id} for who (plan goroutine).
@@ -107,14 +118,16 @@ func (p *plan) view(who Principal) wire.PlanView {
 		Prices: p.econ.PriceMap(r.prices), Numeraire: p.econ.Plan.Goods[p.econ.Plan.Numeraire].ID,
 		Tolerance: p.tolerance, Rule: p.rule, Goods: p.goods(), Councils: p.councilViews(),
 		RoundDeadlineSeconds: int(p.deadline / time.Second), Deadline: wire.Time(p.due), Submitted: r.submitted,
-		CreatedAt: p.created, Council: p.ownCouncil(who), Budget: p.budget(who, r)}
+		CreatedAt: p.created, Council: p.ownCouncil(who), Budget: p.budget(who, r),
+		Privacy: wire.PrivacySettings{K: p.priv.set.K, Facilitator: p.priv.set.Facilitator}}
 	if who.Proposer() {
 		v.CouncilID = who.Council
 	}
-	if n := len(p.results); n > 0 {
-		rr := p.results[n-1]
-		v.LastRound, v.MaxGap = &rr.Round, &rr.MaxGap
+	if rows := p.rows(who); len(rows) > 0 {
+		rr := rows[len(rows)-1]
+		v.LastRound, v.MaxGap = &rr.Round, rr.MaxGap
 		v.Supply, v.Demand, v.Gaps = rr.Supply, rr.Demand, rr.Gaps
+		v.Withheld, v.WithinTolerance, v.WithheldOpen = rr.Withheld, rr.WithinTolerance, rr.WithheldOpen
 	}
 	return v
 }
@@ -147,7 +160,7 @@ func (s *Service) Rounds(ctx context.Context, who Principal, id string) (wire.Ro
 		return wire.Rounds{}, err
 	}
 	var rows []wire.RoundRow
-	err = p.call(ctx, func() { rows = p.results[:len(p.results):len(p.results)] })
+	err = p.call(ctx, func() { rows = p.rows(who) })
 	if rows == nil {
 		rows = []wire.RoundRow{}
 	}
@@ -173,9 +186,21 @@ func (s *Service) RoundsCSV(ctx context.Context, who Principal, id string) ([]by
 	w := csv.NewWriter(&b)
 	w.Write(wire.RoundsCSVHeader)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	// A withheld total, gap or max gap is an empty cell; withheld says
+	// which goods' are, within_tolerance whether such a good is.
+	fp := func(x *float64) string {
+		if x == nil {
+			return ""
+		}
+		return f(*x)
+	}
 	for _, r := range rows.Rounds {
 		for _, g := range goods {
-			w.Write([]string{strconv.Itoa(r.Round), g, f(r.Prices[g]), f(r.Supply[g]), f(r.Demand[g]), f(r.Gaps[g]), f(r.MaxGap)})
+			withheld, within := "false", ""
+			if w, ok := r.WithinTolerance[g]; ok {
+				withheld, within = "true", strconv.FormatBool(w)
+			}
+			w.Write([]string{strconv.Itoa(r.Round), g, f(r.Prices[g]), fp(r.Supply[g]), fp(r.Demand[g]), fp(r.Gaps[g]), fp(r.MaxGap), withheld, within})
 		}
 	}
 	w.Flush()

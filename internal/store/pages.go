@@ -12,8 +12,8 @@ import (
 func (s *Store) Plan(ctx context.Context, id string) (Plan, error) {
 	var p Plan
 	var created, dl int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline FROM plans WHERE id = ?`, id).
-		Scan(&p.ID, &p.Name, &p.Scenario, &p.Options, &created, &p.Status, &dl)
+	err := s.r.QueryRowContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline, privacy FROM plans WHERE id = ?`, id).
+		Scan(&p.ID, &p.Name, &p.Scenario, &p.Options, &created, &p.Status, &dl, &p.Privacy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
 	}

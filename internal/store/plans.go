@@ -36,7 +36,7 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan, tokens []Token, r0 Round
 
 // Plans returns every plan, oldest first.
 func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline FROM plans ORDER BY created_at, id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline, privacy FROM plans ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
 	for rows.Next() {
 		var p Plan
 		var created, dl int64
-		if err := rows.Scan(&p.ID, &p.Name, &p.Scenario, &p.Options, &created, &p.Status, &dl); err != nil {
+		if err := rows.Scan(&p.ID, &p.Name, &p.Scenario, &p.Options, &created, &p.Status, &dl, &p.Privacy); err != nil {
 			return nil, err
 		}
 		p.Created, p.RoundDeadline = fromMs(created), time.Duration(dl)*time.Second
@@ -99,6 +99,11 @@ func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposa
 		}
 		if n != 1 {
 			return ErrRoundNotOpen
+		}
+		if c := closed.Commit; c != nil {
+			if err := insertCommit(ctx, tx, closed.PlanID, closed.Number, c); err != nil {
+				return err
+			}
 		}
 		if next != nil {
 			if err := insertRound(ctx, tx, *next); err != nil {

@@ -15,6 +15,9 @@ type Plan struct {
 	Status   string
 	// RoundDeadline is the facilitator's deadline for each round; 0 = none.
 	RoundDeadline time.Duration
+	// Privacy is the facilitator's privacy setting (JSON) if changed after
+	// creation; nil = the scenario's.
+	Privacy []byte
 }
 
 // Token is a row of tokens: the hash of a token and what it grants.
@@ -34,6 +37,28 @@ type Round struct {
 	Deadline time.Time // zero = none
 	Closed   time.Time // zero while open
 	Result   json.RawMessage
+	// Commit is the closed round's commitment, stored with its close (nil:
+	// none, as in rounds closed before proofs existed).
+	Commit *Commit
+}
+
+// Commit is a row of round_commits with its leaves: a closed round's
+// Merkle root over its counted proposals, the chain up to it, the leaf
+// hashes in leaf order (32 bytes each) and the leaves kept for proofs.
+type Commit struct {
+	Round  int
+	Size   int
+	Root   []byte
+	Chain  []byte
+	Hashes []byte
+	Leaves []Leaf
+}
+
+// Leaf is a row of round_leaves: one council's leaf in a round's tree.
+type Leaf struct {
+	Council string
+	Index   int
+	Data    []byte
 }
 
 // Proposal is a row of proposals: an accepted proposal.

@@ -85,8 +85,10 @@ func FuzzEncode(f *testing.F) {
 	f.Add("", "", 0.0, -0.0, int64(math.MaxInt64), []byte(nil))
 	f.Fuzz(func(t *testing.T, good, text string, x, y float64, n int64, raw []byte) {
 		m := map[string]float64{good: x, good + "2": y}
+		pm := map[string]*float64{good: &x, good + "2": nil}
 		frames := []Server{
-			RoundClosed{Ref: text, Round: int(n), Prices: m, Supply: m, Demand: m, Gaps: m, MaxGap: y, Submitted: []string{text}, Carried: []string{good}, Reason: text},
+			RoundClosed{Ref: text, Round: int(n), Prices: m, Supply: pm, Demand: pm, Gaps: pm, MaxGap: &y, Submitted: []string{text}, Carried: []string{good}, Reason: text,
+				Withheld: []string{good + "2.supply"}, WithinTolerance: map[string]bool{good + "2": true}, WithheldOpen: int(n), K: 3},
 			RoundOpened{Round: int(n), Prices: m, Budget: &y},
 			ProposalAccepted{Ref: text, ProposalID: n, SBSC: &x, Cost: &y},
 			ProposalRejected{Ref: text, Reason: text, Field: good},
@@ -116,7 +118,7 @@ func FuzzEncode(f *testing.F) {
 			if rc, ok := fr.(RoundClosed); ok {
 				var got RoundClosed
 				json.Unmarshal(b, &got)
-				if got.MaxGap != rc.MaxGap || got.Round != rc.Round || utf8.ValidString(good) && got.Prices[good] != x {
+				if got.MaxGap == nil || *got.MaxGap != *rc.MaxGap || got.Round != rc.Round || utf8.ValidString(good) && got.Prices[good] != x {
 					t.Fatalf("round.closed changed in a round trip: %+v → %s", rc, b)
 				}
 				if utf8.ValidString(text) && got.Reason != text {

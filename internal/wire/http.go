@@ -42,29 +42,34 @@ type Created struct {
 // PlanView answers GET /api/plans/{id} (and POST .../rounds/close). Its
 // round is the current round's number.
 type PlanView struct {
-	ID                   string             `json:"id"`
-	Name                 string             `json:"name"`
-	Status               string             `json:"status"`
-	Reason               string             `json:"reason,omitempty"`
-	Round                int                `json:"round"`
-	Prices               map[string]float64 `json:"prices"`
-	Numeraire            string             `json:"numeraire"`
-	Tolerance            float64            `json:"tolerance"`
-	Rule                 string             `json:"rule"`
-	Goods                []Good             `json:"goods"`
-	Councils             []Council          `json:"councils"`
-	RoundDeadlineSeconds int                `json:"roundDeadlineSeconds"`
-	Deadline             *time.Time         `json:"deadline"`
-	Submitted            []string           `json:"submitted"`
-	CreatedAt            time.Time          `json:"createdAt"`
-	LastRound            *int               `json:"lastRound,omitempty"`
-	Supply               map[string]float64 `json:"supply,omitempty"`
-	Demand               map[string]float64 `json:"demand,omitempty"`
-	Gaps                 map[string]float64 `json:"gaps,omitempty"`
-	MaxGap               *float64           `json:"maxGap,omitempty"`
-	Council              *OwnCouncil        `json:"council,omitempty"`
-	CouncilID            string             `json:"councilId,omitempty"`
-	Budget               *float64           `json:"budget,omitempty"`
+	ID                   string              `json:"id"`
+	Name                 string              `json:"name"`
+	Status               string              `json:"status"`
+	Reason               string              `json:"reason,omitempty"`
+	Round                int                 `json:"round"`
+	Prices               map[string]float64  `json:"prices"`
+	Numeraire            string              `json:"numeraire"`
+	Tolerance            float64             `json:"tolerance"`
+	Rule                 string              `json:"rule"`
+	Goods                []Good              `json:"goods"`
+	Councils             []Council           `json:"councils"`
+	RoundDeadlineSeconds int                 `json:"roundDeadlineSeconds"`
+	Deadline             *time.Time          `json:"deadline"`
+	Submitted            []string            `json:"submitted"`
+	CreatedAt            time.Time           `json:"createdAt"`
+	LastRound            *int                `json:"lastRound,omitempty"`
+	Supply               map[string]*float64 `json:"supply,omitempty"`
+	Demand               map[string]*float64 `json:"demand,omitempty"`
+	Gaps                 map[string]*float64 `json:"gaps,omitempty"`
+	MaxGap               *float64            `json:"maxGap,omitempty"`
+	// What is withheld of the last round, as in LastRound.
+	Withheld        []string        `json:"withheld,omitempty"`
+	WithinTolerance map[string]bool `json:"withinTolerance,omitempty"`
+	WithheldOpen    int             `json:"withheldOpen,omitempty"`
+	Privacy         PrivacySettings `json:"privacy"`
+	Council         *OwnCouncil     `json:"council,omitempty"`
+	CouncilID       string          `json:"councilId,omitempty"`
+	Budget          *float64        `json:"budget,omitempty"`
 }
 
 // CloseRequest is the optional body of POST /api/plans/{id}/rounds/close:
@@ -77,7 +82,15 @@ type CloseRequest struct {
 // SettingsRequest is the body of PATCH /api/plans/{id}/settings; it is
 // answered by SettingsChanged.
 type SettingsRequest struct {
-	RoundDeadlineSeconds *float64 `json:"roundDeadlineSeconds"`
+	RoundDeadlineSeconds *float64        `json:"roundDeadlineSeconds"`
+	Privacy              *PrivacyRequest `json:"privacy,omitempty"`
+}
+
+// PrivacyRequest changes a plan's privacy settings (before round 0
+// closes); an absent field keeps its value.
+type PrivacyRequest struct {
+	K           *float64 `json:"k,omitempty"`
+	Facilitator *string  `json:"facilitator,omitempty"`
 }
 
 // Rounds answers GET /api/plans/{id}/rounds.
@@ -87,17 +100,26 @@ type Rounds struct {
 
 // RoundRow is one closed round: its prices, totals, largest gap and who
 // submitted.
+//
+// A public row (everyone but a facilitator who sees all) has null for a
+// withheld total and gap, maxGap and worst over the goods it shows (null
+// and "" if none), and says what it withholds.
 type RoundRow struct {
-	Round     int                `json:"round"`
-	Prices    map[string]float64 `json:"prices"`
-	Supply    map[string]float64 `json:"supply"`
-	Demand    map[string]float64 `json:"demand"`
-	Gaps      map[string]float64 `json:"gaps"`
-	MaxGap    float64            `json:"maxGap"`
-	Worst     string             `json:"worst"`
-	Submitted []string           `json:"submitted"`
-	Carried   []string           `json:"carried"`
-	Converged bool               `json:"converged"`
+	Round     int                 `json:"round"`
+	Prices    map[string]float64  `json:"prices"`
+	Supply    map[string]*float64 `json:"supply"`
+	Demand    map[string]*float64 `json:"demand"`
+	Gaps      map[string]*float64 `json:"gaps"`
+	MaxGap    *float64            `json:"maxGap"`
+	Worst     string              `json:"worst"`
+	Submitted []string            `json:"submitted"`
+	Carried   []string            `json:"carried"`
+	Converged bool                `json:"converged"`
+	// What is withheld, as in LastRound.
+	Withheld        []string        `json:"withheld"`
+	WithinTolerance map[string]bool `json:"withinTolerance,omitempty"`
+	WithheldOpen    int             `json:"withheldOpen"`
+	K               int             `json:"k,omitempty"`
 	// The round's commons fund, K and users (plans with commons goods).
 	Levy    *float64           `json:"levy,omitempty"`
 	Fund    *float64           `json:"fund,omitempty"`
@@ -105,8 +127,18 @@ type RoundRow struct {
 	Users   map[string]float64 `json:"users,omitempty"`
 }
 
+// PrivacySettings is a plan's facilitation.privacy: the smallest crowd
+// of councils a total is shown about, and what the facilitator sees ("all"
+// or "aggregates").
+type PrivacySettings struct {
+	K           int    `json:"k"`
+	Facilitator string `json:"facilitator"`
+}
+
 // RoundsCSVHeader is the header row of GET /api/plans/{id}/rounds.csv.
-var RoundsCSVHeader = []string{"round", "good", "price", "supply", "demand", "gap", "max_gap"}
+// A withheld total or gap is an empty cell, withheld is true and
+// within_tolerance says whether the good is (empty where not withheld).
+var RoundsCSVHeader = []string{"round", "good", "price", "supply", "demand", "gap", "max_gap", "withheld", "within_tolerance"}
 
 // Proposals answers GET /api/plans/{id}/proposals: one page, and the
 // cursor of the next (absent on the last page).
@@ -157,6 +189,28 @@ type Event struct {
 	Detail  json.RawMessage `json:"detail"`
 }
 
+// Root is one closed round in GET /api/plans/{id}/roots (a JSON array of
+// them, in round order): its tree's size and root and the chain up to
+// it, hashes in standard base64.
+type Root struct {
+	Round int    `json:"round"`
+	Size  int    `json:"size"`
+	Root  string `json:"root"`
+	Chain string `json:"chain"`
+}
+
+// Proof answers GET /api/plans/{id}/rounds/{n}/proof: the council's own
+// leaf (its data in standard base64), its index in the round's tree of
+// size leaves, the RFC 6962 inclusion proof (base64 hashes) and the root.
+type Proof struct {
+	Round int      `json:"round"`
+	Leaf  string   `json:"leaf"`
+	Index int      `json:"index"`
+	Size  int      `json:"size"`
+	Proof []string `json:"proof"`
+	Root  string   `json:"root"`
+}
+
 // ErrorResponse is every HTTP error answer.
 type ErrorResponse struct {
 	Error ErrorBody `json:"error"`
@@ -176,6 +230,7 @@ var Bodies = map[string]any{
 	"PlanList": PlanList{}, "PlanSummary": PlanSummary{}, "CreateExample": CreateExample{},
 	"Created": Created{}, "PlanView": PlanView{}, "CloseRequest": CloseRequest{},
 	"SettingsRequest": SettingsRequest{}, "SettingsChanged": SettingsChanged{}, "Rounds": Rounds{}, "RoundRow": RoundRow{},
+	"PrivacySettings": PrivacySettings{}, "Root": Root{}, "Proof": Proof{}, "PrivacyRequest": PrivacyRequest{},
 	"Proposals": Proposals{}, "Cursor": Cursor{}, "Proposal": Proposal{}, "Audit": Audit{}, "Event": Event{},
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{},
 	"Federations": Federations{}, "FederationView": FederationView{},

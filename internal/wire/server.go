@@ -91,13 +91,23 @@ type OwnProposal struct {
 	Budget   *float64        `json:"budget,omitempty"`
 }
 
-// LastRound is the last closed round's totals in a snapshot.
+// LastRound is the last closed round's totals in a snapshot, as the
+// connection's role may see them (see Withheld).
 type LastRound struct {
-	Round  int                `json:"round"`
-	Supply map[string]float64 `json:"supply"`
-	Demand map[string]float64 `json:"demand"`
-	Gaps   map[string]float64 `json:"gaps"`
-	MaxGap float64            `json:"maxGap"`
+	Round  int                 `json:"round"`
+	Supply map[string]*float64 `json:"supply"`
+	Demand map[string]*float64 `json:"demand"`
+	Gaps   map[string]*float64 `json:"gaps"`
+	MaxGap *float64            `json:"maxGap"`
+	// What a public view withholds: the sides whose totals are null
+	// ("bread.supply"), whether each good with a withheld side is within
+	// the tolerance (its gap is null), how many of those are not, and the
+	// k that decided (docs/privacy.md). A facilitator who sees all gets
+	// an empty list and k 0.
+	Withheld        []string        `json:"withheld"`
+	WithinTolerance map[string]bool `json:"withinTolerance,omitempty"`
+	WithheldOpen    int             `json:"withheldOpen"`
+	K               int             `json:"k,omitempty"`
 	// The round's commons fund and its users (plans with commons goods).
 	Levy    *float64           `json:"levy,omitempty"`
 	Fund    *float64           `json:"fund,omitempty"`
@@ -169,19 +179,25 @@ type ProposalReceived struct {
 // FrameType returns "proposal.received".
 func (ProposalReceived) FrameType() string { return "proposal.received" }
 
-// RoundClosed gives a closed round's totals; the facilitator who closed it
-// gets its ref.
+// RoundClosed gives a closed round's totals as the connection's role may
+// see them (a withheld total is null); the facilitator who closed it gets
+// its ref.
 type RoundClosed struct {
-	Ref       string             `json:"ref,omitempty"`
-	Round     int                `json:"round"`
-	Prices    map[string]float64 `json:"prices"`
-	Supply    map[string]float64 `json:"supply"`
-	Demand    map[string]float64 `json:"demand"`
-	Gaps      map[string]float64 `json:"gaps"`
-	MaxGap    float64            `json:"maxGap"`
-	Submitted []string           `json:"submitted"`
-	Carried   []string           `json:"carried"`
-	Reason    string             `json:"reason"`
+	Ref       string              `json:"ref,omitempty"`
+	Round     int                 `json:"round"`
+	Prices    map[string]float64  `json:"prices"`
+	Supply    map[string]*float64 `json:"supply"`
+	Demand    map[string]*float64 `json:"demand"`
+	Gaps      map[string]*float64 `json:"gaps"`
+	MaxGap    *float64            `json:"maxGap"`
+	Submitted []string            `json:"submitted"`
+	Carried   []string            `json:"carried"`
+	Reason    string              `json:"reason"`
+	// What is withheld, as in LastRound.
+	Withheld        []string        `json:"withheld"`
+	WithinTolerance map[string]bool `json:"withinTolerance,omitempty"`
+	WithheldOpen    int             `json:"withheldOpen"`
+	K               int             `json:"k,omitempty"`
 	// The closed round's commons fund and users (plans with commons goods).
 	Levy    *float64           `json:"levy,omitempty"`
 	Fund    *float64           `json:"fund,omitempty"`
@@ -218,6 +234,8 @@ type SettingsChanged struct {
 	RoundDeadlineSeconds int        `json:"roundDeadlineSeconds"`
 	Round                int        `json:"round"`
 	Deadline             *time.Time `json:"deadline"`
+	// Privacy is the plan's privacy setting, when it is what changed.
+	Privacy *PrivacySettings `json:"privacy,omitempty"`
 }
 
 // FrameType returns "settings.changed".

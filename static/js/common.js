@@ -199,5 +199,12 @@ const PC = (() => {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  return { params, api, ApiError, live, setConn, num, pct, band, gapCell, bandLegend, BANDS, h, goodName, toDate, countdown, announce, requireParams, download };
+  // withheldGoods counts the goods whose totals a round's view withholds
+  // (its withheld list names each side, "bread.supply", and the users of
+  // a commons good, "wiki.users").
+  function withheldGoods(r) {
+    return (r && r.withheld || []).filter(s => s.endsWith('.supply')).length;
+  }
+
+  return { params, api, ApiError, live, setConn, num, pct, band, gapCell, bandLegend, BANDS, h, goodName, toDate, countdown, announce, requireParams, download, withheldGoods };
 })();

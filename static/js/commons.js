@@ -28,7 +28,7 @@
       $('.commons-now').textContent = last
         ? 'Round ' + last.round + ': levy ' + PC.pct(last.levy) + ' of the plan\'s income, a fund of ' + num(last.fund) + '. ' +
           cg.map((g) => PC.goodName(g) + ': K ' + num((last.commons || {})[g.id]) + ' (stock ' + num(g.stock) + '), output ' +
-            num((last.supply || {})[g.id]) + ', used by ' + num((last.users || {})[g.id] || 0) + ' people').join('; ') + '.'
+            shown(last, g.id, 'supply') + ', used by ' + shown(last, g.id, 'users') + ' people').join('; ') + '.'
         : 'No round has closed yet. Stocks at the start: ' + cg.map((g) => PC.goodName(g) + ' ' + num(g.stock)).join(', ') + '.';
       const xs = st.rows.map((r) => r.round);
       const series = [{ label: 'round' }];
@@ -57,7 +57,13 @@
         ...cg.flatMap((g) => ['K', 'output', 'users'].map((w) => h('th', { scope: 'col', class: 'num' }, g.id + ' ' + w)))));
       t.tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => h('tr', null,
         h('th', { scope: 'row', class: 'num' }, r.round), h('td', { class: 'num' }, PC.pct(r.levy)), h('td', { class: 'num' }, num(r.fund)),
-        ...cg.flatMap((g) => [(r.commons || {})[g.id], (r.supply || {})[g.id], (r.users || {})[g.id] || 0].map((v) => h('td', { class: 'num' }, num(v)))))));
+        ...cg.flatMap((g) => [num((r.commons || {})[g.id]), shown(r, g.id, 'supply'), shown(r, g.id, 'users')].map((v) => h('td', { class: 'num' }, v))))));
+    }
+    // shown is round r's figure of good id's side ("supply" or "users"), or
+    // "withheld" where the privacy rules withhold it (fewer than k councils).
+    function shown(r, id, side) {
+      if ((r.withheld || []).includes(id + '.' + side)) return 'withheld';
+      return num((r[side] || {})[id] || 0);
     }
     async function load() {
       try {

@@ -7,6 +7,19 @@
   const P = PC.params();
   const $ = (id) => document.getElementById(id);
   const errors = $('errors');
+
+  // loadProof shows whether the council's proposal is in round n's root.
+  async function loadProof(n) {
+    if (!(n >= 0) || !$('proof-line')) return; // a federation's page has no proof line
+    try {
+      const pf = await api('/api/plans/' + encodeURIComponent(P.plan) + '/rounds/' + n + '/proof', { token: P.token });
+      const line = $('proof-line');
+      line.replaceChildren('Your proposal is in round ' + n + '\'s root ', h('code', null, pf.root), ' (leaf ' + (pf.index + 1) + ' of ' + pf.size + ').');
+      line.dataset.round = String(n);
+    } catch (e) {
+      $('proof-line').textContent = e.status === 404 ? 'You had no proposal in round ' + n + ', so none of yours is in its root.' : 'Could not load the proof of round ' + n + ': ' + e.message;
+    }
+  }
   if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
 
   const st = {
@@ -102,6 +115,7 @@
   function buildCommons() {
     const cg = commonsGoods();
     const box = $('commons-fields');
+    if (!box) return; // a federation's page: it requests, it does not vote
     if (isWorker() || !cg.length) { box.replaceChildren(); return; }
     box.replaceChildren(
       h('fieldset', { id: 'fs-commons' }, h('legend', null, 'Your vote for the commons fund (leave empty to abstain)'),
@@ -373,6 +387,7 @@
         if (f.round.own && !st.touched) fill(f.round.own.proposal);
         renderRound();
         loadProposals();
+        if (f.lastRound) loadProof(f.lastRound.round);
         break;
       }
       case 'round.opened':
@@ -390,6 +405,7 @@
         renderRound();
         PC.announce($('round-notice'), 'Round ' + f.round + ' closed (' + f.reason + ').', 'info');
         loadProposals();
+        loadProof(f.round);
         break;
       case 'settings.changed':
         if (st.round && f.round === st.round.number) st.round.deadline = f.deadline;

@@ -80,8 +80,8 @@
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted hide-narrow' }, ' (' + g.unit + ')') : null),
       h('td', { class: 'hide-narrow' }, g.kind || ''),
       h('td', { class: 'num' }, num(prices[g.id])),
-      h('td', { class: 'num' }, closed ? num(supply[g.id]) : '—'),
-      h('td', { class: 'num' }, closed ? num(demand[g.id]) : '—'),
+      h('td', { class: 'num' }, closed ? (supply[g.id] === null ? 'withheld' : num(supply[g.id])) : '—'),
+      h('td', { class: 'num' }, closed ? (demand[g.id] === null ? 'withheld' : num(demand[g.id])) : '—'),
       PC.gapCell(h('td'), closed ? gaps[g.id] : undefined))));
   }
 
@@ -229,7 +229,7 @@
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         st.lastClosed = f;
         commons.onClosed(f);
-        PC.announce($('action-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) +
+        PC.announce($('action-status'), 'Round ' + f.round + ' closed: largest gap ' + (f.maxGap === null ? 'withheld' : PC.pct(f.maxGap)) +
           (f.carried.length ? '; carried over: ' + f.carried.join(', ') : '') + '.', 'ok');
         refresh('plan', 'proposals', 'audit');
         break;

@@ -69,7 +69,8 @@
       (n ? ', latest ' + PC.pct(st.rows[n - 1].maxGap) : '') + ', tolerance ' + PC.pct(st.tolerance) + '. The table beside it has the data.');
     $('gap-table').tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => {
       const g = r.maxGap;
-      const ok = g <= st.tolerance;
+      // within only if every shown good is and no withheld one is open
+      const ok = (g === null || g === undefined || g <= st.tolerance) && !(r.withheldOpen > 0);
       return h('tr', null,
         h('th', { scope: 'row', class: 'num' }, r.round),
         PC.gapCell(h('td'), g),
@@ -126,7 +127,29 @@
     t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col' }, 'Good \\ round'), ...rows.map((r) => h('th', { scope: 'col', class: 'num' }, r.round))));
     t.tBodies[0].replaceChildren(...st.goods.map((g) => h('tr', null,
       h('th', { scope: 'row' }, g.id),
-      ...rows.map((r) => PC.gapCell(h('td'), (r.gaps || {})[g.id], false)))));
+      ...rows.map((r) => heatCell(r, g.id)))));
+  }
+
+  // heatCell is a good's gap in round r, or, for a withheld good, says so
+  // and whether it is within the tolerance.
+  function heatCell(r, id) {
+    const within = (r.withinTolerance || {})[id];
+    if (within === undefined) return PC.gapCell(h('td'), (r.gaps || {})[id], false);
+    return h('td', { class: 'num gap withheld', title: id + ': withheld (fewer than k councils); ' + (within ? 'within' : 'not within') + ' the tolerance' },
+      'withheld', h('span', { class: 'band' }, within ? 'within' : 'open'));
+  }
+
+  function renderPrivacy() {
+    const p = (st.plan && st.plan.privacy) || {};
+    document.querySelectorAll('#privacy-rule .k').forEach((el) => { el.textContent = p.k ?? 'k'; });
+    const last = st.rows[st.rows.length - 1];
+    if (!last) { $('privacy-now').textContent = 'No round has closed yet.'; return; }
+    const goods = Object.keys(last.withinTolerance || {}).sort();
+    $('privacy-now').textContent = goods.length === 0
+      ? 'Round ' + last.round + ': nothing is withheld (k = ' + (p.k ?? last.k) + ').'
+      : 'Round ' + last.round + ': the totals of ' + goods.map((g) => g + ' (' + (last.withinTolerance[g] ? 'within' : 'not within') + ' the tolerance)').join(', ') +
+        ' are withheld, because fewer than ' + (p.k ?? last.k) + ' councils contribute to them or changed them since they were last shown. The largest gap is over the other goods' +
+        (last.withheldOpen ? '; ' + last.withheldOpen + ' withheld good' + (last.withheldOpen === 1 ? ' is' : 's are') + ' not within the tolerance.' : '.');
   }
 
   function renderStatus() {
@@ -149,6 +172,7 @@
     renderGap();
     renderPrices();
     renderHeat();
+    renderPrivacy();
   }
 
   async function load() {
@@ -214,7 +238,8 @@
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         addRow(f);
         commons.onClosed(f);
-        PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + PC.pct(f.maxGap) + '.', 'info');
+        PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + (f.maxGap === null ? 'withheld' : PC.pct(f.maxGap)) +
+          (PC.withheldGoods(f) ? ' (' + PC.withheldGoods(f) + ' good' + (PC.withheldGoods(f) === 1 ? '' : 's') + ' withheld)' : '') + '.', 'info');
         renderAll();
         break;
       case 'plan.converged':

@@ -1,0 +1,287 @@
+package live
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"sort"
+
+	"parecon/councils"
+	"parecon/internal/proof"
+	"parecon/internal/store"
+	"parecon/internal/wire"
+	"parecon/planning"
+)
+
+// A round's commitment (docs/privacy.md, "Proof") is made in two parts so
+// that the close waits for little of it: when a round opens, the leaves of
+// the proposals standing in it (the simulated councils', the carried ones)
+// are made on other goroutines while it is open (prepare); the close makes
+// only the leaves of proposals that changed since, and updates the tree
+// along their paths (commit).
+
+// leafSet is a round's leaves as they were when it opened.
+type leafSet struct {
+	round   int
+	props   []*planning.Proposal // by council: the proposal its leaf is of
+	hashes  []byte               // by council, HashSize bytes each
+	datas   [][]byte             // by council; human councils' only
+	holders []int                // the councils with a leaf, in leaf (id) order
+	tree    *proof.Tree          // over holders' leaves
+	done    chan struct{}        // closed once the rest is filled in
+}
+
+// prepare starts making the leaves of r, a round just opened, off the
+// plan's goroutines (called by whoever owns live).
+func (p *plan) prepare(r *planning.Round) {
+	ls := &leafSet{round: r.Number, props: append([]*planning.Proposal(nil), r.Proposals...), done: make(chan struct{})}
+	p.pre = ls
+	m := p.leaves // not p: a reload may replace p's fields meanwhile
+	go func() {
+		defer close(ls.done)
+		n := len(ls.props)
+		ls.hashes = make([]byte, n*proof.HashSize)
+		ls.datas = make([][]byte, n)
+		proof.Parallel(n, func(l *proof.Leafer, i int) {
+			if pr := ls.props[i]; pr != nil {
+				l.Scratch = m.canonical(l.Scratch[:0], i, pr)
+				ls.datas[i] = l.Leaf(m.econ.Plan.Councils[i].ID, ls.round, l.Scratch, m.human[i], ls.hashes[i*proof.HashSize:])
+			}
+		})
+		ls.holders = m.holders(ls.props)
+		ls.tree, _ = proof.NewTree(m.gather(ls.holders, ls.hashes))
+	}()
+}
+
+// holders returns the councils with a proposal in props, in id order.
+func (m *leafMaker) holders(props []*planning.Proposal) []int {
+	out := make([]int, 0, len(props))
+	for _, i := range m.byID {
+		if props[i] != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// gather returns the hashes (by council) of holders, in their order.
+func (m *leafMaker) gather(holders []int, hashes []byte) []byte {
+	out := make([]byte, len(holders)*proof.HashSize)
+	for k, i := range holders {
+		copy(out[k*proof.HashSize:], hashes[i*proof.HashSize:(i+1)*proof.HashSize])
+	}
+	return out
+}
+
+// commit commits closed round r to a Merkle root over its standing
+// proposals, chained to the round before (close worker). The leaves of
+// human councils, the ones with a token to ask for their proof, are kept.
+func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
+	m := p.leaves
+	ls := p.pre
+	p.pre = nil
+	if ls != nil && ls.round == r.Number {
+		<-ls.done
+	} else {
+		ls = nil
+	}
+	n := len(r.Proposals)
+	var changed []int
+	for i, pr := range r.Proposals {
+		if pr != nil && (ls == nil || ls.props[i] != pr) {
+			changed = append(changed, i)
+		}
+	}
+	var hs []byte
+	var ds [][]byte
+	if ls != nil {
+		hs, ds = ls.hashes, ls.datas // consumed here
+	} else {
+		hs, ds = make([]byte, n*proof.HashSize), make([][]byte, n)
+	}
+	proof.Parallel(len(changed), func(l *proof.Leafer, k int) {
+		i := changed[k]
+		l.Scratch = m.canonical(l.Scratch[:0], i, r.Proposals[i])
+		ds[i] = l.Leaf(m.econ.Plan.Councils[i].ID, r.Number, l.Scratch, m.human[i], hs[i*proof.HashSize:])
+	})
+	holders := m.holders(r.Proposals)
+	pos := make([]int, n)
+	for k, i := range holders {
+		pos[i] = k
+	}
+	var tree *proof.Tree
+	if ls != nil && sameInts(holders, ls.holders) && len(changed) <= n/8 {
+		// The same councils hold leaves: update the changed ones' paths.
+		tree = ls.tree
+		for _, i := range changed {
+			tree.Set(pos[i], hs[i*proof.HashSize:(i+1)*proof.HashSize])
+		}
+	} else {
+		var err error
+		if tree, err = proof.NewTree(m.gather(holders, hs)); err != nil {
+			return nil, err
+		}
+	}
+	var kept []proof.KeptLeaf
+	for _, i := range holders {
+		if m.human[i] {
+			kept = append(kept, proof.KeptLeaf{Council: m.econ.Plan.Councils[i].ID, Index: pos[i], Data: ds[i]})
+		}
+	}
+	return proof.Commit(tree, p.chain, kept), nil
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if a[k] != b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// canonical appends council c's proposal pr as the RFC 8785 canonical
+// JSON of its councils.ProposalDoc (what MarshalDoc writes, canonical):
+// a consumer's {"requests": {...}}, a worker's emissions, inputs and
+// outputs, each left out when empty, goods in key order.
+func (m *leafMaker) canonical(dst []byte, c int, pr *planning.Proposal) []byte {
+	goods := m.econ.Plan.Goods
+	pollutant := func(l planning.Line) bool { return goods[l.Good].Kind == planning.Pollutant }
+	all := func(planning.Line) bool { return true }
+	type part struct {
+		key   string
+		lines []planning.Line
+		take  func(planning.Line) bool
+	}
+	var parts []part
+	if m.econ.Plan.Councils[c].Role == planning.Consumer {
+		parts = []part{{"requests", pr.In, all}}
+	} else {
+		parts = []part{{"emissions", pr.In, pollutant}, {"inputs", pr.In, func(l planning.Line) bool { return !pollutant(l) }}, {"outputs", pr.Out, all}}
+	}
+	dst = append(dst, '{')
+	first := true
+	var buf [32]planning.Line
+	for _, pt := range parts {
+		// the part's lines in key order: an insertion sort, as a
+		// proposal has few lines, mostly in order already
+		sorted := buf[:0]
+		for _, l := range pt.lines {
+			if !pt.take(l) {
+				continue
+			}
+			sorted = append(sorted, l)
+			for k := len(sorted) - 1; k > 0 && m.goodRank[sorted[k].Good] < m.goodRank[sorted[k-1].Good]; k-- {
+				sorted[k], sorted[k-1] = sorted[k-1], sorted[k]
+			}
+		}
+		if len(sorted) == 0 {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = proof.AppendString(dst, pt.key)
+		dst = append(dst, ':', '{')
+		for k, l := range sorted {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst = proof.AppendString(dst, goods[l.Good].ID)
+			dst = append(dst, ':')
+			dst = proof.AppendNumber(dst, l.Qty)
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, '}')
+}
+
+// leafMaker is what making a plan's leaves needs, fixed when the plan is
+// compiled: its economy, which councils are human, the councils in id
+// order and each good's place in key order.
+type leafMaker struct {
+	econ     *councils.Economy
+	human    []bool
+	byID     []int
+	goodRank []int
+}
+
+// newLeafMaker returns the leafMaker of economy e.
+func newLeafMaker(e *councils.Economy, human []bool) *leafMaker {
+	m := &leafMaker{econ: e, human: human}
+	cs := e.Plan.Councils
+	m.byID = make([]int, len(cs))
+	for i := range m.byID {
+		m.byID[i] = i
+	}
+	sort.Slice(m.byID, func(a, b int) bool { return cs[m.byID[a]].ID < cs[m.byID[b]].ID })
+	gs := e.Plan.Goods
+	idx := make([]int, len(gs))
+	for j := range idx {
+		idx[j] = j
+	}
+	sort.Slice(idx, func(a, b int) bool { return proof.KeyLess(gs[idx[a]].ID, gs[idx[b]].ID) })
+	m.goodRank = make([]int, len(gs))
+	for r, j := range idx {
+		m.goodRank[j] = r
+	}
+	return m
+}
+
+// storeCommit is c as the store keeps it.
+func storeCommit(round int, c *proof.Commitment) *store.Commit {
+	sc := &store.Commit{Round: round, Size: c.Size, Root: c.Root, Chain: c.Chain, Hashes: c.Hashes}
+	for _, l := range c.Kept {
+		sc.Leaves = append(sc.Leaves, store.Leaf{Council: l.Council, Index: l.Index, Data: l.Data})
+	}
+	return sc
+}
+
+// Roots returns the chain of plan id's closed rounds' roots (observer+).
+func (s *Service) Roots(ctx context.Context, who Principal, id string) ([]wire.Root, error) {
+	if _, err := s.lookup(who, id, OpRead); err != nil {
+		return nil, err
+	}
+	cs, err := s.store.Commits(ctx, id)
+	if err != nil {
+		return nil, councils.InternalError(err)
+	}
+	out := make([]wire.Root, len(cs))
+	b64 := base64.StdEncoding.EncodeToString
+	for i, c := range cs {
+		out[i] = wire.Root{Round: c.Round, Size: c.Size, Root: b64(c.Root), Chain: b64(c.Chain)}
+	}
+	return out, nil
+}
+
+// Proof returns the inclusion proof of who's own leaf in round's tree
+// (a council token; nobody can name another council): not found if it
+// had no standing proposal in that round or the round is not closed. It
+// is computed from the leaf hashes the close stored.
+func (s *Service) Proof(ctx context.Context, who Principal, id string, round int) (wire.Proof, error) {
+	if _, err := s.lookup(who, id, OpProof); err != nil {
+		return wire.Proof{}, err
+	}
+	c, err := s.store.CommitLeaf(ctx, id, round, who.Council)
+	if errors.Is(err, store.ErrNotFound) {
+		return wire.Proof{}, councils.Errorf(councils.NotFound, "round", "council %s has no proposal committed in round %d (the round is not closed, or the council had no standing proposal in it)", who.Council, round)
+	}
+	if err != nil {
+		return wire.Proof{}, councils.InternalError(err)
+	}
+	l := c.Leaves[0]
+	path, err := proof.Inclusion(c.Hashes, uint64(l.Index))
+	if err != nil {
+		return wire.Proof{}, councils.InternalError(err)
+	}
+	b64 := base64.StdEncoding.EncodeToString
+	out := wire.Proof{Leaf: b64(l.Data), Index: l.Index, Size: c.Size, Proof: make([]string, len(path)), Root: b64(c.Root), Round: round}
+	for i, h := range path {
+		out.Proof[i] = b64(h)
+	}
+	return out, nil
+}

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// SetPrivacy stores a plan's privacy setting (JSON), with an audit event.
+func (s *Store) SetPrivacy(ctx context.Context, planID string, privacy []byte, ev Event) error {
+	return s.tx(ctx, func(tx *wtx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET privacy = ? WHERE id = ?`, privacy, planID); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, []Event{ev})
+	})
+}
+
+// insertCommit stores round number's commitment and its leaves.
+func insertCommit(ctx context.Context, tx *wtx, planID string, number int, c *Commit) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO round_commits (plan_id, number, size, root, chain, hashes) VALUES (?, ?, ?, ?, ?, ?)`,
+		planID, number, c.Size, c.Root, c.Chain, c.Hashes); err != nil {
+		return err
+	}
+	for _, l := range c.Leaves {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO round_leaves (plan_id, number, council_id, idx, data) VALUES (?, ?, ?, ?, ?)`,
+			planID, number, l.Council, l.Index, l.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commits returns a plan's round commitments in round order, without
+// their hashes and leaves.
+func (s *Store) Commits(ctx context.Context, planID string) ([]Commit, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT number, size, root, chain FROM round_commits WHERE plan_id = ? ORDER BY number`, planID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Commit
+	for rows.Next() {
+		var c Commit
+		if err := rows.Scan(&c.Round, &c.Size, &c.Root, &c.Chain); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CommitLeaf returns round number's commitment with its leaf hashes and
+// the one leaf of council, or ErrNotFound if the round has no commitment
+// or the council no leaf in it.
+func (s *Store) CommitLeaf(ctx context.Context, planID string, number int, council string) (Commit, error) {
+	c := Commit{Round: number}
+	var l Leaf
+	err := s.r.QueryRowContext(ctx, `SELECT c.size, c.root, c.chain, c.hashes, l.council_id, l.idx, l.data FROM round_commits c
+		JOIN round_leaves l ON l.plan_id = c.plan_id AND l.number = c.number AND l.council_id = ?
+		WHERE c.plan_id = ? AND c.number = ?`, council, planID, number).Scan(&c.Size, &c.Root, &c.Chain, &c.Hashes, &l.Council, &l.Index, &l.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	c.Leaves = []Leaf{l}
+	return c, err
+}
