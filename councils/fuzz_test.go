@@ -27,6 +27,11 @@ func FuzzParseScenario(f *testing.F) {
 	if b, err := os.ReadFile("../internal/examples/scenarios/economy-12-people.json"); err == nil {
 		f.Add(b)
 	}
+	f.Add([]byte(commonsBase))
+	f.Add([]byte(strings.Replace(commonsBase, `"stock": 10`, `"stock": 1e300`, 1)))
+	if b, err := os.ReadFile("../internal/examples/scenarios/commons-small.json"); err == nil {
+		f.Add(b)
+	}
 	if b, err := os.ReadFile("../internal/examples/scenarios/bread-and-land.json"); err == nil {
 		f.Add(b)
 	}

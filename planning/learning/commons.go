@@ -15,6 +15,9 @@ type commonsState struct {
 	levy  float64   // φ of the next round
 	split []float64 // ω of the next round, per good
 	k     kState    // the commons K and the workers' response to it (commons_k.go)
+	// drive, when set, replaces φ·ω_j as the fund's share of the pool
+	// for each commons good j (see solveCommons).
+	drive []float64
 }
 
 // setCommons sets the levy and split the board will publish after round r:
@@ -42,9 +45,13 @@ func (m *fitted) addFund() {
 		return
 	}
 	for j, w := range m.commons.split {
-		if w != 0 {
-			m.cdFull[j] += m.commons.levy * w
-			m.cdPart[j] += m.commons.levy * w
+		a := m.commons.levy * w
+		if m.commons.drive != nil {
+			a = m.commons.drive[j]
+		}
+		if a != 0 {
+			m.cdFull[j] += a
+			m.cdPart[j] += a
 		}
 	}
 }

@@ -239,6 +239,70 @@ func (l *Rule) solveCommons(x0 []float64) (float64, bool) {
 		}
 		x0 = l.s.x
 	}
+	if ok {
+		mx, ok = l.driveK(aim, mx)
+	}
 	m.aimK(k.lnNext)
 	return mx, ok
+}
+
+// driveIter is how many times driveK solves at most.
+const driveIter = 4
+
+// driveK, with the learned economy solved at the K it sustains (aim, ln K
+// per commons good) and the fitted levels there, solves it instead at the
+// next round's K with the fund buying, of each commons good, what brings
+// K to aim in one round (aim − stock): the commons then stand at aim in
+// the round after next, rather than approach it only as fast as their
+// makers' output responds to K. The fund's share of the pool is set to
+// that purchase's value at the solution and the economy solved again until
+// the makers make it. Once the next round's K is the aim, it solves
+// nothing. It returns the solve's result, keeping the first solution if
+// a solve fails.
+func (l *Rule) driveK(aim []float64, mx float64) (float64, bool) {
+	m := l.m
+	k := &m.commons.k
+	far := false
+	for i := range aim {
+		far = far || math.Abs(aim[i]-k.lnNext[i]) > 1e-9
+	}
+	if !far {
+		return mx, true
+	}
+	keep := append([]float64(nil), l.s.x...)
+	n := len(m.plan.Goods)
+	drive := make([]float64, n)
+	m.aimK(k.lnNext)
+	x0 := append([]float64(nil), keep...)
+	for it := 0; it < driveIter; it++ {
+		// m is evaluated at the last solution (keep, then l.s.x).
+		for i, j := range k.goods {
+			drive[j] = math.Max(0, math.Exp(aim[i])-k.stock[i]) * m.p[j] / m.pool
+		}
+		m.commons.drive = drive
+		m.aggOK = false
+		var ok bool
+		mx, ok = l.s.solve(x0, false, 0, solveIter)
+		if !ok {
+			m.commons.drive = nil
+			m.aggOK = false
+			copy(l.s.x, keep)
+			m.aimK(aim)
+			m.eval(l.s.x, false, 0)
+			return mx, true
+		}
+		m.eval(l.s.x, false, 0)
+		d := 0.0
+		for i, j := range k.goods {
+			want := math.Max(0, math.Exp(aim[i])-k.stock[i])
+			d = math.Max(d, math.Abs(m.supV[j]/m.p[j]-want)/math.Max(want, 1e-300))
+		}
+		copy(x0, l.s.x)
+		if d < 1e-10 {
+			break
+		}
+	}
+	m.commons.drive = nil
+	m.aggOK = false
+	return mx, true
 }

@@ -32,6 +32,9 @@ func TestLearningCommons(t *testing.T) {
 		{"substitution", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Substitution: 0.5}, 14},
 		{"warm", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Warm: 0.1}, 8},
 		{"adjust", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Adjust: 0.5}, 36},
+		// Commons makers drawing on each other's commons: K would creep
+		// (37 rounds) unless the rule drives it (12).
+		{"makers-draw", councils.GenOptions{Goods: 60, Councils: 2000, Seed: 1, Commons: 6}, 16},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sc, err := councils.Generate(tc.opt)
