@@ -259,8 +259,8 @@ func Validate(sc *Scenario) Problems {
 				v.add("facilitation.rule", "%v", err)
 			}
 		}
-		if f.Tolerance < 0 || math.IsNaN(f.Tolerance) {
-			v.add("facilitation.tolerance", "the tolerance must be positive")
+		if f.Tolerance < 0 || f.Tolerance >= 1 || math.IsNaN(f.Tolerance) {
+			v.add("facilitation.tolerance", "%s", ToleranceProblem(f.Tolerance))
 		}
 		if f.Step < 0 || math.IsNaN(f.Step) {
 			v.add("facilitation.step", "the step must be positive")
