@@ -63,6 +63,7 @@ func Generate(o GenOptions) (*Scenario, error) {
 		sc.Goods = append(sc.Goods, GoodSpec{ID: id, Kind: "produced", Price: 1})
 	}
 	sc.Numeraire = labor[0]
+	nameGoods(sc)
 
 	nWorkers := max(o.Goods, o.Councils/2)
 	nConsumers := o.Councils - nWorkers

@@ -29,7 +29,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(pos) > 0 {
 			fmt.Fprintln(stderr, "parecon demo: unexpected arguments", pos)
 		}
-		return 2
+		return flagStatus(err)
 	}
 	e, ok := loadScenario("", *example, stderr)
 	if !ok {
