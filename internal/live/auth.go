@@ -40,6 +40,7 @@ const (
 	OpSettings  Op = "settings.update" // settings.update, PATCH .../settings
 	OpProposals Op = "proposals.read"  // GET .../proposals (a council: its own)
 	OpAudit     Op = "audit.read"      // GET .../audit
+	OpRestart   Op = "plan.restart"    // POST .../restart
 )
 
 // allowed is the one table of who may do what; every websocket frame and
@@ -51,6 +52,7 @@ var allowed = map[Op][]string{
 	OpSettings:  {RoleFacilitator},
 	OpProposals: {RoleFacilitator, RoleCouncil},
 	OpAudit:     {RoleFacilitator},
+	OpRestart:   {RoleFacilitator},
 }
 
 // May checks that pr may do op on plan: a forbidden error (a

@@ -22,9 +22,39 @@ type PlanSummary struct {
 }
 
 // CreateExample is the body of POST /api/plans naming a bundled example
-// (any other body is a scenario).
+// (any other body is a scenario). Humans, if given, names the councils
+// people play (each gets a council token); the others are simulated.
 type CreateExample struct {
-	Example string `json:"example"`
+	Example string   `json:"example"`
+	Humans  []string `json:"humans,omitempty"`
+}
+
+// ExampleList answers GET /api/examples: the bundled scenarios' names,
+// and for each its description and councils, for choosing who is people.
+type ExampleList struct {
+	Examples []string      `json:"examples"`
+	Details  []ExampleInfo `json:"details"`
+}
+
+// ExampleInfo is one bundled scenario: its name, a one-line
+// description, its goods and its councils.
+type ExampleInfo struct {
+	Name        string           `json:"name"`
+	Title       string           `json:"title"`
+	Description string           `json:"description"`
+	Goods       []Good           `json:"goods"`
+	Councils    []ExampleCouncil `json:"councils"`
+}
+
+// ExampleCouncil is one council of a bundled scenario: Makes is a worker
+// council's output; Human is true when it has no model (people always
+// play it); Suggested marks the councils the demo leaves to people.
+type ExampleCouncil struct {
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	Makes     string `json:"makes,omitempty"`
+	Human     bool   `json:"human"`
+	Suggested bool   `json:"suggested,omitempty"`
 }
 
 // Created answers POST /api/plans: the plan's id and its tokens, shown
@@ -166,6 +196,7 @@ type ErrorBody struct {
 // schema's tests.
 var Bodies = map[string]any{
 	"PlanList": PlanList{}, "PlanSummary": PlanSummary{}, "CreateExample": CreateExample{},
+	"ExampleList": ExampleList{}, "ExampleInfo": ExampleInfo{}, "ExampleCouncil": ExampleCouncil{},
 	"Created": Created{}, "PlanView": PlanView{}, "CloseRequest": CloseRequest{},
 	"SettingsRequest": SettingsRequest{}, "SettingsChanged": SettingsChanged{}, "Rounds": Rounds{}, "RoundRow": RoundRow{},
 	"Proposals": Proposals{}, "Cursor": Cursor{}, "Proposal": Proposal{}, "Audit": Audit{}, "Event": Event{},
