@@ -125,6 +125,7 @@ func (p *plan) startClose(r *closeReq) {
 			standins = append(standins, store.Proposal{PlanID: p.id, Round: number, Council: id, Body: councils.MarshalDoc(p.econ.Doc(c, pr)), Verdict: vb, Source: "standin", Created: now})
 			events = append(events, s.event(p.id, "proposal.standin", &number, id, map[string]any{"reason": "no proposal by the deadline: the council's model answered for it", "verdict": v}))
 			p.live.Accept(c, pr)
+			p.byModel[c] = true
 		}
 	}
 	if p.timer != nil {
@@ -163,6 +164,9 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	}
 	out.res = res
 	out.row = result(p.econ, res.Closed)
+	for _, sp := range standins {
+		out.row.StandIns = append(out.row.StandIns, sp.Council)
+	}
 	if hook := closeHook.Load(); hook != nil {
 		(*hook)(number, &out.row)
 	}
@@ -175,7 +179,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		return closeOut{fatal: fmt.Sprintf("round %d's results cannot be stored (%v); the plan is stopped", number, err)}
 	}
 	rr := out.row
-	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
+	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried, "standins": rr.StandIns}))
 	var next *store.Round
 	if res.Next != nil {
 		n := res.Next.Number
@@ -201,7 +205,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duration) error {
 	rr, res := out.row, out.res
 	closed := wire.RoundClosed{Round: rr.Round, Prices: rr.Prices, Supply: rr.Supply, Demand: rr.Demand, Gaps: rr.Gaps,
-		MaxGap: rr.MaxGap, Submitted: rr.Submitted, Carried: rr.Carried, Reason: why}
+		MaxGap: rr.MaxGap, Submitted: rr.Submitted, Carried: rr.Carried, StandIns: rr.StandIns, Reason: why}
 	var err error
 	if out.closed, err = wire.Encode(closed); err != nil {
 		return err
@@ -309,6 +313,7 @@ func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
 		Gaps: e.PriceMap(r.Gap), MaxGap: r.MaxGap, Worst: e.Plan.Goods[r.Worst].ID, Converged: r.Converged,
 		Submitted: ids(func(i int) bool { return r.Fresh[i] }),
 		Carried:   ids(func(i int) bool { return !r.Fresh[i] && r.Proposals[i] != nil }),
+		StandIns:  []string{},
 	}
 }
 

@@ -77,6 +77,11 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			}
 			lv.Accept(c, pr)
 			p.lastID[c] = sp.ID
+			if sp.Source == "standin" {
+				p.byModel[c] = true
+			} else {
+				delete(p.byModel, c)
+			}
 			if sp.Ref != "" {
 				var v councils.Verdict
 				if err := store.DecodeJSON("the verdict of proposal "+strconv.FormatInt(sp.ID, 10), sp.Verdict, &v); err != nil {
@@ -97,7 +102,13 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			if err != nil {
 				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
 			}
-			p.results = append(p.results, result(e, res.Closed))
+			closed := result(e, res.Closed)
+			for _, sp := range byRound[r.Number] {
+				if sp.Source == "standin" {
+					closed.StandIns = append(closed.StandIns, sp.Council)
+				}
+			}
+			p.results = append(p.results, closed)
 			for j, x := range published {
 				if j < len(res.RulePrices) && math.Abs(x-res.RulePrices[j]) > 1e-12*math.Abs(x) {
 					s.log.Warn("the rule now computes other prices than were published; keeping the published ones", "plan", row.ID, "round", r.Number+1, "good", e.Plan.Goods[j].ID, "published", x, "rule", res.RulePrices[j])

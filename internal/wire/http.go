@@ -92,6 +92,9 @@ type PlanView struct {
 	Council              *OwnCouncil        `json:"council,omitempty"`
 	CouncilID            string             `json:"councilId,omitempty"`
 	Budget               *float64           `json:"budget,omitempty"`
+	// StandIns are the councils whose standing proposal in the round
+	// their model made at a deadline (stand-ins), not their people.
+	StandIns []string `json:"standins"`
 }
 
 // CloseRequest is the optional body of POST /api/plans/{id}/rounds/close:
@@ -124,7 +127,10 @@ type RoundRow struct {
 	Worst     string             `json:"worst"`
 	Submitted []string           `json:"submitted"`
 	Carried   []string           `json:"carried"`
-	Converged bool               `json:"converged"`
+	// StandIns are the councils among Submitted whose proposal their
+	// model made at the deadline, standing in for the people.
+	StandIns  []string `json:"standins"`
+	Converged bool     `json:"converged"`
 }
 
 // RoundsCSVHeader is the header row of GET /api/plans/{id}/rounds.csv.
