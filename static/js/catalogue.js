@@ -59,7 +59,7 @@ const CATALOGUE = {
   "Plan {name} ({id})": "Plan {name} ({id})",
   "you make {good}": "usted produce {good}",
   "Prices are in {unit}: the numéraire, {id}, always costs 1.": "Los precios están en {unit}: el numerario, {id}, siempre cuesta 1.",
-  "Your council missed a deadline, so its model answered for it (a stand-in, marked in your history). The form starts from your own last proposal.": "Su consejo no llegó a un plazo, así que su modelo respondió en su lugar (una sustituta, marcada en su historial). El formulario parte de su última propuesta propia.",
+  "Your council did not submit by the last deadline, so its model answered for it: a stand-in, marked as such in your history and on the facilitator's page. Your form starts from your own last proposal, not the model's.": "Su consejo no envió nada antes del último plazo, así que su modelo respondió en su lugar: una sustituta, marcada como tal en su historial y en la página de la facilitación. Su formulario parte de su última propuesta propia, no de la del modelo.",
   "Round {n} is open with new prices: check your proposal at these prices and submit it for round {n}.": "La ronda {n} está abierta con precios nuevos: revise su propuesta a estos precios y envíela para la ronda {n}.",
   "Round {n} closed ({why}).": "La ronda {n} se cerró ({why}).",
   "Your council had not submitted, so its model answered for it (a stand-in).": "Su consejo no había enviado nada, así que su modelo respondió en su lugar (una sustituta).",
@@ -281,6 +281,7 @@ const CATALOGUE = {
   "rejected": "rechazada",
   "open": "abierto",
   "converged": "convergido",
-  "stopped": "detenido"
+  "stopped": "detenido",
+  "Your council had not submitted in round {m}, so its model answered for it (a stand-in).": "Su consejo no había enviado nada en la ronda {m}, así que su modelo respondió en su lugar (una sustituta)."
  }
 };

@@ -4,6 +4,10 @@
 'use strict';
 
 const PC = (() => {
+  // A page is for one plan and token: another link pasted into the same
+  // tab (only the fragment changes) loads the page afresh for it.
+  window.addEventListener('hashchange', () => location.reload());
+
   // params reads #plan=ID&token=T from the fragment (never sent to a server log).
   function params() {
     const h = new URLSearchParams(location.hash.replace(/^#/, ''));
@@ -121,6 +125,19 @@ const PC = (() => {
     if (p < 0) return '−' + pct(-g);
     if (p < 0.001) return sci(p) + '%';
     return new Intl.NumberFormat(I18N.lang(), { maximumSignificantDigits: 3 }).format(p) + '%';
+  }
+  // pctTicks labels the ticks of a log axis of gaps in one style: plain
+  // percentages (100%, 1%, 0.01%) while every tick is at least 0.001%,
+  // else all as powers of ten (10⁰%, 10⁻²%, 10⁻⁶%).
+  function pctTicks(vs) {
+    const plain = vs.every((v) => v === null || v * 100 >= 0.001);
+    return vs.map((v) => {
+      if (v === null || v === undefined) return '';
+      const p = v * 100;
+      if (plain) return new Intl.NumberFormat(I18N.lang(), { maximumSignificantDigits: 3 }).format(p) + '%';
+      const e = Math.round(Math.log10(p));
+      return '10' + String(e).replace(/-/g, '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]) + '%';
+    });
   }
   // humanize rewrites the raw numbers in a server message (1.00012e+06,
   // 244.36748940123) as num does, leaving ids (g000, councils[3]) alone.
@@ -248,7 +265,7 @@ const PC = (() => {
 
   const t = I18N.t;
   return {
-    params, api, ApiError, live, setConn, num, qty, pct, sci, humanize, band, gapCell, bandLegend, setTolerance,
+    params, api, ApiError, live, setConn, num, qty, pct, pctTicks, sci, humanize, band, gapCell, bandLegend, setTolerance,
     bands: () => BANDS, tolerance: () => tolerance, h, goodName, shortName, unitOf, money, toDate, countdown, announce, requireParams, download, t,
   };
 })();

@@ -12,7 +12,7 @@
   const st = {
     role: '', councilId: '', plan: null, council: null,
     round: null, goods: new Map(), sections: [], built: '', touched: false, pending: new Map(),
-    proposals: [], budgets: new Map(), ownStandIn: false,
+    proposals: [], budgets: new Map(), ownStandIn: false, stoodIn: null,
   };
   let ws = null;
 
@@ -224,7 +224,7 @@
     const rs = $('round-status');
     rs.textContent = r ? (st.plan && st.plan.status && st.plan.status !== 'open' ? t('plan ' + st.plan.status) : t('round ' + (r.status || '?'))) : '—';
     rs.className = 'chip ' + (open ? 'yes' : 'no');
-    $('deadline').textContent = r ? PC.countdown(r.deadline) : '';
+    $('deadline').textContent = open ? PC.countdown(r.deadline) : '';
     $('submit').disabled = !open;
     const b = $('budget-line');
     b.hidden = isWorker() || !r || typeof r.budget !== 'number';
@@ -313,6 +313,13 @@
     update();
   }
 
+  // openedNotice is what a council reads when round n opens, with a word
+  // on its stand-in if its model answered for it in the round before.
+  function openedNotice(n) {
+    return t('Round {n} is open with new prices: check your proposal at these prices and submit it for round {n}.', { n }) +
+      (st.stoodIn === n - 1 ? ' ' + t('Your council had not submitted in round {m}, so its model answered for it (a stand-in).', { m: n - 1 }) : '');
+  }
+
   function onFrame(f) {
     switch (f.type) {
       case 'snapshot': {
@@ -337,7 +344,7 @@
         // fills an untouched form; a stand-in's never does
         st.ownStandIn = !!(f.round.own && f.round.own.standin);
         if (f.round.own && !f.round.own.standin && !st.touched) fill(f.round.own.proposal);
-        if (st.ownStandIn) PC.announce($('round-notice'), t('Your council missed a deadline, so its model answered for it (a stand-in, marked in your history). The form starts from your own last proposal.'), 'warn');
+        $('standin-note').hidden = !st.ownStandIn;
         renderRound();
         loadProposals();
         break;
@@ -350,17 +357,25 @@
         // the last round's verdict is no longer true of this one
         $('verdict').textContent = '';
         $('verdict').className = 'notice';
-        PC.announce($('round-notice'), t('Round {n} is open with new prices: check your proposal at these prices and submit it for round {n}.', { n: f.round }), 'info');
+        PC.announce($('round-notice'), openedNotice(f.round), st.stoodIn === f.round - 1 ? 'warn' : 'info');
         loadProposals();
         break;
-      case 'round.closed':
+      case 'round.closed': {
         if (st.round && st.round.number === f.round) st.round.status = 'closed';
+        const mine = (f.standins || []).includes(st.councilId);
+        if (mine) { st.stoodIn = f.round; $('standin-note').hidden = false; }
         renderRound();
-        PC.announce($('round-notice'), t('Round {n} closed ({why}).', { n: f.round, why: t(f.reason) }) +
-          ((f.standins || []).includes(st.councilId) ? ' ' + t('Your council had not submitted, so its model answered for it (a stand-in).') : ''), (f.standins || []).includes(st.councilId) ? 'warn' : 'info');
+        if (st.round && st.round.number === f.round + 1) {
+          // the next round opened first: its notice, with the stand-in's
+          PC.announce($('round-notice'), openedNotice(st.round.number), mine ? 'warn' : 'info');
+        } else {
+          PC.announce($('round-notice'), t('Round {n} closed ({why}).', { n: f.round, why: t(f.reason) }) +
+            (mine ? ' ' + t('Your council had not submitted, so its model answered for it (a stand-in).') : ''), mine ? 'warn' : 'info');
+        }
         $('verdict').textContent = '';
         loadProposals();
         break;
+      }
       case 'settings.changed':
         if (st.round && f.round === st.round.number) st.round.deadline = f.deadline;
         renderRound();
@@ -380,6 +395,7 @@
         break;
       case 'proposal.accepted': {
         st.pending.delete(f.ref);
+        $('standin-note').hidden = true;
         clearErrors();
         let m = '';
         if (typeof f.sbsc === 'number') m = ' SB/SC ' + num(f.sbsc) + '.';
@@ -437,7 +453,7 @@
     update();
   });
 
-  setInterval(() => { if (st.round) $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
+  setInterval(() => { if (st.round && st.round.status === 'open' && (!st.plan || st.plan.status === 'open')) $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
 
   ws = PC.live({
     plan: P.plan, token: P.token, onFrame,

@@ -58,7 +58,7 @@
     chip.textContent = status === 'open' ? t('round open') : t('plan ' + status);
     chip.className = 'chip ' + (status === 'converged' ? 'yes' : 'no');
     $('close-round').disabled = status !== 'open';
-    $('deadline').textContent = st.round ? PC.countdown(st.round.deadline) : '';
+    $('deadline').textContent = st.round && status === 'open' ? PC.countdown(st.round.deadline) : '';
   }
 
   function renderCouncils() {
@@ -343,7 +343,7 @@
     loadProposals();
   });
 
-  setInterval(() => { if (st.round) $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
+  setInterval(() => { if (st.round && st.plan && st.plan.status === 'open') $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
 
   PC.live({
     plan: P.plan, token: P.token, onFrame,

@@ -36,19 +36,6 @@
     for (let k = hi; k >= lo; k -= step) out.unshift(Math.pow(10, k));
     return out.filter((v) => v >= min * 0.999 && v <= max * 1.001);
   }
-  // pctTicks labels a log axis of gaps in one style: plain percentages
-  // (100%, 1%, 0.01%) while every tick is at least 0.001%, else all as
-  // powers of ten (10⁰%, 10⁻²%, 10⁻⁶%).
-  function pctTicks(u, vs) {
-    const plain = vs.every((v) => v === null || v * 100 >= 0.001);
-    return vs.map((v) => {
-      if (v === null) return '';
-      const p = v * 100;
-      if (plain) return new Intl.NumberFormat(I18N.lang(), { maximumSignificantDigits: 3 }).format(p) + '%';
-      const e = Math.round(Math.log10(p));
-      return '10' + String(e).replace(/-/g, '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]) + '%';
-    });
-  }
   // rounds are whole numbers: no ticks between them; with one round the
   // axis still spans a round, not uPlot's 0–100
   const ROUND_AXIS = { label: t('round'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? String(v) : '')) };
@@ -84,7 +71,7 @@
     const lo = Math.min(st.tolerance, ...vals), hi = Math.max(st.tolerance, ...vals);
     chart('gap', el, {
       scales: { x: ROUND_SCALE, y: { distr: 3, range: () => [Math.pow(10, Math.floor(Math.log10(lo)) - (lo === hi ? 1 : 0)), Math.pow(10, Math.ceil(Math.log10(hi)) + (lo === hi ? 1 : 0))] } },
-      axes: [ROUND_AXIS, { label: t('largest gap'), size: 80, splits: logSplits, filter: (u, sp) => sp, values: pctTicks }],
+      axes: [ROUND_AXIS, { label: t('largest gap'), size: 80, splits: logSplits, filter: (u, sp) => sp, values: (u, vs) => PC.pctTicks(vs) }],
       series: [
         { label: t('round') },
         { label: t('largest gap'), stroke: COLORS[0], width: 2, points: { show: true, size: 8 }, value: (u, v) => PC.pct(v) },
@@ -126,7 +113,7 @@
     const chosen = st.goods.filter((g) => st.chosen && st.chosen.has(g.id));
     const xs = st.rows.map((r) => r.round);
     const log = $('price-log').checked;
-    const series = [{ label: 'round' }];
+    const series = [{ label: t('round') }];
     const data = [xs];
     chosen.forEach((g, i) => {
       series.push({ label: PC.shortName(g), stroke: COLORS[i % COLORS.length], dash: DASHES[Math.floor(i / COLORS.length) % DASHES.length], width: 2, points: { show: xs.length < 40 }, value: (u, v) => num(v) });
