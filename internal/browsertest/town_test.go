@@ -166,7 +166,7 @@ func TestTownPlanWithPeople(t *testing.T) {
 	wait[string](t, town, "the meter over budget", `(m => m.dataset.state === 'over' && 'over')(document.getElementById('meter'))`)
 	do(t, town, "submitting over budget", chromedp.Click(chromedp.ID("submit")))
 	verdict := wait[string](t, town, "the rejection", `(t => t.includes('rejected') && t)(document.getElementById('verdict').textContent)`)
-	if rawNumber.MatchString(verdict) {
+	if rawNumber.MatchString(verdict) || !regexp.MustCompile(`\d,\d{3}`).MatchString(verdict) {
 		t.Errorf("the rejection shows raw numbers: %q", verdict)
 	}
 	if f := eval[string](t, town, `document.activeElement.id`); f != "q-requests-bread" {
@@ -199,6 +199,9 @@ func TestTownPlanWithPeople(t *testing.T) {
 	// The chart after one round: the x axis spans a round, not 0–100;
 	// the tolerance is drawn; ticks in one style.
 	wait[bool](t, obs, "the chart with one round", `document.getElementById('gap-chart').dataset.rounds === '1' && document.getElementById('gap-wait').hidden`)
+	if xr := eval[string](t, obs, `document.getElementById('gap-chart').dataset.xrange`); xr != "0–1" {
+		t.Errorf("after one round the gap chart's rounds axis spans %q, want 0–1", xr)
+	}
 	if lg := eval[string](t, obs, `document.querySelector('#gap-chart .u-legend').textContent`); !strings.Contains(lg, "tolerance 1%") {
 		t.Errorf("the gap chart's legend: %q", lg)
 	}

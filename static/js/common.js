@@ -141,9 +141,16 @@ const PC = (() => {
   }
   // humanize rewrites the raw numbers in a server message (1.00012e+06,
   // 244.36748940123) as num does, leaving ids (g000, councils[3]) alone.
+  // Numbers of 5 or more digits are grouped and kept to 6 significant
+  // figures (a budget check compares them).
+  const nf6 = new Intl.NumberFormat(I18N.lang(), { maximumSignificantDigits: 6 });
   function humanize(msg) {
-    return String(msg || '').replace(/(^|[^\w.\[\]-])(-?\d+\.\d{5,}(?:e[-+]?\d+)?|-?\d+(?:\.\d+)?e[-+]?\d+)(?![\w\]])/gi,
-      (m, pre, n) => pre + num(Number(n)));
+    return String(msg || '').replace(/(^|[^\w.\[\]-])(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?![\w\]])/gi, (m, pre, n) => {
+      const x = Number(n);
+      const digits = n.split(/e/i)[0].replace(/[-.]/g, '').replace(/^0+/, '').length;
+      if (!isFinite(x) || (!/e/i.test(n) && digits < 5)) return m;
+      return pre + (x !== 0 && (Math.abs(x) >= 1e9 || Math.abs(x) < 1e-4) ? sci(x) : nf6.format(x));
+    });
   }
 
   // The gap bands follow the plan's tolerance: within it, up to 3×, 10×

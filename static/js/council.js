@@ -379,7 +379,7 @@
       case 'settings.changed':
         if (st.round && f.round === st.round.number) st.round.deadline = f.deadline;
         renderRound();
-        PC.announce($('round-notice'), t('The facilitator set the round deadline: {when}.', { when: PC.countdown(f.deadline) }), 'info');
+        PC.announce($('round-notice'), f.deadline ? t('The facilitator set the round deadline: {when}.', { when: PC.countdown(f.deadline) }) : t('The facilitator removed the round deadline: the round closes when every human council has submitted.'), 'info');
         break;
       case 'plan.converged':
         if (st.plan) st.plan.status = 'converged';

@@ -39,7 +39,10 @@
   // rounds are whole numbers: no ticks between them; with one round the
   // axis still spans a round, not uPlot's 0–100
   const ROUND_AXIS = { label: t('round'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? String(v) : '')) };
-  const ROUND_SCALE = { time: false, range: (u, min, max) => [Math.min(min, 0), Math.max(max, 1)] };
+  function roundScale(xs) {
+    const lo = xs.length ? Math.min(0, ...xs) : 0, hi = xs.length ? Math.max(1, ...xs) : 1;
+    return { time: false, range: () => [lo, hi] };
+  }
 
   // chart replaces the uPlot chart in el; el.dataset.rounds records how
   // many rounds it draws (the browser tests read it).
@@ -47,7 +50,10 @@
     if (st.charts[key]) st.charts[key].destroy();
     el.replaceChildren();
     if (typeof uPlot === 'undefined') { el.textContent = 'The chart library did not load; the table has the data.'; return; }
-    st.charts[key] = new uPlot({ width: width(el), height: 260, ...opts }, data, el);
+    // el.dataset.xrange records the rounds axis's span (the tests read it)
+    const hooks = { ...(opts.hooks || {}) };
+    hooks.setScale = [...(hooks.setScale || []), (u, k) => { if (k === 'x') el.dataset.xrange = u.scales.x.min + '–' + u.scales.x.max; }];
+    st.charts[key] = new uPlot({ width: width(el), height: 260, ...opts, hooks }, data, el);
     el.dataset.rounds = String(data[0].length);
   }
 
@@ -70,7 +76,7 @@
     const vals = gaps.filter((g) => g !== null);
     const lo = Math.min(st.tolerance, ...vals), hi = Math.max(st.tolerance, ...vals);
     chart('gap', el, {
-      scales: { x: ROUND_SCALE, y: { distr: 3, range: () => [Math.pow(10, Math.floor(Math.log10(lo)) - (lo === hi ? 1 : 0)), Math.pow(10, Math.ceil(Math.log10(hi)) + (lo === hi ? 1 : 0))] } },
+      scales: { x: roundScale(xs), y: { distr: 3, range: () => [Math.pow(10, Math.floor(Math.log10(lo)) - (lo === hi ? 1 : 0)), Math.pow(10, Math.ceil(Math.log10(hi)) + (lo === hi ? 1 : 0))] } },
       axes: [ROUND_AXIS, { label: t('largest gap'), size: 80, splits: logSplits, filter: (u, sp) => sp, values: (u, vs) => PC.pctTicks(vs) }],
       series: [
         { label: t('round') },
@@ -121,7 +127,7 @@
     });
     const el = $('price-chart');
     chart('price', el, {
-      scales: { x: ROUND_SCALE, y: log ? { distr: 3 } : {} },
+      scales: { x: roundScale(xs), y: log ? { distr: 3 } : {} },
       axes: [ROUND_AXIS, { label: t('price, in {unit}', { unit: PC.unitOf(st.plan).many || (st.plan && st.plan.numeraire) || '' }), size: 70, splits: log ? logSplits : undefined, filter: log ? (u, sp) => sp : undefined, values: (u, vs) => vs.map((v) => num(v)) }],
       series,
     }, data);
