@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"encoding/csv"
+	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -65,6 +67,17 @@ func TestStandInsMarked(t *testing.T) {
 		}
 	}
 	check(t, ts)
+	req, _ := http.NewRequest("GET", ts.URL+"/api/plans/"+c.ID+"/rounds.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+c.ObserverToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	resp.Body.Close()
+	if err != nil || len(rows) < 2 || rows[0][len(rows[0])-1] != "standins" || rows[1][0] != "0" || rows[1][len(rows[1])-1] != "hillside-farm;old-town" && rows[1][len(rows[1])-1] != "old-town;hillside-farm" {
+		t.Errorf("rounds.csv does not mark round 0's stand-ins: %v %v", err, rows[:min(2, len(rows))])
+	}
 	var audit struct {
 		Events []struct {
 			Type   string

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"strconv"
+	"strings"
 	"time"
 
 	"parecon/councils"
@@ -179,8 +180,9 @@ func (s *Service) RoundsCSV(ctx context.Context, who Principal, id string) ([]by
 	w.Write(wire.RoundsCSVHeader)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, r := range rows.Rounds {
+		standins := strings.Join(r.StandIns, ";")
 		for _, g := range goods {
-			w.Write([]string{strconv.Itoa(r.Round), g, f(r.Prices[g]), f(r.Supply[g]), f(r.Demand[g]), f(r.Gaps[g]), f(r.MaxGap)})
+			w.Write([]string{strconv.Itoa(r.Round), g, f(r.Prices[g]), f(r.Supply[g]), f(r.Demand[g]), f(r.Gaps[g]), f(r.MaxGap), standins})
 		}
 	}
 	w.Flush()

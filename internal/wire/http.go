@@ -133,8 +133,9 @@ type RoundRow struct {
 	Converged bool     `json:"converged"`
 }
 
-// RoundsCSVHeader is the header row of GET /api/plans/{id}/rounds.csv.
-var RoundsCSVHeader = []string{"round", "good", "price", "supply", "demand", "gap", "max_gap"}
+// RoundsCSVHeader is the header row of GET /api/plans/{id}/rounds.csv;
+// standins (an extension) lists the round's stand-ins, ";"-separated.
+var RoundsCSVHeader = []string{"round", "good", "price", "supply", "demand", "gap", "max_gap", "standins"}
 
 // Proposals answers GET /api/plans/{id}/proposals: one page, and the
 // cursor of the next (absent on the last page).
