@@ -1,6 +1,9 @@
 package councils
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // A generated economy's goods are named for people who read it: the
 // names below in turn, then again with a number ("bread 2").
@@ -13,6 +16,8 @@ var (
 		{"bricks", "pallet"}, {"glass", "pane"}, {"steel", "tonne"}, {"cement", "bag"},
 		{"textiles", "metre"}, {"shoes", "pair"}, {"radios", "radio"}, {"pumps", "pump"},
 	}
+	genNeighbourhoods = []string{"old town", "riverside", "hillside", "station quarter", "north end", "market square",
+		"harbour", "millbrook", "east gate", "west fields", "park row", "orchard", "canal side", "south bank", "high street", "meadows"}
 	genLabour    = []string{"general labour", "skilled labour", "care work", "technical labour", "farm work"}
 	genResources = [][2]string{{"land", "hectare"}, {"timber", "m³"}, {"ore", "tonne"}, {"clay", "tonne"}, {"sand", "tonne"}}
 )
@@ -52,4 +57,35 @@ func nameGoods(sc *Scenario) {
 			prod++
 		}
 	}
+}
+
+// genSlug turns a generated name into a council id: "old town 2" →
+// "old-town-2".
+func genSlug(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// workplaceID names the k-th workplace (from 0) making good: "bread-works",
+// "bread-works-2", after the good's name.
+func workplaceID(sc *Scenario, good string, k int) string {
+	name := good
+	for _, g := range sc.Goods {
+		if g.ID == good && g.Name != "" {
+			name = g.Name
+		}
+	}
+	id := genSlug(name) + "-works"
+	if k > 0 {
+		id += fmt.Sprintf("-%d", k+1)
+	}
+	return id
 }

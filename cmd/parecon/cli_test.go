@@ -61,7 +61,8 @@ func TestHelpAndVersion(t *testing.T) {
 
 // TestGenReadable checks that gen writes indented JSON whose numbers have
 // at most --sig significant figures (no 0.07451699999999994), that the
-// goods have names and units, and that the file is a valid scenario.
+// goods have names and units, the councils readable ids (bread-works,
+// old-town), and that the file is a valid scenario.
 func TestGenReadable(t *testing.T) {
 	for _, sig := range []string{"6", "4"} {
 		code, out, stderr := parecon(t, "gen", "--goods", "8", "--councils", "30", "--seed", "4", "--warm", "0.1", "--sig", sig)
@@ -82,7 +83,8 @@ func TestGenReadable(t *testing.T) {
 			}
 		}
 		var sc struct {
-			Goods []struct{ ID, Name, Unit string }
+			Goods    []struct{ ID, Name, Unit string }
+			Councils []struct{ ID, Type string }
 		}
 		if err := json.Unmarshal([]byte(out), &sc); err != nil {
 			t.Fatal(err)
@@ -90,6 +92,11 @@ func TestGenReadable(t *testing.T) {
 		for _, g := range sc.Goods {
 			if g.Name == "" || g.Unit == "" {
 				t.Errorf("good %s: name %q, unit %q", g.ID, g.Name, g.Unit)
+			}
+		}
+		for _, c := range sc.Councils {
+			if regexp.MustCompile(`^[wc]\d+$`).MatchString(c.ID) || c.Type == "worker" && !strings.Contains(c.ID, "-works") {
+				t.Errorf("council id %q is not readable", c.ID)
 			}
 		}
 		f := filepath.Join(t.TempDir(), "g.json")
