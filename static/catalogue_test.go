@@ -92,6 +92,20 @@ func pageTexts(t *testing.T) map[string]string {
 	return out
 }
 
+// TestTextsAreLiterals checks that every t(...) of the scripts whose key
+// is chosen by a condition names its texts in t(...) calls of their own,
+// so that the catalogue test sees them: t(a ? 'x' : 'y') would hide them.
+func TestTextsAreLiterals(t *testing.T) {
+	hidden := regexp.MustCompile(`\bt\(\s*[^'),]*\?\s*'`)
+	js, _ := fs.Glob(FS, "js/*.js")
+	for _, f := range js {
+		b, _ := fs.ReadFile(FS, f)
+		for _, m := range hidden.FindAllString(string(b), -1) {
+			t.Errorf("%s: %q chooses its text inside t(): call t() on each text", f, m)
+		}
+	}
+}
+
 // TestCatalogueCoversThePages checks that every text of the pages has a
 // Spanish translation in the one catalogue, with the same {placeholders},
 // and that the catalogue has no text the pages no longer use.

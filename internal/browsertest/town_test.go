@@ -319,7 +319,7 @@ func TestPagesInSpanish(t *testing.T) {
 		// (the scenario's own names, English here, are data, not page text)
 		english := eval[[]string](t, br, `(() => {
 			const names = ['farmland and building land', 'tram and bus', 'tools and repairs', 'river water', 'electric power', 'CO₂ emissions', 'home for a week', 'thousand m³', 'tram-workers', 'toolworks'];
-			return [...document.querySelectorAll('h1, h2, h3, legend, label, button, summary, th')]
+			return [...document.querySelectorAll('h1, h2, h3, legend, label, button, summary, th, header .role, .chip')]
 				.map(e => names.reduce((s, n) => s.split(n).join(''), e.textContent.trim()))
 				.filter(s => /\b(the|and|of|your|round|with)\b/i.test(s));
 		})()`)

@@ -282,6 +282,8 @@ const CATALOGUE = {
   "open": "abierto",
   "converged": "convergido",
   "stopped": "detenido",
+  "workplace (worker council) {id}": "lugar de trabajo (consejo de trabajadores) {id}",
+  "neighbourhood (consumer council) {id}": "barrio (consejo de consumidores) {id}",
   "The facilitator removed the round deadline: the round closes when every human council has submitted.": "La facilitación quitó el plazo de la ronda: la ronda se cierra cuando todos los consejos humanos han enviado su propuesta.",
   "Your council had not submitted in round {m}, so its model answered for it (a stand-in).": "Su consejo no había enviado nada en la ronda {m}, así que su modelo respondió en su lugar (una sustituta)."
  }

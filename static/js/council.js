@@ -333,7 +333,7 @@
         // names one): plan.council, on a council's connection only
         st.council = f.plan.council || { id: st.councilId, type: 'consumer' };
         st.round = f.round; // {number, status, prices, budget?, submitted, deadline, own?}
-        $('who').textContent = t(isWorker() ? 'workplace (worker council) {id}' : 'neighbourhood (consumer council) {id}', { id: st.councilId });
+        $('who').textContent = isWorker() ? t('workplace (worker council) {id}', { id: st.councilId }) : t('neighbourhood (consumer council) {id}', { id: st.councilId });
         PC.setTolerance(st.plan.tolerance);
         document.title = 'parecon — council ' + st.councilId + ' — ' + (st.plan.name || st.plan.id);
         $('plan-line').textContent = t('Plan {name} ({id})', { name: st.plan.name || '', id: st.plan.id }) +

@@ -19,12 +19,12 @@
   };
   PC.bandLegend($('bands'));
 
-  function fail(what, e) { PC.announce(errors, t(what) + ': ' + e.message, 'err'); }
+  function fail(e) { PC.announce(errors, t('Could not load the plan: {why}', { why: e.message }), 'err'); }
 
   async function loadPlan() {
     try {
       st.plan = await api(base, { token: P.token });
-    } catch (e) { fail('Could not load the plan', e); return; }
+    } catch (e) { fail(e); return; }
     // GET /api/plans/{id}: round is the current round's number, lastRound
     // the last closed one's (absent before the first close) with its
     // supply, demand and gaps beside it.
@@ -76,7 +76,7 @@
         ? h('span', { class: 'muted small' }, ' ' + t('(a stand-in answered for it in round {n})', { n: last.round })) : null;
       return h('li', { class: standin ? 'standin' : null },
         h('strong', null, c.id), ' ',
-        h('span', { class: 'muted' }, t(c.type === 'worker' ? 'workplace' : 'neighbourhood') + ', ' + t(c.human ? 'people' : 'simulated')), ' ',
+        h('span', { class: 'muted' }, (c.type === 'worker' ? t('workplace') : t('neighbourhood')) + ', ' + (c.human ? t('people') : t('simulated'))), ' ',
         chip, before);
     }));
     const si = [...st.standins].filter((id) => st.submitted.has(id)).length;
