@@ -43,7 +43,16 @@ func ParseScenario(data []byte) (*Scenario, error) {
 	// Validate still checks every other field in the same pass; Dedupe
 	// keeps the first problem of each field and none inside a field
 	// already reported.
-	if ps := append(d.probs, Validate(sc)...).Dedupe(); len(ps) > 0 {
+	unsure := map[string]bool{}
+	for i, g := range sc.Goods {
+		p := index("goods", i)
+		for _, pr := range d.probs {
+			if inside(pr.Path, p) {
+				unsure[g.ID] = true
+			}
+		}
+	}
+	if ps := append(d.probs, validate(sc, unsure)...).Dedupe(); len(ps) > 0 {
 		return nil, ps
 	}
 	return sc, nil

@@ -163,6 +163,12 @@ func TestDecodeScenarioOnePass(t *testing.T) {
 			t.Errorf("%s not reported in:\n%v", path, err)
 		}
 	}
+	// A good whose endowment did not decode is not also "used but has no
+	// endowment" where councils use it.
+	_, err = ParseScenario([]byte(strings.Replace(base, `"endowment": 1000`, `"endowment": -1000`, 1)))
+	if err == nil || strings.Contains(err.Error(), "is used but") || !strings.Contains(err.Error(), "goods[1].endowment: -1000 is negative") {
+		t.Errorf("a negative endowment: %v", err)
+	}
 }
 
 func TestProblemsDedupe(t *testing.T) {

@@ -69,3 +69,8 @@ func reported(seen map[string]bool, path string) bool {
 func ToleranceProblem(tol float64) string {
 	return fmt.Sprintf("the tolerance is a fraction between 0 and 1 (0.01 means every gap within 1%%), not %v", tol)
 }
+
+// inside reports whether path is outer or lies inside it.
+func inside(path, outer string) bool {
+	return reported(map[string]bool{outer: true}, path)
+}

@@ -17,7 +17,13 @@ const WeightSlack = 1e-9
 // problem found, each naming its JSON path; none means the scenario is
 // good. Numbers are assumed finite and non-negative (DecodeScenario checks
 // that), but Validate checks them again for scenarios built in code.
-func Validate(sc *Scenario) Problems {
+func Validate(sc *Scenario) Problems { return validate(sc, nil) }
+
+// validate is Validate, leaving out the goods in unsure (whose own fields
+// did not decode) from the check that what is used can be supplied: their
+// endowment or kind is not known, so "nobody can supply it" would follow
+// from a problem already reported.
+func validate(sc *Scenario, unsure map[string]bool) Problems {
 	v := &walker{}
 	if len(sc.Goods) > MaxGoods {
 		v.add("goods", "%d goods; a scenario has at most %d", len(sc.Goods), MaxGoods)
@@ -234,7 +240,7 @@ func Validate(sc *Scenario) Problems {
 		}
 	}
 	for _, u := range uses {
-		if supplied[u.good] {
+		if supplied[u.good] || unsure[u.good] {
 			continue
 		}
 		if humanWorker && kinds[u.good] == planning.Produced {
