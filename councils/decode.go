@@ -39,10 +39,20 @@ func ParseScenario(data []byte) (*Scenario, error) {
 	}
 	d := &walker{}
 	sc := d.scenario(tree)
-	if len(d.probs) > 0 {
-		return nil, d.probs
+	// The fields that did not decode are left at their zero values, so
+	// Validate still checks every other field in the same pass; Dedupe
+	// keeps the first problem of each field and none inside a field
+	// already reported.
+	unsure := map[string]bool{}
+	for i, g := range sc.Goods {
+		p := index("goods", i)
+		for _, pr := range d.probs {
+			if inside(pr.Path, p) {
+				unsure[g.ID] = true
+			}
+		}
 	}
-	if ps := Validate(sc); len(ps) > 0 {
+	if ps := append(d.probs, validate(sc, unsure)...).Dedupe(); len(ps) > 0 {
 		return nil, ps
 	}
 	return sc, nil
@@ -284,10 +294,13 @@ func (w *walker) good(path string, v any) GoodSpec {
 		case "kind":
 			g.Kind = w.str(p, x)
 		case "price":
+			n := len(w.probs)
 			g.Price = w.num(p, x)
-			if g.Price == 0 {
+			if g.Price == 0 && len(w.probs) == n {
 				w.add(p, "a price must be positive")
-				g.Price = 1
+			}
+			if g.Price == 0 {
+				g.Price = 1 // reported; Validate checks the rest
 			}
 		case "endowment":
 			g.Endowment = w.num(p, x)
@@ -384,7 +397,7 @@ func (w *walker) facilitation(path string, v any) *Facilitation {
 		case "tolerance":
 			f.Tolerance = w.num(p, x)
 			if f.Tolerance == 0 {
-				w.add(p, "the tolerance must be positive")
+				w.add(p, "the tolerance must be between 0 and 1 (0.01 is 1%%), not 0")
 			}
 		case "max_rounds":
 			f.MaxRounds = w.integer(p, x)

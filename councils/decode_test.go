@@ -52,7 +52,10 @@ func TestDecodeScenarioProblems(t *testing.T) {
 		{"emission not pollutant", `"emissions": {"co2": 0.1}`, `"emissions": {"land": 0.1}`, `councils[0].emissions.land: "land" is a resource good, not a pollutant`},
 		{"bad type", `"type": "consumer"`, `"type": "household"`, `councils[1].type: unknown council type "household"`},
 		{"worker field on consumer", `"hours": 40,`, `"hours": 40, "scale": 3,`, `councils[1].scale: a consumer council has no scale`},
-		{"zero tolerance", `"tolerance": 0.01`, `"tolerance": 0`, `facilitation.tolerance: the tolerance must be positive`},
+		{"zero tolerance", `"tolerance": 0.01`, `"tolerance": 0`, `facilitation.tolerance: the tolerance must be between 0 and 1`},
+		{"tolerance 2", `"tolerance": 0.01`, `"tolerance": 2`, `facilitation.tolerance: the tolerance is a fraction between 0 and 1 (0.01 means every gap within 1%), not 2`},
+		{"tolerance 1", `"tolerance": 0.01`, `"tolerance": 1`, `facilitation.tolerance: the tolerance is a fraction between 0 and 1`},
+		{"tolerance just under 1", `"tolerance": 0.01`, `"tolerance": 0.99`, ``},
 		{"unknown rule", `"max_rounds": 200`, `"max_rounds": 200, "rule": "magic"`, `facilitation.rule: unknown rule "magic"`},
 		{"fractional rounds", `"max_rounds": 200`, `"max_rounds": 2.5`, `facilitation.max_rounds: want a whole number`},
 		{"array for number", `"tolerance": 0.01`, `"tolerance": [0.01]`, `facilitation.tolerance: want a number, got an array`},
@@ -112,6 +115,92 @@ func TestDecodeScenarioProblems(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("problems:\n%v\nwant a line containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestDecodeScenarioOnePass breaks fields that fail to decode and fields
+// that only Validate checks in one scenario: every problem comes in the
+// one report, and each field is named once (a negative price is not also
+// "a price must be positive"; a member count that is no number is not
+// also "needs members").
+func TestDecodeScenarioOnePass(t *testing.T) {
+	src := base
+	for _, r := range [][2]string{
+		{`"price": 2`, `"price": -2`},                              // decode: negative
+		{`"members": 100`, `"members": "many"`},                    // decode: not a number
+		{`"kind": "resource"`, `"kind": "mineral"`},                // validate: unknown kind
+		{`"bread": 0.7, "land": 0.3`, `"bread": 0.7, "land": 0.2`}, // validate: weights sum
+		{`"tolerance": 0.01`, `"tolerance": 2`},                    // validate: out of (0, 1)
+		{`"scale": 2,`, `"scale": -2,`},                            // decode: negative
+	} {
+		if !strings.Contains(src, r[0]) {
+			t.Fatalf("%q not in the scenario", r[0])
+		}
+		src = strings.Replace(src, r[0], r[1], 1)
+	}
+	_, err := ParseScenario([]byte(src))
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("want Problems, got %v", err)
+	}
+	want := map[string]string{
+		"goods[3].price":         "-2 is negative",
+		"councils[1].members":    "want a number",
+		"goods[1].kind":          `unknown kind "mineral"`,
+		"councils[1].weights":    "sum to 0.9",
+		"facilitation.tolerance": "not 2",
+		"councils[0].scale":      "-2 is negative",
+	}
+	seen := map[string]int{}
+	for _, p := range ps {
+		seen[p.Path]++
+		if w, ok := want[p.Path]; ok && !strings.Contains(p.Message, w) {
+			t.Errorf("%s: %q, want it to say %q", p.Path, p.Message, w)
+		}
+	}
+	for path, n := range seen {
+		if n > 1 {
+			t.Errorf("%s reported %d times:\n%v", path, n, err)
+		}
+	}
+	for path := range want {
+		if seen[path] == 0 {
+			t.Errorf("%s not reported in:\n%v", path, err)
+		}
+	}
+	// A good whose endowment did not decode is not also "used but has no
+	// endowment" where councils use it.
+	_, err = ParseScenario([]byte(strings.Replace(base, `"endowment": 1000`, `"endowment": -1000`, 1)))
+	if err == nil || strings.Contains(err.Error(), "is used but") || !strings.Contains(err.Error(), "goods[1].endowment: -1000 is negative") {
+		t.Errorf("a negative endowment: %v", err)
+	}
+}
+
+func TestProblemsDedupe(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Problems
+		want []string
+	}{
+		{"same path", Problems{{"a.b", "x"}, {"a.b", "y"}}, []string{"a.b: x"}},
+		{"inside", Problems{{"goods[0]", "x"}, {"goods[0].id", "y"}, {"goods[0]x", "z"}}, []string{"goods[0]: x", "goods[0]x: z"}},
+		{"index inside", Problems{{"goods", "x"}, {"goods[1].id", "y"}}, []string{"goods: x"}},
+		{"root", Problems{{"", "not an object"}, {"goods", "y"}}, []string{"not an object"}},
+		{"prefix that is not a parent", Problems{{"good", "x"}, {"goods", "y"}}, []string{"good: x", "goods: y"}},
+		{"order kept", Problems{{"b", "1"}, {"a", "2"}}, []string{"b: 1", "a: 2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.in.Dedupe()
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i].Error() != tc.want[i] {
+					t.Errorf("[%d] = %q, want %q", i, got[i].Error(), tc.want[i])
+				}
 			}
 		})
 	}

@@ -8,8 +8,8 @@ import (
 )
 
 // FuzzParseScenario drives the scenario decoder and the checks with
-// arbitrary bytes: it must never panic, and an accepted scenario must
-// compile and play a round.
+// arbitrary bytes: it must never panic, a refused one names each field
+// once, and an accepted scenario must compile and play a round.
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(base))
 	f.Add([]byte(`{"goods":[{"id":"a","kind":"resource","endowment":1}],"councils":[{"id":"c","type":"consumer","members":1,"weights":{"a":1}}]}`))
@@ -42,10 +42,15 @@ func FuzzParseScenario(f *testing.F) {
 			if !errors.As(err, &ps) || len(ps) == 0 {
 				t.Fatalf("error is not Problems: %v", err)
 			}
+			seen := map[string]bool{}
 			for _, p := range ps {
 				if p.Message == "" || strings.Contains(p.Error(), "\n") {
 					t.Fatalf("bad problem %q", p.Error())
 				}
+				if seen[p.Path] {
+					t.Fatalf("%s reported twice:\n%v", p.Path, err)
+				}
+				seen[p.Path] = true
 			}
 			return
 		}

@@ -69,13 +69,14 @@ func Generate(o GenOptions) (*Scenario, error) {
 		sc.Goods = append(sc.Goods, GoodSpec{ID: id, Kind: "produced", Price: 1})
 	}
 	sc.Numeraire = labor[0]
+	nameGoods(sc)
 
 	nWorkers := max(o.Goods, o.Councils/2)
 	nConsumers := o.Councils - nWorkers
 	resUse := make([]float64, nRes) // how much each resource is wanted, to size endowments
 	for i := 0; i < nWorkers; i++ {
 		out := i % o.Goods
-		c := CouncilSpec{ID: fmt.Sprintf("w%d", i), Type: "worker", Output: prod[out],
+		c := CouncilSpec{ID: workplaceID(sc, prod[out], i/o.Goods), Type: "worker", Output: prod[out],
 			Scale: round3(0.8 + 2*rng.Float64()), Inputs: map[string]float64{}}
 		nIn := 2 + rng.IntN(19) // 2..20 inputs
 		b := 0.55 + 0.35*rng.Float64()
@@ -126,7 +127,7 @@ func Generate(o GenOptions) (*Scenario, error) {
 		sc.Councils = append(sc.Councils, c)
 	}
 	for i := 0; i < nConsumers; i++ {
-		c := CouncilSpec{ID: fmt.Sprintf("c%d", i), Type: "consumer",
+		c := CouncilSpec{ID: genSlug(genName(genNeighbourhoods, i)), Type: "consumer",
 			Members: float64(10 + rng.IntN(190)), Hours: float64(30 + rng.IntN(16)),
 			Effort: round3(0.8 + 0.4*rng.Float64()), Labor: labor[i%nLabor], Elasticity: 1,
 			Weights: map[string]float64{}}

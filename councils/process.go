@@ -114,6 +114,9 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, Errorf(Invalid, "rule", "%v", err)
 	}
+	if opt.Tolerance != 0 && !(opt.Tolerance > 0 && opt.Tolerance < 1) {
+		return nil, Errorf(Invalid, "tolerance", "%s", ToleranceProblem(opt.Tolerance))
+	}
 	l := &Process{Econ: e, plan: *e.Plan, rule: rule, standIn: opt.StandIn, maxRounds: opt.MaxRounds, status: StatusOpen}
 	if opt.Tolerance > 0 {
 		l.plan.Tolerance = opt.Tolerance

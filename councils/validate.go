@@ -17,7 +17,13 @@ const WeightSlack = 1e-9
 // problem found, each naming its JSON path; none means the scenario is
 // good. Numbers are assumed finite and non-negative (DecodeScenario checks
 // that), but Validate checks them again for scenarios built in code.
-func Validate(sc *Scenario) Problems {
+func Validate(sc *Scenario) Problems { return validate(sc, nil) }
+
+// validate is Validate, leaving out the goods in unsure (whose own fields
+// did not decode) from the check that what is used can be supplied: their
+// endowment or kind is not known, so "nobody can supply it" would follow
+// from a problem already reported.
+func validate(sc *Scenario, unsure map[string]bool) Problems {
 	v := &walker{}
 	if len(sc.Goods) > MaxGoods {
 		v.add("goods", "%d goods; a scenario has at most %d", len(sc.Goods), MaxGoods)
@@ -249,7 +255,7 @@ func Validate(sc *Scenario) Problems {
 	}
 	uses = append(uses, v.federations(sc, kinds, commons, councilIDs)...)
 	for _, u := range uses {
-		if supplied[u.good] {
+		if supplied[u.good] || unsure[u.good] {
 			continue
 		}
 		if humanWorker && kinds[u.good] == planning.Produced {
@@ -274,8 +280,8 @@ func Validate(sc *Scenario) Problems {
 				v.add("facilitation.rule", "%v", err)
 			}
 		}
-		if f.Tolerance < 0 || math.IsNaN(f.Tolerance) {
-			v.add("facilitation.tolerance", "the tolerance must be positive")
+		if f.Tolerance < 0 || f.Tolerance >= 1 || math.IsNaN(f.Tolerance) {
+			v.add("facilitation.tolerance", "%s", ToleranceProblem(f.Tolerance))
 		}
 		if f.Step < 0 || math.IsNaN(f.Step) {
 			v.add("facilitation.step", "the step must be positive")

@@ -60,7 +60,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon compare [flags] FILE... [--example NAME ...]\n\nRuns every scenario under tatonnement, pequod and the default rule and prints,\nside by side, the rounds (round 0 counted) a plan needs to converge with\ntolerance 3% and with --tolerance, and the better baseline's rounds over the\ndefault's. '-' means not within --max-rounds.\n\nThe behaviour flags (--people, --substitution, --subsistence, --adjust,\n--round-to) first turn each economy into a crowd: that share of its\nsimulated councils behave as \"Councils as people\" (docs/spec/economy.md)\nsays, drawn from --seed, the same crowd for every rule.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon compare [flags] FILE... [--example NAME ...]\n\nRuns every scenario under tatonnement, pequod and the default rule and prints,\nside by side, the rounds (round 0 counted) a plan needs to converge with\ntolerance 3% and with --tolerance, and the better baseline's rounds over the\ndefault's (the speed-up). '-' means it did not converge: it diverged, stopped\nor was still open after --max-rounds. The table's head says what each column\nmeans.\n\nThe behaviour flags (--people, --substitution, --subsistence, --adjust,\n--round-to) first turn each economy into a crowd: that share of its\nsimulated councils behave as \"Councils as people\" (docs/spec/economy.md)\nsays, drawn from --seed, the same crowd for every rule.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	var exampleFlags multiFlag
@@ -74,7 +74,7 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	people := peopleFlags(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
-		return 2
+		return flagStatus(err)
 	}
 	var names []string
 	for _, n := range exampleFlags {
@@ -216,34 +216,60 @@ func ratio(byRule map[string]*compareRule, get func(*compareRule) *int) *float64
 }
 
 func printCompare(w io.Writer, out *compareOutput) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "rounds (round 0 counted) to converge with tolerance 3%% and %g; '-' = not within %d rounds", out.Tolerance, out.MaxRounds)
+	tight := fmt.Sprintf("≤%g", out.Tolerance)
+	fmt.Fprintf(w, "Rounds each price rule needs until every gap is within the tolerance (round 0 counted: 1 means the first prices cleared).\n")
+	fmt.Fprintf(w, "  RULE ≤3%%:   rounds to a plan with tolerance 3%%\n")
+	fmt.Fprintf(w, "  RULE %s: rounds to a plan with tolerance %g (--tolerance)\n", tight, out.Tolerance)
+	fmt.Fprintf(w, "  -           did not converge: diverged, stopped, or still open after %d rounds (--max-rounds)\n", out.MaxRounds)
+	fmt.Fprintf(w, "  speed-up:   the better baseline's (tatonnement's or pequod's) rounds over %s's; ≥ where that baseline did\n", rules.Default)
+	fmt.Fprintf(w, "              not converge and the rounds it ran stand in for the rounds it would need; - where %s did not converge\n", rules.Default)
 	if out.Noise > 0 || out.Stubborn > 0 {
-		fmt.Fprintf(w, "; noise %g, stubborn %g, seed %d", out.Noise, out.Stubborn, out.Seed)
+		fmt.Fprintf(w, "noise %g, stubborn %g, seed %d\n", out.Noise, out.Stubborn, out.Seed)
 	}
-	fmt.Fprintln(w)
 	if p := out.People; p != nil {
 		fmt.Fprintf(w, "crowds (seed %d): shares of councils with CES technology %g, needs %g, adjusting %g, rounding %g, a mix of these %g\n",
 			p.Seed, p.Substitution, p.Subsistence, p.Adjust, p.RoundTo, p.People)
 	}
-	fmt.Fprintln(w, "columns: RULE 3% = rounds to every gap ≤ 3%; RULE tol = rounds to every gap ≤ the tolerance")
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	hdr := []string{"scenario"}
 	for _, r := range compareRules {
-		hdr = append(hdr, r+" 3%", r+" tol")
+		hdr = append(hdr, r+" ≤3%", r+" "+tight)
 	}
-	hdr = append(hdr, "ratio 3%", "ratio tol")
+	hdr = append(hdr, "speed-up ≤3%", "speed-up "+tight)
 	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
+	get3 := func(c *compareRule) *int { return c.Rounds3 }
+	get6 := func(c *compareRule) *int { return c.Rounds6 }
 	for _, sc := range out.Scenarios {
 		row := []string{sc.Name}
 		for _, r := range compareRules {
 			c := sc.Rules[r]
 			row = append(row, rounds(c.Rounds3), rounds(c.Rounds6))
 		}
-		row = append(row, ratioText(sc.Ratio3), ratioText(sc.Ratio6))
+		row = append(row, ratioText(sc.Ratio3, ratioBound(sc.Rules, get3)), ratioText(sc.Ratio6, ratioBound(sc.Rules, get6)))
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "ratio: the better baseline's rounds over the default rule's (≥ when a baseline never got there: it counts as the rounds it ran)")
+}
+
+// ratioBound reports whether the better baseline's rounds in ratio are
+// those of a baseline that did not converge: the ratio is then a lower
+// bound.
+func ratioBound(byRule map[string]*compareRule, get func(*compareRule) *int) bool {
+	best, bound := -1, false
+	for _, r := range compareRules[:2] {
+		c := byRule[r]
+		n, missing := c.Rounds, true
+		if v := get(c); v != nil {
+			n, missing = *v, false
+		}
+		if best < 0 || n < best {
+			best, bound = n, missing
+		} else if n == best && !missing {
+			bound = false
+		}
+	}
+	return bound
 }
 
 func rounds(n *int) string {
@@ -253,9 +279,12 @@ func rounds(n *int) string {
 	return fmt.Sprint(*n)
 }
 
-func ratioText(x *float64) string {
+func ratioText(x *float64, bound bool) string {
 	if x == nil {
 		return "-"
+	}
+	if bound {
+		return fmt.Sprintf("≥%.1f×", *x)
 	}
 	return fmt.Sprintf("%.1f×", *x)
 }

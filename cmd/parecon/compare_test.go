@@ -56,16 +56,37 @@ func TestCompareJSON(t *testing.T) {
 	}
 }
 
+// TestCompareTable checks that the table's head explains every column it
+// has and that the speed-up is marked ≥ exactly where the better
+// baseline did not converge (bread-and-land: neither baseline does;
+// fisher-small: tatonnement does).
 func TestCompareTable(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"compare", "--max-rounds", "200", "--example", "fisher-small"}, &out, &errb); code != 0 {
+	if code := run(context.Background(), []string{"compare", "--max-rounds", "200", "--example", "fisher-small", "--example", "bread-and-land"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	s := out.String()
-	for _, want := range []string{"fisher-small", "learning 3%", "ratio tol", "×"} {
+	for _, want := range []string{"RULE ≤3%:", "RULE ≤1e-06:", "speed-up:", "after 200 rounds", "learning ≤3%", "speed-up ≤1e-06"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("table lacks %q:\n%s", want, s)
 		}
+	}
+	cells := map[string][]string{}
+	for _, l := range strings.Split(s, "\n") {
+		f := strings.Fields(l)
+		if len(f) == 9 {
+			cells[f[0]] = f[1:]
+		}
+	}
+	fish, bread := cells["fisher-small"], cells["bread-and-land"]
+	if len(fish) != 8 || len(bread) != 8 {
+		t.Fatalf("rows missing:\n%s", s)
+	}
+	if fish[1] == "-" || strings.HasPrefix(fish[7], "≥") || !strings.HasSuffix(fish[7], "×") {
+		t.Errorf("fisher-small: tatonnement converges, so its speed-up is exact: %v", fish)
+	}
+	if bread[0] != "-" || bread[2] != "-" || !strings.HasPrefix(bread[6], "≥") || !strings.HasPrefix(bread[7], "≥") {
+		t.Errorf("bread-and-land: no baseline converges, so its speed-ups are lower bounds: %v", bread)
 	}
 	if code := run(context.Background(), []string{"compare"}, &out, &errb); code != 2 {
 		t.Errorf("no scenario: exit %d", code)
@@ -81,7 +102,7 @@ func TestComparePeople(t *testing.T) {
 	if code := run(context.Background(), append(args, "--people", "0.8", "--seed", "2"), &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	if s := out.String(); !strings.Contains(s, "crowds (seed 2)") || !strings.Contains(s, "a mix of these 0.8") || !strings.Contains(s, "columns:") {
+	if s := out.String(); !strings.Contains(s, "crowds (seed 2)") || !strings.Contains(s, "a mix of these 0.8") || !strings.Contains(s, "speed-up:") {
 		t.Errorf("table lacks the crowd:\n%s", s)
 	}
 	rounds := func(extra ...string) (int, *struct {

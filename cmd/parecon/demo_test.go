@@ -111,3 +111,69 @@ func TestDemoConvergesLive(t *testing.T) {
 		t.Fatal("demo did not stop")
 	}
 }
+
+// TestDemoWaitsForPeople runs `parecon demo` as the README does (no
+// deadline): it plans the town, tells people what to do, and round 0
+// stays open while the two human councils have not submitted.
+func TestDemoWaitsForPeople(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "d.db"), "--log-level", "error"}, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	var text strings.Builder
+	var observer string
+	for sc.Scan() {
+		l := sc.Text()
+		text.WriteString(l + "\n")
+		if strings.Contains(l, "/observer.html#") {
+			observer = strings.TrimSpace(l)
+		}
+		if strings.HasPrefix(l, "Ctrl-C") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	out := text.String()
+	for _, want := range []string{"Millbrook", "press Submit", "hillside-farm (a workplace that makes grain)", "old-town (a neighbourhood", "when every council above has submitted", "there is no\n   deadline", "start again"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	u, err := url.Parse(observer)
+	if err != nil || observer == "" {
+		t.Fatalf("no observer link in:\n%s", out)
+	}
+	f, _ := url.ParseQuery(u.Fragment)
+	time.Sleep(time.Second)
+	req, _ := http.NewRequest("GET", u.Scheme+"://"+u.Host+"/api/plans/"+f.Get("plan"), nil)
+	req.Header.Set("Authorization", "Bearer "+f.Get("token"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pv struct {
+		Status    string
+		Round     int
+		Deadline  *string
+		Submitted []string
+	}
+	json.NewDecoder(resp.Body).Decode(&pv)
+	resp.Body.Close()
+	if pv.Status != "open" || pv.Round != 0 || pv.Deadline != nil {
+		t.Errorf("after a second: %+v, want round 0 open with no deadline", pv)
+	}
+	for _, id := range pv.Submitted {
+		if id == "old-town" || id == "hillside-farm" {
+			t.Errorf("%s submitted without its people", id)
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("demo exited %d", code)
+	}
+}

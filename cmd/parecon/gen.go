@@ -15,7 +15,7 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon gen --goods G --councils C --seed S [--ces] [--warm F] [--people S] [--commons M] [--federations W] [-o FILE]\n\nWrites a valid random scenario: labour types, resources, a pollutant whose\nallowance binds, G produced goods made by Cobb–Douglas worker councils with\n2 to 20 inputs, and consumer councils.\n\nThe behaviour flags (--substitution, --subsistence, --adjust, --round-to,\n--people) give that share (0 to 1) of the councils the behaviours of\n\"Councils as people\" (docs/spec/economy.md), drawn from --seed; a needs\nbasket costs at most 0.4 of the council's budget at the start and at the\nequilibrium of the economy without needs.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon gen --goods G --councils C --seed S [--ces] [--warm F] [--people S] [--commons M] [--federations W] [--sig N] [-o FILE]\n\nWrites a valid random scenario as indented JSON, its numbers rounded to\n--sig significant figures: labour types, resources, a pollutant whose\nallowance binds, G produced goods (named bread, housing, transit, ...) made\nby Cobb–Douglas worker councils with 2 to 20 inputs, and consumer councils.\n\nThe behaviour flags (--substitution, --subsistence, --adjust, --round-to,\n--people) give that share (0 to 1) of the councils the behaviours of\n\"Councils as people\" (docs/spec/economy.md), drawn from --seed; a needs\nbasket costs at most 0.4 of the council's budget at the start and at the\nequilibrium of the economy without needs.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	goods := fs.Int("goods", 12, "produced goods")
@@ -27,10 +27,17 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	people := peopleFlags(fs)
 	feds := fs.Int("federations", 0, "add a federation tree: a city with `W` wards of 2 or 3 neighbourhoods each, with levies and collective consumption")
 	out := fs.String("o", "", "write to `FILE` instead of stdout")
-	if pos, err := parseFlags(fs, args); err != nil || len(pos) > 0 {
-		if len(pos) > 0 {
-			fmt.Fprintln(stderr, "parecon gen: unexpected argument", pos[0])
-		}
+	sig := fs.Int("sig", 6, "round every number to `N` significant figures (1 to 15)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
+	}
+	if len(pos) > 0 {
+		fmt.Fprintln(stderr, "parecon gen: unexpected argument", pos[0])
+		return 2
+	}
+	if *sig < 1 || *sig > councils.MaxRoundTo {
+		fmt.Fprintf(stderr, "parecon gen: --sig must be a whole number from 1 to %d, not %d\n", councils.MaxRoundTo, *sig)
 		return 2
 	}
 	sc, err := councils.Generate(councils.GenOptions{Goods: *goods, Councils: *n, Seed: *seed, CES: *ces, Warm: *warm,
@@ -49,7 +56,13 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		w = f
 	}
+	councils.RoundScenario(sc, *sig)
+	if _, err := councils.NewEconomy(sc); err != nil {
+		fmt.Fprintln(stderr, "parecon gen: the rounded scenario is not valid (try more --sig):", err)
+		return 2
+	}
 	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
 	if err := enc.Encode(sc); err != nil {
 		fmt.Fprintln(stderr, "parecon gen:", err)
 		return 2

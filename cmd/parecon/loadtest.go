@@ -44,7 +44,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if len(pos) > 0 {
 			fmt.Fprintln(stderr, "parecon loadtest: unexpected arguments", pos)
 		}
-		return 2
+		return flagStatus(err)
 	}
 	if (*server == "") == !*spawn {
 		fmt.Fprintln(stderr, "parecon loadtest: give either --server URL or --spawn")

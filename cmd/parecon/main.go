@@ -37,11 +37,25 @@ func commands() []command {
 	}
 }
 
-// run dispatches to a subcommand and returns the exit status.
+// run dispatches to a subcommand and returns the exit status: parecon
+// alone prints the usage and exits 2; -h, --help and help print it on
+// stdout and exit 0 (help COMMAND is COMMAND --help); --version and
+// version print the version.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(stderr)
 		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+		}
+		usage(stdout)
+		return 0
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, "parecon", versionString())
+		return 0
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -58,5 +72,5 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nparecon COMMAND -h describes a command's flags.")
+	fmt.Fprintln(w, "\nparecon COMMAND --help describes a command's flags; parecon --version prints the version.")
 }

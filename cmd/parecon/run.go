@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -92,7 +93,7 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "seed of the noise")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return 2
+		return flagStatus(err)
 	}
 	if len(pos) > 1 {
 		fmt.Fprintln(stderr, "parecon run: one scenario at a time")
@@ -133,6 +134,7 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		log.Flush()
 		printTable(stdout, e, res)
+		printSummary(stdout, e, res)
 	}
 	if !res.Converged {
 		return 1
@@ -212,14 +214,63 @@ func printTable(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "good\tkind\tprice\tsupply\tdemand\tgap\t")
+	fmt.Fprintln(tw, "good\tkind\tunit\tprice\tsupply\tdemand\tgap\t")
 	num := e.Plan.Numeraire
 	for j, g := range e.Plan.Goods {
 		mark := ""
 		if j == num {
 			mark = " (numéraire)"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%.6g\t%.6g\t%.6g\t%+.2e\t\n", g.ID, mark, g.Kind, last.Prices[j]/last.Prices[num], last.Supply[j], last.Demand[j], councils.SignedGap(last, j))
+		spec := e.Scenario.Goods[j]
+		label := g.ID
+		if spec.Name != "" && spec.Name != g.ID {
+			label = spec.Name + " (" + g.ID + ")"
+		}
+		unit := spec.Unit
+		if unit == "" {
+			unit = "-"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%.6g\t%.6g\t%.6g\t%+.2e\t\n", label, mark, g.Kind, unit, last.Prices[j]/last.Prices[num], last.Supply[j], last.Demand[j], councils.SignedGap(last, j))
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "prices in units of the numéraire (%s); gap = (demand − supply) / the larger, so + is a shortage\n", e.Plan.Goods[num].ID)
+}
+
+// printSummary ends the log with what a reader of a long log wants: how
+// the plan ended, how fast the largest gap fell, and the engine's time.
+func printSummary(w io.Writer, e *councils.Economy, res *councils.RunResult) {
+	last := res.Last()
+	tol := res.Board.Plan().Tolerance
+	fmt.Fprintf(w, "\nsummary: %s, %s under %s after %d rounds (round 0 counted)\n", e.Name(), outcome(res), res.Rule, res.Rounds)
+	fmt.Fprintf(w, "  largest gap at the end: %.3g%% (%s), tolerance %.3g%%\n", 100*last.MaxGap, e.Plan.Goods[last.Worst].ID, 100*tol)
+	var marks []string
+	for _, m := range []float64{0.1, 0.03, tol} {
+		for _, r := range res.Board.Rounds() {
+			if r.Closed && r.MaxGap <= m {
+				marks = append(marks, fmt.Sprintf("≤%.3g%% at round %d", 100*m, r.Number))
+				break
+			}
+		}
+	}
+	if len(marks) > 0 {
+		fmt.Fprintf(w, "  largest gap first: %s\n", strings.Join(marks, ", "))
+	}
+	var total time.Duration
+	for _, d := range res.Times {
+		total += d
+	}
+	fmt.Fprintf(w, "  engine time: %.1f ms in all, %.2f ms a round\n", ms(total), ms(total)/float64(max(1, res.Rounds)))
+	if res.Reason != "" {
+		fmt.Fprintf(w, "  stopped because: %s\n", res.Reason)
+	}
+}
+
+func outcome(res *councils.RunResult) string {
+	switch {
+	case res.Diverged:
+		return "DIVERGED"
+	case !res.Converged:
+		return "NOT converged"
+	}
+	return "converged"
 }

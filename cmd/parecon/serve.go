@@ -219,7 +219,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if len(pos) > 0 {
 			fmt.Fprintln(stderr, "parecon serve: unexpected arguments", pos)
 		}
-		return 2
+		return flagStatus(err)
 	}
 	return serve(ctx, cfg, stdout, stderr, nil)
 }

@@ -376,6 +376,7 @@ func browser(t *testing.T, width, height int) *tab {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	}
+	opts = append(opts, browserFlags...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelC(); cancelA() })
@@ -440,12 +441,13 @@ func pageState(ctx context.Context) string {
 	return "\npage: " + s
 }
 
-// screenshot saves a full-page PNG of the tab into $PARECON_SCREENSHOTS.
+// screenshot saves a full-page PNG of the tab into $PARECON_SCREENSHOTS,
+// else into the test's temporary directory, and logs its path.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("PARECON_SCREENSHOTS")
 	if dir == "" {
-		return
+		dir = shotDir(t)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -456,12 +458,44 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	path := filepath.Join(dir, t.Name()+"-"+name+".png")
+	path := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "-")+"-"+name+".png")
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot %s", path)
 }
+
+var (
+	shotMu   sync.Mutex
+	shotDirs = map[string]string{}
+)
+
+// shotDir is one temporary directory per top-level test for its
+// screenshots (removed with the test's other temporary files).
+func shotDir(t *testing.T) string {
+	shotMu.Lock()
+	defer shotMu.Unlock()
+	name := strings.SplitN(t.Name(), "/", 2)[0]
+	if d, ok := shotDirs[name]; ok {
+		if _, err := os.Stat(d); err == nil {
+			return d
+		}
+	}
+	d := t.TempDir()
+	shotDirs[name] = d
+	return d
+}
+
+// browserLang is browser with the browser's language set (navigator.language).
+func browserLang(t *testing.T, width, height int, lang string) *tab {
+	t.Helper()
+	browserFlags = append(browserFlags[:0:0], chromedp.Flag("lang", lang), chromedp.Flag("accept-lang", lang))
+	defer func() { browserFlags = nil }()
+	return browser(t, width, height)
+}
+
+// browserFlags are extra flags for the next browser (browserLang's).
+var browserFlags []chromedp.ExecAllocatorOption
 
 // checkPage checks what every page must do: load nothing from outside the
 // server, label every control, and have no script errors on record.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,16 +39,17 @@ func typeInto(t *testing.T, tb *tab, id, s string) {
 		chromedp.SendKeys(chromedp.ID(id), "\b\b\b\b\b\b\b\b"+s))
 }
 
-// band is the gap band the pages colour by: 3 / 5 / 10 / 20 %.
-func band(g float64) int {
+// band is the gap band the pages colour by, which follows the plan's
+// tolerance: within it, up to 3×, 10× and 30× it, beyond.
+func band(g, tol float64) int {
 	switch {
-	case g <= 0.03:
+	case g <= tol:
 		return 0
-	case g <= 0.05:
+	case g <= 3*tol:
 		return 1
-	case g <= 0.10:
+	case g <= 10*tol:
 		return 2
-	case g <= 0.20:
+	case g <= 30*tol:
 		return 3
 	}
 	return 4
@@ -111,7 +113,7 @@ func TestStartPageCreatesPlans(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('file').dispatchEvent(new Event('change'))`),
 		chromedp.Click(chromedp.ID("create-btn")))
-	wait[bool](t, br, "the uploaded plan's council links", `document.querySelector('#links tbody').textContent.includes('Council bakery') && document.querySelector('#links tbody').textContent.includes('Council north')`)
+	wait[bool](t, br, "the uploaded plan's council links", `document.querySelector('#links tbody').textContent.includes('Council bakery') && document.querySelector('#links tbody').textContent.includes('Council north') && !document.querySelector('#links tbody a').href.includes(`+jsString(id)+`)`)
 	links := eval[map[string]string](t, br, `Object.fromEntries([...document.querySelectorAll('#links tbody tr')].map(r => [r.querySelector('th').textContent, r.querySelector('a').href]))`)
 	if !strings.Contains(links["Council north"], "/council.html#plan=") || !strings.Contains(links["Facilitator"], "/facilitator.html#plan=") || !strings.Contains(links["Observer"], "/observer.html#plan=") {
 		t.Fatalf("links: %v", links)
@@ -170,7 +172,7 @@ func TestCouncilSubmitsAndIsAccepted(t *testing.T) {
 	if acc := br.received("proposal.accepted"); len(acc) != 1 {
 		t.Errorf("the page got %d proposal.accepted frames, want 1", len(acc))
 	}
-	wait[bool](t, br, "the proposal in the history", `(t => t.includes('accepted') && t.includes('bread 10'))(document.querySelector('#mine tbody').textContent)`)
+	wait[bool](t, br, "the proposal in the history", `(t => t.includes('accepted') && t.includes('Bread 10'))(document.querySelector('#mine tbody').textContent)`)
 	ps := s.proposals(t, plan.ID, plan.CouncilTokens["north"])
 	if len(ps) != 1 || ps[0]["status"] != "accepted" {
 		t.Fatalf("north's proposals on the server: %v", ps)
@@ -271,7 +273,7 @@ func TestFacilitatorClosesTheRound(t *testing.T) {
 	do(t, c, "submitting", chromedp.Click(chromedp.ID("submit")))
 	wait[bool](t, c, "acceptance", `document.getElementById('verdict').textContent.includes('Accepted')`)
 	wait[bool](t, br, "north marked as submitted", `[...document.querySelectorAll('#councils li')].find(li => li.textContent.includes('north')).textContent.includes('submitted')`)
-	wait[bool](t, br, "north's proposal in the table", `(t => t.includes('north') && t.includes('bread 10'))(document.querySelector('#props tbody').textContent)`)
+	wait[bool](t, br, "north's proposal in the table", `(t => t.includes('north') && t.includes('Bread 10'))(document.querySelector('#props tbody').textContent)`)
 
 	// set a deadline
 	typeInto(t, br, "deadline-seconds", "300")
@@ -321,12 +323,12 @@ func TestFacilitatorClosesTheRound(t *testing.T) {
 			t.Errorf("no row for %s in %v", g, cells)
 			continue
 		}
-		want := fmt.Sprintf("gap-%d", band(gap))
+		want := fmt.Sprintf("gap-%d", band(gap, 0.01))
 		if !strings.Contains(cell[0], want) {
 			t.Errorf("%s: gap %.4f has class %q, want %s", g, gap, cell[0], want)
 		}
-		if pct := fmt.Sprintf("%.1f", gap*100); gap >= 0.1 && !strings.Contains(cell[1], pct) {
-			t.Errorf("%s: gap %.4f shown as %q", g, gap, cell[1])
+		if !strings.HasPrefix(cell[1], pct(gap)) {
+			t.Errorf("%s: gap %.4f shown as %q, want %s", g, gap, cell[1], pct(gap))
 		}
 	}
 	wait[bool](t, br, "the round's close in the audit log", `document.querySelectorAll('#audit tbody tr').length >= 3 && /clos/i.test(document.querySelector('#audit tbody').textContent)`)
@@ -418,11 +420,11 @@ func TestObserverChartsGainARound(t *testing.T) {
 	}
 
 	// choose a price path by keyboard: labour is not drawn at first
-	if h := eval[string](t, br, `document.querySelector('#price-table thead').textContent`); strings.Contains(h, "labor") {
+	if h := eval[string](t, br, `document.querySelector('#price-table thead').textContent`); strings.Contains(h, "Labour") {
 		t.Errorf("labour drawn before it was chosen: %q", h)
 	}
 	do(t, br, "choosing labour", chromedp.Focus(chromedp.ID("pick-labor")), chromedp.KeyEvent(" "))
-	wait[bool](t, br, "labour's price path", `document.querySelector('#price-table thead').textContent.includes('labor') && document.querySelector('#price-chart .u-legend').textContent.includes('labor')`)
+	wait[bool](t, br, "labour's price path", `document.querySelector('#price-table thead').textContent.includes('Labour') && document.querySelector('#price-chart .u-legend').textContent.includes('Labour')`)
 	checkPage(t, br, s.URL)
 	screenshot(t, br, "observer")
 
@@ -434,21 +436,27 @@ func TestObserverChartsGainARound(t *testing.T) {
 	screenshot(t, ph, "observer-390px")
 }
 
-// pct formats a gap as the pages do (PC.pct in static/js/common.js).
+// pct formats a gap as the pages do in English (PC.pct in
+// static/js/common.js): 3 significant figures, trailing zeros dropped;
+// below 0.001% as a power of ten (1.23 × 10⁻⁵%).
 func pct(g float64) string {
 	p := g * 100
 	switch {
+	case math.IsInf(p, 0) || math.IsNaN(p):
+		return "—"
 	case p == 0:
 		return "0%"
-	case p < 0.01:
-		return strings.Replace(fmt.Sprintf("%.1e%%", p), "e-0", "e-", 1)
-	case p < 10:
-		return fmt.Sprintf("%.2f%%", p)
+	case p < 0.001:
+		e := int(math.Floor(math.Log10(p)))
+		m := p / math.Pow(10, float64(e))
+		sup := strings.NewReplacer("-", "⁻", "0", "⁰", "1", "¹", "2", "²", "3", "³", "4", "⁴", "5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹").Replace(strconv.Itoa(e))
+		ms := strconv.FormatFloat(m, 'g', 4, 64)
+		if math.Abs(m-1) < 5e-4 {
+			return "10" + sup + "%"
+		}
+		return ms + " × 10" + sup + "%"
 	}
-	if math.IsInf(p, 0) {
-		return "—"
-	}
-	return fmt.Sprintf("%.1f%%", p)
+	return strconv.FormatFloat(p, 'g', 3, 64) + "%"
 }
 
 func TestWrongLinkIsExplained(t *testing.T) {

@@ -5,10 +5,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"parecon/internal/examples"
+	"parecon/internal/live"
 )
 
-// listExamples answers GET /api/examples: the bundled scenarios' names.
+// listExamples answers GET /api/examples: the bundled scenarios' names,
+// descriptions, goods and councils (wire.ExampleList).
 func (a *api) listExamples(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string][]string{"examples": examples.Names()})
+	return c.JSON(http.StatusOK, live.Examples())
 }

@@ -49,6 +49,7 @@ func TestHTTPAuth(t *testing.T) {
 		{"GET", "/roots", "", []string{"facilitator", "observer", "council"}},
 		{"PATCH", "/settings", `{"roundDeadlineSeconds":0}`, []string{"facilitator"}},
 		{"POST", "/rounds/close", "", []string{"facilitator"}},
+		{"POST", "/restart", "", []string{"facilitator"}}, // the facilitator's: TestExamplesAndHumans
 	}
 	for _, ep := range endpoints {
 		for name, tok := range tokens {

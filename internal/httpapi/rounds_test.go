@@ -132,7 +132,7 @@ func TestRestartReplaysTheRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1+3*5 || strings.Join(rows[0], ",") != "round,good,price,supply,demand,gap,max_gap,withheld,within_tolerance" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+	if len(rows) != 1+3*5 || strings.Join(rows[0], ",") != "round,good,price,supply,demand,gap,max_gap,withheld,within_tolerance,standins" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("csv: %d rows, header %v", len(rows), rows[0])
 	}
 }

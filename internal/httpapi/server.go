@@ -125,6 +125,7 @@ func New(svc *live.Service, log *slog.Logger, opt Options) *echo.Echo {
 	get("/api/plans/:id/proposals", a.getProposals, a.authenticate)
 	get("/api/plans/:id/audit", a.getAudit, a.authenticate)
 	e.PATCH("/api/plans/:id/settings", a.patchSettings, a.authenticate)
+	e.POST("/api/plans/:id/restart", a.restartPlan, append(create[:len(create):len(create)], a.authenticate)...)
 	e.GET("/ws", a.websocket, a.authenticate)
 	var pg *pages
 	if opt.Static != nil {

@@ -46,7 +46,8 @@ const (
 	// OpFederations is GET .../federations and its CSV: the roll-ups.
 	OpFederations Op = "federations.read"
 	// OpProof is GET .../rounds/{n}/proof: a council's own.
-	OpProof Op = "proof.read"
+	OpProof   Op = "proof.read"
+	OpRestart Op = "plan.restart" // POST .../restart
 )
 
 // allowed is the one table of who may do what; every websocket frame and
@@ -60,6 +61,7 @@ var allowed = map[Op][]string{
 	OpAudit:       {RoleFacilitator},
 	OpFederations: {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
 	OpProof:       {RoleCouncil},
+	OpRestart:     {RoleFacilitator},
 }
 
 // Proposer reports whether pr's token proposes for one council or

@@ -133,6 +133,7 @@ func (p *plan) startClose(r *closeReq) {
 			}
 			events = append(events, s.event(p.id, "proposal.standin", &number, id, detail))
 			p.live.Accept(c, pr)
+			p.byModel[c] = true
 		}
 	}
 	if p.timer != nil {
@@ -171,6 +172,9 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	}
 	out.res = res
 	out.row = result(p.econ, res.Closed)
+	for _, sp := range standins {
+		out.row.StandIns = append(out.row.StandIns, sp.Council)
+	}
 	if hook := closeHook.Load(); hook != nil {
 		(*hook)(number, &out.row)
 	}
@@ -193,7 +197,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	if p.aggregates.Load() {
 		rr = out.pub // the facilitator reads the audit log
 	}
-	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "withheld": out.pub.Withheld, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried}))
+	events = append(events, s.event(p.id, "round.closed", &number, "", map[string]any{"reason": why, "maxGap": rr.MaxGap, "withheld": out.pub.Withheld, "worst": rr.Worst, "submitted": rr.Submitted, "carried": rr.Carried, "standins": rr.StandIns}))
 	var next *store.Round
 	if res.Next != nil {
 		n := res.Next.Number
@@ -330,7 +334,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 func roundClosed(row wire.RoundRow, why, ref string) wire.RoundClosed {
 	return wire.RoundClosed{Ref: ref, Round: row.Round, Prices: row.Prices, Supply: row.Supply, Demand: row.Demand, Gaps: row.Gaps,
 		MaxGap: row.MaxGap, Submitted: row.Submitted, Carried: row.Carried, Reason: why,
-		Withheld: row.Withheld, WithinTolerance: row.WithinTolerance, WithheldOpen: row.WithheldOpen, K: row.K,
+		Withheld: row.Withheld, WithinTolerance: row.WithinTolerance, WithheldOpen: row.WithheldOpen, K: row.K, StandIns: row.StandIns,
 		Levy: row.Levy, Fund: row.Fund, Commons: row.Commons, Users: row.Users}
 }
 
@@ -361,6 +365,7 @@ func result(e *councils.Economy, r *planning.Round) wire.RoundRow {
 		Submitted: ids(func(i int) bool { return r.Fresh[i] }),
 		Carried:   ids(func(i int) bool { return !r.Fresh[i] && r.Proposals[i] != nil }),
 		Users:     usersOf(e, r),
+		StandIns:  []string{},
 	}
 	row.Levy, row.Fund, row.Commons = commonsView(e, r.Levy, r.Fund, r.K)
 	return row

@@ -20,16 +20,27 @@ type CreateRequest struct {
 }
 
 // ParseCreateBody reads the body of POST /api/plans: either a scenario or
-// {"example": "NAME"} (wire.CreateExample).
+// {"example": "NAME", "humans": [IDS]} (wire.CreateExample).
 func ParseCreateBody(body []byte) (CreateRequest, error) {
 	var probe map[string]json.RawMessage
 	if json.Unmarshal(body, &probe) == nil {
-		if _, ok := probe["example"]; ok && len(probe) == 1 {
+		_, humans := probe["humans"]
+		if _, ok := probe["example"]; ok && (len(probe) == 1 || len(probe) == 2 && humans) {
 			var ex wire.CreateExample
-			if err := json.Unmarshal(body, &ex); err != nil {
+			if err := json.Unmarshal(probe["example"], &ex.Example); err != nil {
 				return CreateRequest{}, councils.Errorf(councils.Invalid, "example", "example must be a string")
 			}
-			return CreateRequest{Example: ex.Example}, nil
+			if humans {
+				if err := json.Unmarshal(probe["humans"], &ex.Humans); err != nil {
+					return CreateRequest{}, councils.Errorf(councils.Invalid, "humans", "humans must be a list of council ids")
+				}
+				if len(ex.Humans) > councils.MaxCouncils {
+					return CreateRequest{}, councils.Errorf(councils.Invalid, "humans", "at most %d councils", councils.MaxCouncils)
+				}
+			}
+			// A plan from an example whose councils people play: their
+			// models stand in for them at a deadline they miss.
+			return CreateRequest{Example: ex.Example, Options: councils.LiveOptions{Humans: ex.Humans, StandIn: len(ex.Humans) > 0}}, nil
 		}
 	}
 	return CreateRequest{Scenario: body}, nil

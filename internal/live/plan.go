@@ -46,6 +46,7 @@ type plan struct {
 	acks     map[string]ack     // by ackKey
 	inflight map[string]*flight // by ackKey, for a ref resubmitted while it commits
 	lastID   map[int]int64      // the last applied proposal id per council
+	byModel  map[int]bool       // councils whose standing proposal a stand-in made
 	results  []wire.RoundRow    // the closed rounds, in order
 	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
 	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
@@ -97,7 +98,7 @@ var errPlanGone = councils.Errorf(councils.Conflict, "", "the server is shutting
 func (s *Service) newPlan(id, name string, created time.Time, e *councils.Economy, lv *councils.Live, opts councils.LiveOptions) *plan {
 	p := &plan{s: s, id: id, name: name, created: created, econ: e, live: lv, opts: opts,
 		inbox: make(chan func(), 1024), back: make(chan func(), 64), quit: make(chan struct{}), done: make(chan struct{}),
-		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, waitRound: -1,
+		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, byModel: map[int]bool{}, waitRound: -1,
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
 	p.setPriv(newPrivacy(e, e.Privacy()))

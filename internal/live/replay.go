@@ -82,6 +82,11 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			}
 			lv.Accept(c, pr)
 			p.lastID[c] = sp.ID
+			if sp.Source == "standin" {
+				p.byModel[c] = true
+			} else {
+				delete(p.byModel, c)
+			}
 			if sp.Ref != "" {
 				var v councils.Verdict
 				if err := store.DecodeJSON("the verdict of proposal "+strconv.FormatInt(sp.ID, 10), sp.Verdict, &v); err != nil {
@@ -103,6 +108,11 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
 			}
 			full := result(e, res.Closed)
+			for _, sp := range byRound[r.Number] {
+				if sp.Source == "standin" {
+					full.StandIns = append(full.StandIns, sp.Council)
+				}
+			}
 			p.results = append(p.results, full)
 			p.closed = append(p.closed, res.Closed)
 			p.public = append(p.public, p.priv.public(e, res.Closed, full))

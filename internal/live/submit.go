@@ -247,6 +247,7 @@ func (p *plan) committed(batch []*item) {
 			p.humansWaiting()
 			p.live.Accept(it.c, it.pr)
 			p.lastID[it.c] = it.id
+			delete(p.byModel, it.c)
 			if !wasIn && p.live.Human(it.c) {
 				p.waiting--
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"strconv"
+	"strings"
 	"time"
 
 	"parecon/councils"
@@ -87,9 +88,13 @@ func (p *plan) snapshot(who Principal) wire.Snapshot {
 		if c, ok := p.proposer(who); ok {
 			if pr := r.proposals[c]; pr != nil {
 				v := p.econ.Verdict(c, pr, r.prices, r.budgets[c])
-				sr.Own = &wire.OwnProposal{Proposal: councils.MarshalDoc(p.econ.Doc(c, pr)), Fresh: r.fresh[c], SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget}
+				sr.Own = &wire.OwnProposal{Proposal: councils.MarshalDoc(p.econ.Doc(c, pr)), Fresh: r.fresh[c], StandIn: p.byModel[c], SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget}
 			}
 		}
+	}
+	sr.StandIns = p.standIns(r)
+	if len(sr.StandIns) == 0 {
+		sr.StandIns = nil
 	}
 	snap := wire.Snapshot{Role: who.Role, CouncilID: who.Council, Plan: sp, Round: sr}
 	if rows := p.rows(who); len(rows) > 0 {
@@ -111,6 +116,16 @@ func (p *plan) rows(who Principal) []wire.RoundRow {
 	return rows[:len(rows):len(rows)]
 }
 
+// standIns returns the councils whose fresh proposal in round r a stand-in
+// made: those of its stored row once it has closed (the ended plan's last
+// round), else none (stand-ins answer only as a round closes).
+func (p *plan) standIns(r *roundData) []string {
+	if n := len(p.results); r.closed && n > 0 && p.results[n-1].Round == r.number {
+		return p.results[n-1].StandIns
+	}
+	return []string{}
+}
+
 // view returns GET /api/plans/{id} for who (plan goroutine).
 func (p *plan) view(who Principal) wire.PlanView {
 	r := p.round()
@@ -118,7 +133,7 @@ func (p *plan) view(who Principal) wire.PlanView {
 		Prices: p.econ.PriceMap(r.prices), Numeraire: p.econ.Plan.Goods[p.econ.Plan.Numeraire].ID,
 		Tolerance: p.tolerance, Rule: p.rule, Goods: p.goods(), Councils: p.councilViews(),
 		RoundDeadlineSeconds: int(p.deadline / time.Second), Deadline: wire.Time(p.due), Submitted: r.submitted,
-		CreatedAt: p.created, Council: p.ownCouncil(who), Budget: p.budget(who, r),
+		CreatedAt: p.created, Council: p.ownCouncil(who), Budget: p.budget(who, r), StandIns: p.standIns(r),
 		Privacy: wire.PrivacySettings{K: p.priv.set.K, Facilitator: p.priv.set.Facilitator}}
 	if who.Proposer() {
 		v.CouncilID = who.Council
@@ -195,12 +210,13 @@ func (s *Service) RoundsCSV(ctx context.Context, who Principal, id string) ([]by
 		return f(*x)
 	}
 	for _, r := range rows.Rounds {
+		standins := strings.Join(r.StandIns, ";")
 		for _, g := range goods {
 			withheld, within := "false", ""
 			if w, ok := r.WithinTolerance[g]; ok {
 				withheld, within = "true", strconv.FormatBool(w)
 			}
-			w.Write([]string{strconv.Itoa(r.Round), g, f(r.Prices[g]), fp(r.Supply[g]), fp(r.Demand[g]), fp(r.Gaps[g]), fp(r.MaxGap), withheld, within})
+			w.Write([]string{strconv.Itoa(r.Round), g, f(r.Prices[g]), fp(r.Supply[g]), fp(r.Demand[g]), fp(r.Gaps[g]), fp(r.MaxGap), withheld, within, standins})
 		}
 	}
 	w.Flush()

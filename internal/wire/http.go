@@ -22,9 +22,39 @@ type PlanSummary struct {
 }
 
 // CreateExample is the body of POST /api/plans naming a bundled example
-// (any other body is a scenario).
+// (any other body is a scenario). Humans, if given, names the councils
+// people play (each gets a council token); the others are simulated.
 type CreateExample struct {
-	Example string `json:"example"`
+	Example string   `json:"example"`
+	Humans  []string `json:"humans,omitempty"`
+}
+
+// ExampleList answers GET /api/examples: the bundled scenarios' names,
+// and for each its description and councils, for choosing who is people.
+type ExampleList struct {
+	Examples []string      `json:"examples"`
+	Details  []ExampleInfo `json:"details"`
+}
+
+// ExampleInfo is one bundled scenario: its name, a one-line
+// description, its goods and its councils.
+type ExampleInfo struct {
+	Name        string           `json:"name"`
+	Title       string           `json:"title"`
+	Description string           `json:"description"`
+	Goods       []Good           `json:"goods"`
+	Councils    []ExampleCouncil `json:"councils"`
+}
+
+// ExampleCouncil is one council of a bundled scenario: Makes is a worker
+// council's output; Human is true when it has no model (people always
+// play it); Suggested marks the councils the demo leaves to people.
+type ExampleCouncil struct {
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	Makes     string `json:"makes,omitempty"`
+	Human     bool   `json:"human"`
+	Suggested bool   `json:"suggested,omitempty"`
 }
 
 // Created answers POST /api/plans: the plan's id and its tokens, shown
@@ -70,6 +100,9 @@ type PlanView struct {
 	Council         *OwnCouncil     `json:"council,omitempty"`
 	CouncilID       string          `json:"councilId,omitempty"`
 	Budget          *float64        `json:"budget,omitempty"`
+	// StandIns are the councils whose standing proposal in the round
+	// their model made at a deadline (stand-ins), not their people.
+	StandIns []string `json:"standins"`
 }
 
 // CloseRequest is the optional body of POST /api/plans/{id}/rounds/close:
@@ -115,6 +148,9 @@ type RoundRow struct {
 	Submitted []string            `json:"submitted"`
 	Carried   []string            `json:"carried"`
 	Converged bool                `json:"converged"`
+	// StandIns are the councils among Submitted whose proposal their
+	// model made at the deadline, standing in for the people.
+	StandIns []string `json:"standins"`
 	// What is withheld, as in LastRound.
 	Withheld        []string        `json:"withheld"`
 	WithinTolerance map[string]bool `json:"withinTolerance,omitempty"`
@@ -137,8 +173,9 @@ type PrivacySettings struct {
 
 // RoundsCSVHeader is the header row of GET /api/plans/{id}/rounds.csv.
 // A withheld total or gap is an empty cell, withheld is true and
-// within_tolerance says whether the good is (empty where not withheld).
-var RoundsCSVHeader = []string{"round", "good", "price", "supply", "demand", "gap", "max_gap", "withheld", "within_tolerance"}
+// within_tolerance says whether the good is (empty where not withheld);
+// standins (an extension) lists the round's stand-ins, ";"-separated.
+var RoundsCSVHeader = []string{"round", "good", "price", "supply", "demand", "gap", "max_gap", "withheld", "within_tolerance", "standins"}
 
 // Proposals answers GET /api/plans/{id}/proposals: one page, and the
 // cursor of the next (absent on the last page).
@@ -228,6 +265,7 @@ type ErrorBody struct {
 // schema's tests.
 var Bodies = map[string]any{
 	"PlanList": PlanList{}, "PlanSummary": PlanSummary{}, "CreateExample": CreateExample{},
+	"ExampleList": ExampleList{}, "ExampleInfo": ExampleInfo{}, "ExampleCouncil": ExampleCouncil{},
 	"Created": Created{}, "PlanView": PlanView{}, "CloseRequest": CloseRequest{},
 	"SettingsRequest": SettingsRequest{}, "SettingsChanged": SettingsChanged{}, "Rounds": Rounds{}, "RoundRow": RoundRow{},
 	"PrivacySettings": PrivacySettings{}, "Root": Root{}, "Proof": Proof{}, "PrivacyRequest": PrivacyRequest{},

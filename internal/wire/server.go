@@ -80,15 +80,21 @@ type SnapshotRound struct {
 	Levy    *float64           `json:"levy,omitempty"`
 	Fund    *float64           `json:"fund,omitempty"`
 	Commons map[string]float64 `json:"commons,omitempty"`
+	// StandIns are the councils among Submitted whose proposal their
+	// model made at the deadline (once the plan has ended).
+	StandIns []string `json:"standins,omitempty"`
 }
 
 // OwnProposal is a council's standing proposal in the snapshot's round.
 type OwnProposal struct {
 	Proposal json.RawMessage `json:"proposal"`
 	Fresh    bool            `json:"fresh"`
-	SBSC     *float64        `json:"sbsc,omitempty"`
-	Cost     *float64        `json:"cost,omitempty"`
-	Budget   *float64        `json:"budget,omitempty"`
+	// StandIn is true when the council's model made it at a deadline the
+	// council missed: the page does not start the council's form from it.
+	StandIn bool     `json:"standin,omitempty"`
+	SBSC    *float64 `json:"sbsc,omitempty"`
+	Cost    *float64 `json:"cost,omitempty"`
+	Budget  *float64 `json:"budget,omitempty"`
 }
 
 // LastRound is the last closed round's totals in a snapshot, as the
@@ -192,6 +198,7 @@ type RoundClosed struct {
 	MaxGap    *float64            `json:"maxGap"`
 	Submitted []string            `json:"submitted"`
 	Carried   []string            `json:"carried"`
+	StandIns  []string            `json:"standins"`
 	Reason    string              `json:"reason"`
 	// What is withheld, as in LastRound.
 	Withheld        []string        `json:"withheld"`

@@ -3,7 +3,7 @@
 // field it names, and the council's own proposals round by round.
 'use strict';
 (() => {
-  const { api, h, num } = PC;
+  const { api, h, num, t } = PC;
   const P = PC.params();
   const $ = (id) => document.getElementById(id);
   const errors = $('errors');
@@ -20,12 +20,12 @@
       $('proof-line').textContent = e.status === 404 ? 'You had no proposal in round ' + n + ', so none of yours is in its root.' : 'Could not load the proof of round ' + n + ': ' + e.message;
     }
   }
-  if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
+  if (!PC.requireParams(P, errors)) { $('conn').textContent = t('no link'); return; }
 
   const st = {
     role: '', councilId: '', plan: null, council: null,
     round: null, goods: new Map(), sections: [], built: '', touched: false, pending: new Map(),
-    proposals: [],
+    proposals: [], budgets: new Map(), ownStandIn: false, stoodIn: null,
   };
   let ws = null;
 
@@ -33,7 +33,7 @@
     worker: [
       { key: 'outputs', title: 'Outputs: what you will make', kinds: ['produced'] },
       { key: 'inputs', title: 'Inputs: labour, resources and goods you will use', kinds: ['labor', 'resource', 'produced'] },
-      { key: 'emissions', title: 'Emissions', kinds: ['pollutant'] },
+      { key: 'emissions', title: 'Emissions: the pollution your work causes, within the plan\'s allowance', kinds: ['pollutant'] },
     ],
     consumer: [
       { key: 'requests', title: 'Requests: what your members will consume', kinds: ['produced', 'resource'] },
@@ -68,13 +68,13 @@
     const fields = $('fields');
     const total = st.sections.reduce((n, s) => n + s.goods.length, 0);
     const filter = total > 10 ? h('div', { class: 'row' },
-      h('label', { for: 'filter' }, 'Show only goods matching'),
+      h('label', { for: 'filter' }, t('Show only goods matching')),
       h('input', { type: 'text', id: 'filter', autocomplete: 'off', 'aria-describedby': 'filter-help' }),
-      h('span', { id: 'filter-help', class: 'muted' }, 'Goods with a quantity always show.')) : null;
+      h('span', { id: 'filter-help', class: 'muted' }, t('Goods with a quantity always show.'))) : null;
     if (filter) filter.querySelector('input').addEventListener('input', (ev) => applyFilter(ev.target.value));
     fields.replaceChildren(...(filter ? [filter] : []), ...st.sections.map((s) => {
       const fs = h('fieldset', { id: 'fs-' + s.key },
-        h('legend', null, s.title),
+        h('legend', null, t(s.title)),
         h('div', { class: 'field-error', id: 'err-' + s.key, 'aria-live': 'assertive' }));
       for (const g of s.goods) {
         const id = 'q-' + s.key + '-' + g.id;
@@ -86,14 +86,15 @@
         input.addEventListener('input', () => { st.touched = true; clearFieldError(input); update(); });
         fs.append(h('div', { class: 'qty' },
           h('label', { for: id }, g.name || g.id,
-            h('span', { class: 'hint', id: 'hint-' + id }, (g.unit ? g.unit + ' · ' : '') + 'price ', h('span', { class: 'p', 'data-good': g.id }, '—'))),
+            h('span', { class: 'hint', id: 'hint-' + id }, (g.unit ? t('in {unit}', { unit: g.unit }) + ' · ' : '') + t('price') + ' ', h('span', { class: 'p', 'data-good': g.id }, '—'))),
           input,
           h('span', { class: 'value', id: 'val-' + id, 'aria-hidden': 'true' }),
           h('span', { class: 'field-error', id: 'err-' + id, 'aria-live': 'assertive' })));
       }
       return fs;
     }));
-    $('mine-measure').textContent = isWorker() ? 'SB/SC' : 'Cost / budget';
+    $('mine-measure').textContent = isWorker() ? 'SB/SC' : t('Cost / budget');
+    $('sbsc-explain').hidden = !isWorker();
     buildCommons();
   }
 
@@ -189,11 +190,11 @@
     for (const inp of inputs()) {
       const v = inp.value.trim();
       if (v === '') {
-        if (inp.validity && inp.validity.badInput) problems.push([inp, 'not a number']);
+        if (inp.validity && inp.validity.badInput) problems.push([inp, t('not a number')]);
         continue;
       }
       const n = Number(v);
-      if (!isFinite(n)) { problems.push([inp, 'not a finite number']); continue; }
+      if (!isFinite(n)) { problems.push([inp, t('not a finite number')]); continue; }
       proposal[inp.dataset.section][inp.dataset.good] = n;
     }
     return { proposal, problems };
@@ -211,7 +212,7 @@
     for (const inp of inputs()) {
       const q = Number(inp.value);
       const v = $('val-' + inp.id);
-      v.textContent = inp.value.trim() !== '' && isFinite(q) ? '= ' + num(q * price(inp.dataset.good)) : '';
+      v.textContent = inp.value.trim() !== '' && isFinite(q) ? '= ' + PC.money(q * price(inp.dataset.good), st.plan) : '';
     }
     const { proposal } = read();
     const meter = $('meter'), text = $('meter-text'), detail = $('meter-detail');
@@ -219,35 +220,39 @@
       const sb = value(proposal.outputs);
       const sc = value(proposal.inputs) + value(proposal.emissions);
       let ratio, msg, ok;
-      if (sb === 0 && sc === 0) { ratio = 0; ok = true; msg = 'Nothing proposed yet: an all-zero proposal passes.'; }
-      else if (sc === 0) { ratio = Infinity; ok = true; msg = 'SB/SC: no social cost, passes.'; }
+      if (sb === 0 && sc === 0) { ratio = 0; ok = true; msg = t('Nothing proposed yet: an all-zero proposal passes.'); }
+      else if (sc === 0) { ratio = Infinity; ok = true; msg = t('SB/SC: no social cost, passes.'); }
       else {
         ratio = sb / sc;
         ok = ratio >= 1 - 1e-9;
-        msg = 'SB/SC ' + num(ratio) + (ok ? ': passes (at least 1).' : ': below 1, the board would reject it.');
+        msg = 'SB/SC ' + num(ratio) + (ok ? t(': passes (at least 1).') : t(': below 1, the board would reject it.'));
       }
       meter.max = 2; meter.low = 1; meter.high = 1.5; meter.optimum = 2;
       meter.value = isFinite(ratio) ? Math.min(ratio, 2) : 2;
       text.textContent = msg;
       text.className = 'reading ' + (ok ? 'ok' : 'bad');
-      detail.textContent = 'Social benefit (outputs) ' + num(sb) + ' · social cost (inputs and emissions) ' + num(sc) + ', at this round\'s prices.';
+      detail.textContent = t('Social benefit (SB, the value of your outputs) {sb} · social cost (SC, the value of your inputs and emissions) {sc}, at this round\'s prices.', { sb: PC.money(sb, st.plan), sc: PC.money(sc, st.plan) });
     } else {
       const cost = value(proposal.requests);
       const budget = st.round.budget;
       if (typeof budget === 'number') {
         const ok = cost <= budget * (1 + 1e-9);
-        meter.max = Math.max(budget, cost, 1e-12); meter.low = budget * 0.9; meter.high = budget; meter.optimum = 0;
-        meter.value = cost;
-        text.textContent = 'Cost ' + num(cost) + ' of your budget ' + num(budget) +
+        // green up to the budget (its slack included), red beyond: the
+        // colour agrees with the text, also at exactly 100%
+        const limit = budget * (1 + 1e-9);
+        meter.max = Math.max(limit, cost, 1e-12); meter.optimum = 0; meter.low = limit; meter.high = limit;
+        meter.value = Math.min(cost, meter.max);
+        meter.dataset.state = ok ? 'ok' : 'over';
+        text.textContent = t('Cost {cost} of your budget {budget}', { cost: PC.money(cost, st.plan), budget: PC.money(budget, st.plan) }) +
           (budget > 0 ? ' (' + PC.pct(cost / budget) + ')' : '') +
-          (ok ? ': within budget.' : ': over budget by ' + num(cost - budget) + ', the board would reject it.');
+          (ok ? t(': within budget.') : t(': over budget by {over}, the board would reject it.', { over: PC.money(cost - budget, st.plan) }));
         text.className = 'reading ' + (ok ? 'ok' : 'bad');
       } else {
         meter.value = 0;
-        text.textContent = 'Cost ' + num(cost) + ' (the budget is not known yet).';
+        text.textContent = t('Cost {cost} (the budget is not known yet).', { cost: PC.money(cost, st.plan) });
         text.className = 'reading';
       }
-      detail.textContent = 'Cost is the sum of price × quantity over your requests, at this round\'s prices.';
+      detail.textContent = t('Cost is the sum of price × quantity over your requests, at this round\'s prices.');
     }
   }
 
@@ -266,8 +271,13 @@
   // showVerdict puts the server's reason next to the field it names
   // (requests.bread, outputs.bread, inputs.labor, emissions.co2), or next to
   // the section or the form when it names none, and moves focus there.
+  // A rejection of a whole section (a consumer over its budget: field
+  // "requests"; a worker below SB/SC 1: "proposal") goes next to the
+  // section, and focus goes to the quantity that weighs most in it (the
+  // dearest request, the dearest input), where a change helps most.
   function showRejected(reason, field) {
-    const msg = 'Rejected: ' + reason;
+    reason = PC.humanize(reason);
+    const msg = t('Rejected: {why}', { why: reason });
     let target = null;
     if (field) {
       const [sec, good] = String(field).split('.');
@@ -276,15 +286,26 @@
         inp.setAttribute('aria-invalid', 'true');
         $('err-' + inp.id).textContent = msg;
         target = inp;
-      } else if ($('err-' + sec)) {
-        $('err-' + sec).textContent = msg;
-        target = $('fs-' + sec).querySelector('input');
+      } else {
+        const s = sec === 'proposal' ? (isWorker() ? 'inputs' : 'requests') : sec;
+        if ($('err-' + s)) {
+          $('err-' + s).textContent = msg;
+          target = heaviest(s) || $('fs-' + s).querySelector('input');
+        }
       }
     }
     if (!target) $('form-error').textContent = msg;
-    PC.announce($('verdict'), 'The board rejected the proposal for round ' + (st.round ? st.round.number : '?') +
-      ': ' + reason + (field ? ' (at ' + field + ')' : '') + '. Correct it and submit again.', 'err');
+    PC.announce($('verdict'), t('The board rejected the proposal for round {n}: {why}. Correct it and submit again.', { n: st.round ? st.round.number : '?', why: reason + (field ? ' (' + t('at {field}', { field }) + ')' : '') }), 'err');
     if (target) target.focus();
+  }
+  function heaviest(sec) {
+    let best = null, bv = -1;
+    for (const inp of inputs()) {
+      if (inp.dataset.section !== sec) continue;
+      const v = Number(inp.value) * price(inp.dataset.good);
+      if (isFinite(v) && v > bv) { bv = v; best = inp; }
+    }
+    return bv > 0 ? best : null;
   }
 
   function renderRound() {
@@ -293,31 +314,50 @@
     for (const e of document.querySelectorAll('.round-ref')) e.textContent = r ? r.number : '—';
     const open = r && r.status === 'open' && (!st.plan || !st.plan.status || st.plan.status === 'open');
     const rs = $('round-status');
-    rs.textContent = r ? (st.plan && st.plan.status && st.plan.status !== 'open' ? 'plan ' + st.plan.status : (r.status || '?')) : '—';
+    rs.textContent = r ? (st.plan && st.plan.status && st.plan.status !== 'open' ? t('plan ' + st.plan.status) : t('round ' + (r.status || '?'))) : '—';
     rs.className = 'chip ' + (open ? 'yes' : 'no');
-    $('deadline').textContent = r ? PC.countdown(r.deadline) : '';
+    $('deadline').textContent = open ? PC.countdown(r.deadline) : '';
     $('submit').disabled = !open;
     const b = $('budget-line');
     b.hidden = isWorker() || !r || typeof r.budget !== 'number';
-    if (r && typeof r.budget === 'number') $('budget').textContent = num(r.budget);
+    if (r && typeof r.budget === 'number') {
+      st.budgets.set(r.number, r.budget);
+      $('budget').textContent = PC.money(r.budget, st.plan);
+      $('budget-change').textContent = budgetChange(r.number, r.budget);
+    }
     const goods = st.plan ? st.plan.goods || [] : [];
+    const u = PC.unitOf(st.plan);
     $('prices').tBodies[0].replaceChildren(...goods.map((g) => h('tr', null,
-      h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' per ' + g.unit) : null),
-      h('td', null, g.rival === false ? 'commons: free to use' : g.kind || ''),
-      h('td', { class: 'num' }, num(price(g.id)), g.rival === false ? h('span', { class: 'muted' }, ' paid to its makers') : null))));
+      h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' ' + t('per {unit}', { unit: g.unit })) : null),
+      h('td', null, g.rival === false ? 'commons: free to use' : t(KINDS[g.kind] || g.kind || '')),
+      h('td', { class: 'num' }, num(price(g.id)), u.many ? h('span', { class: 'unit' }, ' ' + u.many) : null, g.rival === false ? h('span', { class: 'muted' }, ' paid to its makers') : null))));
     renderCommons();
     for (const s of document.querySelectorAll('#fields .p')) s.textContent = num(price(s.dataset.good));
     update();
+  }
+
+  const KINDS = { produced: 'made by a workplace', labor: 'labour', resource: 'natural resource', pollutant: 'pollution allowance' };
+
+  // budgetChange says how this round's budget compares with the last
+  // one this page saw, and why budgets move.
+  function budgetChange(n, b) {
+    const prev = st.budgets.get(n - 1);
+    if (n === 0) return t('Round 0: the pool has no workplaces\' surplus yet, so later budgets are usually larger.');
+    if (typeof prev !== 'number' || !(prev > 0)) return t('Budgets change from round to round with the prices and with the workplaces\' surplus of the round before.');
+    const d = (b - prev) / prev;
+    if (Math.abs(d) < 1e-4) return t('The same as in round {m}.', { m: n - 1 });
+    return t('{dir} {p} from round {m} ({prev}): the pool is valued at the new prices, and includes the surplus the workplaces made in round {m}.',
+      { dir: d > 0 ? t('Up') : t('Down'), p: PC.pct(Math.abs(d)), m: n - 1, prev: PC.money(prev, st.plan) });
   }
 
   function summary(pr) {
     const parts = [];
     for (const [sec, m] of Object.entries(pr || {})) {
       if (sec === 'commons') { parts.push('commons vote: ' + PC.pct((m || {}).share) + ' of income'); continue; }
-      const items = Object.entries(m || {}).filter(([, q]) => q !== 0).map(([g, q]) => g + ' ' + num(q));
+      const items = Object.entries(m || {}).filter(([, q]) => q !== 0).map(([g, q]) => PC.shortName((st.plan.goods || []).find((x) => x.id === g) || { id: g }) + ' ' + num(q));
       if (items.length) parts.push(sec + ': ' + items.join(', '));
     }
-    return parts.join('; ') || 'nothing (all zero)';
+    return parts.join('; ') || t('nothing (all zero)');
   }
 
   async function loadProposals() {
@@ -327,18 +367,21 @@
       const rows = data.proposals.slice();
       rows.sort((a, b) => (b.round - a.round) || String(b.at).localeCompare(String(a.at)));
       st.proposals = rows;
-      if (!rows.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'No proposals yet.'))); return; }
+      if (!rows.length) { tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, t('No proposals yet.')))); return; }
       tbody.replaceChildren(...rows.map((p) => {
         const accepted = p.status === 'accepted';
+        const standin = p.source === 'standin';
         let measure = '—';
         if (typeof p.sbsc === 'number') measure = 'SB/SC ' + num(p.sbsc);
         else if (typeof p.cost === 'number') measure = num(p.cost) + (typeof p.budget === 'number' ? ' / ' + num(p.budget) : '');
-        return h('tr', null,
+        return h('tr', { class: standin ? 'standin' : null },
           h('td', { class: 'num' }, p.round),
-          h('td', null, h('span', { class: 'chip ' + (accepted ? 'yes' : 'rejected') }, p.status)),
-          h('td', null, p.proposal ? summary(p.proposal) : (p.size ? p.size + ' bytes, not kept' : '')),
+          h('td', null, standin
+            ? h('span', { class: 'chip standin', title: t('Your council missed the deadline; its model answered for it.') }, t('stand-in: made by the model'))
+            : h('span', { class: 'chip ' + (accepted ? 'yes' : 'rejected') }, t(p.status))),
+          h('td', null, p.proposal ? summary(p.proposal) : (p.size ? t('{n} bytes, not kept', { n: p.size }) : '')),
           h('td', { class: 'num' }, measure),
-          h('td', null, p.reason ? p.reason + (p.field ? ' (at ' + p.field + ')' : '') : ''));
+          h('td', null, standin ? t('No proposal by the deadline: the council\'s model answered for it.') : (p.reason ? PC.humanize(p.reason) + (p.field ? ' (' + t('at {field}', { field: p.field }) + ')' : '') : '')));
       }));
       prefill();
     } catch (e) {
@@ -348,19 +391,28 @@
 
   // prefill puts the last accepted proposal in an untouched form, so that a
   // council can resubmit it at the new prices with small changes.
+  // Only the council's own proposals fill it, never a stand-in's (its
+  // model's, made at a deadline the council missed).
   function prefill() {
     if (st.touched || !st.sections.length) return;
     if (inputs().some((i) => i.value !== '')) return;
-    const last = st.proposals.find((p) => p.status === 'accepted');
+    const last = st.proposals.find((p) => p.status === 'accepted' && p.source !== 'standin' && p.proposal);
     if (last) fill(last.proposal);
   }
   function fill(pr) {
     for (const inp of inputs()) {
       const m = (pr || {})[inp.dataset.section] || {};
-      inp.value = m[inp.dataset.good] !== undefined ? m[inp.dataset.good] : '';
+      inp.value = m[inp.dataset.good] !== undefined ? String(PC.qty(m[inp.dataset.good])) : '';
     }
     fillCommons(pr);
     update();
+  }
+
+  // openedNotice is what a council reads when round n opens, with a word
+  // on its stand-in if its model answered for it in the round before.
+  function openedNotice(n) {
+    return t('Round {n} is open with new prices: check your proposal at these prices and submit it for round {n}.', { n }) +
+      (st.stoodIn === n - 1 ? ' ' + t('Your council had not submitted in round {m}, so its model answered for it (a stand-in).', { m: n - 1 }) : '');
   }
 
   function onFrame(f) {
@@ -368,7 +420,7 @@
       case 'snapshot': {
         st.role = f.role;
         if (f.role !== 'council' && f.role !== 'federation') {
-          PC.announce(errors, 'This link is for a ' + f.role + ', not a council: open the ' + f.role + ' page instead.', 'err');
+          PC.announce(errors, t('This link is for a {role}, not a council: open the {role} page instead.', { role: t(f.role) }), 'err');
         }
         st.councilId = f.councilId || '';
         st.plan = f.plan;
@@ -377,14 +429,18 @@
         st.council = f.plan.council || { id: st.councilId, type: 'consumer' };
         st.round = f.round; // {number, status, prices, budget?, submitted, deadline, own?}
         $('who').textContent = isFederation() ? 'federation ' + (st.council.name || st.councilId)
-          : (isWorker() ? 'worker' : 'consumer') + ' council ' + st.councilId;
+          : isWorker() ? t('workplace (worker council) {id}', { id: st.councilId }) : t('neighbourhood (consumer council) {id}', { id: st.councilId });
+        PC.setTolerance(st.plan.tolerance);
         document.title = 'parecon — ' + (isFederation() ? 'federation ' : 'council ') + st.councilId + ' — ' + (st.plan.name || st.plan.id);
-        $('plan-line').textContent = 'Plan ' + (st.plan.name || '') + ' (' + st.plan.id + ')' +
-          (isWorker() && st.council.output ? ' · you make ' + st.council.output : '');
-        $('numeraire-line').textContent = st.plan.numeraire ? 'Prices are relative to ' + st.plan.numeraire + ', whose price stays 1.' : '';
+        $('plan-line').textContent = t('Plan {name} ({id})', { name: st.plan.name || '', id: st.plan.id }) +
+          (isWorker() && st.council.output ? ' · ' + t('you make {good}', { good: PC.shortName((st.plan.goods || []).find((g) => g.id === st.council.output) || { id: st.council.output }) }) : '');
+        $('numeraire-line').textContent = st.plan.numeraire ? t('Prices are in {unit}: the numéraire, {id}, always costs 1.', { unit: PC.unitOf(st.plan).many || st.plan.numeraire, id: st.plan.numeraire }) : '';
         build();
-        // the standing proposal of this round, if any, fills an untouched form
-        if (f.round.own && !st.touched) fill(f.round.own.proposal);
+        // the standing proposal of this round, if the council made it,
+        // fills an untouched form; a stand-in's never does
+        st.ownStandIn = !!(f.round.own && f.round.own.standin);
+        if (f.round.own && !f.round.own.standin && !st.touched) fill(f.round.own.proposal);
+        $('standin-note').hidden = !st.ownStandIn;
         renderRound();
         loadProposals();
         if (f.lastRound) loadProof(f.lastRound.round);
@@ -396,39 +452,55 @@
           levy: f.levy, fund: f.fund, commons: f.commons };
         renderRound();
         clearErrors();
-        PC.announce($('round-notice'), 'Round ' + f.round + ' is open with new prices: check your proposal at these prices and submit it for round ' + f.round + '.', 'info');
+        // the last round's verdict is no longer true of this one
+        $('verdict').textContent = '';
+        $('verdict').className = 'notice';
+        PC.announce($('round-notice'), openedNotice(f.round), st.stoodIn === f.round - 1 ? 'warn' : 'info');
         loadProposals();
         break;
-      case 'round.closed':
+      case 'round.closed': {
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         if (st.round && st.round.number === f.round) st.round.status = 'closed';
+        const mine = (f.standins || []).includes(st.councilId);
+        if (mine) { st.stoodIn = f.round; $('standin-note').hidden = false; }
         renderRound();
-        PC.announce($('round-notice'), 'Round ' + f.round + ' closed (' + f.reason + ').', 'info');
+        if (st.round && st.round.number === f.round + 1) {
+          // the next round opened first: its notice, with the stand-in's
+          PC.announce($('round-notice'), openedNotice(st.round.number), mine ? 'warn' : 'info');
+        } else {
+          PC.announce($('round-notice'), t('Round {n} closed ({why}).', { n: f.round, why: t(f.reason) }) +
+            (mine ? ' ' + t('Your council had not submitted, so its model answered for it (a stand-in).') : ''), mine ? 'warn' : 'info');
+        }
+        $('verdict').textContent = '';
         loadProposals();
         loadProof(f.round);
         break;
+      }
       case 'settings.changed':
         if (st.round && f.round === st.round.number) st.round.deadline = f.deadline;
         renderRound();
-        PC.announce($('round-notice'), 'The facilitator set the round deadline: ' + PC.countdown(f.deadline) + '.', 'info');
+        PC.announce($('round-notice'), f.deadline ? t('The facilitator set the round deadline: {when}.', { when: PC.countdown(f.deadline) }) : t('The facilitator removed the round deadline: the round closes when every human council has submitted.'), 'info');
         break;
       case 'plan.converged':
         if (st.plan) st.plan.status = 'converged';
         renderRound();
-        PC.announce($('round-notice'), 'The plan has converged in round ' + f.round + '. Thank you.', 'ok');
+        $('verdict').textContent = '';
+        PC.announce($('round-notice'), t('The plan has converged in round {n}: supply meets demand for every good. Thank you.', { n: f.round }), 'ok');
         break;
       case 'plan.stopped':
         if (st.plan) st.plan.status = 'stopped';
         renderRound();
-        PC.announce($('round-notice'), 'The plan was stopped in round ' + f.round + ': ' + f.reason + '.', 'warn');
+        $('verdict').textContent = '';
+        PC.announce($('round-notice'), t('The plan was stopped in round {n}: {why}.', { n: f.round, why: PC.humanize(f.reason) }), 'warn');
         break;
       case 'proposal.accepted': {
         st.pending.delete(f.ref);
+        $('standin-note').hidden = true;
         clearErrors();
         let m = '';
         if (typeof f.sbsc === 'number') m = ' SB/SC ' + num(f.sbsc) + '.';
-        else if (typeof f.cost === 'number') m = ' Cost ' + num(f.cost) + (typeof f.budget === 'number' ? ' of budget ' + num(f.budget) : '') + '.';
-        PC.announce($('verdict'), 'Accepted for round ' + f.round + '.' + m + ' You may resubmit to replace it while round ' + f.round + ' is open.', 'ok');
+        else if (typeof f.cost === 'number') m = ' ' + t('Cost {cost}', { cost: PC.money(f.cost, st.plan) }) + (typeof f.budget === 'number' ? ' ' + t('of budget {b}', { b: PC.money(f.budget, st.plan) }) : '') + '.';
+        PC.announce($('verdict'), t('Accepted for round {n}.', { n: f.round }) + m + ' ' + t('You may resubmit to replace it while round {n} is open.', { n: f.round }), 'ok');
         $('submit').disabled = !(st.round && st.round.status === 'open');
         loadProposals();
         break;
@@ -442,7 +514,7 @@
         break;
       case 'error':
         if (f.ref) st.pending.delete(f.ref);
-        $('form-error').textContent = 'The server refused the message: ' + f.message;
+        $('form-error').textContent = t('The server refused the message: {why}', { why: PC.humanize(f.message) });
         $('submit').disabled = !(st.round && st.round.status === 'open');
         break;
       default:
@@ -460,7 +532,7 @@
         inp.setAttribute('aria-invalid', 'true');
         $('err-' + inp.id).textContent = why;
       }
-      PC.announce($('verdict'), 'Fix the marked quantities first: ' + problems.map(([i, w]) => i.name + ' is ' + w).join('; ') + '.', 'err');
+      PC.announce($('verdict'), t('Fix the marked quantities first: {list}.', { list: problems.map(([i, w]) => i.name + ': ' + w).join('; ') }), 'err');
       problems[0][0].focus();
       return;
     }
@@ -468,9 +540,9 @@
       const ref = ws.send({ type: 'proposal.submit', round: st.round.number, proposal });
       st.pending.set(ref, true);
       $('submit').disabled = true;
-      PC.announce($('verdict'), 'Sent; waiting for the board\'s check…', 'info');
+      PC.announce($('verdict'), t('Sent; waiting for the board\'s check…'), 'info');
       // never leave the button disabled if no answer comes
-      setTimeout(() => { if (st.pending.has(ref)) { st.pending.delete(ref); renderRound(); PC.announce($('verdict'), 'No answer from the server yet; check your proposals below or submit again.', 'warn'); } }, 15000);
+      setTimeout(() => { if (st.pending.has(ref)) { st.pending.delete(ref); renderRound(); PC.announce($('verdict'), t('No answer from the server yet; check your proposals below or submit again.'), 'warn'); } }, 15000);
     } catch (e) {
       $('form-error').textContent = e.message;
     }
@@ -482,7 +554,7 @@
     update();
   });
 
-  setInterval(() => { if (st.round) $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
+  setInterval(() => { if (st.round && st.round.status === 'open' && (!st.plan || st.plan.status === 'open')) $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
 
   ws = PC.live({
     plan: P.plan, token: P.token, onFrame,
@@ -490,8 +562,8 @@
     onGiveUp: async () => {
       try { await api('/api/plans/' + encodeURIComponent(P.plan) + '/proposals', { token: P.token }); return false; } catch (e) {
         if (e.status === 401 || e.status === 403 || e.status === 404) {
-          PC.announce(errors, 'The server refused this link (' + e.message + '). Check that you opened your council\'s own link.', 'err');
-          $('conn').textContent = 'refused';
+          PC.announce(errors, t('The server refused this link ({why}). Check that you opened your council\'s own link.', { why: e.message }), 'err');
+          $('conn').textContent = t('refused');
           return true;
         }
         return false;

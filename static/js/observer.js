@@ -3,11 +3,11 @@
 // of gaps per good per round; each chart with its data as a table.
 'use strict';
 (() => {
-  const { api, h, num } = PC;
+  const { api, h, num, t } = PC;
   const P = PC.params();
   const $ = (id) => document.getElementById(id);
   const errors = $('errors');
-  if (!PC.requireParams(P, errors)) { $('conn').textContent = 'no link'; return; }
+  if (!PC.requireParams(P, errors)) { $('conn').textContent = t('no link'); return; }
   const base = '/api/plans/' + encodeURIComponent(P.plan);
   const commons = PC.commonsPanel($('commons'), base, P.token);
   const HEAT_COLS = 60;
@@ -37,8 +37,13 @@
     for (let k = hi; k >= lo; k -= step) out.unshift(Math.pow(10, k));
     return out.filter((v) => v >= min * 0.999 && v <= max * 1.001);
   }
-  // rounds are whole numbers: no ticks between them
-  const ROUND_AXIS = { label: 'round', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? String(v) : '')) };
+  // rounds are whole numbers: no ticks between them; with one round the
+  // axis still spans a round, not uPlot's 0–100
+  const ROUND_AXIS = { label: t('round'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (u, vs) => vs.map((v) => (Number.isInteger(v) ? String(v) : '')) };
+  function roundScale(xs) {
+    const lo = xs.length ? Math.min(0, ...xs) : 0, hi = xs.length ? Math.max(1, ...xs) : 1;
+    return { time: false, range: () => [lo, hi] };
+  }
 
   // chart replaces the uPlot chart in el; el.dataset.rounds records how
   // many rounds it draws (the browser tests read it).
@@ -46,7 +51,10 @@
     if (st.charts[key]) st.charts[key].destroy();
     el.replaceChildren();
     if (typeof uPlot === 'undefined') { el.textContent = 'The chart library did not load; the table has the data.'; return; }
-    st.charts[key] = new uPlot({ width: width(el), height: 260, ...opts }, data, el);
+    // el.dataset.xrange records the rounds axis's span (the tests read it)
+    const hooks = { ...(opts.hooks || {}) };
+    hooks.setScale = [...(hooks.setScale || []), (u, k) => { if (k === 'x') el.dataset.xrange = u.scales.x.min + '–' + u.scales.x.max; }];
+    st.charts[key] = new uPlot({ width: width(el), height: 260, ...opts, hooks }, data, el);
     el.dataset.rounds = String(data[0].length);
   }
 
@@ -55,18 +63,32 @@
     const gaps = st.rows.map((r) => { const g = r.maxGap; return g > 0 && isFinite(g) ? g : null; });
     const tol = st.rows.map(() => st.tolerance);
     const el = $('gap-chart');
+    $('gap-wait').hidden = xs.length > 0;
+    el.dataset.tolerance = String(st.tolerance);
+    const tolLine = (u) => {
+      // the tolerance across the whole plot, even with a single round
+      const y = u.valToPos(st.tolerance, 'y', true);
+      const c = u.ctx;
+      c.save();
+      c.strokeStyle = '#b00020'; c.lineWidth = 2 * devicePixelRatio; c.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+      c.beginPath(); c.moveTo(u.bbox.left, y); c.lineTo(u.bbox.left + u.bbox.width, y); c.stroke();
+      c.restore();
+    };
+    const vals = gaps.filter((g) => g !== null);
+    const lo = Math.min(st.tolerance, ...vals), hi = Math.max(st.tolerance, ...vals);
     chart('gap', el, {
-      scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [ROUND_AXIS, { label: 'largest gap', size: 70, splits: logSplits, filter: (u, sp) => sp, values: (u, vs) => vs.map((v) => PC.pct(v)) }],
+      scales: { x: roundScale(xs), y: { distr: 3, range: () => [Math.pow(10, Math.floor(Math.log10(lo)) - (lo === hi ? 1 : 0)), Math.pow(10, Math.ceil(Math.log10(hi)) + (lo === hi ? 1 : 0))] } },
+      axes: [ROUND_AXIS, { label: t('largest gap'), size: 80, splits: logSplits, filter: (u, sp) => sp, values: (u, vs) => PC.pctTicks(vs) }],
       series: [
-        { label: 'round' },
-        { label: 'largest gap', stroke: COLORS[0], width: 2, points: { show: true, size: 6 }, value: (u, v) => PC.pct(v) },
-        { label: 'tolerance ' + PC.pct(st.tolerance), stroke: '#b00020', width: 2, dash: [6, 4], points: { show: false }, value: (u, v) => PC.pct(v) },
+        { label: t('round') },
+        { label: t('largest gap'), stroke: COLORS[0], width: 2, points: { show: true, size: 8 }, value: (u, v) => PC.pct(v) },
+        { label: t('tolerance {t}', { t: PC.pct(st.tolerance) }), stroke: '#b00020', width: 2, dash: [6, 4], points: { show: false }, value: (u, v) => PC.pct(v) },
       ],
+      hooks: { draw: [tolLine] },
     }, [xs, gaps, tol]);
     const n = xs.length;
-    el.setAttribute('aria-label', 'Chart of the largest gap per round on a log scale, ' + n + ' round' + (n === 1 ? '' : 's') +
-      (n ? ', latest ' + PC.pct(st.rows[n - 1].maxGap) : '') + ', tolerance ' + PC.pct(st.tolerance) + '. The table beside it has the data.');
+    el.setAttribute('aria-label', t('Chart of the largest gap per round on a log scale, {n} rounds', { n }) +
+      (n ? ', ' + t('latest {g}', { g: PC.pct(st.rows[n - 1].maxGap) }) : '') + ', ' + t('tolerance {t}', { t: PC.pct(st.tolerance) }) + '. ' + t('The table beside it has the data.'));
     $('gap-table').tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => {
       const g = r.maxGap;
       // within only if every shown good is and no withheld one is open
@@ -74,7 +96,7 @@
       return h('tr', null,
         h('th', { scope: 'row', class: 'num' }, r.round),
         PC.gapCell(h('td'), g),
-        h('td', null, h('span', { class: 'chip ' + (ok ? 'yes' : 'no') }, ok ? 'yes' : 'no')));
+        h('td', null, h('span', { class: 'chip ' + (ok ? 'yes' : 'no') }, ok ? t('yes') : t('no'))));
     }));
   }
 
@@ -91,7 +113,7 @@
       const cb = h('input', { type: 'checkbox', id, value: g.id });
       cb.checked = st.chosen.has(g.id);
       cb.addEventListener('change', () => { if (cb.checked) st.chosen.add(g.id); else st.chosen.delete(g.id); renderPrices(); });
-      return h('span', null, cb, ' ', h('label', { for: id }, PC.goodName(g)));
+      return h('span', null, cb, ' ', h('label', { for: id }, PC.shortName(g)));
     }));
   }
 
@@ -99,34 +121,34 @@
     const chosen = st.goods.filter((g) => st.chosen && st.chosen.has(g.id));
     const xs = st.rows.map((r) => r.round);
     const log = $('price-log').checked;
-    const series = [{ label: 'round' }];
+    const series = [{ label: t('round') }];
     const data = [xs];
     chosen.forEach((g, i) => {
-      series.push({ label: g.id, stroke: COLORS[i % COLORS.length], dash: DASHES[Math.floor(i / COLORS.length) % DASHES.length], width: 2, points: { show: xs.length < 40 }, value: (u, v) => num(v) });
+      series.push({ label: PC.shortName(g), stroke: COLORS[i % COLORS.length], dash: DASHES[Math.floor(i / COLORS.length) % DASHES.length], width: 2, points: { show: xs.length < 40 }, value: (u, v) => num(v) });
       data.push(st.rows.map((r) => { const p = (r.prices || {})[g.id]; return typeof p === 'number' && (!log || p > 0) ? p : null; }));
     });
     const el = $('price-chart');
     chart('price', el, {
-      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [ROUND_AXIS, { label: 'price' + (st.plan && st.plan.numeraire ? ' (' + st.plan.numeraire + ' = 1)' : ''), size: 70, splits: log ? logSplits : undefined, filter: log ? (u, sp) => sp : undefined, values: (u, vs) => vs.map((v) => num(v)) }],
+      scales: { x: roundScale(xs), y: log ? { distr: 3 } : {} },
+      axes: [ROUND_AXIS, { label: t('price, in {unit}', { unit: PC.unitOf(st.plan).many || (st.plan && st.plan.numeraire) || '' }), size: 70, splits: log ? logSplits : undefined, filter: log ? (u, sp) => sp : undefined, values: (u, vs) => vs.map((v) => num(v)) }],
       series,
     }, data);
-    el.setAttribute('aria-label', 'Chart of the prices of ' + (chosen.map((g) => g.id).join(', ') || 'no goods') + ' over ' + xs.length + ' rounds. The table beside it has the data.');
-    const t = $('price-table');
-    t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col', class: 'num' }, 'Round'), ...chosen.map((g) => h('th', { scope: 'col', class: 'num' }, g.id))));
-    t.tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => h('tr', null,
+    el.setAttribute('aria-label', t('Chart of the prices of {goods} over {n} rounds.', { goods: chosen.map((g) => PC.shortName(g)).join(', ') || t('no goods'), n: xs.length }) + ' ' + t('The table beside it has the data.'));
+    const tb = $('price-table');
+    tb.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col', class: 'num' }, t('Round')), ...chosen.map((g) => h('th', { scope: 'col', class: 'num' }, PC.shortName(g)))));
+    tb.tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => h('tr', null,
       h('th', { scope: 'row', class: 'num' }, r.round),
       ...chosen.map((g) => h('td', { class: 'num' }, num((r.prices || {})[g.id]))))));
   }
 
   function renderHeat() {
     const rows = st.rows.slice(-HEAT_COLS);
-    $('heat-note').textContent = 'Each cell is a good\'s gap in a round, as text and coloured by band' +
-      (st.rows.length > HEAT_COLS ? '; the last ' + HEAT_COLS + ' of ' + st.rows.length + ' rounds (the CSV has them all).' : '.');
-    const t = $('heat');
-    t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col' }, 'Good \\ round'), ...rows.map((r) => h('th', { scope: 'col', class: 'num' }, r.round))));
-    t.tBodies[0].replaceChildren(...st.goods.map((g) => h('tr', null,
-      h('th', { scope: 'row' }, g.id),
+    $('heat-note').textContent = t('Each cell is a good\'s gap in a round, as text and coloured by band (the bands follow the plan\'s tolerance)') +
+      (st.rows.length > HEAT_COLS ? '; ' + t('the last {k} of {n} rounds (the CSV has them all).', { k: HEAT_COLS, n: st.rows.length }) : '.');
+    const tb = $('heat');
+    tb.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col' }, t('Good \\ round')), ...rows.map((r) => h('th', { scope: 'col', class: 'num' }, r.round))));
+    tb.tBodies[0].replaceChildren(...st.goods.map((g) => h('tr', null,
+      h('th', { scope: 'row' }, PC.shortName(g)),
       ...rows.map((r) => heatCell(r, g.id)))));
   }
 
@@ -157,12 +179,12 @@
     $('plan-name').textContent = p.name || p.id || 'Plan';
     $('round-no').textContent = st.round ?? '—';
     const chip = $('plan-status');
-    chip.textContent = p.status ? (p.status === 'open' ? 'round open' : 'plan ' + p.status) : '—';
+    chip.textContent = p.status ? (p.status === 'open' ? t('round open') : t('plan ' + p.status)) : '—';
     chip.className = 'chip ' + (p.status === 'converged' ? 'yes' : 'no');
-    $('plan-line').textContent = 'tolerance ' + PC.pct(st.tolerance) + (p.numeraire ? ' · prices relative to ' + p.numeraire : '') +
-      ' · ' + st.rows.length + ' round' + (st.rows.length === 1 ? '' : 's') + ' closed';
+    $('plan-line').textContent = t('tolerance {t}', { t: PC.pct(st.tolerance) }) + (p.numeraire ? ' · ' + t('prices in {unit}', { unit: PC.unitOf(p).many || p.numeraire }) : '') +
+      ' · ' + t('rounds closed: {n}', { n: st.rows.length });
     const n = (p.councils || []).length;
-    $('deadline').textContent = p.status === 'open' || !p.status ? '· round ' + PC.countdown(st.deadline) : '';
+    $('deadline').textContent = p.status === 'open' || !p.status ? '· ' + PC.countdown(st.deadline) : '';
     $('submitted').textContent = st.submitted.length + (n ? ' of ' + n : '') + (st.submitted.length ? ': ' + st.submitted.join(', ') : '');
   }
 
@@ -181,13 +203,15 @@
       st.plan = plan;
       st.goods = plan.goods;
       st.tolerance = plan.tolerance;
+      PC.setTolerance(st.tolerance);
+      PC.bandLegend($('bands'));
       st.round = plan.round; // GET /api/plans/{id}: the round's number
       st.submitted = plan.submitted.slice();
-      document.title = 'parecon — observer — ' + (plan.name || plan.id);
+      document.title = 'parecon — ' + t('observer') + ' — ' + (plan.name || plan.id);
       for (const r of rounds.rounds) addRow(r);
       renderAll();
     } catch (e) {
-      PC.announce(errors, 'Could not load the plan: ' + e.message, 'err');
+      PC.announce(errors, t('Could not load the plan: {why}', { why: e.message }), 'err');
       if (e.status === 401 || e.status === 403 || e.status === 404) return 'refused';
     }
     return 'ok';
@@ -210,6 +234,7 @@
         st.deadline = f.round.deadline;
         st.submitted = f.round.submitted.slice();
         st.tolerance = f.plan.tolerance;
+        PC.setTolerance(st.tolerance);
         load(); // catch up on rounds closed while disconnected
         commons.load();
         break;
@@ -231,32 +256,32 @@
       case 'plan.stopped':
         if (st.plan) st.plan.status = 'stopped';
         st.deadline = null;
-        PC.announce($('live-status'), 'The plan was stopped in round ' + f.round + ': ' + f.reason + '.', 'warn');
+        PC.announce($('live-status'), t('The plan was stopped in round {n}: {why}.', { n: f.round, why: PC.humanize(f.reason) }), 'warn');
         renderStatus();
         break;
       case 'round.closed':
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         addRow(f);
         commons.onClosed(f);
-        PC.announce($('live-status'), 'Round ' + f.round + ' closed: largest gap ' + (f.maxGap === null ? 'withheld' : PC.pct(f.maxGap)) +
+        PC.announce($('live-status'), t('Round {n} closed: largest gap {g}', { n: f.round, g: f.maxGap === null ? t('withheld') : PC.pct(f.maxGap) }) +
           (PC.withheldGoods(f) ? ' (' + PC.withheldGoods(f) + ' good' + (PC.withheldGoods(f) === 1 ? '' : 's') + ' withheld)' : '') + '.', 'info');
         renderAll();
         break;
       case 'plan.converged':
         if (st.plan) st.plan.status = 'converged';
         st.deadline = null;
-        PC.announce($('live-status'), 'The plan converged in round ' + f.round + '.', 'ok');
+        PC.announce($('live-status'), t('The plan converged in round {n}.', { n: f.round }), 'ok');
         renderStatus();
         break;
       case 'error':
-        PC.announce(errors, 'The server refused a message: ' + f.message, 'err');
+        PC.announce(errors, t('The server refused a message: {why}', { why: PC.humanize(f.message) }), 'err');
         break;
       default:
         break;
     }
   }
 
-  setInterval(() => { if (st.deadline) $('deadline').textContent = '· round ' + PC.countdown(st.deadline); }, 1000);
+  setInterval(() => { if (st.deadline) $('deadline').textContent = '· ' + PC.countdown(st.deadline); }, 1000);
   $('price-log').addEventListener('change', renderPrices);
   $('pick-all').addEventListener('click', () => { st.chosen = new Set(st.goods.map((g) => g.id)); box().forEach((c) => { c.checked = true; }); renderPrices(); });
   $('pick-none').addEventListener('click', () => { st.chosen = new Set(); box().forEach((c) => { c.checked = false; }); renderPrices(); });
@@ -264,7 +289,7 @@
   $('csv').addEventListener('click', async () => {
     try {
       PC.download('parecon-' + P.plan + '-rounds.csv', await api(base + '/rounds.csv', { token: P.token, raw: true }), 'text/csv');
-    } catch (e) { PC.announce(errors, 'Could not download the CSV: ' + e.message, 'err'); }
+    } catch (e) { PC.announce(errors, t('Could not download the CSV: {why}', { why: e.message }), 'err'); }
   });
   let resizeTimer = null;
   window.addEventListener('resize', () => {
