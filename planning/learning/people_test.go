@@ -1,6 +1,7 @@
 package learning_test
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"parecon/councils"
+	"parecon/internal/examples"
 	"parecon/planning"
 )
 
@@ -390,4 +392,46 @@ func TestLearningPeopleGolden(t *testing.T) {
 			checkGolden(t, "people-"+cr.name, res)
 		})
 	}
+}
+
+// TestLearningPeopleBundled plays the bundled economy-12-people (CES
+// workers, Stone–Geary consumers, councils that adjust halfway and councils
+// that round to 3 figures) for 40 rounds at tolerance 1e-6, which its
+// rounding does not let it reach, compares the trace with
+// testdata/golden/economy-12-people.trace, and checks that the plan holds
+// within 3e-3 from round 15 on and that its last prices, as ratios to the
+// numéraire, are within 1e-2 of the independently computed equilibrium
+// of the economy without adjust and round_to.
+func TestLearningPeopleBundled(t *testing.T) {
+	e := economy(t, "economy-12-people")
+	res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-6, MaxRounds: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Diverged {
+		t.Fatal("diverged")
+	}
+	for _, r := range res.Board.Rounds()[15:] {
+		if r.Closed && r.MaxGap > 3e-3 {
+			t.Errorf("round %d: gap %.3g, want ≤ 3e-3", r.Number, r.MaxGap)
+		}
+	}
+	data, err := examples.Expected("economy-12-people")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct{ Prices map[string]float64 }
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	last := res.Last()
+	num := e.Plan.Numeraire
+	for j, g := range e.Plan.Goods {
+		got := last.Prices[j] / last.Prices[num]
+		w := want.Prices[g.ID] / want.Prices[e.Plan.Goods[num].ID]
+		if math.Abs(got/w-1) > 1e-2 {
+			t.Errorf("price of %s = %.6g, want %.6g", g.ID, got, w)
+		}
+	}
+	checkGolden(t, "economy-12-people", res)
 }
