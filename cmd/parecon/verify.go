@@ -35,10 +35,11 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			"(or round N) is in that round's root, as the server says the council sent it. Exits 1 on a mismatch.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return flagStatus(err)
 	}
-	if *planID == "" || *token == "" || fs.NArg() > 0 {
+	if *planID == "" || *token == "" || len(pos) > 0 {
 		fs.Usage()
 		return 2
 	}
