@@ -291,6 +291,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	p.results = append(p.results, out.row)
 	p.public = append(p.public, out.pub)
 	p.chain = out.commit.Chain
+	p.latest.Store(newServedRound(out.row.Round, out.commit))
 	all := p.priv.facilitatorSeesAll()
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {

@@ -232,6 +232,51 @@ func newLeafMaker(e *councils.Economy, human []bool) *leafMaker {
 	return m
 }
 
+func noProof(council string, round int) error {
+	return councils.Errorf(councils.NotFound, "round", "council %s has no proposal committed in round %d (the round is not closed, or the council had no standing proposal in it)", council, round)
+}
+
+// servedRound is a closed round's tree and kept leaves, kept in memory
+// so that the councils asking for their proofs right after the close cost
+// a walk up the tree each, not a read of the round's leaf hashes.
+type servedRound struct {
+	round  int
+	root   []byte
+	tree   *proof.Tree
+	leaves map[string]proof.KeptLeaf
+}
+
+func newServedRound(round int, c *proof.Commitment) *servedRound {
+	sr := &servedRound{round: round, root: c.Root, tree: c.Tree, leaves: make(map[string]proof.KeptLeaf, len(c.Kept))}
+	for _, l := range c.Kept {
+		sr.leaves[l.Council] = l
+	}
+	return sr
+}
+
+// proof returns council's proof from sr.
+func (sr *servedRound) proof(council string) (wire.Proof, error) {
+	l, ok := sr.leaves[council]
+	if !ok {
+		return wire.Proof{}, noProof(council, sr.round)
+	}
+	path, err := sr.tree.Inclusion(uint64(l.Index))
+	if err != nil {
+		return wire.Proof{}, councils.InternalError(err)
+	}
+	return proofBody(sr.round, l.Data, l.Index, sr.tree.Size(), path, sr.root), nil
+}
+
+// proofBody is the wire form of a proof.
+func proofBody(round int, data []byte, index, size int, path [][]byte, root []byte) wire.Proof {
+	b64 := base64.StdEncoding.EncodeToString
+	out := wire.Proof{Leaf: b64(data), Index: index, Size: size, Proof: make([]string, len(path)), Root: b64(root), Round: round}
+	for i, h := range path {
+		out.Proof[i] = b64(h)
+	}
+	return out
+}
+
 // storeCommit is c as the store keeps it.
 func storeCommit(round int, c *proof.Commitment) *store.Commit {
 	sc := &store.Commit{Round: round, Size: c.Size, Root: c.Root, Chain: c.Chain, Hashes: c.Hashes}
@@ -266,9 +311,13 @@ func (s *Service) Proof(ctx context.Context, who Principal, id string, round int
 	if _, err := s.lookup(who, id, OpProof); err != nil {
 		return wire.Proof{}, err
 	}
+	p, _ := s.plan(id)
+	if sr := p.latest.Load(); sr != nil && sr.round == round {
+		return sr.proof(who.Council)
+	}
 	c, err := s.store.CommitLeaf(ctx, id, round, who.Council)
 	if errors.Is(err, store.ErrNotFound) {
-		return wire.Proof{}, councils.Errorf(councils.NotFound, "round", "council %s has no proposal committed in round %d (the round is not closed, or the council had no standing proposal in it)", who.Council, round)
+		return wire.Proof{}, noProof(who.Council, round)
 	}
 	if err != nil {
 		return wire.Proof{}, councils.InternalError(err)
@@ -278,10 +327,5 @@ func (s *Service) Proof(ctx context.Context, who Principal, id string, round int
 	if err != nil {
 		return wire.Proof{}, councils.InternalError(err)
 	}
-	b64 := base64.StdEncoding.EncodeToString
-	out := wire.Proof{Leaf: b64(l.Data), Index: l.Index, Size: c.Size, Proof: make([]string, len(path)), Root: b64(c.Root), Round: round}
-	for i, h := range path {
-		out.Proof[i] = b64(h)
-	}
-	return out, nil
+	return proofBody(round, l.Data, l.Index, c.Size, path, c.Root), nil
 }

@@ -80,11 +80,12 @@ type Commitment struct {
 	Chain  []byte
 	Hashes []byte // the leaf hashes in leaf order, HashSize bytes each
 	Kept   []KeptLeaf
+	Tree   *Tree // not to be changed: proofs may be read from it
 }
 
 // Commit returns the commitment of the tree t, chained to prev, keeping
 // kept (their Index their place in t).
 func Commit(t *Tree, prev []byte, kept []KeptLeaf) *Commitment {
 	root := t.Root()
-	return &Commitment{Size: t.Size(), Root: root, Chain: Chain(prev, root), Hashes: t.levels[0], Kept: kept}
+	return &Commitment{Size: t.Size(), Root: root, Chain: Chain(prev, root), Hashes: t.levels[0], Kept: kept, Tree: t}
 }
