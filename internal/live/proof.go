@@ -29,6 +29,7 @@ type leafSet struct {
 	holders []int                // the councils with a leaf, in leaf (id) order
 	tree    *proof.Tree          // over holders' leaves
 	done    chan struct{}        // closed once the rest is filled in
+	failed  bool                 // making them panicked: the close makes them all
 }
 
 // prepare starts making the leaves of r, a round just opened, off the
@@ -39,6 +40,11 @@ func (p *plan) prepare(r *planning.Round) {
 	m := p.leaves // not p: a reload may replace p's fields meanwhile
 	go func() {
 		defer close(ls.done)
+		defer func() {
+			if r := recover(); r != nil {
+				ls.failed = true // the close tries again, where a panic stops the plan
+			}
+		}()
 		n := len(ls.props)
 		ls.hashes = make([]byte, n*proof.HashSize)
 		ls.datas = make([][]byte, n)
@@ -82,6 +88,9 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 	p.pre = nil
 	if ls != nil && ls.round == r.Number {
 		<-ls.done
+		if ls.failed {
+			ls = nil
+		}
 	} else {
 		ls = nil
 	}
