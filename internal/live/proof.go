@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"sort"
+	"sync"
 
 	"parecon/councils"
 	"parecon/internal/proof"
@@ -30,6 +31,55 @@ type leafSet struct {
 	tree    *proof.Tree          // over holders' leaves
 	done    chan struct{}        // closed once the rest is filled in
 	failed  bool                 // making them panicked: the close makes them all
+
+	// The leaves of proposals accepted since the round opened, made as
+	// they are committed (leafFresh), by council; wg counts the batches
+	// still being made.
+	mu    sync.Mutex
+	fresh map[int]freshLeaf
+	wg    sync.WaitGroup
+}
+
+// freshLeaf is the leaf of a proposal accepted while the round was open.
+type freshLeaf struct {
+	pr   *planning.Proposal
+	hash []byte
+	data []byte
+}
+
+// leafFresh makes the leaves of proposals just applied to the open round,
+// on another goroutine, so that the close need not (plan goroutine).
+func (p *plan) leafFresh(items []*item) {
+	ls := p.pre
+	if len(items) == 0 || ls == nil || ls.round != p.live.Round().Number {
+		return
+	}
+	type job struct {
+		c  int
+		pr *planning.Proposal
+	}
+	jobs := make([]job, len(items))
+	for k, it := range items {
+		jobs[k] = job{it.c, it.pr}
+	}
+	m, round := p.leaves, ls.round
+	ls.wg.Add(1)
+	go func() {
+		defer ls.wg.Done()
+		defer func() { recover() }() // the close makes what is missing
+		l := proof.NewLeafer()
+		for _, j := range jobs {
+			l.Scratch = m.canonical(l.Scratch[:0], j.c, j.pr)
+			h := make([]byte, proof.HashSize)
+			data := l.Leaf(m.econ.Plan.Councils[j.c].ID, round, l.Scratch, m.human[j.c], h)
+			ls.mu.Lock()
+			if ls.fresh == nil {
+				ls.fresh = map[int]freshLeaf{}
+			}
+			ls.fresh[j.c] = freshLeaf{j.pr, h, data}
+			ls.mu.Unlock()
+		}
+	}()
 }
 
 // prepare starts making the leaves of r, a round just opened, off the
@@ -88,6 +138,7 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 	p.pre = nil
 	if ls != nil && ls.round == r.Number {
 		<-ls.done
+		ls.wg.Wait()
 		if ls.failed {
 			ls = nil
 		}
@@ -95,12 +146,6 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 		ls = nil
 	}
 	n := len(r.Proposals)
-	var changed []int
-	for i, pr := range r.Proposals {
-		if pr != nil && (ls == nil || ls.props[i] != pr) {
-			changed = append(changed, i)
-		}
-	}
 	var hs []byte
 	var ds [][]byte
 	if ls != nil {
@@ -108,8 +153,26 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 	} else {
 		hs, ds = make([]byte, n*proof.HashSize), make([][]byte, n)
 	}
-	proof.Parallel(len(changed), func(l *proof.Leafer, k int) {
-		i := changed[k]
+	// changed: the proposals whose leaf the round's opening did not make;
+	// those accepted since have theirs made already (leafFresh), the rest
+	// (stand-ins) are made now.
+	var changed, todo []int
+	for i, pr := range r.Proposals {
+		if pr == nil || ls != nil && ls.props[i] == pr {
+			continue
+		}
+		changed = append(changed, i)
+		if ls != nil {
+			if f, ok := ls.fresh[i]; ok && f.pr == pr {
+				copy(hs[i*proof.HashSize:], f.hash)
+				ds[i] = f.data
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
+	proof.Parallel(len(todo), func(l *proof.Leafer, k int) {
+		i := todo[k]
 		l.Scratch = m.canonical(l.Scratch[:0], i, r.Proposals[i])
 		ds[i] = l.Leaf(m.econ.Plan.Councils[i].ID, r.Number, l.Scratch, m.human[i], hs[i*proof.HashSize:])
 	})
