@@ -28,7 +28,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	server := fs.String("server", "http://127.0.0.1:8080", "the server's base URL")
 	planID := fs.String("plan", "", "the plan's id")
 	token := fs.String("token", "", "the council's token")
-	round := fs.Int("round", -1, "check this round only (default: every closed round)")
+	round := fs.Int("round", -1, "check this round only (-1: every closed round)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: parecon verify --server URL --plan ID --token COUNCIL_TOKEN [--round N]\n\n"+
 			"Checks the chain of the plan's round roots, and that the council's proposal in each closed round\n"+

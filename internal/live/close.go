@@ -299,6 +299,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	p.closed = append(p.closed, out.res.Closed)
 	p.public = append(p.public, out.pub)
 	p.chain = out.commit.Chain
+	p.latest.Store(newServedRound(out.row.Round, out.commit))
 	all := p.priv.facilitatorSeesAll()
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {

@@ -54,6 +54,9 @@ type plan struct {
 	chain    []byte             // the last closed round's chain (proof), nil before
 	pre      *leafSet           // the open round's leaves, being made (proof.go); owned like live
 	leaves   *leafMaker         // what making leaves needs (fixed; replaced with econ on a reload)
+	// latest is the last closed round's tree and kept leaves, from which
+	// its proofs are served without the database (the close publishes it).
+	latest atomic.Pointer[servedRound]
 	// aggregates mirrors priv's facilitator setting for the goroutines
 	// that encode proposals and serve pages: the facilitator sees only
 	// aggregates, and the audit log keeps no proposal bodies.

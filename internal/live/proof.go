@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"sort"
+	"sync"
 
 	"parecon/councils"
 	"parecon/internal/proof"
@@ -29,6 +30,56 @@ type leafSet struct {
 	holders []int                // the councils with a leaf, in leaf (id) order
 	tree    *proof.Tree          // over holders' leaves
 	done    chan struct{}        // closed once the rest is filled in
+	failed  bool                 // making them panicked: the close makes them all
+
+	// The leaves of proposals accepted since the round opened, made as
+	// they are committed (leafFresh), by council; wg counts the batches
+	// still being made.
+	mu    sync.Mutex
+	fresh map[int]freshLeaf
+	wg    sync.WaitGroup
+}
+
+// freshLeaf is the leaf of a proposal accepted while the round was open.
+type freshLeaf struct {
+	pr   *planning.Proposal
+	hash []byte
+	data []byte
+}
+
+// leafFresh makes the leaves of proposals just applied to the open round,
+// on another goroutine, so that the close need not (plan goroutine).
+func (p *plan) leafFresh(items []*item) {
+	ls := p.pre
+	if len(items) == 0 || ls == nil || ls.round != p.live.Round().Number {
+		return
+	}
+	type job struct {
+		c  int
+		pr *planning.Proposal
+	}
+	jobs := make([]job, len(items))
+	for k, it := range items {
+		jobs[k] = job{it.c, it.pr}
+	}
+	m, round := p.leaves, ls.round
+	ls.wg.Add(1)
+	go func() {
+		defer ls.wg.Done()
+		defer func() { recover() }() // the close makes what is missing
+		l := proof.NewLeafer()
+		for _, j := range jobs {
+			l.Scratch = m.canonical(l.Scratch[:0], j.c, j.pr)
+			h := make([]byte, proof.HashSize)
+			data := l.Leaf(m.econ.Plan.Councils[j.c].ID, round, l.Scratch, m.human[j.c], h)
+			ls.mu.Lock()
+			if ls.fresh == nil {
+				ls.fresh = map[int]freshLeaf{}
+			}
+			ls.fresh[j.c] = freshLeaf{j.pr, h, data}
+			ls.mu.Unlock()
+		}
+	}()
 }
 
 // prepare starts making the leaves of r, a round just opened, off the
@@ -39,6 +90,11 @@ func (p *plan) prepare(r *planning.Round) {
 	m := p.leaves // not p: a reload may replace p's fields meanwhile
 	go func() {
 		defer close(ls.done)
+		defer func() {
+			if r := recover(); r != nil {
+				ls.failed = true // the close tries again, where a panic stops the plan
+			}
+		}()
 		n := len(ls.props)
 		ls.hashes = make([]byte, n*proof.HashSize)
 		ls.datas = make([][]byte, n)
@@ -82,16 +138,14 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 	p.pre = nil
 	if ls != nil && ls.round == r.Number {
 		<-ls.done
+		ls.wg.Wait()
+		if ls.failed {
+			ls = nil
+		}
 	} else {
 		ls = nil
 	}
 	n := len(r.Proposals)
-	var changed []int
-	for i, pr := range r.Proposals {
-		if pr != nil && (ls == nil || ls.props[i] != pr) {
-			changed = append(changed, i)
-		}
-	}
 	var hs []byte
 	var ds [][]byte
 	if ls != nil {
@@ -99,8 +153,26 @@ func (p *plan) commit(r *planning.Round) (*proof.Commitment, error) {
 	} else {
 		hs, ds = make([]byte, n*proof.HashSize), make([][]byte, n)
 	}
-	proof.Parallel(len(changed), func(l *proof.Leafer, k int) {
-		i := changed[k]
+	// changed: the proposals whose leaf the round's opening did not make;
+	// those accepted since have theirs made already (leafFresh), the rest
+	// (stand-ins) are made now.
+	var changed, todo []int
+	for i, pr := range r.Proposals {
+		if pr == nil || ls != nil && ls.props[i] == pr {
+			continue
+		}
+		changed = append(changed, i)
+		if ls != nil {
+			if f, ok := ls.fresh[i]; ok && f.pr == pr {
+				copy(hs[i*proof.HashSize:], f.hash)
+				ds[i] = f.data
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
+	proof.Parallel(len(todo), func(l *proof.Leafer, k int) {
+		i := todo[k]
 		l.Scratch = m.canonical(l.Scratch[:0], i, r.Proposals[i])
 		ds[i] = l.Leaf(m.econ.Plan.Councils[i].ID, r.Number, l.Scratch, m.human[i], hs[i*proof.HashSize:])
 	})
@@ -232,6 +304,51 @@ func newLeafMaker(e *councils.Economy, human []bool) *leafMaker {
 	return m
 }
 
+func noProof(council string, round int) error {
+	return councils.Errorf(councils.NotFound, "round", "council %s has no proposal committed in round %d (the round is not closed, or the council had no standing proposal in it)", council, round)
+}
+
+// servedRound is a closed round's tree and kept leaves, kept in memory
+// so that the councils asking for their proofs right after the close cost
+// a walk up the tree each, not a read of the round's leaf hashes.
+type servedRound struct {
+	round  int
+	root   []byte
+	tree   *proof.Tree
+	leaves map[string]proof.KeptLeaf
+}
+
+func newServedRound(round int, c *proof.Commitment) *servedRound {
+	sr := &servedRound{round: round, root: c.Root, tree: c.Tree, leaves: make(map[string]proof.KeptLeaf, len(c.Kept))}
+	for _, l := range c.Kept {
+		sr.leaves[l.Council] = l
+	}
+	return sr
+}
+
+// proof returns council's proof from sr.
+func (sr *servedRound) proof(council string) (wire.Proof, error) {
+	l, ok := sr.leaves[council]
+	if !ok {
+		return wire.Proof{}, noProof(council, sr.round)
+	}
+	path, err := sr.tree.Inclusion(uint64(l.Index))
+	if err != nil {
+		return wire.Proof{}, councils.InternalError(err)
+	}
+	return proofBody(sr.round, l.Data, l.Index, sr.tree.Size(), path, sr.root), nil
+}
+
+// proofBody is the wire form of a proof.
+func proofBody(round int, data []byte, index, size int, path [][]byte, root []byte) wire.Proof {
+	b64 := base64.StdEncoding.EncodeToString
+	out := wire.Proof{Leaf: b64(data), Index: index, Size: size, Proof: make([]string, len(path)), Root: b64(root), Round: round}
+	for i, h := range path {
+		out.Proof[i] = b64(h)
+	}
+	return out
+}
+
 // storeCommit is c as the store keeps it.
 func storeCommit(round int, c *proof.Commitment) *store.Commit {
 	sc := &store.Commit{Round: round, Size: c.Size, Root: c.Root, Chain: c.Chain, Hashes: c.Hashes}
@@ -266,9 +383,13 @@ func (s *Service) Proof(ctx context.Context, who Principal, id string, round int
 	if _, err := s.lookup(who, id, OpProof); err != nil {
 		return wire.Proof{}, err
 	}
+	p, _ := s.plan(id)
+	if sr := p.latest.Load(); sr != nil && sr.round == round {
+		return sr.proof(who.Council)
+	}
 	c, err := s.store.CommitLeaf(ctx, id, round, who.Council)
 	if errors.Is(err, store.ErrNotFound) {
-		return wire.Proof{}, councils.Errorf(councils.NotFound, "round", "council %s has no proposal committed in round %d (the round is not closed, or the council had no standing proposal in it)", who.Council, round)
+		return wire.Proof{}, noProof(who.Council, round)
 	}
 	if err != nil {
 		return wire.Proof{}, councils.InternalError(err)
@@ -278,10 +399,5 @@ func (s *Service) Proof(ctx context.Context, who Principal, id string, round int
 	if err != nil {
 		return wire.Proof{}, councils.InternalError(err)
 	}
-	b64 := base64.StdEncoding.EncodeToString
-	out := wire.Proof{Leaf: b64(l.Data), Index: l.Index, Size: c.Size, Proof: make([]string, len(path)), Root: b64(c.Root), Round: round}
-	for i, h := range path {
-		out.Proof[i] = b64(h)
-	}
-	return out, nil
+	return proofBody(round, l.Data, l.Index, c.Size, path, c.Root), nil
 }

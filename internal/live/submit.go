@@ -214,6 +214,7 @@ func (p *plan) encode(it *item) error {
 // every human council is now in closes.
 func (p *plan) committed(batch []*item) {
 	s := p.s
+	var applied []*item
 	for _, it := range batch {
 		p.pending--
 		who, ref := it.req.who, it.req.f.Ref
@@ -248,6 +249,7 @@ func (p *plan) committed(batch []*item) {
 			p.live.Accept(it.c, it.pr)
 			p.lastID[it.c] = it.id
 			delete(p.byModel, it.c)
+			applied = append(applied, it)
 			if !wasIn && p.live.Human(it.c) {
 				p.waiting--
 			}
@@ -276,6 +278,7 @@ func (p *plan) committed(batch []*item) {
 	if p.broken {
 		return
 	}
+	p.leafFresh(applied) // before a close may start
 	p.publish()
 	if p.pending == 0 && p.wantClose != nil {
 		r := p.wantClose

@@ -31,3 +31,32 @@ func BenchmarkNumber(b *testing.B) {
 		jcs.NumberToJSON(float64(i) * 1.2345678901)
 	}
 }
+
+// BenchmarkInclusion measures a proof in a tree of 100,000 leaves: from
+// the kept tree (the last closed round's, in memory) and from the stored
+// leaf hashes (an earlier round's).
+func BenchmarkInclusion(b *testing.B) {
+	n := 100000
+	hashes := make([]byte, n*HashSize)
+	for i := 0; i < n; i++ {
+		copy(hashes[i*HashSize:], HashLeaf([]byte(fmt.Sprint(i))))
+	}
+	tree, err := NewTree(hashes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("tree", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := tree.Inclusion(uint64(i % n)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("hashes", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := Inclusion(hashes, uint64(i%n)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

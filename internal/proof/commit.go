@@ -49,21 +49,34 @@ func (l *Leafer) Leaf(council string, round int, proposal []byte, keep bool, has
 }
 
 // Parallel runs fn(leafer, i) for i in [0, n) on up to GOMAXPROCS
-// goroutines, each with its own Leafer.
+// goroutines, each with its own Leafer. A panic in fn is raised again in
+// the caller's goroutine, once every worker has stopped.
 func Parallel(n int, fn func(l *Leafer, i int)) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
 	var wg sync.WaitGroup
+	var once sync.Once
+	var failed any
+	defer func() {
+		if failed != nil {
+			panic(failed)
+		}
+	}()
+	defer wg.Wait()
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { failed = r })
+				}
+			}()
 			l := NewLeafer()
 			for i := w; i < n; i += workers {
 				fn(l, i)
 			}
 		}(w)
 	}
-	wg.Wait()
 }
 
 // KeptLeaf is a kept leaf: its council, index and data.
@@ -80,11 +93,12 @@ type Commitment struct {
 	Chain  []byte
 	Hashes []byte // the leaf hashes in leaf order, HashSize bytes each
 	Kept   []KeptLeaf
+	Tree   *Tree // not to be changed: proofs may be read from it
 }
 
 // Commit returns the commitment of the tree t, chained to prev, keeping
 // kept (their Index their place in t).
 func Commit(t *Tree, prev []byte, kept []KeptLeaf) *Commitment {
 	root := t.Root()
-	return &Commitment{Size: t.Size(), Root: root, Chain: Chain(prev, root), Hashes: t.levels[0], Kept: kept}
+	return &Commitment{Size: t.Size(), Root: root, Chain: Chain(prev, root), Hashes: t.levels[0], Kept: kept, Tree: t}
 }

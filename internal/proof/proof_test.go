@@ -144,3 +144,19 @@ func TestCommitAndChain(t *testing.T) {
 		t.Error("a rewritten root passes the chain")
 	}
 }
+
+// TestParallelPanics: a panic in a worker reaches the caller, which can
+// recover it, once every worker has stopped.
+func TestParallelPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "leaf 700" {
+			t.Errorf("recovered %v, want the worker's panic", r)
+		}
+	}()
+	Parallel(2000, func(l *Leafer, i int) {
+		if i == 700 {
+			panic("leaf 700")
+		}
+	})
+	t.Error("no panic")
+}

@@ -106,6 +106,13 @@ func Inclusion(hashes []byte, index uint64) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return t.Inclusion(index)
+}
+
+// Inclusion returns the inclusion proof of leaf index: the library says
+// which nodes make it, the tree gives their hashes. Safe for concurrent
+// use with other reads.
+func (t *Tree) Inclusion(index uint64) ([][]byte, error) {
 	nodes, err := proof.Inclusion(index, uint64(t.size))
 	if err != nil {
 		return nil, err
