@@ -155,14 +155,6 @@ func (c *consumerFit) speed() float64 {
 	return c.lam
 }
 
-// abs returns |x| (x is never NaN where it is used).
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
 // carve lays out the fit's slices for nOut outputs, nEm emissions and nIn
 // inputs in one block of numbers and one of goods, zeroed: the rule reads
 // every worker's lines at each evaluation, and one block per worker keeps
@@ -432,11 +424,4 @@ func resize(s []float64, n int) []float64 {
 		s[i] = 0
 	}
 	return s
-}
-
-func resizeInt(s []int, n int) []int {
-	if cap(s) < n {
-		return make([]int, n)
-	}
-	return s[:n]
 }

@@ -374,9 +374,6 @@ func (m *fitted) rel(j int) float64 {
 	return (m.demV[j] - m.supV[j]) / d
 }
 
-// scale returns the value by which good j's excess is measured.
-func (m *fitted) scale(j int) float64 { return math.Max(m.supV[j], m.demV[j]) }
-
 // grads fills gv (over the worker's lines: outputs, emissions, inputs) with
 // ∂ln y/∂ln p of each line's good and hv with ∂ln q/∂ln p, at the evaluated
 // point. Both are zero if the worker produces nothing.
