@@ -214,3 +214,43 @@ func TestFederationRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestFederationRollUpsFollowPrivacy: the roll-ups fold a federation of
+// fewer councils than the plan's own k (facilitation.privacy), and a
+// facilitator on "aggregates" sees them as an observer does.
+func TestFederationRollUpsFollowPrivacy(t *testing.T) {
+	ts := newServer(t, live.Options{}, hub.Options{})
+	b, err := os.ReadFile("testdata/federated.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc map[string]any
+	if err := json.Unmarshal(b, &sc); err != nil {
+		t.Fatal(err)
+	}
+	fac, _ := sc["facilitation"].(map[string]any)
+	if fac == nil {
+		fac = map[string]any{}
+		sc["facilitation"] = fac
+	}
+	fac["privacy"] = map[string]any{"k": 4, "facilitator": "aggregates"}
+	p := ts.create(t, sc)
+	base := ts.URL + "/api/plans/" + p.ID
+	ws := ts.dial(t, p.ID, p.FederationTokens["ward-east"])
+	round := ws.until("snapshot", 5*time.Second)["round"].(map[string]any)
+	price := round["prices"].(map[string]any)["parks"].(float64)
+	ws.send(map[string]any{"type": "proposal.submit", "ref": "fair", "round": 0, "proposal": map[string]any{"requests": map[string]float64{"parks": 0.9 * round["budget"].(float64) / price}}})
+	ws.until("proposal.accepted", 5*time.Second)
+	ws.until("round.closed", 5*time.Second)
+	for who, tok := range map[string]string{"observer": p.ObserverToken, "facilitator on aggregates": p.FacilitatorToken} {
+		var got federationsBody
+		do(t, "GET", base+"/federations", tok, nil, &got)
+		if len(got.Federations) != 4 {
+			t.Fatalf("%s: %+v", who, got)
+		}
+		// ward-east has 3 councils: shown at k 3, folded at k 4.
+		if east := got.Federations[1]; east.ID != "ward-east" || !east.Folded || east.Supply != nil {
+			t.Errorf("%s: ward-east (3 councils) at k 4: %+v, want it folded", who, east)
+		}
+	}
+}

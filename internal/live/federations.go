@@ -10,11 +10,6 @@ import (
 	"parecon/internal/wire"
 )
 
-// privacyK is the smallest crowd a roll-up shows anything about, for
-// everyone but the facilitator (docs/spec/protocol.md, "Privacy": k,
-// default 3). facilitation.privacy, when it is read, sets it per plan.
-const privacyK = 3
-
 // Federations returns GET /api/plans/{id}/federations: the tree, each
 // federation's roll-up for closed round (−1: the last one). The
 // facilitator sees every number; an observer or a council sees them under
@@ -44,8 +39,10 @@ func (p *plan) federations(who Principal, round int) (wire.Federations, error) {
 	if round < 0 {
 		round = len(p.closed) - 1
 	}
-	k := privacyK
-	if who.Role == RoleFacilitator {
+	// The smallest crowd a roll-up shows anything about: the plan's k
+	// (facilitation.privacy), for everyone but a facilitator who sees all.
+	k := p.priv.set.K
+	if who.Role == RoleFacilitator && p.priv.facilitatorSeesAll() {
 		k = 1
 	}
 	var rus []councils.RollUp
