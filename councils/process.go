@@ -138,21 +138,14 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, Errorf(Invalid, "prices", "%v", err)
 	}
-	// The simulator proposes for the simulated councils only.
-	models := append([]Model(nil), e.Models...)
-	for i, h := range l.human {
-		if h {
-			models[i] = nil
-		}
-	}
-	l.sim = newSimulator(models, &l.plan)
+	l.sim = newSimulator(l.simModels(0), &l.plan)
 	if opt.Noise > 0 {
 		l.rng = rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 		l.noise = opt.Noise
 	}
 	if opt.Stubborn > 0 {
 		pick := rand.New(rand.NewPCG(opt.Seed, 0x5bd1e995))
-		l.sim.stubborn = make([]bool, len(models))
+		l.sim.stubborn = make([]bool, len(e.Models))
 		for i := range l.sim.stubborn {
 			l.sim.stubborn[i] = pick.Float64() < opt.Stubborn
 		}
@@ -273,11 +266,11 @@ func (l *Process) AllHumansIn() bool {
 // StandIn returns what council c's model proposes in the open round, or
 // nil when stand-ins are off or it has no model.
 func (l *Process) StandIn(c int) *planning.Proposal {
-	m := l.Econ.Models[c]
+	r := l.board.Current()
+	m := l.Econ.ModelsAt(r.Number)[c]
 	if !l.standIn || m == nil {
 		return nil
 	}
-	r := l.board.Current()
 	setLogs(l.lnp, r)
 	pr := &planning.Proposal{}
 	m.Propose(r.Prices, l.lnp, r.Budgets[c], r.Proposals[c], pr)
@@ -324,8 +317,17 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 		end(StatusStopped, "out of rounds")
 		return res, nil
 	}
+	if l.Econ.StageStarts(closed.Number + 1) {
+		// New goods appear: the simulated councils become those of the
+		// next stage (stages.go).
+		stubborn := l.sim.stubborn
+		l.sim = newSimulator(l.simModels(closed.Number+1), &l.plan)
+		l.sim.stubborn = stubborn
+	}
 	l.sim.prepare()
 	next, step := l.rule.Next(&l.plan, l.board.Rounds())
+	// A good that has not appeared keeps its opening price.
+	l.plan.HoldAbsent(next, l.board.Rounds()[0].Prices, closed.Number+1)
 	res.RulePrices = next
 	if published != nil {
 		next = published
@@ -346,6 +348,18 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 	l.busy = time.Since(start)
 	res.Next = r
 	return res, nil
+}
+
+// simModels returns the models the simulator proposes with in round r:
+// the simulated councils' (nil for a human council).
+func (l *Process) simModels(r int) []Model {
+	models := append([]Model(nil), l.Econ.ModelsAt(r)...)
+	for i, h := range l.human {
+		if h {
+			models[i] = nil
+		}
+	}
+	return models
 }
 
 // simulate has every simulated council propose in the open round.

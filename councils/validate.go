@@ -66,6 +66,7 @@ func Validate(sc *Scenario) Problems {
 	if len(sc.Goods) == 0 {
 		v.add("goods", "a scenario needs at least one good")
 	}
+	v.goodsAppear(sc)
 	if sc.Numeraire != "" {
 		if _, ok := kinds[sc.Numeraire]; !ok {
 			v.add("numeraire", "unknown good %q", short(sc.Numeraire))

@@ -18,8 +18,10 @@ type Board struct {
 	// commons says the plan has commons goods: rounds have a levy, a
 	// fund and K (commons.go).
 	commons bool
-	rounds  []*Round
-	tally   tally
+	// last is the round from which every good exists (appears.go).
+	last   int
+	rounds []*Round
+	tally  tally
 }
 
 // tally is the open round's totals so far: those of the standing proposals
@@ -33,7 +35,7 @@ type tally struct {
 
 // NewBoard returns a board for plan with round 0 open at prices.
 func NewBoard(plan *Plan, prices []float64) (*Board, error) {
-	b := &Board{plan: plan, fixed: plan.FixedSupply(), commons: plan.HasCommons()}
+	b := &Board{plan: plan, fixed: plan.FixedSupply(), commons: plan.HasCommons(), last: plan.LastAppears()}
 	if _, err := b.Open(prices); err != nil {
 		return nil, err
 	}
@@ -205,7 +207,8 @@ func (b *Board) Close() (*Round, error) {
 		}
 	}
 	tol := b.plan.Tolerance
-	r.Converged = r.MaxGap <= tol && r.Failing == 0
+	// A plan cannot converge before its last good has appeared.
+	r.Converged = r.MaxGap <= tol && r.Failing == 0 && r.Number >= b.last
 	r.Closed = true
 	return r, nil
 }
