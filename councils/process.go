@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"parecon/planning"
@@ -205,7 +206,13 @@ func (l *Process) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *
 	case !l.human[c]:
 		return nil, nil, Verdict{}, Errorf(Forbidden, "councilId", "council %q is simulated by the server", l.plan.Councils[c].ID)
 	}
-	return l.Econ.ParseProposal(c, raw, r.Prices, r.Budgets[c])
+	pr, doc, v, err := l.Econ.ParseProposal(c, raw, r.Prices, r.Budgets[c])
+	if doc != nil {
+		if f := l.Econ.absentLine(doc, r.Number); f != "" {
+			return nil, nil, Verdict{}, Errorf(Invalid, f, "%s is not in the catalogue yet: it appears in a later round", f[strings.IndexByte(f, '.')+1:])
+		}
+	}
+	return pr, doc, v, err
 }
 
 // Accept records council c's checked proposal in the open round,

@@ -184,3 +184,20 @@ func (e *Economy) StageStarts(r int) bool {
 	}
 	return false
 }
+
+// absentLine returns the field of doc that names a good which has not
+// appeared by round r ("outputs.g", "requests.g", ...), or "" if none does:
+// a proposal may name only the goods in the catalogue.
+func (e *Economy) absentLine(doc *ProposalDoc, r int) string {
+	for _, part := range []struct {
+		name string
+		m    map[string]float64
+	}{{"outputs", doc.Outputs}, {"inputs", doc.Inputs}, {"emissions", doc.Emissions}, {"requests", doc.Requests}} {
+		for _, g := range sortedGoods(part.m) {
+			if j, ok := e.goods[g]; ok && !e.Plan.Exists(j, r) {
+				return part.name + "." + g
+			}
+		}
+	}
+	return ""
+}

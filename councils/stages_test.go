@@ -226,3 +226,44 @@ func TestNewGoodExpected(t *testing.T) {
 	}
 	t.Logf("%d rounds; back within 3%% %d rounds after g018 appeared", res.Rounds, back)
 }
+
+// TestAppearsHumanProposal: a human council's proposal may not name a good
+// before it appears (an error naming the field), and may from its round.
+func TestAppearsHumanProposal(t *testing.T) {
+	e := mustEconomy(t, mustParse(t, newGoodBase))
+	p, err := NewProcess(e, ProcessOptions{Rule: "learning", Humans: []string{"north", "dairy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	north, _ := e.Council("north")
+	dairy, _ := e.Council("dairy")
+	tests := []struct {
+		name    string
+		council int
+		body    string
+		field   string // "" where accepted from round 2
+	}{
+		{"request", north, `{"requests": {"bread": 1, "cheese": 1}}`, "requests.cheese"},
+		{"output", dairy, `{"outputs": {"cheese": 1000}, "inputs": {"labor": 1, "land": 1}}`, "outputs.cheese"},
+		{"input", dairy, `{"outputs": {"bread": 1e12}, "inputs": {"cheese": 0.1, "labor": 1}}`, "inputs.cheese"},
+	}
+	for n := 0; n < 3; n++ {
+		r := p.Round()
+		for _, tc := range tests {
+			_, _, _, err := p.CheckProposal(tc.council, r.Number, []byte(tc.body))
+			got := ""
+			if ae := AsError(err); err != nil && ae != nil {
+				got = ae.Field
+			}
+			if n < 2 && got != tc.field {
+				t.Errorf("round %d, %s: error field %q (%v), want %q", n, tc.name, got, err, tc.field)
+			}
+			if n >= 2 && got == tc.field {
+				t.Errorf("round %d, %s: refused once cheese is in the catalogue: %v", n, tc.name, err)
+			}
+		}
+		if _, err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
