@@ -78,6 +78,12 @@ type Process struct {
 	// divergedAt reports that the plan stopped because the prices or the
 	// totals left the finite numbers.
 	divergedAt bool
+	// The rule and step asked for, to start a fresh rule when the
+	// catalogue grows; the new goods accepted and withdrawn (newgood.go).
+	ruleOpt   string
+	stepOpt   float64
+	newGoods  []NewGood
+	withdrawn []string
 }
 
 // diverged reports whether the plan stopped because the prices or the
@@ -115,7 +121,8 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, Errorf(Invalid, "rule", "%v", err)
 	}
-	l := &Process{Econ: e, plan: *e.Plan, rule: rule, standIn: opt.StandIn, maxRounds: opt.MaxRounds, status: StatusOpen}
+	l := &Process{Econ: e, plan: *e.Plan, rule: rule, standIn: opt.StandIn, maxRounds: opt.MaxRounds, status: StatusOpen,
+		ruleOpt: opt.Rule, stepOpt: opt.Step}
 	if opt.Tolerance > 0 {
 		l.plan.Tolerance = opt.Tolerance
 	}
@@ -340,6 +347,15 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 		next = published
 	}
 	res.Step = step
+	// New goods join the catalogue as the round opens (newgood.go); the
+	// published prices of a replay already name them.
+	grownNext, stand, err := l.openNewGoods(closed.Number+1, next)
+	if err != nil {
+		return nil, err
+	}
+	if published == nil || len(published) < len(l.plan.Goods) {
+		next = grownNext
+	}
 	end(StatusOpen, "")
 	start = time.Now()
 	r, err := l.board.Open(next)
@@ -350,6 +366,9 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 		l.divergedAt = true
 		end(StatusStopped, "the prices diverged: "+l.badPrice(next))
 		return res, nil
+	}
+	for c, pr := range stand {
+		r.Proposals[c] = pr // standing, as carried: the proposer has not submitted in this round
 	}
 	l.simulate()
 	l.busy = time.Since(start)
