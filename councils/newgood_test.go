@@ -193,3 +193,45 @@ func TestProposeGoodConverges(t *testing.T) {
 	}
 	t.Fatal("not converged in 200 rounds")
 }
+
+// FuzzProposeGood: whatever a worker council sends as a new good, it is
+// accepted or refused with an error naming a field, never a panic, and an
+// accepted one opens with the next round, whose totals are finite.
+func FuzzProposeGood(f *testing.F) {
+	f.Add("cake", "Cake", "kg", true, 0.0, []byte(`{"outputs": {"cake": 10}, "inputs": {"labor": 5}}`))
+	f.Add("wiki", "", "", false, 3.0, []byte(`{"outputs": {"wiki": 1}, "inputs": {"labor": 2, "land": 1}}`))
+	f.Add("bread", "", "", true, 0.0, []byte(`{"outputs": {"bread": 1}}`))
+	f.Add("x", "", "", true, 1e-300, []byte(`{"outputs": {"x": 1e300}, "inputs": {"labor": 1e-300}}`))
+	f.Add("y", "", "", true, 0.0, []byte(`{"outputs": {"y": 5e-324}, "inputs": {"labor": 1e12}}`))
+	f.Fuzz(func(t *testing.T, id, name, unit string, rival bool, price float64, proposal []byte) {
+		e := mustEconomy(t, mustParse(t, liveGoodBase))
+		p, err := NewProcess(e, ProcessOptions{Rule: "learning"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mill, _ := e.Council("mill")
+		r := !rival
+		ng, err := p.ProposeGood(mill, 0, GoodProposal{Good: GoodSpec{ID: id, Name: name, Unit: unit, Rival: &r}, Price: price, Proposal: proposal})
+		if err != nil {
+			if ae := AsError(err); ae == nil || ae.Field == "" || ae.Message == "" {
+				t.Fatalf("error without a field: %v", err)
+			}
+			return
+		}
+		if !(ng.Price > 0) || math.IsInf(ng.Price, 0) {
+			t.Fatalf("accepted at price %v", ng.Price)
+		}
+		cr, err := p.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cr.Next != nil {
+			if _, ok := p.Econ.Good(id); !ok {
+				t.Fatalf("%q did not open", id)
+			}
+			if _, err := p.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
