@@ -1,10 +1,15 @@
 package councils
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
+	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"parecon/planning"
 )
 
 // newGoodBase is a small economy whose cheese appears at round 2 and
@@ -266,4 +271,106 @@ func TestAppearsHumanProposal(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestAppearsFederations: in federation-city with parks appearing at round
+// 4, ward-east (whose weights name parks only) requests nothing before
+// round 4 and ward-west spends on land alone (its parks weight spread
+// onto land); the plan then converges to the whole economy's independently
+// solved prices (federation-city.expected.json) within 1e-4.
+func TestAppearsFederations(t *testing.T) {
+	f, err := os.Open("../internal/examples/scenarios/federation-city.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc, err := DecodeScenario(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sc.Goods {
+		if sc.Goods[i].ID == "parks" {
+			sc.Goods[i].Appears = 4
+		}
+	}
+	e := mustEconomy(t, sc)
+	east, _ := e.Council("ward-east")
+	west, _ := e.Council("ward-west")
+	land, _ := e.Good("land")
+	rounds := 0
+	res, err := Run(e, RunOptions{Tolerance: 1e-6, Each: func(r *planning.Round, _ float64, _ time.Duration) {
+		rounds++
+		if r.Number >= 4 {
+			return
+		}
+		if r.Proposals[east] != nil {
+			t.Errorf("round %d: ward-east requests %v before parks appear", r.Number, r.Proposals[east].In)
+		}
+		pw := r.Proposals[west]
+		if pw == nil || len(pw.In) != 1 || pw.In[0].Good != land || !near(pw.In[0].Qty*r.Prices[land], r.Budgets[west], 1e-12) {
+			t.Errorf("round %d: ward-west requests %+v with a budget of %v, want land for all of it", r.Number, pw, r.Budgets[west])
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Converged || res.Rounds <= 4 {
+		t.Fatalf("converged %v in %d rounds: %s", res.Converged, res.Rounds, res.Reason)
+	}
+	data, err := os.ReadFile("../internal/examples/scenarios/federation-city.expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct{ Prices map[string]float64 }
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	last := res.Last()
+	num := e.Plan.Numeraire
+	for j, g := range e.Plan.Goods {
+		if got, w := last.Prices[j]/last.Prices[num], want.Prices[g.ID]; !near(got, w, 1e-4) {
+			t.Errorf("price of %s: %v, want %v", g.ID, got, w)
+		}
+	}
+	t.Logf("%d rounds", res.Rounds)
+}
+
+// TestAppearsCommons: in economy-40-commons with one commons good
+// appearing at round 3, rounds before 3 give it no fund weight and K =
+// stock, and the plan converges to the whole economy's independently
+// solved prices, levy, fund and K (economy-40-commons.expected.json).
+func TestAppearsCommons(t *testing.T) {
+	f, err := os.Open("../internal/examples/scenarios/economy-40-commons.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc, err := DecodeScenario(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := -1
+	for i := range sc.Goods {
+		if sc.Goods[i].IsCommons() {
+			sc.Goods[i].Appears, late = 3, i
+			break
+		}
+	}
+	if late < 0 {
+		t.Fatal("no commons good")
+	}
+	e := mustEconomy(t, sc)
+	res, err := Run(e, RunOptions{Tolerance: 1e-6, Each: func(r *planning.Round, _ float64, _ time.Duration) {
+		if r.Number < 3 && (r.Split[late] != 0 || r.K[late] != sc.Goods[late].Stock || r.Supply[late] != 0) {
+			t.Errorf("round %d: %s has split %v, K %v, supply %v before it appears", r.Number, sc.Goods[late].ID, r.Split[late], r.K[late], r.Supply[late])
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Converged || res.Rounds <= 3 {
+		t.Fatalf("converged %v in %d rounds: %s", res.Converged, res.Rounds, res.Reason)
+	}
+	checkCommonsExpected(t, e, res.Last(), "economy-40-commons")
+	t.Logf("%d rounds", res.Rounds)
 }
