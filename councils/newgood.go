@@ -1,6 +1,7 @@
 package councils
 
 import (
+	"encoding/json"
 	"math"
 
 	"parecon/planning"
@@ -21,11 +22,12 @@ const MaxNewGoodsPerRound = 3
 // GoodProposal is a worker council's new good: the good (ID, Name, Unit,
 // Rival; Kind is always produced), its opening price (0: the proposer's
 // unit cost) and its proposal to make it, raw JSON as a proposal frame
-// carries it.
+// carries it. Its JSON form is the good.propose frame's fields, so that a
+// live plan can store it as it came and replay it.
 type GoodProposal struct {
-	Good     GoodSpec
-	Price    float64
-	Proposal []byte
+	Good     GoodSpec        `json:"good"`
+	Price    float64         `json:"price,omitempty"`
+	Proposal json.RawMessage `json:"proposal"`
 }
 
 // NewGood is an accepted new good, as the protocol announces it.
@@ -47,14 +49,32 @@ type NewGood struct {
 	acceptedIn int
 }
 
+// ProposeGood is CheckGood then AcceptGood: council c's new good, checked
+// and, if it passes, accepted.
+func (l *Process) ProposeGood(c, round int, gp GoodProposal) (NewGood, error) {
+	ng, err := l.CheckGood(c, round, gp)
+	if err != nil {
+		return NewGood{}, err
+	}
+	l.AcceptGood(ng)
+	return ng, nil
+}
+
+// AcceptGood records ng, which CheckGood returned for the open round: it
+// joins the catalogue when the next round opens. A live plan calls it once
+// the good is stored (and must count the new goods it has checked but not
+// yet accepted against MaxNewGoodsPerRound and against duplicate ids).
+func (l *Process) AcceptGood(ng NewGood) { l.newGoods = append(l.newGoods, ng) }
+
 // NewGoods returns the goods accepted so far, in the order accepted: the
 // pending ones (OpensAt the open round + 1) and those already in the
 // catalogue.
 func (l *Process) NewGoods() []NewGood { return append([]NewGood(nil), l.newGoods...) }
 
-// ProposeGood checks council c's new good for round (the open round) and,
-// if it passes, accepts it: it joins the catalogue when the next round
-// opens, with the proposal as c's standing proposal. The checks: the plan
+// CheckGood checks council c's new good for round (the open round) and
+// returns it as it will be announced, changing nothing: once accepted
+// (AcceptGood) it joins the catalogue when the next round opens, with the
+// proposal as c's standing proposal. The checks: the plan
 // is open, round is the open round, c is a human worker council; the id is
 // an id and no good's (in the catalogue or pending); name and unit are not
 // too long; the price, if given, is within the bounds of a scenario's;
@@ -63,7 +83,7 @@ func (l *Process) NewGoods() []NewGood { return append([]NewGood(nil), l.newGood
 // slack as a budget); c has had fewer than MaxNewGoodsPerRound new goods
 // accepted in this round. Errors name the field: good.id, good.name,
 // good.unit, price, proposal, proposal.outputs, good.
-func (l *Process) ProposeGood(c, round int, gp GoodProposal) (NewGood, error) {
+func (l *Process) CheckGood(c, round int, gp GoodProposal) (NewGood, error) {
 	r := l.board.Current()
 	switch {
 	case l.status != StatusOpen:
@@ -163,7 +183,6 @@ func (l *Process) ProposeGood(c, round int, gp GoodProposal) (NewGood, error) {
 	if ng.Unit == "" {
 		ng.Unit = "unit"
 	}
-	l.newGoods = append(l.newGoods, ng)
 	return ng, nil
 }
 

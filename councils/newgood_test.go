@@ -1,6 +1,7 @@
 package councils
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -234,4 +235,40 @@ func FuzzProposeGood(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCheckGoodChangesNothing: CheckGood only checks (a live plan stores
+// the good before it accepts it); the JSON form of a GoodProposal, as a
+// live plan would store it, gives the same good back.
+func TestCheckGoodChangesNothing(t *testing.T) {
+	e := mustEconomy(t, mustParse(t, liveGoodBase))
+	p, err := NewProcess(e, ProcessOptions{Rule: "learning"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mill, _ := e.Council("mill")
+	gp := cake("cake", `{"outputs": {"cake": 10}, "inputs": {"labor": 5}}`)
+	a, err := p.CheckGood(mill, 0, gp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.CheckGood(mill, 0, gp); err != nil || len(p.NewGoods()) != 0 {
+		t.Fatalf("checking twice: %v, %d new goods", err, len(p.NewGoods()))
+	}
+	raw, err := json.Marshal(gp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back GoodProposal
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	b, err := p.CheckGood(mill, 0, back)
+	if err != nil || b.ID != a.ID || b.Price != a.Price {
+		t.Fatalf("stored form %s checks to %+v, %v; want %+v", raw, b, err, a)
+	}
+	p.AcceptGood(a)
+	if _, err := p.CheckGood(mill, 0, gp); AsError(err) == nil || AsError(err).Field != "good.id" {
+		t.Errorf("after accepting, the same id: %v", err)
+	}
 }
