@@ -116,6 +116,10 @@ type RoundOpened struct {
 	Levy    *float64           `json:"levy,omitempty"`
 	Fund    *float64           `json:"fund,omitempty"`
 	Commons map[string]float64 `json:"commons,omitempty"`
+	// The new goods that join the catalogue in this round, and the ids
+	// of those withdrawn before they did (newgoods.go).
+	NewGoods       []NewGood `json:"newGoods,omitempty"`
+	WithdrawnGoods []string  `json:"withdrawnGoods,omitempty"`
 }
 
 // FrameType returns "round.opened".
@@ -248,4 +252,5 @@ var ServerFrames = []Server{
 	Snapshot{}, RoundOpened{}, ProposalAccepted{}, ProposalRejected{},
 	RoundSubmitted{}, ProposalReceived{}, RoundClosed{}, PlanConverged{},
 	PlanStopped{}, SettingsChanged{}, Pong{}, Error{},
+	GoodAccepted{}, GoodRejected{}, GoodWithdrawn{},
 }
