@@ -192,25 +192,67 @@ func (l *Process) CheckGood(c, round int, gp GoodProposal) (NewGood, error) {
 // councils' standing proposals name it. The reason is the caller's to
 // record.
 func (l *Process) WithdrawGood(id, reason string) error {
+	k, err := l.withdrawable(id, reason)
+	if err != nil {
+		return err
+	}
+	l.newGoods = append(l.newGoods[:k], l.newGoods[k+1:]...)
+	l.withdrawn = append(l.withdrawn, withdrawal{id, l.board.Current().Number})
+	return nil
+}
+
+// CheckWithdraw reports whether WithdrawGood(id, reason) would withdraw
+// a good, changing nothing (a live plan stores the withdrawal first).
+func (l *Process) CheckWithdraw(id, reason string) error {
+	_, err := l.withdrawable(id, reason)
+	return err
+}
+
+// withdrawable returns the index in newGoods of the pending good id.
+func (l *Process) withdrawable(id, reason string) (int, error) {
+	if l.status != StatusOpen {
+		return 0, Errorf(Conflict, "round", "the plan is %s: no round is open", l.status)
+	}
 	if reason == "" {
-		return Errorf(Invalid, "reason", "a withdrawal gives its reason")
+		return 0, Errorf(Invalid, "reason", "a withdrawal gives its reason")
 	}
 	for k, g := range l.newGoods {
 		if g.ID != id {
 			continue
 		}
 		if g.OpensAt <= l.board.Current().Number {
-			return Errorf(Conflict, "good", "%q joined the catalogue in round %d; only a pending new good can be withdrawn", id, g.OpensAt)
+			return 0, Errorf(Conflict, "good", "%q joined the catalogue in round %d; only a pending new good can be withdrawn", id, g.OpensAt)
 		}
-		l.newGoods = append(l.newGoods[:k], l.newGoods[k+1:]...)
-		l.withdrawn = append(l.withdrawn, id)
-		return nil
+		return k, nil
 	}
-	return Errorf(NotFound, "good", "no pending new good %q", id)
+	return 0, Errorf(NotFound, "good", "no pending new good %q", id)
+}
+
+// withdrawal is a new good withdrawn in a round.
+type withdrawal struct {
+	ID    string
+	Round int
 }
 
 // Withdrawn returns the ids of the new goods withdrawn so far.
-func (l *Process) Withdrawn() []string { return append([]string(nil), l.withdrawn...) }
+func (l *Process) Withdrawn() []string {
+	ids := make([]string, len(l.withdrawn))
+	for i, w := range l.withdrawn {
+		ids[i] = w.ID
+	}
+	return ids
+}
+
+// WithdrawnIn returns the ids of the new goods withdrawn in round r.
+func (l *Process) WithdrawnIn(r int) []string {
+	var ids []string
+	for _, w := range l.withdrawn {
+		if w.Round == r {
+			ids = append(ids, w.ID)
+		}
+	}
+	return ids
+}
 
 // pending returns the accepted new goods that have not opened.
 func (l *Process) pending() []NewGood {

@@ -83,7 +83,7 @@ type Process struct {
 	ruleOpt   string
 	stepOpt   float64
 	newGoods  []NewGood
-	withdrawn []string
+	withdrawn []withdrawal
 }
 
 // diverged reports whether the plan stopped because the prices or the

@@ -45,18 +45,25 @@ const (
 	OpAudit     Op = "audit.read"      // GET .../audit
 	// OpFederations is GET .../federations and its CSV: the roll-ups.
 	OpFederations Op = "federations.read"
+	// OpGoodPropose is good.propose (a worker council's new good; the
+	// round process checks that it is a human worker council).
+	OpGoodPropose Op = "good.propose"
+	// OpGoodWithdraw is good.withdraw (the facilitator's, as abuse).
+	OpGoodWithdraw Op = "good.withdraw"
 )
 
 // allowed is the one table of who may do what; every websocket frame and
 // every service method the HTTP handlers call is checked against it.
 var allowed = map[Op][]string{
-	OpRead:        {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
-	OpSubmit:      {RoleCouncil, RoleFederation},
-	OpClose:       {RoleFacilitator},
-	OpSettings:    {RoleFacilitator},
-	OpProposals:   {RoleFacilitator, RoleCouncil, RoleFederation},
-	OpAudit:       {RoleFacilitator},
-	OpFederations: {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
+	OpRead:         {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
+	OpSubmit:       {RoleCouncil, RoleFederation},
+	OpClose:        {RoleFacilitator},
+	OpSettings:     {RoleFacilitator},
+	OpProposals:    {RoleFacilitator, RoleCouncil, RoleFederation},
+	OpAudit:        {RoleFacilitator},
+	OpFederations:  {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
+	OpGoodPropose:  {RoleCouncil},
+	OpGoodWithdraw: {RoleFacilitator},
 }
 
 // Proposer reports whether pr's token proposes for one council or
