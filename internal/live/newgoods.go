@@ -102,6 +102,7 @@ func (p *plan) proposeGood(ctx context.Context, who Principal, c *hub.Client, f 
 		return unavailable(err)
 	}
 	p.live.AcceptGood(ng)
+	p.proposedBy[ng.ID] = ng.ProposedBy
 	if f.Ref != "" {
 		p.goodAcks[key] = frame
 	}
@@ -180,6 +181,7 @@ func (p *plan) replayGoods(lv *councils.Live, events []store.Event) error {
 			if err != nil {
 				return fmt.Errorf("stored new good %q (event %d) no longer passes: %w", d.Good.ID, ev.Seq, err)
 			}
+			p.proposedBy[ng.ID] = ng.ProposedBy
 			if d.Ref != "" {
 				p.goodAcks[ackKey(ev.Council, d.Ref)] = wire.GoodAccepted{Ref: d.Ref, Good: wireGood(ng), OpensAt: ng.OpensAt}
 			}

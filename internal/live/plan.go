@@ -45,12 +45,14 @@ type plan struct {
 	timer    *time.Timer
 	acks     map[string]ack               // by ackKey
 	goodAcks map[string]wire.GoodAccepted // accepted new goods, by ackKey (newgoods.go)
-	inflight map[string]*flight           // by ackKey, for a ref resubmitted while it commits
-	lastID   map[int]int64                // the last applied proposal id per council
-	results  []wire.RoundRow              // the closed rounds, in order
-	closed   []*planning.Round            // the closed rounds as the board counted them, for the roll-ups
-	status   councils.Status
-	reason   string
+	// proposedBy holds each accepted new good's proposer, by good id.
+	proposedBy map[string]string
+	inflight   map[string]*flight // by ackKey, for a ref resubmitted while it commits
+	lastID     map[int]int64      // the last applied proposal id per council
+	results    []wire.RoundRow    // the closed rounds, in order
+	closed     []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
+	status     councils.Status
+	reason     string
 	// waiting counts the human councils that have not submitted in round
 	// waitRound, so that a full round is noticed in O(1).
 	waiting, waitRound int
@@ -89,7 +91,7 @@ var errPlanGone = councils.Errorf(councils.Conflict, "", "the server is shutting
 func (s *Service) newPlan(id, name string, created time.Time, e *councils.Economy, lv *councils.Live, opts councils.LiveOptions) *plan {
 	p := &plan{s: s, id: id, name: name, created: created, econ: e, live: lv, opts: opts,
 		inbox: make(chan func(), 1024), back: make(chan func(), 64), quit: make(chan struct{}), done: make(chan struct{}),
-		acks: map[string]ack{}, goodAcks: map[string]wire.GoodAccepted{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, waitRound: -1,
+		acks: map[string]ack{}, goodAcks: map[string]wire.GoodAccepted{}, proposedBy: map[string]string{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, waitRound: -1,
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
 	p.tolerance, p.rule = lv.Plan().Tolerance, lv.RuleName()

@@ -148,6 +148,6 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 // adopt takes the state of q, the same plan replayed from the database
 // (plan goroutine).
 func (p *plan) adopt(q *plan) {
-	p.live, p.econ, p.acks, p.goodAcks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.goodAcks, q.opened, q.due, q.deadline
+	p.live, p.econ, p.acks, p.goodAcks, p.proposedBy, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.goodAcks, q.proposedBy, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
 }

@@ -19,6 +19,9 @@ type Good struct {
 	// A commons good's rival (false) and stock; absent for a rival good.
 	Rival *bool    `json:"rival,omitempty"`
 	Stock *float64 `json:"stock,omitempty"`
+	// ProposedBy is, for a new good a council put into the catalogue
+	// while the plan ran, that council's id (newgoods.go).
+	ProposedBy string `json:"proposedBy,omitempty"`
 }
 
 // Council is one council as everyone in the plan sees it.

@@ -154,7 +154,26 @@ const PC = (() => {
     return e;
   }
 
-  function goodName(g) { return g.name && g.name !== g.id ? g.name + ' (' + g.id + ')' : g.id; }
+  function goodName(g) {
+    const n = g.name && g.name !== g.id ? g.name + ' (' + g.id + ')' : g.id;
+    // a good a council added while the plan ran is marked new, with who proposed it
+    return g.proposedBy ? n + ' — new, proposed by ' + g.proposedBy : n;
+  }
+
+  // addNewGoods adds round.opened's newGoods to a plan's catalogue (once each).
+  function addNewGoods(plan, f) {
+    if (!plan || !f.newGoods) return false;
+    plan.goods = plan.goods || [];
+    let added = false;
+    for (const g of f.newGoods) {
+      if (plan.goods.some((x) => x.id === g.id)) continue;
+      const good = { id: g.id, name: g.name, unit: g.unit, kind: g.kind, proposedBy: g.proposedBy };
+      if (g.rival === false) { good.rival = false; good.stock = 0; }
+      plan.goods.push(good);
+      added = true;
+    }
+    return added;
+  }
 
   // when formats a deadline (RFC 3339 string, unix seconds or ms).
   function toDate(d) {
@@ -199,5 +218,5 @@ const PC = (() => {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  return { params, api, ApiError, live, setConn, num, pct, band, gapCell, bandLegend, BANDS, h, goodName, toDate, countdown, announce, requireParams, download };
+  return { params, api, ApiError, live, setConn, num, pct, band, gapCell, bandLegend, BANDS, h, goodName, addNewGoods, toDate, countdown, announce, requireParams, download };
 })();
