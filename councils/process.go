@@ -356,6 +356,10 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 	if published == nil || len(published) < len(l.plan.Goods) {
 		next = grownNext
 	}
+	if stand != nil {
+		// The catalogue grew: the closed round is now its grown copy.
+		res.Closed = l.board.Rounds()[closed.Number]
+	}
 	end(StatusOpen, "")
 	start = time.Now()
 	r, err := l.board.Open(next)

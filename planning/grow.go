@@ -6,7 +6,9 @@ import "errors"
 // the board's with new goods appended (docs/new-goods.md), its councils the
 // same. Every round so far gets entries for the new goods, so that the
 // history keeps one length: prices at open (per new good, in order), zero
-// totals and gaps, and zero split and K where a round has them. The
+// totals and gaps, and zero split and K where a round has them. The rounds
+// are replaced by grown copies (Rounds returns them), never changed in
+// place: whoever holds a round from before keeps it as it was. The
 // current round must be closed; the next round opens with Open as ever.
 func (b *Board) Grow(plan *Plan, open []float64) error {
 	// The rounds say how long the old catalogue was (plan may be the
@@ -27,7 +29,10 @@ func (b *Board) Grow(plan *Plan, open []float64) error {
 		return append(x[:len(x):len(x)], with...)
 	}
 	zeros := make([]float64, n-old)
-	for _, r := range b.rounds {
+	for i, old := range b.rounds {
+		cp := *old
+		r := &cp
+		b.rounds[i] = r
 		r.Prices = pad(r.Prices, open)
 		r.Supply = pad(r.Supply, zeros)
 		r.Demand = pad(r.Demand, zeros)

@@ -276,9 +276,13 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 		return
 	}
 	p.status, p.reason = out.status, out.reason
-	p.econ = out.econ
 	p.results = append(p.results, out.row)
 	p.closed = append(p.closed, out.res.Closed)
+	if grew := len(out.econ.Plan.Goods) != len(p.econ.Plan.Goods); grew {
+		// New goods joined: the closed rounds are the board's grown copies.
+		p.closed = closedRounds(p.live)
+	}
+	p.econ = out.econ
 	s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
 		if out.mine != nil && c == r.client {
 			return out.mine

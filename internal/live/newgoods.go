@@ -9,6 +9,7 @@ import (
 	"parecon/internal/hub"
 	"parecon/internal/store"
 	"parecon/internal/wire"
+	"parecon/planning"
 )
 
 // New goods (docs/new-goods.md): a worker council's good.propose and the
@@ -158,6 +159,18 @@ func openingGoods(lv *councils.Live, r int) []wire.NewGood {
 	for _, g := range lv.NewGoods() {
 		if g.OpensAt == r {
 			out = append(out, wireGood(g))
+		}
+	}
+	return out
+}
+
+// closedRounds returns lv's closed rounds, in order (after the catalogue
+// grew, the board's grown copies).
+func closedRounds(lv *councils.Live) []*planning.Round {
+	var out []*planning.Round
+	for _, r := range lv.Board().Rounds() {
+		if r.Closed {
+			out = append(out, r)
 		}
 	}
 	return out

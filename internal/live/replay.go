@@ -127,6 +127,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 		s.log.Warn("replayed status differs from the stored one", "plan", row.ID, "stored", row.Status, "replayed", st)
 	}
 	p.econ = lv.Econ
+	p.closed = closedRounds(lv) // grown copies, if new goods joined
 	p.status, p.reason = lv.Status()
 	if p.status != councils.StatusOpen {
 		p.due = time.Time{}
