@@ -29,8 +29,23 @@ func TestCouncilProposesANewGood(t *testing.T) {
 	if !strings.Contains(got, "round 1") || !strings.Contains(got, "0.5") {
 		t.Errorf("the page says %q; want round 1 at the unit cost 0.5", got)
 	}
+	// a second good, which the facilitator withdraws as a duplicate
+	typeInto(t, br, "ng-id", "gateau")
+	do(t, br, "proposing gateau", chromedp.Click(chromedp.CSS(`#new-good button[type=submit]`)))
+	wait[bool](t, br, "gateau accepted", `document.getElementById('ng-result').textContent.includes('gateau')`)
+	fac := br.another(t, desktopW, desktopH)
+	open(t, fac, s.page("facilitator.html", plan.ID, plan.FacilitatorToken), "the facilitator's page", `document.getElementById('round-no').textContent === '0' && !document.getElementById('close-round').disabled`)
+	typeInto(t, fac, "withdraw-good", "gateau")
+	typeInto(t, fac, "withdraw-reason", "a duplicate of cake")
+	do(t, fac, "withdrawing gateau", chromedp.Click(chromedp.CSS(`#withdraw button[type=submit]`)))
+	wait[bool](t, fac, "gateau withdrawn", `document.getElementById('withdraw-result').textContent.includes('Withdrawn: gateau')`)
+	checkPage(t, fac, s.URL)
+
 	s.call(t, "POST", "/api/plans/"+plan.ID+"/rounds/close", plan.FacilitatorToken, nil, http.StatusOK, nil)
 	wait[bool](t, br, "cake in the prices, marked new", `document.querySelector('#prices tbody').textContent.includes('new, proposed by bakery')`)
+	if eval[bool](t, br, `document.querySelector('#prices tbody').textContent.includes('gateau')`) {
+		t.Error("the withdrawn gateau is in the catalogue")
+	}
 	checkPage(t, br, s.URL)
 	screenshot(t, br, "council-new-good")
 
