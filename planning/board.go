@@ -18,10 +18,11 @@ type Board struct {
 	// commons says the plan has commons goods: rounds have a levy, a
 	// fund and K (commons.go).
 	commons bool
+	rounds  []*Round
+	tally   tally
+
 	// last is the round from which every good exists (appears.go).
-	last   int
-	rounds []*Round
-	tally  tally
+	last int
 }
 
 // tally is the open round's totals so far: those of the standing proposals

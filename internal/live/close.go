@@ -97,10 +97,12 @@ type closeOut struct {
 	reason  string
 	now     time.Time
 	due     time.Time
-	fatal   string            // the plan stops for this reason
-	err     error             // the store refused the close: nothing of it happened
-	fresh   *plan             // the plan as reloaded after err, nil if it could not be
-	econ    *councils.Economy // live's economy after the close (grown by new goods)
+	fatal   string // the plan stops for this reason
+	err     error  // the store refused the close: nothing of it happened
+	fresh   *plan  // the plan as reloaded after err, nil if it could not be
+
+	// econ is live's economy after the close (grown by new goods).
+	econ *councils.Economy
 }
 
 // startClose hands the round to a worker (plan goroutine, live idle, no

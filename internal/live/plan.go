@@ -43,16 +43,13 @@ type plan struct {
 	opened   time.Time     // when the current round opened
 	due      time.Time     // the current round's deadline; zero = none
 	timer    *time.Timer
-	acks     map[string]ack               // by ackKey
-	goodAcks map[string]wire.GoodAccepted // accepted new goods, by ackKey (newgoods.go)
-	// proposedBy holds each accepted new good's proposer, by good id.
-	proposedBy map[string]string
-	inflight   map[string]*flight // by ackKey, for a ref resubmitted while it commits
-	lastID     map[int]int64      // the last applied proposal id per council
-	results    []wire.RoundRow    // the closed rounds, in order
-	closed     []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
-	status     councils.Status
-	reason     string
+	acks     map[string]ack     // by ackKey
+	inflight map[string]*flight // by ackKey, for a ref resubmitted while it commits
+	lastID   map[int]int64      // the last applied proposal id per council
+	results  []wire.RoundRow    // the closed rounds, in order
+	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
+	status   councils.Status
+	reason   string
 	// waiting counts the human councils that have not submitted in round
 	// waitRound, so that a full round is noticed in O(1).
 	waiting, waitRound int
@@ -66,6 +63,11 @@ type plan struct {
 	held      []func()   // work held back while busy or draining
 	broken    bool       // the plan stopped on a failure: live is not touched again
 	conns     map[string]int
+
+	// New goods (newgoods.go): the accepted ones' acknowledgements, by
+	// ackKey, and their proposers, by good id.
+	goodAcks   map[string]wire.GoodAccepted
+	proposedBy map[string]string
 }
 
 // flight is a proposal being committed; its waiters get its answer.
