@@ -278,7 +278,7 @@ func (w *walker) scenario(v any) *Scenario {
 
 func (w *walker) good(path string, v any) GoodSpec {
 	g := GoodSpec{Price: 1}
-	m := w.object(path, v, "id", "name", "unit", "kind", "price", "endowment", "rival", "stock")
+	m := w.object(path, v, "id", "name", "unit", "kind", "price", "endowment", "rival", "stock", "appears")
 	if m == nil {
 		return g
 	}
@@ -309,6 +309,8 @@ func (w *walker) good(path string, v any) GoodSpec {
 			g.Rival = &b
 		case "stock":
 			g.Stock = w.num(p, x)
+		case "appears":
+			g.Appears = w.integer(p, x)
 		}
 	}
 	return g

@@ -22,8 +22,11 @@ type Economy struct {
 	// proposing holds, for each board council after the scenario's, the
 	// index of its federation.
 	proposing []int
-	goods     map[string]int
-	councils  map[string]int
+	// stages are the councils' models before the last new good appears
+	// (stages.go); nil when every good is there from round 0.
+	stages   []stage
+	goods    map[string]int
+	councils map[string]int
 }
 
 // NewEconomy validates sc and compiles it.
@@ -36,7 +39,7 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 	firstLabor := -1
 	for i, g := range sc.Goods {
 		k, _ := planning.ParseKind(g.Kind)
-		plan.Goods = append(plan.Goods, planning.Good{ID: g.ID, Kind: k, Endowment: g.Endowment, Commons: g.IsCommons(), Stock: g.Stock})
+		plan.Goods = append(plan.Goods, planning.Good{ID: g.ID, Kind: k, Endowment: g.Endowment, Commons: g.IsCommons(), Stock: g.Stock, Appears: g.Appears})
 		e.Prices = append(e.Prices, g.Price)
 		e.goods[g.ID] = i
 		if k == planning.Labor && firstLabor < 0 {
@@ -103,6 +106,9 @@ func NewEconomy(sc *Scenario) (*Economy, error) {
 		}
 	}
 	e.personFederations(sc)
+	if err := e.compileStages(sc); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

@@ -35,6 +35,10 @@ func FuzzParseScenario(f *testing.F) {
 	if b, err := os.ReadFile("../internal/examples/scenarios/bread-and-land.json"); err == nil {
 		f.Add(b)
 	}
+	// New goods: appears on produced, commons, used and weighted goods.
+	f.Add([]byte(newGoodBase))
+	f.Add([]byte(strings.Replace(newGoodBase, `"stock": 10}`, `"stock": 10, "appears": 1}`, 1)))
+	f.Add([]byte(strings.Replace(newGoodBase, `"price": 2}`, `"price": 2, "appears": 4}`, 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := ParseScenario(data)
 		if err != nil {

@@ -26,6 +26,9 @@ type GenOptions struct {
 	// Commons is how many of the produced goods are commons goods (see
 	// addCommons).
 	Commons int
+	// Appears, if > 0, is the round at which one produced good, drawn
+	// from Seed, joins the catalogue (see addAppears).
+	Appears int
 }
 
 // Generate returns a valid random scenario: labour types, resources, one
@@ -187,6 +190,9 @@ func Generate(o GenOptions) (*Scenario, error) {
 	}
 	if o.Federations > 0 {
 		sc.Name += fmt.Sprintf("-fed%d", o.Federations)
+	}
+	if err := addAppears(sc, o.Appears, o.Seed); err != nil {
+		return nil, err
 	}
 	if o.Warm > 0 {
 		if err := warmStart(sc, o.Warm, rng); err != nil {

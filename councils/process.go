@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"parecon/planning"
@@ -77,6 +78,12 @@ type Process struct {
 	// divergedAt reports that the plan stopped because the prices or the
 	// totals left the finite numbers.
 	divergedAt bool
+	// The rule and step asked for, to start a fresh rule when the
+	// catalogue grows; the new goods accepted and withdrawn (newgood.go).
+	ruleOpt   string
+	stepOpt   float64
+	newGoods  []NewGood
+	withdrawn []withdrawal
 }
 
 // diverged reports whether the plan stopped because the prices or the
@@ -117,7 +124,8 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 	if opt.Tolerance != 0 && !(opt.Tolerance > 0 && opt.Tolerance < 1) {
 		return nil, Errorf(Invalid, "tolerance", "%s", ToleranceProblem(opt.Tolerance))
 	}
-	l := &Process{Econ: e, plan: *e.Plan, rule: rule, standIn: opt.StandIn, maxRounds: opt.MaxRounds, status: StatusOpen}
+	l := &Process{Econ: e, plan: *e.Plan, rule: rule, standIn: opt.StandIn, maxRounds: opt.MaxRounds, status: StatusOpen,
+		ruleOpt: opt.Rule, stepOpt: opt.Step}
 	if opt.Tolerance > 0 {
 		l.plan.Tolerance = opt.Tolerance
 	}
@@ -141,21 +149,14 @@ func NewProcess(e *Economy, opt ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, Errorf(Invalid, "prices", "%v", err)
 	}
-	// The simulator proposes for the simulated councils only.
-	models := append([]Model(nil), e.Models...)
-	for i, h := range l.human {
-		if h {
-			models[i] = nil
-		}
-	}
-	l.sim = newSimulator(models, &l.plan)
+	l.sim = newSimulator(l.simModels(0), &l.plan)
 	if opt.Noise > 0 {
 		l.rng = rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 		l.noise = opt.Noise
 	}
 	if opt.Stubborn > 0 {
 		pick := rand.New(rand.NewPCG(opt.Seed, 0x5bd1e995))
-		l.sim.stubborn = make([]bool, len(models))
+		l.sim.stubborn = make([]bool, len(e.Models))
 		for i := range l.sim.stubborn {
 			l.sim.stubborn[i] = pick.Float64() < opt.Stubborn
 		}
@@ -215,7 +216,13 @@ func (l *Process) CheckProposal(c, round int, raw []byte) (*planning.Proposal, *
 	case !l.human[c]:
 		return nil, nil, Verdict{}, Errorf(Forbidden, "councilId", "council %q is simulated by the server", l.plan.Councils[c].ID)
 	}
-	return l.Econ.ParseProposal(c, raw, r.Prices, r.Budgets[c])
+	pr, doc, v, err := l.Econ.ParseProposal(c, raw, r.Prices, r.Budgets[c])
+	if doc != nil {
+		if f := l.Econ.absentLine(doc, r.Number); f != "" {
+			return nil, nil, Verdict{}, Errorf(Invalid, f, "%s is not in the catalogue yet: it appears in a later round", f[strings.IndexByte(f, '.')+1:])
+		}
+	}
+	return pr, doc, v, err
 }
 
 // Accept records council c's checked proposal in the open round,
@@ -276,11 +283,11 @@ func (l *Process) AllHumansIn() bool {
 // StandIn returns what council c's model proposes in the open round, or
 // nil when stand-ins are off or it has no model.
 func (l *Process) StandIn(c int) *planning.Proposal {
-	m := l.Econ.Models[c]
+	r := l.board.Current()
+	m := l.Econ.ModelsAt(r.Number)[c]
 	if !l.standIn || m == nil {
 		return nil
 	}
-	r := l.board.Current()
 	setLogs(l.lnp, r)
 	pr := &planning.Proposal{}
 	m.Propose(r.Prices, l.lnp, r.Budgets[c], r.Proposals[c], pr)
@@ -327,13 +334,35 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 		end(StatusStopped, "out of rounds")
 		return res, nil
 	}
+	if l.Econ.StageStarts(closed.Number + 1) {
+		// New goods appear: the simulated councils become those of the
+		// next stage (stages.go).
+		stubborn := l.sim.stubborn
+		l.sim = newSimulator(l.simModels(closed.Number+1), &l.plan)
+		l.sim.stubborn = stubborn
+	}
 	l.sim.prepare()
 	next, step := l.rule.Next(&l.plan, l.board.Rounds())
+	// A good that has not appeared keeps its opening price.
+	l.plan.HoldAbsent(next, l.board.Rounds()[0].Prices, closed.Number+1)
 	res.RulePrices = next
 	if published != nil {
 		next = published
 	}
 	res.Step = step
+	// New goods join the catalogue as the round opens (newgood.go); the
+	// published prices of a replay already name them.
+	grownNext, stand, err := l.openNewGoods(closed.Number+1, next)
+	if err != nil {
+		return nil, err
+	}
+	if published == nil || len(published) < len(l.plan.Goods) {
+		next = grownNext
+	}
+	if stand != nil {
+		// The catalogue grew: the closed round is now its grown copy.
+		res.Closed = l.board.Rounds()[closed.Number]
+	}
 	end(StatusOpen, "")
 	start = time.Now()
 	r, err := l.board.Open(next)
@@ -345,10 +374,25 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 		end(StatusStopped, "the prices diverged: "+l.badPrice(next))
 		return res, nil
 	}
+	for c, pr := range stand {
+		r.Proposals[c] = pr // standing, as carried: the proposer has not submitted in this round
+	}
 	l.simulate()
 	l.busy = time.Since(start)
 	res.Next = r
 	return res, nil
+}
+
+// simModels returns the models the simulator proposes with in round r:
+// the simulated councils' (nil for a human council).
+func (l *Process) simModels(r int) []Model {
+	models := append([]Model(nil), l.Econ.ModelsAt(r)...)
+	for i, h := range l.human {
+		if h {
+			models[i] = nil
+		}
+	}
+	return models
 }
 
 // simulate has every simulated council propose in the open round.

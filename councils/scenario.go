@@ -26,6 +26,9 @@ type GoodSpec struct {
 	Rival *bool `json:"rival,omitempty"`
 	// Stock is a commons good's stock at the start of the plan.
 	Stock float64 `json:"stock,omitempty"`
+	// Appears is the round at which the good joins the catalogue (default
+	// 0: from the start; see stages.go).
+	Appears int `json:"appears,omitempty"`
 }
 
 // IsCommons reports whether the good is a commons good (rival: false).

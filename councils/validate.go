@@ -72,6 +72,7 @@ func validate(sc *Scenario, unsure map[string]bool) Problems {
 	if len(sc.Goods) == 0 {
 		v.add("goods", "a scenario needs at least one good")
 	}
+	v.goodsAppear(sc)
 	if sc.Numeraire != "" {
 		if _, ok := kinds[sc.Numeraire]; !ok {
 			v.add("numeraire", "unknown good %q", short(sc.Numeraire))

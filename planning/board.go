@@ -20,6 +20,9 @@ type Board struct {
 	commons bool
 	rounds  []*Round
 	tally   tally
+
+	// last is the round from which every good exists (appears.go).
+	last int
 }
 
 // tally is the open round's totals so far: those of the standing proposals
@@ -33,7 +36,7 @@ type tally struct {
 
 // NewBoard returns a board for plan with round 0 open at prices.
 func NewBoard(plan *Plan, prices []float64) (*Board, error) {
-	b := &Board{plan: plan, fixed: plan.FixedSupply(), commons: plan.HasCommons()}
+	b := &Board{plan: plan, fixed: plan.FixedSupply(), commons: plan.HasCommons(), last: plan.LastAppears()}
 	if _, err := b.Open(prices); err != nil {
 		return nil, err
 	}
@@ -205,7 +208,8 @@ func (b *Board) Close() (*Round, error) {
 		}
 	}
 	tol := b.plan.Tolerance
-	r.Converged = r.MaxGap <= tol && r.Failing == 0
+	// A plan cannot converge before its last good has appeared.
+	r.Converged = r.MaxGap <= tol && r.Failing == 0 && r.Number >= b.last
 	r.Closed = true
 	return r, nil
 }

@@ -36,14 +36,28 @@ const medianReach = 0.5 * (1 - 1e-12)
 // weights, a vote without weights counting equal weights over the commons
 // goods. With no voter the levy is the plan's CommonsShare and the split
 // equal over the commons goods.
-func (p *Plan) Levy(votes []*Vote) (float64, []float64) {
+func (p *Plan) Levy(votes []*Vote) (float64, []float64) { return p.LevyAt(votes, maxRound) }
+
+// maxRound is a round after every good's appearance.
+const maxRound = int(^uint(0) >> 1)
+
+// LevyAt is Levy in round r: a commons good that has not appeared by r
+// (Exists) is no commons good yet, so it gets no weight, and a vote's
+// weights are spread over the commons goods that exist, in proportion (a
+// vote that names none of them counts equal weights).
+func (p *Plan) LevyAt(votes []*Vote, r int) (float64, []float64) {
 	n := len(p.Goods)
 	split := make([]float64, n)
 	m := 0
 	for _, g := range p.Goods {
-		if g.Commons {
+		if g.Commons && g.Appears <= r {
 			m++
 		}
+	}
+	if m == 0 {
+		// No commons good exists yet: a plan without commons goods has no
+		// levy and no fund.
+		return 0, split
 	}
 	type voter struct {
 		share, w float64
@@ -65,9 +79,10 @@ func (p *Plan) Levy(votes []*Vote) (float64, []float64) {
 		vs = append(vs, voter{v.Share, w, v})
 		total += w
 	}
+	exists := func(j int) bool { return j >= 0 && j < n && p.Goods[j].Commons && p.Goods[j].Appears <= r }
 	if len(vs) == 0 {
-		for j, g := range p.Goods {
-			if g.Commons {
+		for j := range p.Goods {
+			if exists(j) {
 				split[j] = 1 / float64(m)
 			}
 		}
@@ -76,17 +91,29 @@ func (p *Plan) Levy(votes []*Vote) (float64, []float64) {
 	for k := range vs {
 		vs[k].w /= total
 		v := vs[k].vote
-		if v.Weights == nil {
-			for j, g := range p.Goods {
-				if g.Commons {
+		named, all := 0.0, true
+		for _, l := range v.Weights {
+			if exists(l.Good) {
+				named += l.Qty
+			} else {
+				all = false
+			}
+		}
+		if all && v.Weights != nil {
+			named = 1 // the weights sum to 1 already
+		}
+		if !(named > 0) {
+			for j := range p.Goods {
+				if exists(j) {
 					split[j] += vs[k].w / float64(m)
 				}
 			}
 			continue
 		}
+		// named is 1 but for the weights on goods that have not appeared.
 		for _, l := range v.Weights {
-			if l.Good >= 0 && l.Good < n && p.Goods[l.Good].Commons {
-				split[l.Good] += vs[k].w * l.Qty
+			if exists(l.Good) {
+				split[l.Good] += vs[k].w * l.Qty / named
 			}
 		}
 	}
@@ -172,5 +199,5 @@ func (b *Board) openCommons(r, prev *Round) {
 	} else {
 		votes = prev.Votes()
 	}
-	r.Levy, r.Split = b.plan.Levy(votes)
+	r.Levy, r.Split = b.plan.LevyAt(votes, r.Number)
 }

@@ -43,6 +43,9 @@ type Good struct {
 	Commons bool
 	// Stock is a commons good's stock at the start of the plan.
 	Stock float64
+	// Appears is the round at which the good joins the catalogue (0: from
+	// the start; see appears.go).
+	Appears int
 }
 
 // Role says whether a council produces or consumes.

@@ -48,20 +48,27 @@ const (
 	// OpProof is GET .../rounds/{n}/proof: a council's own.
 	OpProof   Op = "proof.read"
 	OpRestart Op = "plan.restart" // POST .../restart
+	// OpGoodPropose is good.propose (a worker council's new good; the
+	// round process checks that it is a human worker council).
+	OpGoodPropose Op = "good.propose"
+	// OpGoodWithdraw is good.withdraw (the facilitator's, as abuse).
+	OpGoodWithdraw Op = "good.withdraw"
 )
 
 // allowed is the one table of who may do what; every websocket frame and
 // every service method the HTTP handlers call is checked against it.
 var allowed = map[Op][]string{
-	OpRead:        {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
-	OpSubmit:      {RoleCouncil, RoleFederation},
-	OpClose:       {RoleFacilitator},
-	OpSettings:    {RoleFacilitator},
-	OpProposals:   {RoleFacilitator, RoleCouncil, RoleFederation},
-	OpAudit:       {RoleFacilitator},
-	OpFederations: {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
-	OpProof:       {RoleCouncil},
-	OpRestart:     {RoleFacilitator},
+	OpRead:         {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
+	OpSubmit:       {RoleCouncil, RoleFederation},
+	OpClose:        {RoleFacilitator},
+	OpSettings:     {RoleFacilitator},
+	OpProposals:    {RoleFacilitator, RoleCouncil, RoleFederation},
+	OpAudit:        {RoleFacilitator},
+	OpFederations:  {RoleFacilitator, RoleCouncil, RoleObserver, RoleFederation},
+	OpProof:        {RoleCouncil},
+	OpRestart:      {RoleFacilitator},
+	OpGoodPropose:  {RoleCouncil},
+	OpGoodWithdraw: {RoleFacilitator},
 }
 
 // Proposer reports whether pr's token proposes for one council or

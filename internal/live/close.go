@@ -104,6 +104,9 @@ type closeOut struct {
 	fatal   string // the plan stops for this reason
 	err     error  // the store refused the close: nothing of it happened
 	fresh   *plan  // the plan as reloaded after err, nil if it could not be
+
+	// econ is live's economy after the close (grown by new goods).
+	econ *councils.Economy
 }
 
 // startClose hands the round to a worker (plan goroutine, live idle, no
@@ -171,14 +174,18 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		return closeOut{fatal: fmt.Sprintf("the engine failed closing round %d (%v); the plan is stopped", number, err)}
 	}
 	out.res = res
-	out.row = result(p.econ, res.Closed)
+	// The catalogue may have grown as the next round opened (new goods):
+	// the worker reads the economy from live, which it owns.
+	e := p.live.Econ
+	out.econ = e
+	out.row = result(e, res.Closed)
 	for _, sp := range standins {
 		out.row.StandIns = append(out.row.StandIns, sp.Council)
 	}
 	if hook := closeHook.Load(); hook != nil {
 		(*hook)(number, &out.row)
 	}
-	out.pub = p.priv.public(p.econ, res.Closed, out.row)
+	out.pub = p.priv.public(e, res.Closed, out.row)
 	if out.commit, err = p.commit(res.Closed); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's proposals cannot be committed to (%v); the plan is stopped", number, err)}
 	}
@@ -202,7 +209,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	if res.Next != nil {
 		n := res.Next.Number
 		next = &store.Round{PlanID: p.id, Number: n, Prices: res.Next.Prices, Opened: now, Deadline: out.due}
-		events = append(events, s.event(p.id, "round.opened", &n, "", map[string]any{"prices": p.econ.PriceMap(res.Next.Prices), "step": res.Step, "deadline": wire.Time(out.due)}))
+		events = append(events, s.event(p.id, "round.opened", &n, "", map[string]any{"prices": e.PriceMap(res.Next.Prices), "step": res.Step, "deadline": wire.Time(out.due)}))
 	} else {
 		events = append(events, s.event(p.id, "plan."+string(out.status), &number, "", map[string]any{"reason": out.reason, "maxGap": rr.MaxGap}))
 	}
@@ -251,18 +258,20 @@ func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duratio
 		out.due = out.now.Add(deadline)
 	}
 	r := res.Next
-	prices := p.econ.PriceMap(r.Prices)
-	levy, fund, k := commonsView(p.econ, r.Levy, r.Fund, r.K)
+	e := out.econ
+	prices := e.PriceMap(r.Prices)
+	levy, fund, k := commonsView(e, r.Levy, r.Fund, r.K)
+	newGoods, withdrawn := openingGoods(p.live, r.Number), p.live.WithdrawnIn(rr.Round)
 	if out.opened, err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Deadline: wire.Time(out.due),
-		Levy: levy, Fund: fund, Commons: k}); err != nil {
+		Levy: levy, Fund: fund, Commons: k, NewGoods: newGoods, WithdrawnGoods: withdrawn}); err != nil {
 		return err
 	}
 	out.budgets = map[string][]byte{}
-	for i, c := range p.econ.Plan.Councils {
+	for i, c := range e.Plan.Councils {
 		if c.Role == planning.Consumer && p.live.Human(i) {
 			b := r.Budgets[i]
 			if out.budgets[c.ID], err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Budget: &b, Deadline: wire.Time(out.due),
-				Levy: levy, Fund: fund, Commons: k}); err != nil {
+				Levy: levy, Fund: fund, Commons: k, NewGoods: newGoods, WithdrawnGoods: withdrawn}); err != nil {
 				return err
 			}
 		}
@@ -297,6 +306,13 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	p.status, p.reason = out.status, out.reason
 	p.results = append(p.results, out.row)
 	p.closed = append(p.closed, out.res.Closed)
+	if grew := len(out.econ.Plan.Goods) != len(p.econ.Plan.Goods); grew {
+		// New goods joined: the closed rounds are the board's grown copies,
+		// and the next rounds' leaves name the new goods too.
+		p.closed = closedRounds(p.live)
+		p.leaves = newLeafMaker(out.econ, p.human)
+	}
+	p.econ = out.econ
 	p.public = append(p.public, out.pub)
 	p.chain = out.commit.Chain
 	p.latest.Store(newServedRound(out.row.Round, out.commit))

@@ -76,6 +76,11 @@ type plan struct {
 	held      []func()   // work held back while busy or draining
 	broken    bool       // the plan stopped on a failure: live is not touched again
 	conns     map[string]int
+
+	// New goods (newgoods.go): the accepted ones' acknowledgements, by
+	// ackKey, and their proposers, by good id.
+	goodAcks   map[string]wire.GoodAccepted
+	proposedBy map[string]string
 }
 
 // flight is a proposal being committed; its waiters get its answer.
@@ -101,7 +106,7 @@ var errPlanGone = councils.Errorf(councils.Conflict, "", "the server is shutting
 func (s *Service) newPlan(id, name string, created time.Time, e *councils.Economy, lv *councils.Live, opts councils.LiveOptions) *plan {
 	p := &plan{s: s, id: id, name: name, created: created, econ: e, live: lv, opts: opts,
 		inbox: make(chan func(), 1024), back: make(chan func(), 64), quit: make(chan struct{}), done: make(chan struct{}),
-		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, byModel: map[int]bool{}, waitRound: -1,
+		acks: map[string]ack{}, goodAcks: map[string]wire.GoodAccepted{}, proposedBy: map[string]string{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, byModel: map[int]bool{}, waitRound: -1,
 		conns: map[string]int{}}
 	p.status, p.reason = lv.Status()
 	p.setPriv(newPrivacy(e, e.Privacy()))

@@ -70,6 +70,17 @@ func newPrivacy(e *councils.Economy, set councils.Privacy) *privacy {
 	return pv
 }
 
+// grow makes room for goods that joined the catalogue (new goods): never
+// shown yet, no labour.
+func (pv *privacy) grow(n int) {
+	for len(pv.usersShown) < n {
+		pv.usersShown, pv.usersSnap = append(pv.usersShown, -1), append(pv.usersSnap, nil)
+	}
+	for len(pv.shown) < 2*n {
+		pv.shown, pv.snap, pv.labour = append(pv.shown, -1), append(pv.snap, nil), append(pv.labour, 0)
+	}
+}
+
 // facilitatorSeesAll reports whether the facilitator sees the full rows
 // and the proposals.
 func (pv *privacy) facilitatorSeesAll() bool {
@@ -160,6 +171,7 @@ func changes(a, b []entry) int {
 // public returns the public row of closed round r, whose full row is full,
 // and remembers what it showed. Rounds must come in order.
 func (pv *privacy) public(e *councils.Economy, r *planning.Round, full wire.RoundRow) wire.RoundRow {
+	pv.grow(len(e.Plan.Goods))
 	k := pv.set.K
 	sides := len(pv.shown)
 	pv.contributions(r.Proposals)

@@ -56,7 +56,20 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	for _, pr := range props {
 		byRound[pr.Round] = append(byRound[pr.Round], pr)
 	}
+	// The new goods and withdrawals, by round (newgoods.go).
+	goodEvents, err := s.store.EventsOfType(ctx, row.ID, evGoodAccepted, evGoodWithdrawn)
+	if err != nil {
+		return nil, err
+	}
+	goodsByRound := map[int][]store.Event{}
+	for _, ev := range goodEvents {
+		if ev.Round != nil {
+			goodsByRound[*ev.Round] = append(goodsByRound[*ev.Round], ev)
+		}
+	}
 	for i, r := range rounds {
+		// The catalogue grows with new goods: read it from live each round.
+		e = lv.Econ
 		cur := lv.Round()
 		if st, _ := lv.Status(); st != councils.StatusOpen || cur.Number != r.Number {
 			return nil, fmt.Errorf("plan %s: stored round %d does not follow the replayed round %d (%s)", row.ID, r.Number, cur.Number, st)
@@ -95,19 +108,22 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 				p.acks[ackKey(sp.Council, sp.Ref)] = ack{round: sp.Round, id: sp.ID, verdict: v}
 			}
 		}
+		if err := p.replayGoods(lv, goodsByRound[r.Number]); err != nil {
+			return nil, fmt.Errorf("plan %s: round %d: %w", row.ID, r.Number, err)
+		}
 		p.opened, p.due = r.Opened, r.Deadline
 		if !r.Closed.IsZero() {
 			// The next round opens at the prices that were published, even
 			// if the rule's code has changed since.
 			var published []float64
-			if i+1 < len(rounds) && len(rounds[i+1].Prices) == len(e.Plan.Goods) {
-				published = rounds[i+1].Prices
+			if i+1 < len(rounds) && len(rounds[i+1].Prices) >= len(e.Plan.Goods) {
+				published = rounds[i+1].Prices // with the new goods that open there
 			}
 			res, err := lv.CloseAt(published)
 			if err != nil {
 				return nil, fmt.Errorf("plan %s: replaying round %d: %w", row.ID, r.Number, err)
 			}
-			full := result(e, res.Closed)
+			full := result(lv.Econ, res.Closed)
 			for _, sp := range byRound[r.Number] {
 				if sp.Source == "standin" {
 					full.StandIns = append(full.StandIns, sp.Council)
@@ -115,7 +131,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			}
 			p.results = append(p.results, full)
 			p.closed = append(p.closed, res.Closed)
-			p.public = append(p.public, p.priv.public(e, res.Closed, full))
+			p.public = append(p.public, p.priv.public(lv.Econ, res.Closed, full))
 			for j, x := range published {
 				if j < len(res.RulePrices) && math.Abs(x-res.RulePrices[j]) > 1e-12*math.Abs(x) {
 					s.log.Warn("the rule now computes other prices than were published; keeping the published ones", "plan", row.ID, "round", r.Number+1, "good", e.Plan.Goods[j].ID, "published", x, "rule", res.RulePrices[j])
@@ -134,6 +150,11 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	if st, _ := lv.Status(); string(st) != row.Status {
 		s.log.Warn("replayed status differs from the stored one", "plan", row.ID, "stored", row.Status, "replayed", st)
 	}
+	if len(lv.Econ.Plan.Goods) != len(p.econ.Plan.Goods) {
+		p.leaves = newLeafMaker(lv.Econ, p.human) // new goods joined
+	}
+	p.econ = lv.Econ
+	p.closed = closedRounds(lv) // grown copies, if new goods joined
 	p.status, p.reason = lv.Status()
 	if p.status != councils.StatusOpen {
 		p.due = time.Time{}
@@ -157,8 +178,8 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 // adopt takes the state of q, the same plan replayed from the database
 // (plan goroutine).
 func (p *plan) adopt(q *plan) {
-	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
+	p.live, p.econ, p.acks, p.goodAcks, p.proposedBy, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.goodAcks, q.proposedBy, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
-	p.public, p.chain, p.pre, p.leaves = q.public, q.chain, q.pre, q.leaves
+	p.public, p.chain, p.pre, p.leaves, p.closed = q.public, q.chain, q.pre, q.leaves, q.closed
 	p.setPriv(q.priv)
 }

@@ -22,7 +22,7 @@ const SnapshotCouncilsMax = 1000
 func (p *plan) goods() []wire.Good {
 	out := make([]wire.Good, len(p.econ.Scenario.Goods))
 	for i, g := range p.econ.Scenario.Goods {
-		out[i] = wire.Good{ID: g.ID, Name: g.Name, Unit: g.Unit, Kind: g.Kind}
+		out[i] = wire.Good{ID: g.ID, Name: g.Name, Unit: g.Unit, Kind: g.Kind, ProposedBy: p.proposedBy[g.ID]}
 		if g.IsCommons() {
 			rival, stock := false, g.Stock
 			out[i].Rival, out[i].Stock = &rival, &stock

@@ -97,6 +97,10 @@ func (s *Service) dispatch(ctx context.Context, who Principal, c *hub.Client, f 
 	case wire.SettingsUpdate:
 		_, err := s.SetRoundDeadline(ctx, who, who.Plan, f.RoundDeadlineSeconds, c, f.Ref)
 		return err
+	case wire.GoodPropose:
+		return s.ProposeGood(ctx, who, c, f)
+	case wire.GoodWithdraw:
+		return s.WithdrawGood(ctx, who, c, f)
 	default:
 		return councils.Errorf(councils.Invalid, "type", "unknown frame type %q", f.FrameType())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // AddEvents appends events to the audit log in one transaction.
@@ -62,4 +63,23 @@ func insertEvents(ctx context.Context, tx *wtx, events []Event) error {
 		}
 	}
 	return nil
+}
+
+// EventsOfType returns a plan's audit events of the given types, in order
+// (a replay reads the events that change a plan besides its proposals and
+// rounds: the new goods and their withdrawals).
+func (s *Store) EventsOfType(ctx context.Context, planID string, types ...string) ([]Event, error) {
+	if len(types) == 0 {
+		return nil, nil
+	}
+	q := `SELECT ` + eventColumns + ` FROM audit WHERE plan_id = ? AND type IN (?` + strings.Repeat(", ?", len(types)-1) + `) ORDER BY seq`
+	args := []any{planID}
+	for _, t := range types {
+		args = append(args, t)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanEvents(rows, planID)
 }

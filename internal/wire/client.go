@@ -83,7 +83,7 @@ func (f Ping) RefOf() string { return f.Ref }
 
 // ClientFrames lists every client frame, for the schema's tests and
 // documentation.
-var ClientFrames = []Client{Submit{}, Close{}, SettingsUpdate{}, Ping{}}
+var ClientFrames = []Client{Submit{}, Close{}, SettingsUpdate{}, Ping{}, GoodPropose{}, GoodWithdraw{}}
 
 // rawFrame is a frame before its fields are checked.
 type rawFrame struct {
@@ -154,6 +154,9 @@ func DecodeClient(data []byte) (Client, string, error) {
 			return nil, ref, err
 		}
 		return SettingsUpdate{Ref: ref, RoundDeadlineSeconds: n}, ref, nil
+	case TypeGoodPropose, TypeGoodWithdraw:
+		f, err := decodeNewGoods(typ, data, ref)
+		return f, ref, err
 	default:
 		return nil, ref, councils.Errorf(councils.Invalid, "type", "unknown frame type %q", typ)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestDecodeClient(t *testing.T) {
-	two := 2
+	two, no, price2 := 2, false, 2.0
 	tests := []struct {
 		name, in string
 		kind     councils.ErrorKind
@@ -37,6 +37,18 @@ func TestDecodeClient(t *testing.T) {
 		{"submit proposal not object", `{"type":"proposal.submit","round":1,"proposal":[1]}`, councils.Invalid, "proposal", nil, ""},
 		{"close round not a number", `{"type":"round.close","ref":"k","round":"3"}`, councils.Invalid, "round", nil, "k"},
 		{"settings negative", `{"type":"settings.update","roundDeadlineSeconds":-3}`, councils.Invalid, "roundDeadlineSeconds", nil, ""},
+		{"good.propose", `{"type":"good.propose","ref":"g","good":{"id":"cake","unit":"kg","rival":false},"price":2,"proposal":{"outputs":{"cake":1}}}`, "", "",
+			GoodPropose{Ref: "g", Good: NewGoodSpec{ID: "cake", Unit: "kg", Rival: &no}, Price: &price2, Proposal: []byte(`{"outputs":{"cake":1}}`)}, "g"},
+		{"good.propose defaults", `{"type":"good.propose","good":{"id":"cake"},"proposal":{}}`, "", "", GoodPropose{Good: NewGoodSpec{ID: "cake"}, Proposal: []byte(`{}`)}, ""},
+		{"good.propose no good", `{"type":"good.propose","proposal":{}}`, councils.Invalid, "good", nil, ""},
+		{"good.propose no id", `{"type":"good.propose","good":{"name":"Cake"},"proposal":{}}`, councils.Invalid, "good.id", nil, ""},
+		{"good.propose id not string", `{"type":"good.propose","good":{"id":3},"proposal":{}}`, councils.Invalid, "good.id", nil, ""},
+		{"good.propose rival not bool", `{"type":"good.propose","good":{"id":"a","rival":"no"},"proposal":{}}`, councils.Invalid, "good.rival", nil, ""},
+		{"good.propose price zero", `{"type":"good.propose","good":{"id":"a"},"price":0,"proposal":{}}`, councils.Invalid, "price", nil, ""},
+		{"good.propose no proposal", `{"type":"good.propose","good":{"id":"a"}}`, councils.Invalid, "proposal", nil, ""},
+		{"good.withdraw", `{"type":"good.withdraw","ref":"w","good":"cake","reason":"spam"}`, "", "", GoodWithdraw{Ref: "w", Good: "cake", Reason: "spam"}, "w"},
+		{"good.withdraw no reason", `{"type":"good.withdraw","good":"cake"}`, councils.Invalid, "reason", nil, ""},
+		{"good.withdraw no good", `{"type":"good.withdraw","reason":"spam"}`, councils.Invalid, "good", nil, ""},
 		{"too large", `{"type":"ping","ref":"` + strings.Repeat("a", MaxFrameBytes) + `"}`, councils.TooLarge, "", nil, ""},
 	}
 	for _, tt := range tests {

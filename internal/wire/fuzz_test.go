@@ -26,6 +26,9 @@ func FuzzDecodeClient(f *testing.F) {
 		`{"type":"proposal.submit","round":-1,"proposal":{}}`,
 		`{"type":"proposal.submit","round":1e300,"proposal":{}}`,
 		`{"type":"round.close","round":-0}`, "{\"type\":\"ping\",\"ref\":\"\xff\"}",
+		`{"type":"good.propose","ref":"g","good":{"id":"cake","name":"Cake","rival":false},"price":2,"proposal":{"outputs":{"cake":1}}}`,
+		`{"type":"good.propose","good":{"id":null},"price":-1,"proposal":[]}`,
+		`{"type":"good.withdraw","good":"cake","reason":"spam"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -55,6 +58,14 @@ func FuzzDecodeClient(f *testing.F) {
 				t.Fatalf("accepted a negative deadline: %d", x.RoundDeadlineSeconds)
 			}
 		case Ping:
+		case GoodPropose:
+			if !json.Valid(x.Proposal) || x.Good.ID == "" || (x.Price != nil && !(*x.Price > 0)) {
+				t.Fatalf("accepted a bad good.propose: %+v", x)
+			}
+		case GoodWithdraw:
+			if x.Good == "" || x.Reason == "" || len(x.Reason) > MaxReasonBytes {
+				t.Fatalf("accepted a bad good.withdraw: %+v", x)
+			}
 		default:
 			t.Fatalf("decoded an unknown frame %T", fr)
 		}

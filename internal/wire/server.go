@@ -19,6 +19,9 @@ type Good struct {
 	// A commons good's rival (false) and stock; absent for a rival good.
 	Rival *bool    `json:"rival,omitempty"`
 	Stock *float64 `json:"stock,omitempty"`
+	// ProposedBy is, for a new good a council put into the catalogue
+	// while the plan ran, that council's id (newgoods.go).
+	ProposedBy string `json:"proposedBy,omitempty"`
 }
 
 // Council is one council as everyone in the plan sees it.
@@ -132,6 +135,10 @@ type RoundOpened struct {
 	Levy    *float64           `json:"levy,omitempty"`
 	Fund    *float64           `json:"fund,omitempty"`
 	Commons map[string]float64 `json:"commons,omitempty"`
+	// The new goods that join the catalogue in this round, and the ids
+	// of those withdrawn before they did (newgoods.go).
+	NewGoods       []NewGood `json:"newGoods,omitempty"`
+	WithdrawnGoods []string  `json:"withdrawnGoods,omitempty"`
 }
 
 // FrameType returns "round.opened".
@@ -273,4 +280,5 @@ var ServerFrames = []Server{
 	Snapshot{}, RoundOpened{}, ProposalAccepted{}, ProposalRejected{},
 	RoundSubmitted{}, ProposalReceived{}, RoundClosed{}, PlanConverged{},
 	PlanStopped{}, SettingsChanged{}, Pong{}, Error{},
+	GoodAccepted{}, GoodRejected{}, GoodWithdrawn{},
 }

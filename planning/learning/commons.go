@@ -27,7 +27,7 @@ func (m *fitted) setCommons(plan *planning.Plan, r *planning.Round) {
 		return
 	}
 	m.commons.on = true
-	m.commons.levy, m.commons.split = plan.Levy(r.Votes())
+	m.commons.levy, m.commons.split = plan.LevyAt(r.Votes(), r.Number+1)
 	m.setK(plan, r)
 	m.aggOK = false
 }

@@ -144,6 +144,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.observe(plan, r, x0)
 	l.setFloor(r)
 	l.judge(plan, rounds)
+	l.welcome(plan, r)
 	if l.atFloor(r) {
 		// Every gap is within what the councils' rounding leaves: hold
 		// the prices rather than chase the rounding.

@@ -223,7 +223,26 @@ const PC = (() => {
     return e;
   }
 
-  function goodName(g) { return g.name && g.name !== g.id ? g.name + ' (' + g.id + ')' : g.id; }
+  function goodName(g) {
+    const n = g.name && g.name !== g.id ? g.name + ' (' + g.id + ')' : g.id;
+    // a good a council added while the plan ran is marked new, with who proposed it
+    return g.proposedBy ? n + ' — ' + I18N.t('new, proposed by {who}', { who: g.proposedBy }) : n;
+  }
+
+  // addNewGoods adds round.opened's newGoods to a plan's catalogue (once each).
+  function addNewGoods(plan, f) {
+    if (!plan || !f.newGoods) return false;
+    plan.goods = plan.goods || [];
+    let added = false;
+    for (const g of f.newGoods) {
+      if (plan.goods.some((x) => x.id === g.id)) continue;
+      const good = { id: g.id, name: g.name, unit: g.unit, kind: g.kind, proposedBy: g.proposedBy };
+      if (g.rival === false) { good.rival = false; good.stock = 0; }
+      plan.goods.push(good);
+      added = true;
+    }
+    return added;
+  }
   // shortName is a good's name alone, for tight places (charts, cells).
   function shortName(g) { return (g && (g.name || g.id)) || ''; }
 
@@ -280,6 +299,6 @@ const PC = (() => {
   const t = I18N.t;
   return {
     params, api, ApiError, live, setConn, num, qty, pct, pctTicks, sci, humanize, band, gapCell, bandLegend, setTolerance,
-    bands: () => BANDS, tolerance: () => tolerance, h, goodName, shortName, unitOf, money, toDate, countdown, announce, requireParams, download, t, withheldGoods,
+    bands: () => BANDS, tolerance: () => tolerance, h, goodName, shortName, unitOf, money, toDate, countdown, announce, requireParams, download, t, withheldGoods, addNewGoods,
   };
 })();

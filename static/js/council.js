@@ -436,6 +436,7 @@
           (isWorker() && st.council.output ? ' · ' + t('you make {good}', { good: PC.shortName((st.plan.goods || []).find((g) => g.id === st.council.output) || { id: st.council.output }) }) : '');
         $('numeraire-line').textContent = st.plan.numeraire ? t('Prices are in {unit}: the numéraire, {id}, always costs 1.', { unit: PC.unitOf(st.plan).many || st.plan.numeraire, id: st.plan.numeraire }) : '';
         build();
+        $('new-good-panel').hidden = !isWorker();
         // the standing proposal of this round, if the council made it,
         // fills an untouched form; a stand-in's never does
         st.ownStandIn = !!(f.round.own && f.round.own.standin);
@@ -447,6 +448,8 @@
         break;
       }
       case 'round.opened':
+        // new goods join the catalogue (and the form) from this round
+        if (PC.addNewGoods(st.plan, f)) build();
         // round.opened's round is the new round's number
         st.round = { number: f.round, status: 'open', prices: f.prices, budget: f.budget, deadline: f.deadline, submitted: [],
           levy: f.levy, fund: f.fund, commons: f.commons };
@@ -512,7 +515,14 @@
         $('submit').disabled = !(st.round && st.round.status === 'open');
         loadProposals();
         break;
+      case 'good.accepted':
+        PC.announce($('ng-result'), 'Accepted: ' + PC.goodName(f.good) + ' joins the catalogue in round ' + f.opensAt + ' at ' + num(f.good.price) + '; your proposal to make it stands from then.', 'ok');
+        break;
+      case 'good.rejected':
+        PC.announce($('ng-result'), 'Not added: ' + f.reason + (f.field ? ' (' + f.field + ')' : ''), 'err');
+        break;
       case 'error':
+        if (f.ref && f.ref.startsWith('ng-')) PC.announce($('ng-result'), 'The server refused it: ' + f.message, 'err');
         if (f.ref) st.pending.delete(f.ref);
         $('form-error').textContent = t('The server refused the message: {why}', { why: PC.humanize(f.message) });
         $('submit').disabled = !(st.round && st.round.status === 'open');
@@ -552,6 +562,35 @@
     st.touched = true;
     clearErrors();
     update();
+  });
+
+  // A worker council may put a new good into the catalogue with its
+  // proposal to make it (good.propose; docs/new-goods.md).
+  $('new-good').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const id = $('ng-id').value.trim();
+    const y = Number($('ng-qty').value);
+    const inputs = {};
+    const bad = [];
+    for (const part of $('ng-inputs').value.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const [g, q] = part.split('=').map((x) => x.trim());
+      if (!g || !(Number(q) >= 0)) bad.push(part); else inputs[g] = Number(q);
+    }
+    if (!id || !(y > 0) || bad.length) {
+      PC.announce($('ng-result'), !id ? 'Give the new good an id.' : !(y > 0) ? 'Say how much of it you would make (more than 0).' : 'Write inputs as good=quantity, separated by commas: ' + bad.join('; '), 'err');
+      return;
+    }
+    const frame = { type: 'good.propose', good: { id, rival: !$('ng-commons').checked }, proposal: { outputs: { [id]: y }, inputs } };
+    if ($('ng-name').value.trim()) frame.good.name = $('ng-name').value.trim();
+    if ($('ng-unit').value.trim()) frame.good.unit = $('ng-unit').value.trim();
+    if (Number($('ng-price').value) > 0) frame.price = Number($('ng-price').value);
+    try {
+      frame.ref = 'ng-' + id + '-' + Date.now();
+      ws.send(frame);
+      PC.announce($('ng-result'), 'Sent; waiting for the board\'s check…', 'info');
+    } catch (e) {
+      PC.announce($('ng-result'), e.message, 'err');
+    }
   });
 
   setInterval(() => { if (st.round && st.round.status === 'open' && (!st.plan || st.plan.status === 'open')) $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);

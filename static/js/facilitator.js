@@ -270,7 +270,12 @@
         PC.announce($('action-status'), t('The plan was stopped in round {n}: {why}.', { n: f.round, why: PC.humanize(f.reason) }), 'warn');
         refresh('plan', 'audit');
         break;
+      case 'good.withdrawn':
+        PC.announce($('withdraw-result'), 'Withdrawn: ' + f.good + ' will not join the catalogue.', 'ok');
+        refresh('audit');
+        break;
       case 'error':
+        if (f.ref && f.ref.startsWith('wd-')) { PC.announce($('withdraw-result'), t('Not withdrawn: {why}', { why: PC.humanize(f.message) }), 'err'); break; }
         PC.announce(errors, t('The server refused a message: {why}', { why: PC.humanize(f.message) }), 'err');
         break;
       default:
@@ -349,7 +354,20 @@
 
   setInterval(() => { if (st.round && st.plan && st.plan.status === 'open') $('deadline').textContent = PC.countdown(st.round.deadline); }, 1000);
 
-  PC.live({
+  $('withdraw').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const good = $('withdraw-good').value.trim();
+    const reason = $('withdraw-reason').value.trim();
+    if (!good || !reason) { PC.announce($('withdraw-result'), 'Give the good\'s id and the reason.', 'err'); return; }
+    try {
+      live.send({ type: 'good.withdraw', ref: 'wd-' + Date.now(), good, reason });
+      PC.announce($('withdraw-result'), 'Sent…', 'info');
+    } catch (e) {
+      PC.announce($('withdraw-result'), e.message, 'err');
+    }
+  });
+
+  const live = PC.live({
     plan: P.plan, token: P.token, onFrame,
     onState: (s) => PC.setConn($('conn'), s),
     onGiveUp: async () => {
