@@ -21,6 +21,7 @@ var descriptions = map[string]string{
 	"commons-small":      "A bakery and an open oven design that everyone uses free: three neighbourhoods vote the levy that pays the design's makers.",
 	"federation-city":    "Riverton: two wards and a city that plan transit and parks in common, beside four neighbourhoods' own consumption.",
 	"economy-40-commons": "economy-40 with four commons goods and a federation tree of wards and neighbourhoods.",
+	"economy-40-newgood": "economy-40 in which one workplace starts making a new good at round 3, without asking anyone.",
 }
 
 // Description returns the bundled example's one-line description, or ""
