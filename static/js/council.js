@@ -6,6 +6,9 @@
   const { api, h, num, t } = PC;
   const P = PC.params();
   const $ = (id) => document.getElementById(id);
+  // setHidden hides or shows element id where the page has it (a
+  // federation's page has no SB/SC help, budget change or commons panel).
+  const setHidden = (id, v) => { const e = $(id); if (e) e.hidden = v; };
   const errors = $('errors');
 
   // loadProof shows whether the council's proposal is in round n's root.
@@ -94,7 +97,7 @@
       return fs;
     }));
     $('mine-measure').textContent = isWorker() ? 'SB/SC' : t('Cost / budget');
-    $('sbsc-explain').hidden = !isWorker();
+    setHidden('sbsc-explain', !isWorker());
     buildCommons();
   }
 
@@ -159,6 +162,7 @@
   function renderCommons() {
     const cg = commonsGoods();
     const r = st.round || {};
+    if (!$('commons-panel')) return;
     $('commons-panel').hidden = !cg.length;
     if (!cg.length) return;
     $('commons-line').textContent = typeof r.levy === 'number'
@@ -323,7 +327,7 @@
     if (r && typeof r.budget === 'number') {
       st.budgets.set(r.number, r.budget);
       $('budget').textContent = PC.money(r.budget, st.plan);
-      $('budget-change').textContent = budgetChange(r.number, r.budget);
+      if ($('budget-change')) $('budget-change').textContent = budgetChange(r.number, r.budget);
     }
     const goods = st.plan ? st.plan.goods || [] : [];
     const u = PC.unitOf(st.plan);
@@ -440,7 +444,7 @@
         // fills an untouched form; a stand-in's never does
         st.ownStandIn = !!(f.round.own && f.round.own.standin);
         if (f.round.own && !f.round.own.standin && !st.touched) fill(f.round.own.proposal);
-        $('standin-note').hidden = !st.ownStandIn;
+        setHidden('standin-note', !st.ownStandIn);
         renderRound();
         loadProposals();
         if (f.lastRound) loadProof(f.lastRound.round);
@@ -462,7 +466,7 @@
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         if (st.round && st.round.number === f.round) st.round.status = 'closed';
         const mine = (f.standins || []).includes(st.councilId);
-        if (mine) { st.stoodIn = f.round; $('standin-note').hidden = false; }
+        if (mine) { st.stoodIn = f.round; setHidden('standin-note', false); }
         renderRound();
         if (st.round && st.round.number === f.round + 1) {
           // the next round opened first: its notice, with the stand-in's
@@ -495,7 +499,7 @@
         break;
       case 'proposal.accepted': {
         st.pending.delete(f.ref);
-        $('standin-note').hidden = true;
+        setHidden('standin-note', true);
         clearErrors();
         let m = '';
         if (typeof f.sbsc === 'number') m = ' SB/SC ' + num(f.sbsc) + '.';
