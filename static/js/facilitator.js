@@ -95,8 +95,8 @@
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted hide-narrow' }, ' (' + g.unit + ')') : null),
       h('td', { class: 'hide-narrow' }, g.kind || ''),
       h('td', { class: 'num' }, num(prices[g.id])),
-      h('td', { class: 'num' }, closed ? (supply[g.id] === null ? 'withheld' : num(supply[g.id])) : '—'),
-      h('td', { class: 'num' }, closed ? (demand[g.id] === null ? 'withheld' : num(demand[g.id])) : '—'),
+      h('td', { class: 'num' }, closed ? (supply[g.id] === null ? t('withheld') : num(supply[g.id])) : '—'),
+      h('td', { class: 'num' }, closed ? (demand[g.id] === null ? t('withheld') : num(demand[g.id])) : '—'),
       PC.gapCell(h('td'), closed ? gaps[g.id] : undefined))));
   }
 
