@@ -52,11 +52,11 @@
       }
       box.dataset.rounds = String(xs.length);
       box.setAttribute('aria-label', t('Chart of each commons good\'s K (solid) and output (dashed) over {n} rounds.', { n: xs.length }) + ' ' + t('The table beside it has the data.'));
-      const t = $('#commons-table');
-      t.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col', class: 'num' }, t('Round')), h('th', { scope: 'col', class: 'num' }, t('Levy')),
+      const tbl = $('#commons-table');
+      tbl.tHead.replaceChildren(h('tr', null, h('th', { scope: 'col', class: 'num' }, t('Round')), h('th', { scope: 'col', class: 'num' }, t('Levy')),
         h('th', { scope: 'col', class: 'num' }, t('Fund')),
         ...cg.flatMap((g) => [t('{good} K', { good: g.id }), t('{good} output', { good: g.id }), t('{good} users', { good: g.id })].map((w) => h('th', { scope: 'col', class: 'num' }, w)))));
-      t.tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => h('tr', null,
+      tbl.tBodies[0].replaceChildren(...st.rows.slice().reverse().map((r) => h('tr', null,
         h('th', { scope: 'row', class: 'num' }, r.round), h('td', { class: 'num' }, PC.pct(r.levy)), h('td', { class: 'num' }, num(r.fund)),
         ...cg.flatMap((g) => [num((r.commons || {})[g.id]), shown(r, g.id, 'supply'), shown(r, g.id, 'users')].map((v) => h('td', { class: 'num' }, v))))));
     }
