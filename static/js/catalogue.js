@@ -379,6 +379,7 @@ const CATALOGUE = {
   "{good} users": "{good} usuarios",
   "{good}: K {k} (stock {stock}), output {output}, used by {users} people": "{good}: K {k} (existencias {stock}), producción {output}, lo usan {users} personas",
   "{good}: withheld (fewer than k councils); not within the tolerance": "{good}: oculto (menos de k consejos); fuera de la tolerancia",
-  "{good}: withheld (fewer than k councils); within the tolerance": "{good}: oculto (menos de k consejos); dentro de la tolerancia"
+  "{good}: withheld (fewer than k councils); within the tolerance": "{good}: oculto (menos de k consejos); dentro de la tolerancia",
+  "federation {name}": "federación {name}"
  }
 };

@@ -434,7 +434,7 @@
         // names one): plan.council, on a council's connection only
         st.council = f.plan.council || { id: st.councilId, type: 'consumer' };
         st.round = f.round; // {number, status, prices, budget?, submitted, deadline, own?}
-        $('who').textContent = isFederation() ? 'federation ' + (st.council.name || st.councilId)
+        $('who').textContent = isFederation() ? t('federation {name}', { name: st.council.name || st.councilId })
           : isWorker() ? t('workplace (worker council) {id}', { id: st.councilId }) : t('neighbourhood (consumer council) {id}', { id: st.councilId });
         PC.setTolerance(st.plan.tolerance);
         document.title = 'parecon — ' + (isFederation() ? 'federation ' : 'council ') + st.councilId + ' — ' + (st.plan.name || st.plan.id);
