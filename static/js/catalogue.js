@@ -380,6 +380,9 @@ const CATALOGUE = {
   "{good}: K {k} (stock {stock}), output {output}, used by {users} people": "{good}: K {k} (existencias {stock}), producción {output}, lo usan {users} personas",
   "{good}: withheld (fewer than k councils); not within the tolerance": "{good}: oculto (menos de k consejos); fuera de la tolerancia",
   "{good}: withheld (fewer than k councils); within the tolerance": "{good}: oculto (menos de k consejos); dentro de la tolerancia",
-  "federation {name}": "federación {name}"
+  "federation {name}": "federación {name}",
+  "{k} of {n}": "{k} de {n}",
+  "Could not load the proposals: {why}": "No se pudieron cargar las propuestas: {why}",
+  "Could not load the audit log: {why}": "No se pudo cargar el registro: {why}"
  }
 };

@@ -50,7 +50,7 @@
   function chart(key, el, opts, data) {
     if (st.charts[key]) st.charts[key].destroy();
     el.replaceChildren();
-    if (typeof uPlot === 'undefined') { el.textContent = 'The chart library did not load; the table has the data.'; return; }
+    if (typeof uPlot === 'undefined') { el.textContent = t('The chart library did not load; the table has the data.'); return; }
     // el.dataset.xrange records the rounds axis's span (the tests read it)
     const hooks = { ...(opts.hooks || {}) };
     hooks.setScale = [...(hooks.setScale || []), (u, k) => { if (k === 'x') el.dataset.xrange = u.scales.x.min + '–' + u.scales.x.max; }];
@@ -190,7 +190,7 @@
       ' · ' + t('rounds closed: {n}', { n: st.rows.length });
     const n = (p.councils || []).length;
     $('deadline').textContent = p.status === 'open' || !p.status ? '· ' + PC.countdown(st.deadline) : '';
-    $('submitted').textContent = st.submitted.length + (n ? ' of ' + n : '') + (st.submitted.length ? ': ' + st.submitted.join(', ') : '');
+    $('submitted').textContent = (n ? t('{k} of {n}', { k: st.submitted.length, n }) : String(st.submitted.length)) + (st.submitted.length ? ': ' + st.submitted.join(', ') : '');
   }
 
   function renderAll() {
