@@ -65,8 +65,7 @@ func TestFederationPage(t *testing.T) {
 	do(t, br, "submitting with Enter", chromedp.SendKeys(chromedp.ID("q-requests-parks"), "\r"))
 	// The verdict says Accepted until round 1 opens, which can be at once
 	// (the east ward is the only human): then its history row says so.
-	wait[bool](t, br, "the verdict", `document.getElementById('verdict').textContent.includes('Accepted') ||
-		[...document.querySelectorAll('#mine tbody tr')].some(r => r.cells.length > 1 && r.cells[0].textContent === '0' && r.cells[1].querySelector('.chip.yes') !== null)`)
+	wait[string](t, br, "the verdict", acceptedRound0)
 	// the only human is in: round 0 closes, and the roll-up appears
 	origin := wait[string](t, br, "where the budget comes from", `(t => t.includes('levy of 2') && t)(document.getElementById('origin').textContent)`)
 	if !strings.Contains(origin, "round 0") {
