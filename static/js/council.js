@@ -437,7 +437,7 @@
         $('who').textContent = isFederation() ? t('federation {name}', { name: st.council.name || st.councilId })
           : isWorker() ? t('workplace (worker council) {id}', { id: st.councilId }) : t('neighbourhood (consumer council) {id}', { id: st.councilId });
         PC.setTolerance(st.plan.tolerance);
-        document.title = 'parecon — ' + (isFederation() ? 'federation ' : 'council ') + st.councilId + ' — ' + (st.plan.name || st.plan.id);
+        document.title = 'parecon — ' + (isFederation() ? t('federation') : t('council')) + ' ' + st.councilId + ' — ' + (st.plan.name || st.plan.id);
         $('plan-line').textContent = t('Plan {name} ({id})', { name: st.plan.name || '', id: st.plan.id }) +
           (isWorker() && st.council.output ? ' · ' + t('you make {good}', { good: PC.shortName((st.plan.goods || []).find((g) => g.id === st.council.output) || { id: st.council.output }) }) : '');
         $('numeraire-line').textContent = st.plan.numeraire ? t('Prices are in {unit}: the numéraire, {id}, always costs 1.', { unit: PC.unitOf(st.plan).many || st.plan.numeraire, id: st.plan.numeraire }) : '';
