@@ -63,7 +63,9 @@ func TestFederationPage(t *testing.T) {
 	}
 	typeInto(t, br, "q-requests-parks", "1")
 	do(t, br, "submitting with Enter", chromedp.SendKeys(chromedp.ID("q-requests-parks"), "\r"))
-	wait[string](t, br, "the verdict", `(t => t.includes('Accepted') && t)(document.getElementById('verdict').textContent)`)
+	// The verdict says Accepted until round 1 opens, which can be at once
+	// (the east ward is the only human): then its history row says so.
+	wait[string](t, br, "the verdict", acceptedRound0)
 	// the only human is in: round 0 closes, and the roll-up appears
 	origin := wait[string](t, br, "where the budget comes from", `(t => t.includes('levy of 2') && t)(document.getElementById('origin').textContent)`)
 	if !strings.Contains(origin, "round 0") {
@@ -73,6 +75,7 @@ func TestFederationPage(t *testing.T) {
 	if body := text(t, br, "federations"); strings.Contains(body, "Riverton (city) —") || eval[int](t, br, withheldCells) == 0 {
 		t.Errorf("the federation's roll-up shows more than its subtree or withholds nothing: %q", body)
 	}
+	checkPage(t, br, s.URL)
 	screenshot(t, br, "federation-page")
 
 	open(t, br, s.page("observer.html", plan.ID, plan.ObserverToken), "observer page",
@@ -90,6 +93,7 @@ func TestFederationPage(t *testing.T) {
 	}
 	do(t, br, "back to the city", chromedp.Click(`//nav[contains(@class,'crumbs')]//button[contains(., 'Riverton')]`))
 	wait[bool](t, br, "the city again", `document.querySelector('#federations h3').textContent.includes('Riverton')`)
+	checkPage(t, br, s.URL)
 	screenshot(t, br, "observer-federations")
 
 	open(t, br, s.page("facilitator.html", plan.ID, plan.FacilitatorToken), "facilitator page",
@@ -99,4 +103,5 @@ func TestFederationPage(t *testing.T) {
 	if n := eval[int](t, br, withheldCells); n != 0 {
 		t.Errorf("the facilitator's view withholds %d cells", n)
 	}
+	checkPage(t, br, s.URL)
 }

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -295,34 +296,52 @@ func TestStartPageChoosesPeople(t *testing.T) {
 }
 
 // TestPagesInSpanish opens every page in a browser whose language is
-// Spanish: the pages speak Spanish (from the catalogue), the switch says
-// so and turns them to English.
+// Spanish, the town's and, for their own panels, a commons plan's and a
+// federation's: the pages speak Spanish (from the catalogue), also in the
+// text their scripts write, the switch says so and turns them to English.
 func TestPagesInSpanish(t *testing.T) {
 	s := serve(t)
 	plan := townPlan(t, s)
+	com := commonsPlan(t, s)
+	fed, fedTok := fedPlan(t, s)
 	br := browserLang(t, desktopW, desktopH, "es")
-	for _, pg := range []struct{ name, url, ready, want string }{
-		{"start", s.URL + "/", `document.querySelectorAll('#humans input').length > 0`, "Crear un plan"},
-		{"council", s.page("council.html", plan.ID, plan.CouncilTokens["old-town"]), councilReady, "Precios indicativos"},
-		{"facilitator", s.page("facilitator.html", plan.ID, plan.FacilitatorToken), `document.querySelectorAll('#councils li').length === 13`, "Cerrar la ronda ahora"},
-		{"observer", s.page("observer.html", plan.ID, plan.ObserverToken), `document.getElementById('gap-chart').dataset.rounds === '0'`, "Mayor desajuste por ronda"},
+	// the scenarios' own names, English here, are data, not page text
+	town := []string{"farmland and building land", "tram and bus", "tools and repairs", "river water", "electric power", "CO₂ emissions", "home for a week", "thousand m³", "tram-workers", "toolworks"}
+	const fedReady = `!document.getElementById('federations').hidden && document.querySelector('#federations h3') !== null`
+	for _, pg := range []struct {
+		name, url, ready string
+		want, names      []string
+	}{
+		{"start", s.URL + "/", `document.querySelectorAll('#humans input').length > 0`, []string{"Crear un plan"}, town},
+		{"council", s.page("council.html", plan.ID, plan.CouncilTokens["old-town"]), councilReady,
+			[]string{"Precios indicativos", "Prueba de que su propuesta contó", "Aún no se ha cerrado ninguna ronda."}, town},
+		{"facilitator", s.page("facilitator.html", plan.ID, plan.FacilitatorToken), `document.querySelectorAll('#councils li').length === 13`, []string{"Cerrar la ronda ahora"}, town},
+		{"observer", s.page("observer.html", plan.ID, plan.ObserverToken), `document.getElementById('gap-chart').dataset.rounds === '0'`,
+			[]string{"Mayor desajuste por ronda", "Qué se oculta, y por qué"}, town},
+		{"commons-council", s.page("council.html", com.ID, com.CouncilTokens["east"]), councilReady + ` && !document.getElementById('commons-panel').hidden && document.querySelector('#commons-table tbody tr') !== null`,
+			[]string{"El procomún", "Su voto para el fondo del procomún", "bien común: de uso libre", "se paga a quien lo produce"}, nil},
+		{"commons-observer", s.page("observer.html", com.ID, com.ObserverToken), `!document.getElementById('commons').hidden && document.getElementById('commons-chart').dataset.rounds === '0'`,
+			[]string{"El procomún", "Aún no se ha cerrado ninguna ronda. Existencias al empezar:"}, nil},
+		{"federation", s.page("federation.html", fed.ID, fedTok), councilReady + ` && ` + fedReady,
+			[]string{"federación East Ward", "De dónde sale su presupuesto", "Peticiones colectivas: lo que su federación dará en común a sus miembros", "aún no se ha cerrado ninguna ronda", "Los resúmenes aparecen cuando se cierra la ronda 0."}, nil},
+		{"federation-observer", s.page("observer.html", fed.ID, fed.ObserverToken), fedReady,
+			[]string{"Federaciones", "Federaciones en Riverton", "Presupuesto colectivo"}, nil},
 	} {
 		open(t, br, pg.url, pg.name+" in Spanish", pg.ready)
 		if l := eval[string](t, br, `document.documentElement.lang`); l != "es" {
 			t.Errorf("%s: lang %q", pg.name, l)
 		}
 		body := eval[string](t, br, `document.body.innerText`)
-		if !strings.Contains(body, pg.want) {
-			t.Errorf("%s: no %q in the Spanish page", pg.name, pg.want)
+		for _, w := range pg.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: no %q in the Spanish page", pg.name, w)
+			}
 		}
-		// no heading, legend, label or button left in English
-		// (the scenario's own names, English here, are data, not page text)
-		english := eval[[]string](t, br, `(() => {
-			const names = ['farmland and building land', 'tram and bus', 'tools and repairs', 'river water', 'electric power', 'CO₂ emissions', 'home for a week', 'thousand m³', 'tram-workers', 'toolworks'];
-			return [...document.querySelectorAll('h1, h2, h3, legend, label, button, summary, th, header .role, .chip')]
+		// no heading, legend, label, button or caption left in English
+		names, _ := json.Marshal(append([]string{}, pg.names...))
+		english := eval[[]string](t, br, `(names => [...document.querySelectorAll('h1, h2, h3, legend, label, button, summary, th, caption, header .role, .chip')]
 				.map(e => names.reduce((s, n) => s.split(n).join(''), e.textContent.trim()))
-				.filter(s => /\b(the|and|of|your|round|with)\b/i.test(s));
-		})()`)
+				.filter(s => /\b(the|and|of|your|round|with)\b/i.test(s)))(`+string(names)+`)`)
 		if len(english) > 0 {
 			t.Errorf("%s: English left: %q", pg.name, english)
 		}

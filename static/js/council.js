@@ -6,6 +6,9 @@
   const { api, h, num, t } = PC;
   const P = PC.params();
   const $ = (id) => document.getElementById(id);
+  // setHidden hides or shows element id where the page has it (a
+  // federation's page has no SB/SC help, budget change or commons panel).
+  const setHidden = (id, v) => { const e = $(id); if (e) e.hidden = v; };
   const errors = $('errors');
 
   // loadProof shows whether the council's proposal is in round n's root.
@@ -14,10 +17,12 @@
     try {
       const pf = await api('/api/plans/' + encodeURIComponent(P.plan) + '/rounds/' + n + '/proof', { token: P.token });
       const line = $('proof-line');
-      line.replaceChildren('Your proposal is in round ' + n + '\'s root ', h('code', null, pf.root), ' (leaf ' + (pf.index + 1) + ' of ' + pf.size + ').');
+      // the root, in its own <code>, goes where {root} is in the sentence
+      const [before, after = ''] = t('Your proposal is in round {n}\'s root {root} (leaf {i} of {size}).', { n, i: pf.index + 1, size: pf.size }).split('{root}');
+      line.replaceChildren(before, h('code', null, pf.root), after);
       line.dataset.round = String(n);
     } catch (e) {
-      $('proof-line').textContent = e.status === 404 ? 'You had no proposal in round ' + n + ', so none of yours is in its root.' : 'Could not load the proof of round ' + n + ': ' + e.message;
+      $('proof-line').textContent = e.status === 404 ? t('You had no proposal in round {n}, so none of yours is in its root.', { n }) : t('Could not load the proof of round {n}: {why}', { n, why: e.message });
     }
   }
   if (!PC.requireParams(P, errors)) { $('conn').textContent = t('no link'); return; }
@@ -94,7 +99,7 @@
       return fs;
     }));
     $('mine-measure').textContent = isWorker() ? 'SB/SC' : t('Cost / budget');
-    $('sbsc-explain').hidden = !isWorker();
+    setHidden('sbsc-explain', !isWorker());
     buildCommons();
   }
 
@@ -119,30 +124,30 @@
     if (!box) return; // a federation's page: it requests, it does not vote
     if (isWorker() || !cg.length) { box.replaceChildren(); return; }
     box.replaceChildren(
-      h('fieldset', { id: 'fs-commons' }, h('legend', null, 'Your vote for the commons fund (leave empty to abstain)'),
+      h('fieldset', { id: 'fs-commons' }, h('legend', null, t('Your vote for the commons fund (leave empty to abstain)')),
         h('div', { class: 'field-error', id: 'err-commons', 'aria-live': 'assertive' }),
-        numberField('commons.share', 'Share of the plan\'s income for the commons, in %', 'from 0 to under 100', { max: '99.999' }),
-        ...(cg.length > 1 ? cg.map((g) => numberField('commons.weights.' + g.id, 'Part of the fund for ' + PC.goodName(g) + ', in %',
-          'the parts add up to 100; leave all empty for equal parts')) : [])),
-      h('fieldset', { id: 'fs-uses' }, h('legend', null, 'Commons your members use (free, never limited; for the record)'),
+        numberField('commons.share', t('Share of the plan\'s income for the commons, in %'), t('from 0 to under 100'), { max: '99.999' }),
+        ...(cg.length > 1 ? cg.map((g) => numberField('commons.weights.' + g.id, t('Part of the fund for {good}, in %', { good: PC.goodName(g) }),
+          t('the parts add up to 100; leave all empty for equal parts'))) : [])),
+      h('fieldset', { id: 'fs-uses' }, h('legend', null, t('Commons your members use (free, never limited; for the record)')),
         h('div', { class: 'field-error', id: 'err-uses', 'aria-live': 'assertive' }),
-        ...cg.map((g) => numberField('uses.' + g.id, 'Members who use ' + PC.goodName(g), 'people'))));
+        ...cg.map((g) => numberField('uses.' + g.id, t('Members who use {good}', { good: PC.goodName(g) }), t('people')))));
   }
   // readCommons adds the vote and uses in the form to proposal.
   function readCommons(proposal, problems) {
     const weights = {};
     for (const inp of commonsInputs()) {
       const v = inp.value.trim();
-      if (v === '') { if (inp.validity && inp.validity.badInput) problems.push([inp, 'not a number']); continue; }
+      if (v === '') { if (inp.validity && inp.validity.badInput) problems.push([inp, t('not a number')]); continue; }
       const n = Number(v);
-      if (!isFinite(n)) { problems.push([inp, 'not a finite number']); continue; }
+      if (!isFinite(n)) { problems.push([inp, t('not a finite number')]); continue; }
       const [sec, a, b] = inp.name.split('.');
       if (sec === 'uses') (proposal.uses = proposal.uses || {})[a] = n;
       else if (a === 'share') (proposal.commons = proposal.commons || {}).share = n / 100;
       else weights[b] = n / 100;
     }
     if (Object.keys(weights).length) {
-      if (!proposal.commons) problems.push([$('q-commons-share'), 'needed with a split: your share for the commons']);
+      if (!proposal.commons) problems.push([$('q-commons-share'), t('needed with a split: your share for the commons')]);
       else proposal.commons.weights = weights;
     }
   }
@@ -159,10 +164,11 @@
   function renderCommons() {
     const cg = commonsGoods();
     const r = st.round || {};
+    if (!$('commons-panel')) return;
     $('commons-panel').hidden = !cg.length;
     if (!cg.length) return;
     $('commons-line').textContent = typeof r.levy === 'number'
-      ? 'This round the levy is ' + PC.pct(r.levy) + ' of the plan\'s income: a fund of ' + num(r.fund) + '.' : '';
+      ? t('This round the levy is {levy} of the plan\'s income: a fund of {fund}.', { levy: PC.pct(r.levy), fund: num(r.fund) }) : '';
     $('commons-table').tBodies[0].replaceChildren(...cg.map((g) => h('tr', null,
       h('th', { scope: 'row' }, PC.goodName(g)),
       h('td', { class: 'num' }, num((r.commons || {})[g.id])),
@@ -323,14 +329,14 @@
     if (r && typeof r.budget === 'number') {
       st.budgets.set(r.number, r.budget);
       $('budget').textContent = PC.money(r.budget, st.plan);
-      $('budget-change').textContent = budgetChange(r.number, r.budget);
+      if ($('budget-change')) $('budget-change').textContent = budgetChange(r.number, r.budget);
     }
     const goods = st.plan ? st.plan.goods || [] : [];
     const u = PC.unitOf(st.plan);
     $('prices').tBodies[0].replaceChildren(...goods.map((g) => h('tr', null,
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted' }, ' ' + t('per {unit}', { unit: g.unit })) : null),
-      h('td', null, g.rival === false ? 'commons: free to use' : t(KINDS[g.kind] || g.kind || '')),
-      h('td', { class: 'num' }, num(price(g.id)), u.many ? h('span', { class: 'unit' }, ' ' + u.many) : null, g.rival === false ? h('span', { class: 'muted' }, ' paid to its makers') : null))));
+      h('td', null, g.rival === false ? t('commons: free to use') : t(KINDS[g.kind] || g.kind || '')),
+      h('td', { class: 'num' }, num(price(g.id)), u.many ? h('span', { class: 'unit' }, ' ' + u.many) : null, g.rival === false ? h('span', { class: 'muted' }, ' ' + t('paid to its makers')) : null))));
     renderCommons();
     for (const s of document.querySelectorAll('#fields .p')) s.textContent = num(price(s.dataset.good));
     update();
@@ -353,7 +359,7 @@
   function summary(pr) {
     const parts = [];
     for (const [sec, m] of Object.entries(pr || {})) {
-      if (sec === 'commons') { parts.push('commons vote: ' + PC.pct((m || {}).share) + ' of income'); continue; }
+      if (sec === 'commons') { parts.push(t('commons vote: {share} of income', { share: PC.pct((m || {}).share) })); continue; }
       const items = Object.entries(m || {}).filter(([, q]) => q !== 0).map(([g, q]) => PC.shortName((st.plan.goods || []).find((x) => x.id === g) || { id: g }) + ' ' + num(q));
       if (items.length) parts.push(sec + ': ' + items.join(', '));
     }
@@ -385,7 +391,7 @@
       }));
       prefill();
     } catch (e) {
-      tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'Could not load your proposals: ' + e.message)));
+      tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, t('Could not load your proposals: {why}', { why: e.message }))));
     }
   }
 
@@ -428,10 +434,10 @@
         // names one): plan.council, on a council's connection only
         st.council = f.plan.council || { id: st.councilId, type: 'consumer' };
         st.round = f.round; // {number, status, prices, budget?, submitted, deadline, own?}
-        $('who').textContent = isFederation() ? 'federation ' + (st.council.name || st.councilId)
+        $('who').textContent = isFederation() ? t('federation {name}', { name: st.council.name || st.councilId })
           : isWorker() ? t('workplace (worker council) {id}', { id: st.councilId }) : t('neighbourhood (consumer council) {id}', { id: st.councilId });
         PC.setTolerance(st.plan.tolerance);
-        document.title = 'parecon — ' + (isFederation() ? 'federation ' : 'council ') + st.councilId + ' — ' + (st.plan.name || st.plan.id);
+        document.title = 'parecon — ' + (isFederation() ? t('federation') : t('council')) + ' ' + st.councilId + ' — ' + (st.plan.name || st.plan.id);
         $('plan-line').textContent = t('Plan {name} ({id})', { name: st.plan.name || '', id: st.plan.id }) +
           (isWorker() && st.council.output ? ' · ' + t('you make {good}', { good: PC.shortName((st.plan.goods || []).find((g) => g.id === st.council.output) || { id: st.council.output }) }) : '');
         $('numeraire-line').textContent = st.plan.numeraire ? t('Prices are in {unit}: the numéraire, {id}, always costs 1.', { unit: PC.unitOf(st.plan).many || st.plan.numeraire, id: st.plan.numeraire }) : '';
@@ -441,7 +447,7 @@
         // fills an untouched form; a stand-in's never does
         st.ownStandIn = !!(f.round.own && f.round.own.standin);
         if (f.round.own && !f.round.own.standin && !st.touched) fill(f.round.own.proposal);
-        $('standin-note').hidden = !st.ownStandIn;
+        setHidden('standin-note', !st.ownStandIn);
         renderRound();
         loadProposals();
         if (f.lastRound) loadProof(f.lastRound.round);
@@ -465,7 +471,7 @@
         document.dispatchEvent(new CustomEvent('pc:round.closed', { detail: f }));
         if (st.round && st.round.number === f.round) st.round.status = 'closed';
         const mine = (f.standins || []).includes(st.councilId);
-        if (mine) { st.stoodIn = f.round; $('standin-note').hidden = false; }
+        if (mine) { st.stoodIn = f.round; setHidden('standin-note', false); }
         renderRound();
         if (st.round && st.round.number === f.round + 1) {
           // the next round opened first: its notice, with the stand-in's
@@ -498,7 +504,7 @@
         break;
       case 'proposal.accepted': {
         st.pending.delete(f.ref);
-        $('standin-note').hidden = true;
+        setHidden('standin-note', true);
         clearErrors();
         let m = '';
         if (typeof f.sbsc === 'number') m = ' SB/SC ' + num(f.sbsc) + '.';

@@ -95,8 +95,8 @@
       h('th', { scope: 'row' }, PC.goodName(g), g.unit ? h('span', { class: 'muted hide-narrow' }, ' (' + g.unit + ')') : null),
       h('td', { class: 'hide-narrow' }, g.kind || ''),
       h('td', { class: 'num' }, num(prices[g.id])),
-      h('td', { class: 'num' }, closed ? (supply[g.id] === null ? 'withheld' : num(supply[g.id])) : '—'),
-      h('td', { class: 'num' }, closed ? (demand[g.id] === null ? 'withheld' : num(demand[g.id])) : '—'),
+      h('td', { class: 'num' }, closed ? (supply[g.id] === null ? t('withheld') : num(supply[g.id])) : '—'),
+      h('td', { class: 'num' }, closed ? (demand[g.id] === null ? t('withheld') : num(demand[g.id])) : '—'),
       PC.gapCell(h('td'), closed ? gaps[g.id] : undefined))));
   }
 
@@ -161,7 +161,7 @@
           h('td', null, standin ? t('No proposal by the deadline: the council\'s model answered for it.') : (p.reason ? PC.humanize(p.reason) + (p.field ? ' (' + t('at {field}', { field: p.field }) + ')' : '') : '')));
       }));
     } catch (e) {
-      tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, 'Could not load the proposals: ' + e.message)));
+      tbody.replaceChildren(h('tr', null, h('td', { colspan: 5 }, t('Could not load the proposals: {why}', { why: e.message }))));
     }
   }
 
@@ -197,7 +197,7 @@
         h('td', null, e.councilId || ''),
         h('td', { class: 'detail' }, detail(e.detail)))));
     } catch (e) {
-      tbody.replaceChildren(h('tr', null, h('td', { colspan: 6 }, 'Could not load the audit log: ' + e.message)));
+      tbody.replaceChildren(h('tr', null, h('td', { colspan: 6 }, t('Could not load the audit log: {why}', { why: e.message }))));
     }
   }
 

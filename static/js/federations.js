@@ -8,7 +8,7 @@
 'use strict';
 
 const PCFed = (() => {
-  const { api, h, num } = PC;
+  const { api, h, num, t } = PC;
 
   // mount fills section root (with a <div class="fed-body">) and returns
   // {refresh}; onData, if given, gets every answer.
@@ -20,7 +20,7 @@ const PCFed = (() => {
       try {
         data = await api('/api/plans/' + encodeURIComponent(plan) + '/federations', { token });
       } catch (e) {
-        body.replaceChildren(h('p', { class: 'notice err' }, 'The federations could not be loaded: ' + e.message));
+        body.replaceChildren(h('p', { class: 'notice err' }, t('The federations could not be loaded: {why}', { why: e.message })));
         return;
       }
       root.hidden = !data.federations.length;
@@ -37,46 +37,46 @@ const PCFed = (() => {
       render();
       const hd = body.querySelector('h3');
       if (hd) hd.focus();
-      if (live) PC.announce(live, 'Showing ' + label(byId(id)) + '.');
+      if (live) PC.announce(live, t('Showing {name}.', { name: label(byId(id)) }));
     }
     function label(f) { return f.name ? f.name + ' (' + f.id + ')' : f.id; }
     function render() {
       const f = byId(at);
       const path = [];
       for (let x = f; x; x = x.parent ? byId(x.parent) : null) path.unshift(x);
-      const crumbs = h('nav', { 'aria-label': 'Federation path', class: 'crumbs' },
+      const crumbs = h('nav', { 'aria-label': t('Federation path'), class: 'crumbs' },
         h('ol', null, ...path.map((x, i) => h('li', null, i === path.length - 1
           ? h('span', { 'aria-current': 'page' }, label(x))
           : h('button', { type: 'button', class: 'link', onclick: () => go(x.id) }, label(x))))));
-      const round = data.round === null ? 'no round has closed yet' : 'round ' + data.round;
+      const round = data.round === null ? t('no round has closed yet') : t('round {n}', { n: data.round });
       const parts = [crumbs, h('h3', { tabindex: '-1' }, label(f) + ' — ' + round)];
       if (f.folded) {
-        parts.push(h('p', { class: 'notice' }, 'Folded into ' + (f.parent ? label(byId(f.parent) || { id: f.parent }) : 'its parent') +
-          ': it has fewer councils than the privacy rules show anything about, so its numbers count only in its parent\'s. Members: ' +
-          (f.members.join(', ') || 'none') + '.'));
+        parts.push(h('p', { class: 'notice' }, t('Folded into {parent}: it has fewer councils than the privacy rules show anything about, so its numbers count only in its parent\'s. Members: {members}.', {
+          parent: f.parent ? label(byId(f.parent) || { id: f.parent }) : t('its parent'), members: f.members.join(', ') || t('none'),
+        })));
       } else if (data.round !== null) {
         const levy = typeof f.levy === 'number' && f.levy > 0
-          ? 'levy ' + PC.pct(f.levy) + ' · collective budget ' + num(f.budget) + (f.human ? ' (decided by people)' : ' (simulated)')
-          : 'no collective consumption';
-        parts.push(h('p', null, (f.councils || 0) + ' councils in it and below, ' + (f.submitted || 0) + ' submitted in the round · ' + levy));
+          ? t('levy {levy} · collective budget {budget}', { levy: PC.pct(f.levy), budget: num(f.budget) }) + ' ' + (f.human ? t('(decided by people)') : t('(simulated)'))
+          : t('no collective consumption');
+        parts.push(h('p', null, t('{councils} councils in it and below, {submitted} submitted in the round', { councils: f.councils || 0, submitted: f.submitted || 0 }) + ' · ' + levy));
         const sub = new Set(f.submittedMembers || []);
         if (f.members.length) {
-          parts.push(h('p', null, 'Direct members who submitted: ' + (f.members.filter((m) => sub.has(m)).join(', ') || 'none') +
-            (f.members.some((m) => !sub.has(m)) ? '; not yet: ' + f.members.filter((m) => !sub.has(m)).join(', ') : '') + '.'));
+          parts.push(h('p', null, t('Direct members who submitted: {ids}', { ids: f.members.filter((m) => sub.has(m)).join(', ') || t('none') }) +
+            (f.members.some((m) => !sub.has(m)) ? '; ' + t('not yet: {ids}', { ids: f.members.filter((m) => !sub.has(m)).join(', ') }) : '') + '.'));
         }
         parts.push(goodsTable(f));
       } else {
-        parts.push(h('p', { class: 'muted' }, 'Members: ' + (f.members.join(', ') || 'none') + '. The roll-ups appear when round 0 closes.'));
+        parts.push(h('p', { class: 'muted' }, t('Members: {ids}. The roll-ups appear when round 0 closes.', { ids: f.members.join(', ') || t('none') })));
       }
       const kids = children(f.id);
       if (kids.length) {
         parts.push(h('table', { class: 'fed-kids' },
-          h('caption', null, 'Federations in ' + label(f)),
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Federation'), h('th', { scope: 'col', class: 'num' }, 'Councils'),
-            h('th', { scope: 'col', class: 'num' }, 'Submitted'), h('th', { scope: 'col', class: 'num' }, 'Collective budget'))),
+          h('caption', null, t('Federations in {name}', { name: label(f) })),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('Federation')), h('th', { scope: 'col', class: 'num' }, t('Councils')),
+            h('th', { scope: 'col', class: 'num' }, t('Submitted')), h('th', { scope: 'col', class: 'num' }, t('Collective budget')))),
           h('tbody', null, ...kids.map((k) => h('tr', null,
             h('th', { scope: 'row' }, h('button', { type: 'button', class: 'link', onclick: () => go(k.id) }, label(k))),
-            h('td', { class: 'num' }, k.folded ? 'folded' : String(k.councils ?? '—')),
+            h('td', { class: 'num' }, k.folded ? t('folded') : String(k.councils ?? '—')),
             h('td', { class: 'num' }, k.folded ? '—' : String(k.submitted ?? '—')),
             h('td', { class: 'num' }, k.folded ? '—' : num(k.budget)))))));
       }
@@ -86,7 +86,7 @@ const PCFed = (() => {
       const goods = new Set([...Object.keys(f.supply || {}), ...Object.keys(f.demand || {}), ...Object.keys(f.collective || {})]);
       const withheld = new Set(f.withheld || []);
       const cell = (m, g, side) => {
-        if (withheld.has(g + '.' + side)) return h('td', { class: 'num withheld' }, 'withheld');
+        if (withheld.has(g + '.' + side)) return h('td', { class: 'num withheld' }, t('withheld'));
         return h('td', { class: 'num' }, num((m || {})[g] ?? 0));
       };
       const rows = [...goods].sort().map((g) => {
@@ -97,11 +97,11 @@ const PCFed = (() => {
           h('td', { class: 'num' }, num((f.collective || {})[g] ?? 0)), gap);
       });
       return h('div', { class: 'scroll tall' }, h('table', { class: 'fed-goods' },
-        h('caption', null, 'Per good in ' + label(f) + ': what its councils supply and demand, its collective requests, and its own gap (the balance of its councils and collective requests; "withheld" where fewer than 3 councils are behind a total)'),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Good'), h('th', { scope: 'col', class: 'num' }, 'Supply'),
-          h('th', { scope: 'col', class: 'num' }, 'Demand'), h('th', { scope: 'col', class: 'num' }, 'Collective'),
-          h('th', { scope: 'col', class: 'num' }, 'Own gap'))),
-        h('tbody', null, ...(rows.length ? rows : [h('tr', null, h('td', { colspan: '5' }, 'Nothing in this round.'))]))));
+        h('caption', null, t('Per good in {name}: what its councils supply and demand, its collective requests, and its own gap (the balance of its councils and collective requests; "withheld" where fewer than 3 councils are behind a total)', { name: label(f) })),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('Good')), h('th', { scope: 'col', class: 'num' }, t('Supply')),
+          h('th', { scope: 'col', class: 'num' }, t('Demand')), h('th', { scope: 'col', class: 'num' }, t('Collective')),
+          h('th', { scope: 'col', class: 'num' }, t('Own gap')))),
+        h('tbody', null, ...(rows.length ? rows : [h('tr', null, h('td', { colspan: '5' }, t('Nothing in this round.')))]))));
     }
     const csv = root.querySelector('.fed-csv');
     if (csv) csv.addEventListener('click', async () => {
@@ -109,7 +109,7 @@ const PCFed = (() => {
         const text = await api('/api/plans/' + encodeURIComponent(plan) + '/federations.csv', { token, raw: true });
         PC.download('federations-' + plan + '.csv', text, 'text/csv');
       } catch (e) {
-        PC.announce(live || body, 'The CSV could not be loaded: ' + e.message, 'err');
+        PC.announce(live || body, t('The CSV could not be loaded: {why}', { why: e.message }), 'err');
       }
     });
     document.addEventListener('pc:round.closed', () => { if (!none) refresh(); });

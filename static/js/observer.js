@@ -50,7 +50,7 @@
   function chart(key, el, opts, data) {
     if (st.charts[key]) st.charts[key].destroy();
     el.replaceChildren();
-    if (typeof uPlot === 'undefined') { el.textContent = 'The chart library did not load; the table has the data.'; return; }
+    if (typeof uPlot === 'undefined') { el.textContent = t('The chart library did not load; the table has the data.'); return; }
     // el.dataset.xrange records the rounds axis's span (the tests read it)
     const hooks = { ...(opts.hooks || {}) };
     hooks.setScale = [...(hooks.setScale || []), (u, k) => { if (k === 'x') el.dataset.xrange = u.scales.x.min + '–' + u.scales.x.max; }];
@@ -157,21 +157,26 @@
   function heatCell(r, id) {
     const within = (r.withinTolerance || {})[id];
     if (within === undefined) return PC.gapCell(h('td'), (r.gaps || {})[id], false);
-    return h('td', { class: 'num gap withheld', title: id + ': withheld (fewer than k councils); ' + (within ? 'within' : 'not within') + ' the tolerance' },
-      'withheld', h('span', { class: 'band' }, within ? 'within' : 'open'));
+    const title = within ? t('{good}: withheld (fewer than k councils); within the tolerance', { good: id })
+      : t('{good}: withheld (fewer than k councils); not within the tolerance', { good: id });
+    return h('td', { class: 'num gap withheld', title },
+      t('withheld'), h('span', { class: 'band' }, within ? t('within') : t('open')));
   }
 
   function renderPrivacy() {
     const p = (st.plan && st.plan.privacy) || {};
     document.querySelectorAll('#privacy-rule .k').forEach((el) => { el.textContent = p.k ?? 'k'; });
     const last = st.rows[st.rows.length - 1];
-    if (!last) { $('privacy-now').textContent = 'No round has closed yet.'; return; }
+    if (!last) { $('privacy-now').textContent = t('No round has closed yet.'); return; }
     const goods = Object.keys(last.withinTolerance || {}).sort();
+    const k = p.k ?? last.k;
+    const open = last.withheldOpen || 0;
     $('privacy-now').textContent = goods.length === 0
-      ? 'Round ' + last.round + ': nothing is withheld (k = ' + (p.k ?? last.k) + ').'
-      : 'Round ' + last.round + ': the totals of ' + goods.map((g) => g + ' (' + (last.withinTolerance[g] ? 'within' : 'not within') + ' the tolerance)').join(', ') +
-        ' are withheld, because fewer than ' + (p.k ?? last.k) + ' councils contribute to them or changed them since they were last shown. The largest gap is over the other goods' +
-        (last.withheldOpen ? '; ' + last.withheldOpen + ' withheld good' + (last.withheldOpen === 1 ? ' is' : 's are') + ' not within the tolerance.' : '.');
+      ? t('Round {n}: nothing is withheld (k = {k}).', { n: last.round, k })
+      : t('Round {n}: the totals of {goods} are withheld, because fewer than {k} councils contribute to them or changed them since they were last shown. The largest gap is over the other goods', {
+        n: last.round, k,
+        goods: goods.map((g) => g + ' (' + (last.withinTolerance[g] ? t('within the tolerance') : t('not within the tolerance')) + ')').join(', '),
+      }) + (open === 0 ? '.' : '; ' + (open === 1 ? t('1 withheld good is not within the tolerance.') : t('{n} withheld goods are not within the tolerance.', { n: open })));
   }
 
   function renderStatus() {
@@ -185,7 +190,7 @@
       ' · ' + t('rounds closed: {n}', { n: st.rows.length });
     const n = (p.councils || []).length;
     $('deadline').textContent = p.status === 'open' || !p.status ? '· ' + PC.countdown(st.deadline) : '';
-    $('submitted').textContent = st.submitted.length + (n ? ' of ' + n : '') + (st.submitted.length ? ': ' + st.submitted.join(', ') : '');
+    $('submitted').textContent = (n ? t('{k} of {n}', { k: st.submitted.length, n }) : String(st.submitted.length)) + (st.submitted.length ? ': ' + st.submitted.join(', ') : '');
   }
 
   function renderAll() {
@@ -264,7 +269,7 @@
         addRow(f);
         commons.onClosed(f);
         PC.announce($('live-status'), t('Round {n} closed: largest gap {g}', { n: f.round, g: f.maxGap === null ? t('withheld') : PC.pct(f.maxGap) }) +
-          (PC.withheldGoods(f) ? ' (' + PC.withheldGoods(f) + ' good' + (PC.withheldGoods(f) === 1 ? '' : 's') + ' withheld)' : '') + '.', 'info');
+          (PC.withheldGoods(f) ? ' ' + (PC.withheldGoods(f) === 1 ? t('(1 good withheld)') : t('({n} goods withheld)', { n: PC.withheldGoods(f) })) : '') + '.', 'info');
         renderAll();
         break;
       case 'plan.converged':
