@@ -522,13 +522,13 @@
         loadProposals();
         break;
       case 'good.accepted':
-        PC.announce($('ng-result'), 'Accepted: ' + PC.goodName(f.good) + ' joins the catalogue in round ' + f.opensAt + ' at ' + num(f.good.price) + '; your proposal to make it stands from then.', 'ok');
+        PC.announce($('ng-result'), t('Accepted: {good} joins the catalogue in round {n} at {price}; your proposal to make it stands from then.', { good: PC.goodName(f.good), n: f.opensAt, price: num(f.good.price) }), 'ok');
         break;
       case 'good.rejected':
-        PC.announce($('ng-result'), 'Not added: ' + f.reason + (f.field ? ' (' + f.field + ')' : ''), 'err');
+        PC.announce($('ng-result'), t('Not added: {why}', { why: PC.humanize(f.reason) + (f.field ? ' (' + f.field + ')' : '') }), 'err');
         break;
       case 'error':
-        if (f.ref && f.ref.startsWith('ng-')) PC.announce($('ng-result'), 'The server refused it: ' + f.message, 'err');
+        if (f.ref && f.ref.startsWith('ng-')) PC.announce($('ng-result'), t('The server refused it: {why}', { why: PC.humanize(f.message) }), 'err');
         if (f.ref) st.pending.delete(f.ref);
         $('form-error').textContent = t('The server refused the message: {why}', { why: PC.humanize(f.message) });
         $('submit').disabled = !(st.round && st.round.status === 'open');
@@ -583,7 +583,8 @@
       if (!g || !(Number(q) >= 0)) bad.push(part); else inputs[g] = Number(q);
     }
     if (!id || !(y > 0) || bad.length) {
-      PC.announce($('ng-result'), !id ? 'Give the new good an id.' : !(y > 0) ? 'Say how much of it you would make (more than 0).' : 'Write inputs as good=quantity, separated by commas: ' + bad.join('; '), 'err');
+      const why = !id ? t('Give the new good an id.') : !(y > 0) ? t('Say how much of it you would make (more than 0).') : t('Write inputs as good=quantity, separated by commas: {bad}', { bad: bad.join('; ') });
+      PC.announce($('ng-result'), why, 'err');
       return;
     }
     const frame = { type: 'good.propose', good: { id, rival: !$('ng-commons').checked }, proposal: { outputs: { [id]: y }, inputs } };
@@ -593,7 +594,7 @@
     try {
       frame.ref = 'ng-' + id + '-' + Date.now();
       ws.send(frame);
-      PC.announce($('ng-result'), 'Sent; waiting for the board\'s check…', 'info');
+      PC.announce($('ng-result'), t('Sent; waiting for the board\'s check…'), 'info');
     } catch (e) {
       PC.announce($('ng-result'), e.message, 'err');
     }

@@ -271,7 +271,7 @@
         refresh('plan', 'audit');
         break;
       case 'good.withdrawn':
-        PC.announce($('withdraw-result'), 'Withdrawn: ' + f.good + ' will not join the catalogue.', 'ok');
+        PC.announce($('withdraw-result'), t('Withdrawn: {good} will not join the catalogue.', { good: f.good }), 'ok');
         refresh('audit');
         break;
       case 'error':
@@ -358,10 +358,10 @@
     ev.preventDefault();
     const good = $('withdraw-good').value.trim();
     const reason = $('withdraw-reason').value.trim();
-    if (!good || !reason) { PC.announce($('withdraw-result'), 'Give the good\'s id and the reason.', 'err'); return; }
+    if (!good || !reason) { PC.announce($('withdraw-result'), t('Give the good\'s id and the reason.'), 'err'); return; }
     try {
       live.send({ type: 'good.withdraw', ref: 'wd-' + Date.now(), good, reason });
-      PC.announce($('withdraw-result'), 'Sent…', 'info');
+      PC.announce($('withdraw-result'), t('Sent…'), 'info');
     } catch (e) {
       PC.announce($('withdraw-result'), e.message, 'err');
     }
