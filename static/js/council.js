@@ -442,7 +442,7 @@
           (isWorker() && st.council.output ? ' · ' + t('you make {good}', { good: PC.shortName((st.plan.goods || []).find((g) => g.id === st.council.output) || { id: st.council.output }) }) : '');
         $('numeraire-line').textContent = st.plan.numeraire ? t('Prices are in {unit}: the numéraire, {id}, always costs 1.', { unit: PC.unitOf(st.plan).many || st.plan.numeraire, id: st.plan.numeraire }) : '';
         build();
-        $('new-good-panel').hidden = !isWorker();
+        if ($('new-good-panel')) $('new-good-panel').hidden = !isWorker(); // not on a federation's page
         // the standing proposal of this round, if the council made it,
         // fills an untouched form; a stand-in's never does
         st.ownStandIn = !!(f.round.own && f.round.own.standin);
@@ -572,7 +572,7 @@
 
   // A worker council may put a new good into the catalogue with its
   // proposal to make it (good.propose; docs/new-goods.md).
-  $('new-good').addEventListener('submit', (ev) => {
+  if ($('new-good')) $('new-good').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const id = $('ng-id').value.trim();
     const y = Number($('ng-qty').value);
