@@ -12,7 +12,7 @@ import (
 func (s *Store) Plan(ctx context.Context, id string) (Plan, error) {
 	var p Plan
 	var created, dl int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline FROM plans WHERE id = ?`, id).
+	err := s.queryRow(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline FROM plans WHERE id = ?`, id).
 		Scan(&p.ID, &p.Name, &p.Scenario, &p.Options, &created, &p.Status, &dl)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
@@ -52,7 +52,7 @@ func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, err
 	query := `SELECT ` + proposalColumns + ` FROM proposals WHERE plan_id = ? AND id > ?`
 	args := []any{q.Plan, q.After}
 	query, args = q.narrow(query, args, "id")
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func (s *Store) EventsPage(ctx context.Context, q PageQuery, typ string) ([]Even
 		return nil, fmt.Errorf("store: EventsPage of type %q: only %q is indexed", typ, RejectedType)
 	}
 	query, args = q.narrow(query, args, "seq")
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"parecon/internal/store/storetest"
 )
 
 // TestPagesUseIndexes: each paginated query is answered through an index
@@ -44,8 +46,14 @@ func TestPagesUseIndexes(t *testing.T) {
 // TestPages: following After through ProposalsPage and EventsPage visits
 // every row of the plan once, in order, and no other plan's.
 func TestPages(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testPages(t, e) })
+	}
+}
+
+func testPages(t *testing.T, e storetest.Engine) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	s, err := Open(ctx, e.New(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan, tokens []Token, r0 Round
 
 // Plans returns every plan, oldest first.
 func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline FROM plans ORDER BY created_at, id`)
+	rows, err := s.query(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline FROM plans ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
 // Token returns what the token with this hash grants, or ErrNotFound.
 func (s *Store) Token(ctx context.Context, hash []byte) (Token, error) {
 	t := Token{Hash: hash}
-	err := s.r.QueryRowContext(ctx, `SELECT plan_id, role, council_id FROM tokens WHERE hash = ?`, hash).Scan(&t.PlanID, &t.Role, &t.Council)
+	err := s.queryRow(ctx, `SELECT plan_id, role, council_id FROM tokens WHERE hash = ?`, hash).Scan(&t.PlanID, &t.Role, &t.Council)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
 	}
@@ -114,7 +114,7 @@ func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposa
 
 // Rounds returns a plan's rounds in order.
 func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT number, prices, opened_at, deadline, closed_at, result FROM rounds WHERE plan_id = ? ORDER BY number`, planID)
+	rows, err := s.query(ctx, `SELECT number, prices, opened_at, deadline, closed_at, result FROM rounds WHERE plan_id = ? ORDER BY number`, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -149,6 +149,7 @@ func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
 }
 
 func insertRound(ctx context.Context, tx *wtx, r Round) error {
+	tx.touch(r.PlanID)
 	prices, err := json.Marshal(r.Prices)
 	if err != nil {
 		return err
