@@ -13,6 +13,11 @@ import (
 // already (or does not exist).
 var ErrRoundNotOpen = errors.New("store: the round is not open")
 
+// ErrStale is returned by CloseRound on PostgreSQL when the round holds
+// human proposals the closer had not seen (another server stored them):
+// nothing is stored; the closer reloads the round and closes again.
+var ErrStale = errors.New("store: the round has proposals the close did not see")
+
 // CreatePlan stores a new plan with its tokens, its round 0 and its first
 // audit events, in one transaction.
 func (s *Store) CreatePlan(ctx context.Context, p Plan, tokens []Token, r0 Round, events []Event) error {
@@ -82,7 +87,7 @@ func (s *Store) SetRoundDeadline(ctx context.Context, planID string, d time.Dura
 // the close, the closed round's result, the next round (nil if the plan
 // ended), the plan's status and the audit events.
 func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposal, next *Round, status string, events []Event) error {
-	return s.tx(ctx, func(tx *wtx) error {
+	return s.txPlan(ctx, closed.PlanID, func(tx *wtx) error {
 		for _, p := range standins {
 			if _, err := insertProposal(ctx, tx, p); err != nil {
 				return err
@@ -99,6 +104,17 @@ func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposa
 		}
 		if n != 1 {
 			return ErrRoundNotOpen
+		}
+		if closed.Seen != nil && tx.s.pg != nil {
+			// The round's row is locked now: no proposal joins it after
+			// this count.
+			var stored int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM proposals WHERE plan_id = ? AND round = ? AND source = 'human'`, closed.PlanID, closed.Number).Scan(&stored); err != nil {
+				return err
+			}
+			if stored != *closed.Seen {
+				return ErrStale
+			}
 		}
 		if next != nil {
 			if err := insertRound(ctx, tx, *next); err != nil {

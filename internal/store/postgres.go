@@ -203,6 +203,35 @@ func pgDDL(q string) string {
 	return q
 }
 
+// lockPlans takes, in the group's transaction, the proposal lock of each
+// plan the group adds proposals to, in one order on every server (so two
+// groups never wait for each other in a cycle).
+func (e *pgEngine) lockPlans(ctx context.Context, tx *sql.Tx, group []*write) error {
+	var plans []string
+	seen := map[string]bool{}
+	for _, w := range group {
+		if w.plan != "" && !seen[w.plan] {
+			seen[w.plan] = true
+			plans = append(plans, w.plan)
+		}
+	}
+	if len(plans) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(x) AS h FROM unnest($2::text[]) AS x) AS t ORDER BY h`, ProposalLock, plans)
+	return err
+}
+
+// The first keys of the advisory locks (the second is hashtext(plan id)):
+// LeaderLock is held by the server running a plan's engine for as long as
+// it does (pg_locks shows it: locktype advisory, classid LeaderLock,
+// objid the plan's hash); ProposalLock by a transaction adding proposals to
+// the plan, until it commits.
+const (
+	LeaderLock   int32 = 0x70617263 // "parc"
+	ProposalLock int32 = 0x70617270 // "parp"
+)
+
 // maxPayload is under PostgreSQL's 8000-byte limit on a notification.
 const maxPayload = 7900
 

@@ -12,7 +12,7 @@ import (
 // commit.
 func (s *Store) AddProposal(ctx context.Context, p Proposal, ev Event) (int64, error) {
 	var id int64
-	err := s.tx(ctx, func(tx *wtx) error {
+	err := s.txPlan(ctx, p.PlanID, func(tx *wtx) error {
 		var err error
 		if id, err = insertProposal(ctx, tx, p); err != nil {
 			return err

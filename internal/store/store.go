@@ -59,6 +59,7 @@ type write struct {
 	ctx  context.Context
 	fn   func(tx *wtx) error
 	done chan error
+	plan string // PostgreSQL: the plan whose proposals it adds (locked first)
 }
 
 // MaxGroup is the most writes committed in one transaction.
@@ -199,7 +200,15 @@ func (s *Store) Ping(ctx context.Context) error {
 // tx runs fn in a write transaction and returns once it has committed
 // (with the other writes of its group) or failed. fn must not keep tx.
 func (s *Store) tx(ctx context.Context, fn func(tx *wtx) error) error {
-	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.txPlan(ctx, "", fn)
+}
+
+// txPlan is tx for a write that adds proposals to plan (or closes its
+// round): on PostgreSQL its group first takes the plan's proposal lock,
+// so that a plan's proposals commit in the order of their ids on every
+// server (a reader following ids misses none).
+func (s *Store) txPlan(ctx context.Context, plan string, fn func(tx *wtx) error) error {
+	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1), plan: plan}
 	s.closeMu.RLock()
 	if s.closed {
 		s.closeMu.RUnlock()
@@ -264,6 +273,15 @@ func (s *Store) commit(group []*write) {
 		return
 	}
 	wt := &wtx{Tx: tx, s: s}
+	if s.pg != nil {
+		if err := s.pg.lockPlans(ctx, tx, group); err != nil {
+			tx.Rollback()
+			for _, w := range group {
+				w.done <- err
+			}
+			return
+		}
+	}
 	ok := 0
 	for i, w := range group {
 		if err := w.ctx.Err(); err != nil {
