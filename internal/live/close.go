@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
@@ -74,6 +75,10 @@ func (p *plan) requestClose(r *closeReq) {
 		}
 		return
 	}
+	if p.cl.follower {
+		p.forwardClose(r) // the leader closes it
+		return
+	}
 	if p.pending > 0 {
 		p.wantClose = r // committed starts it
 		return
@@ -100,6 +105,7 @@ type closeOut struct {
 	fatal   string // the plan stops for this reason
 	err     error  // the store refused the close: nothing of it happened
 	fresh   *plan  // the plan as reloaded after err, nil if it could not be
+	stale   bool   // err: another server stored proposals the close missed
 }
 
 // startClose hands the round to a worker (plan goroutine, live idle, no
@@ -133,9 +139,9 @@ func (p *plan) startClose(r *closeReq) {
 	}
 	p.frozen = p.freeze()
 	p.busy = true
-	deadline, ref := p.deadline, r.ref
+	deadline, ref, seen := p.deadline, r.ref, p.seenCount()
 	go func() {
-		out := p.closeWork(number, r.why, ref, now, deadline, standins, events)
+		out := p.closeWork(number, r.why, ref, now, deadline, standins, events, seen)
 		if !p.postResult(func() { p.closeDone(r, out) }) {
 			r.answer(errPlanGone)
 		}
@@ -148,7 +154,7 @@ func (p *plan) startClose(r *closeReq) {
 // anything is stored), then the close, the stand-ins, the next round and
 // the plan's status commit in one transaction. A panic stops the plan; a
 // refused commit reloads the plan from the database.
-func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline time.Duration, standins []store.Proposal, events []store.Event) (out closeOut) {
+func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline time.Duration, standins []store.Proposal, events []store.Event, seen *int) (out closeOut) {
 	s := p.s
 	out.now = now
 	defer func() {
@@ -185,7 +191,8 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		events = append(events, s.event(p.id, "plan."+string(out.status), &number, "", map[string]any{"reason": out.reason, "maxGap": rr.MaxGap}))
 	}
 	ctx := context.Background()
-	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb}, standins, next, string(out.status), events); err != nil {
+	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Seen: seen}, standins, next, string(out.status), events); err != nil {
+		out.stale = errors.Is(err, store.ErrStale)
 		s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
 		out.err = unavailable(err)
 		fresh, rerr := s.reload(ctx, p.id)
@@ -259,6 +266,12 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 			p.adopt(out.fresh)
 			p.publish()
 			p.arm()
+			if out.stale {
+				// The round, with what it missed, closes again.
+				p.release()
+				p.requestClose(r)
+				return
+			}
 		}
 		r.answer(out.err)
 		p.release()
@@ -291,6 +304,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	s.log.Info("round closed", "plan", p.id, "round", out.row.Round, "maxGap", out.row.MaxGap, "status", out.status, "why", r.why)
 	r.answer(nil)
 	p.release()
+	p.syncIfWanted()
 }
 
 // result returns the totals of closed round r.
@@ -318,7 +332,7 @@ func (p *plan) arm() {
 		p.timer.Stop()
 		p.timer = nil
 	}
-	if p.broken || p.busy || p.status != councils.StatusOpen || p.due.IsZero() {
+	if p.broken || p.busy || p.cl.follower || p.status != councils.StatusOpen || p.due.IsZero() {
 		return
 	}
 	round := p.live.Round().Number

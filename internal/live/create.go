@@ -102,6 +102,12 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*wire.Created,
 		return nil, unavailable(err)
 	}
 	s.add(p)
+	if s.cluster != nil {
+		select { // take its lead now rather than at the next tick
+		case s.cluster.kick <- struct{}{}:
+		default:
+		}
+	}
 	s.log.Info("plan created", "plan", p.id, "name", p.name, "councils", len(e.Plan.Councils), "humans", len(out.CouncilTokens))
 	return out, nil
 }

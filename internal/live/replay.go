@@ -113,6 +113,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	if p.status != councils.StatusOpen {
 		p.due = time.Time{}
 	}
+	p.replayed(props)
 	return p, nil
 }
 
@@ -132,4 +133,5 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
+	p.cl.cursor, p.cl.seen, p.cl.seenRound = q.cl.cursor, q.cl.seen, q.cl.seenRound
 }

@@ -255,3 +255,15 @@ func (e *pgEngine) notifyGroup(ctx context.Context, t *wtx) {
 	t.Tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, Channel, payload)
 	t.touched = nil
 }
+
+// Notify sends payload on a LISTEN/NOTIFY channel (PostgreSQL only),
+// through the writer, with the other writes of its group.
+func (s *Store) Notify(ctx context.Context, channel, payload string) error {
+	if s.pg == nil {
+		return fmt.Errorf("store: Notify: SQLite has no notifications")
+	}
+	return s.tx(ctx, func(tx *wtx) error {
+		_, err := tx.ExecContext(ctx, `SELECT pg_notify(?, ?)`, channel, payload)
+		return err
+	})
+}
