@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,7 +95,13 @@ func (s *Service) Leads(id string) bool {
 func (c *cluster) connect() *pgx.Conn {
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		conn, err := pgx.Connect(ctx, c.dsn)
+		var conn *pgx.Conn
+		cfg, err := pgx.ParseConfig(c.dsn)
+		if err == nil {
+			// pg_stat_activity (joined to pg_locks) names the server.
+			cfg.RuntimeParams["application_name"] = "parecon pid " + strconv.Itoa(os.Getpid())
+			conn, err = pgx.ConnectConfig(ctx, cfg)
+		}
 		cancel()
 		if err == nil {
 			return conn
