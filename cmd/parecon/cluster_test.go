@@ -355,3 +355,115 @@ func TestClusterLeaderKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterPostgresRestart (fault): PostgreSQL (a server of the test's
+// own) stops under two servers. They stay up, keep their sockets and
+// refuse proposals with a clear unavailable error; /healthz says 503.
+// Once it is back they recover by themselves: proposals are taken again,
+// a leader holds the plan again, and the round closes when all are in.
+func TestClusterPostgresRestart(t *testing.T) {
+	pg := storetest.Private(t)
+	ss := []*server{startServer(t, pg.URL), startServer(t, pg.URL)}
+	scen, lcs, err := loadtest.Scenario(10, 3, 50, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p created
+	if st := httpJSON(t, "POST", ss[0].base+"/api/plans", "", scen, &p); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	cs := make([]*council, len(lcs))
+	for i, lc := range lcs {
+		cs[i] = &council{lc: lc, token: p.CouncilTokens[lc.ID]}
+		cs[i].dial(t, ss[i%2].base, p.ID)
+	}
+	waitLeader(t, pg.URL, p.ID, 0, 5*time.Second)
+	roundOn(t, cs, 0)
+
+	pg.Stop(t)
+	c := cs[0]
+	if err := c.submit(""); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		typ, m, err := c.frame(20 * time.Second)
+		if err != nil {
+			t.Fatalf("while PostgreSQL is down: %v", err)
+		}
+		if typ == "error" {
+			if m["code"] != "unavailable" || !strings.Contains(m["message"].(string), "database") {
+				t.Fatalf("refusal while down: %v", m)
+			}
+			t.Logf("refused while down: %v", m["message"])
+			break
+		}
+		if typ == "proposal.accepted" {
+			t.Fatalf("acknowledged while PostgreSQL is down: %v", m)
+		}
+	}
+	resp, err := http.Get(ss[1].base + "/healthz")
+	if err != nil {
+		t.Fatalf("server down with the database: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/healthz while the database is down: %d, want 503", resp.StatusCode)
+	}
+
+	pg.Start(t)
+	back := time.Now()
+	// The refused proposal is resent until it is taken.
+	for taken := false; !taken; {
+		if time.Since(back) > 20*time.Second {
+			t.Fatal("proposals still refused 20 s after PostgreSQL came back")
+		}
+		time.Sleep(200 * time.Millisecond)
+		if err := c.submit(c.ref); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			typ, m, err := c.frame(10 * time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if typ == "error" {
+				break
+			}
+			if typ == "proposal.accepted" && m["ref"] == c.ref {
+				taken = true
+				break
+			}
+		}
+	}
+	t.Logf("taken again %v after PostgreSQL restarted", time.Since(back).Round(time.Millisecond))
+	waitLeader(t, pg.URL, p.ID, 0, 10*time.Second)
+	// The rest submit; the round closes on all in, on both servers.
+	errs := make(chan error, len(cs))
+	for _, c := range cs {
+		go func() {
+			if c != cs[0] {
+				c.submit("")
+			}
+			for {
+				typ, m, err := c.frame(20 * time.Second)
+				if err != nil {
+					errs <- fmt.Errorf("council %s: %v", c.lc.ID, err)
+					return
+				}
+				if typ == "round.closed" {
+					if int(m["round"].(float64)) != 1 || len(m["submitted"].([]any)) != len(cs) {
+						errs <- fmt.Errorf("round.closed %v, want round 1 with all in", m)
+					} else {
+						errs <- nil
+					}
+					return
+				}
+			}
+		}()
+	}
+	for range cs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
