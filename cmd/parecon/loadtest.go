@@ -95,7 +95,10 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		if *killLeader {
 			cfg.KillAt = *n + *n/3
-			cfg.Kill = func() (int, error) { return killLeaderOf(*db, cfg.ServerPIDs) }
+			cfg.Kill = func() (int, time.Duration, error) { return killLeaderOf(*db, cfg.ServerPIDs) }
+			// Reconnecting a third of the councils takes seconds here: the
+			// facilitator waits for the round to fill instead of closing it.
+			cfg.Stall = time.Minute
 		}
 	}
 	if *cpuprofile != "" {
@@ -131,7 +134,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			fmt.Fprintf(stdout, "servers' memory        peak %v MiB; %d reconnects\n", res.ServersRssMB, res.Reconnects)
 		}
 		if res.KilledPID != 0 {
-			fmt.Fprintf(stdout, "leader killed          pid %d; next round.closed %.0f ms after the kill\n", res.KilledPID, res.KillToCloseMs)
+			fmt.Fprintf(stdout, "leader killed          pid %d; another led %.0f ms later; next round.closed %.0f ms after the kill\n", res.KilledPID, res.TakeoverMs, res.KillToCloseMs)
 		}
 		fmt.Fprintf(stdout, "errors                 %d", res.Errors)
 		if len(res.ErrorSamples) > 0 {
@@ -234,15 +237,25 @@ func (s *spawned) stop() {
 // killLeaderOf kills (SIGKILL) the one of pids that holds a plan's leader
 // lock on the PostgreSQL database db, as pg_locks shows it, and returns
 // its pid.
-func killLeaderOf(db string, pids []int) (int, error) {
+func killLeaderOf(db string, pids []int) (int, time.Duration, error) {
 	pid, err := leaderOf(db)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if !slices.Contains(pids, pid) {
-		return 0, fmt.Errorf("the leader (pid %d) is none of the servers %v", pid, pids)
+		return 0, 0, fmt.Errorf("the leader (pid %d) is none of the servers %v", pid, pids)
 	}
-	return pid, syscall.Kill(pid, syscall.SIGKILL)
+	t0 := time.Now()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return pid, 0, err
+	}
+	for time.Since(t0) < 30*time.Second {
+		if next, err := leaderOf(db); err == nil && next != pid {
+			return pid, time.Since(t0), nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return pid, 0, fmt.Errorf("no server took the lead within 30 s of killing pid %d", pid)
 }
 
 // leaderOf returns the pid of the server that holds a plan's leader lock

@@ -192,8 +192,11 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 	}
 	ctx := context.Background()
 	if err := s.store.CloseRound(ctx, store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Seen: seen}, standins, next, string(out.status), events); err != nil {
-		out.stale = errors.Is(err, store.ErrStale)
-		s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
+		if out.stale = errors.Is(err, store.ErrStale); out.stale {
+			s.log.Info("another server stored proposals the close had not read; reloading the plan and closing again", "plan", p.id, "round", number)
+		} else {
+			s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
+		}
 		out.err = unavailable(err)
 		fresh, rerr := s.reload(ctx, p.id)
 		if rerr != nil {

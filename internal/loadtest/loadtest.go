@@ -41,7 +41,7 @@ type Config struct {
 	// acknowledged (mid-round, to kill the server leading the plan): the
 	// councils of a server that goes away reconnect to the others.
 	KillAt   int
-	Kill     func() (pid int, err error)
+	Kill     func() (pid int, takeover time.Duration, err error)
 	Councils int           // human councils, one websocket each
 	Rounds   int           // rounds every council submits in
 	Goods    int           // produced goods of the generated economy (default 12)
@@ -85,6 +85,7 @@ type Result struct {
 	Reconnects    int       `json:"reconnects,omitempty"`
 	KilledPID     int       `json:"killedPid,omitempty"`
 	KillToCloseMs float64   `json:"killToCloseMs,omitempty"`
+	TakeoverMs    float64   `json:"takeoverMs,omitempty"` // kill → another server holds the plan\'s lock
 
 	// Details.
 	Councils          int      `json:"councils"`
@@ -267,7 +268,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	// Play: every connected client submits in every round.
 	var acked, done atomic.Int64
-	var killed, killedPID atomic.Int64 // unix nanoseconds of the Kill, and whom
+	var killed, killedPID, takeover atomic.Int64 // unix nanoseconds of the Kill, whom, and how long until another led
 	var killOnce sync.Once
 	var progressMu sync.Mutex
 	lastProgress := time.Now()
@@ -278,13 +279,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if cfg.Kill != nil && cfg.KillAt > 0 && acked.Load() >= int64(cfg.KillAt) {
 			killOnce.Do(func() {
 				go func() {
-					kpid, err := cfg.Kill()
+					at := time.Now()
+					kpid, took, err := cfg.Kill()
 					if err != nil {
 						errs.add("kill: %v", err)
 						return
 					}
 					killedPID.Store(int64(kpid))
-					killed.Store(time.Now().UnixNano())
+					takeover.Store(int64(took))
+					killed.Store(at.UnixNano())
 					progress("killed the leader (pid %d) after %d acknowledgements", kpid, acked.Load())
 				}()
 			})
@@ -403,7 +406,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	<-facDone
 	res.FacilitatorFrames = int(facFrames.Load())
 	res.RunSec = time.Since(t1).Seconds()
-	res.KilledPID = int(killedPID.Load())
+	res.KilledPID, res.TakeoverMs = int(killedPID.Load()), ms(time.Duration(takeover.Load()))
 	for i, p := range pids {
 		if p <= 0 {
 			continue
