@@ -29,7 +29,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon loadtest (--server URL | --spawn) --councils N --rounds R [--json]\n\nCreates a plan of N human councils from a generated economy, holds one\nwebsocket per council on loopback, has every council submit a valid\nproposal in each of R rounds (the server closes a round when every council\nhas submitted; a stalled round is closed by the facilitator), and reports\nthe connections held, acknowledged proposals per second, acknowledgement\nlatency, how long round.closed takes to reach every client, and the\nserver's peak memory. Loopback servers only.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon loadtest (--server URL... | --spawn [--servers N --db postgres://…] [--kill-leader]) --councils N --rounds R [--json]\n\nCreates a plan of N human councils from a generated economy, holds one\nwebsocket per council on loopback (spread over the servers given, which\nshare one PostgreSQL database), has every council submit a valid\nproposal in each of R rounds (the server closes a round when every council\nhas submitted; a stalled round is closed by the facilitator), and reports\nthe connections held, acknowledged proposals per second, acknowledgement\nlatency, how long round.closed takes to reach every client, and the\nserver's peak memory. Loopback servers only.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	var servers []string

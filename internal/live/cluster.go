@@ -37,7 +37,7 @@ import (
 const closeChannel = "parecon_close"
 
 // leadEvery is how often a server tries to take the plans no one leads.
-const leadEvery = 500 * time.Millisecond
+const leadEvery = 250 * time.Millisecond
 
 // forwardWait is how long a close forwarded to the leader is waited for.
 const forwardWait = 10 * time.Second

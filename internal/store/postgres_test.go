@@ -8,7 +8,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"parecon/internal/store/storetest"
@@ -120,4 +122,67 @@ func TestConcurrentMigrations(t *testing.T) {
 	if err := stores[n-1].Probe(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestNotifyPerGroup: on PostgreSQL each commit group sends one
+// notification naming the plans it changed, after it commits: 300
+// proposals written at once arrive as far fewer notifications than
+// writes, each naming the plan, and a refused write notifies nothing.
+func TestNotifyPerGroup(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Postgres(t)
+	s, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.UnixMilli(1_700_000_000_000).UTC()
+	if err := s.CreatePlan(ctx, Plan{ID: "p", Name: "p", Scenario: []byte(`{}`), Created: now, Status: "open"}, nil, Round{PlanID: "p", Prices: []float64{1}, Opened: now}, nil); err != nil {
+		t.Fatal(err)
+	}
+	l, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(ctx)
+	if _, err := l.Exec(ctx, "LISTEN "+Channel); err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			zero := 0
+			if _, err := s.AddProposal(ctx, Proposal{PlanID: "p", Council: "c", Ref: fmt.Sprint(i), Body: []byte(`{}`), Source: "human", Created: now},
+				Event{PlanID: "p", At: now, Type: "proposal.accepted", Round: &zero}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	// A write refused whole (a proposal for a round that is not open)
+	// commits an empty group: no notification.
+	if _, err := s.AddProposal(ctx, Proposal{PlanID: "p", Round: 7, Council: "c", Body: []byte(`{}`), Source: "human", Created: now}, Event{PlanID: "p", At: now, Type: "x"}); !errors.Is(err, ErrRoundNotOpen) {
+		t.Fatalf("a proposal for a round not open: %v", err)
+	}
+	got := 0
+	for {
+		wctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		note, err := l.WaitForNotification(wctx)
+		cancel()
+		if err != nil {
+			break
+		}
+		if note.Payload != "p" {
+			t.Fatalf("notification %q, want the plan's id", note.Payload)
+		}
+		got++
+	}
+	g, _ := s.Stats()
+	if got == 0 || got >= n/2 || int64(got) > g {
+		t.Fatalf("%d notifications for %d writes in %d groups: want one a group", got, n, g)
+	}
+	t.Logf("%d proposals, %d notifications", n, got)
 }
