@@ -186,3 +186,21 @@ func TestNotifyPerGroup(t *testing.T) {
 	}
 	t.Logf("%d proposals, %d notifications", n, got)
 }
+
+// FuzzEngine: whatever --db (or PARECON_DB) holds, Engine neither panics
+// nor takes a string with a scheme for a file: "x://…" is PostgreSQL or
+// an error; and its error never shows a URL's password.
+func FuzzEngine(f *testing.F) {
+	for _, s := range []string{"p.db", "postgres://u:pw@h/db", "mysql://u:pw@h/db", "file:x.db", "://", "", "postgresql://"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, db string) {
+		k, err := Engine(db)
+		if strings.Contains(db, "://") && err == nil && k != Postgres {
+			t.Fatalf("Engine(%q) = %v: a URL taken for a file", db, k)
+		}
+		if err != nil && strings.Contains(db, ":pw@") && strings.Contains(err.Error(), ":pw@") {
+			t.Fatalf("Engine(%q): the error shows the password: %v", db, err)
+		}
+	})
+}
