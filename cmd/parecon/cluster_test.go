@@ -26,7 +26,24 @@ func clusterOf(t *testing.T, n int) ([]*server, string) {
 	for i := range ss {
 		ss[i] = startServer(t, db)
 	}
+	dumpOnFail(t, ss)
 	return ss, db
+}
+
+// dumpOnFail kills ss when t has failed and logs the end of each one's
+// stderr (read only once it has exited).
+func dumpOnFail(t *testing.T, ss []*server) {
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		for _, s := range ss {
+			s.cmd.Process.Kill()
+			s.cmd.Wait()
+			e := s.errs.String()
+			t.Logf("server pid %d stderr (end):\n%s", s.cmd.Process.Pid, e[max(0, len(e)-4000):])
+		}
+	})
 }
 
 // leaderPid returns the pid of the server holding plan's leader lock, as
@@ -364,6 +381,7 @@ func TestClusterLeaderKilled(t *testing.T) {
 func TestClusterPostgresRestart(t *testing.T) {
 	pg := storetest.Private(t)
 	ss := []*server{startServer(t, pg.URL), startServer(t, pg.URL)}
+	dumpOnFail(t, ss)
 	scen, lcs, err := loadtest.Scenario(10, 3, 50, 9)
 	if err != nil {
 		t.Fatal(err)

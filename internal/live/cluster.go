@@ -36,8 +36,9 @@ import (
 // leader: "planID round".
 const closeChannel = "parecon_close"
 
-// leadEvery is how often a server tries to take the plans no one leads.
-const leadEvery = 250 * time.Millisecond
+// leadEvery is how often a server tries to take the plans no one leads
+// (one query for all of them).
+const leadEvery = 100 * time.Millisecond
 
 // forwardWait is how long a close forwarded to the leader is waited for.
 const forwardWait = 10 * time.Second
@@ -158,23 +159,34 @@ func (c *cluster) leadOn(conn *pgx.Conn) error {
 			cancel()
 			return err
 		}
+		// One query a tick for every open plan no one here leads.
+		var ids []string
+		byID := map[string]*plan{}
+		c.mu.Lock()
 		for _, p := range c.s.planList() {
-			c.mu.Lock()
-			mine := c.led[p.id]
-			c.mu.Unlock()
-			if sum := p.summary.Load(); mine || sum == nil || sum.Status != string(councils.StatusOpen) {
-				continue
+			if sum := p.summary.Load(); !c.led[p.id] && sum != nil && sum.Status == string(councils.StatusOpen) {
+				ids = append(ids, p.id)
+				byID[p.id] = p
 			}
-			var ok bool
-			if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, store.LeaderLock, p.id).Scan(&ok); err != nil {
+		}
+		c.mu.Unlock()
+		if len(ids) > 0 {
+			rows, err := conn.Query(ctx, `SELECT id FROM unnest($2::text[]) AS id WHERE pg_try_advisory_lock($1, hashtext(id))`, store.LeaderLock, ids)
+			if err != nil {
 				cancel()
 				return err
 			}
-			if ok {
+			got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				cancel()
+				return err
+			}
+			for _, id := range got {
+				p := byID[id]
 				c.mu.Lock()
-				c.led[p.id] = true
+				c.led[id] = true
 				c.mu.Unlock()
-				c.s.log.Info("cluster: this server leads the plan", "plan", p.id)
+				c.s.log.Info("cluster: this server leads the plan", "plan", id)
 				p.post(p.takeLead)
 			}
 		}
