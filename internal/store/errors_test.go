@@ -83,6 +83,8 @@ func TestClassOf(t *testing.T) {
 		}, Closed, ""},
 		{"postgres down", func(t *testing.T, s *Store) error {
 			// A server that is not there: the connection is refused.
+			defer func(w time.Duration) { ConnectWait = w }(ConnectWait)
+			ConnectWait = 0
 			_, err := Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
 			return err
 		}, Down, "postgres"},

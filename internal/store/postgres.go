@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the database/sql driver "pgx"
 )
@@ -61,6 +62,9 @@ func Redact(db string) string {
 // when they do not fit in one notification).
 const Channel = "parecon"
 
+// ConnectWait is how long Open waits for an unreachable PostgreSQL server.
+var ConnectWait = 30 * time.Second
+
 // migrationLock is the advisory lock key held while migrations run.
 const migrationLock int64 = 0x70617265636f6e // "parecon"
 
@@ -98,9 +102,23 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	s := &Store{w: w, pg: &pgEngine{dsn: dsn}}
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: connecting to %s: %w", Redact(dsn), err)
+	// A server may start before its database is up: it waits for it,
+	// up to ConnectWait, as long as it is merely unreachable.
+	for end := time.Now().Add(ConnectWait); ; {
+		err := w.PingContext(ctx)
+		if err == nil {
+			break
+		}
+		if ClassOf(err) != Down || time.Now().After(end) {
+			w.Close()
+			return nil, fmt.Errorf("store: connecting to %s: %w", Redact(dsn), err)
+		}
+		select {
+		case <-ctx.Done():
+			w.Close()
+			return nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
 	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()

@@ -204,3 +204,32 @@ func FuzzEngine(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenWaitsForPostgres: a server started before its database is up
+// waits for it: Open returns once PostgreSQL has started (here 1.5 s
+// later), with the tables made.
+func TestOpenWaitsForPostgres(t *testing.T) {
+	pg := storetest.Private(t)
+	pg.Stop(t)
+	ctx := context.Background()
+	type opened struct {
+		s   *Store
+		err error
+	}
+	ch := make(chan opened, 1)
+	t0 := time.Now()
+	go func() { s, err := Open(ctx, pg.URL); ch <- opened{s, err} }()
+	time.Sleep(1500 * time.Millisecond)
+	pg.Start(t)
+	o := <-ch
+	if o.err != nil {
+		t.Fatalf("Open after PostgreSQL started: %v", o.err)
+	}
+	defer o.s.Close()
+	if time.Since(t0) < 1500*time.Millisecond {
+		t.Fatal("Open returned before PostgreSQL was up")
+	}
+	if err := o.s.Probe(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
