@@ -76,7 +76,7 @@ func cmdCluster(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		a := net.JoinHostPort(host, strconv.Itoa(p0+i))
 		cmd := exec.Command(exe, "serve", "--addr", a, "--db", *db, "--round-deadline", deadline.String(), "--log-level", "warn")
 		cmd.Stderr = stderr
-		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // they end with the cluster
+		cmd.SysProcAttr = childAttr() // they end with the cluster
 		out, _ := cmd.StdoutPipe()
 		if err := cmd.Start(); err != nil {
 			fmt.Fprintln(stderr, "parecon cluster:", err)
