@@ -219,6 +219,27 @@ func TestClusterOnePlan(t *testing.T) {
 	if len(dups) > 0 || len(stored) != 2*len(cs) {
 		t.Fatalf("%d human proposals stored (dups %v), want %d", len(stored), dups, 2*len(cs))
 	}
+	// The facilitator closes round 2 through a server that does not lead:
+	// the close is forwarded, answered once done, and seen everywhere.
+	leader := leaderPid(t, db, p.ID)
+	var follower *server
+	for _, s := range ss {
+		if s.cmd.Process.Pid != leader {
+			follower = s
+		}
+	}
+	if st := httpJSON(t, "POST", follower.base+"/api/plans/"+p.ID+"/rounds/close", p.FacilitatorToken, nil, nil); st != http.StatusOK {
+		t.Fatalf("close through a follower: %d", st)
+	}
+	for _, s := range ss {
+		var plan struct{ Round int }
+		for end := time.Now().Add(5 * time.Second); plan.Round != 3 && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			httpJSON(t, "GET", s.base+"/api/plans/"+p.ID, p.ObserverToken, nil, &plan)
+		}
+		if plan.Round != 3 {
+			t.Fatalf("%s: round %d after the forwarded close, want 3", s.base, plan.Round)
+		}
+	}
 }
 
 // TestClusterLeaderKilled (fault): the server that runs a plan's engine

@@ -238,7 +238,14 @@ func (s *spawned) stop() {
 // lock on the PostgreSQL database db, as pg_locks shows it, and returns
 // its pid.
 func killLeaderOf(db string, pids []int) (int, time.Duration, error) {
-	pid, err := leaderOf(db)
+	// One connection, opened before the kill, for the polling after it.
+	d, err := sql.Open("pgx", db)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer d.Close()
+	d.SetMaxOpenConns(1)
+	pid, err := leaderOf(d)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -250,7 +257,7 @@ func killLeaderOf(db string, pids []int) (int, time.Duration, error) {
 		return pid, 0, err
 	}
 	for time.Since(t0) < 30*time.Second {
-		if next, err := leaderOf(db); err == nil && next != pid {
+		if next, err := leaderOf(d); err == nil && next != pid {
 			return pid, time.Since(t0), nil
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -259,15 +266,10 @@ func killLeaderOf(db string, pids []int) (int, time.Duration, error) {
 }
 
 // leaderOf returns the pid of the server that holds a plan's leader lock
-// on db (its lock connection names it in pg_stat_activity).
-func leaderOf(db string) (int, error) {
-	d, err := sql.Open("pgx", db)
-	if err != nil {
-		return 0, err
-	}
-	defer d.Close()
+// on d (its lock connection names it in pg_stat_activity).
+func leaderOf(d *sql.DB) (int, error) {
 	var app string
-	err = d.QueryRow(`SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+	err := d.QueryRow(`SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 LIMIT 1`, store.LeaderLock).Scan(&app)
 	if err != nil {
 		return 0, fmt.Errorf("finding the leader in pg_locks: %w", err)
