@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"parecon/councils"
@@ -220,6 +221,14 @@ func (p *plan) committed(batch []*item) {
 			delete(p.inflight, key)
 		} else {
 			waiters = []*submitReq{it.req}
+		}
+		if errors.Is(it.err, store.ErrRoundNotOpen) {
+			// Another server closed the round first: the same answer as a
+			// stale round gets from the checks.
+			for _, w := range waiters {
+				p.reject(w, councils.Errorf(councils.Conflict, "round", "round %d closed before this proposal was stored; nothing was kept", w.f.Round))
+			}
+			continue
 		}
 		if it.err != nil {
 			s.log.Error("storing a proposal", "plan", p.id, "council", who.Council, "err", it.err)
