@@ -240,6 +240,20 @@ func TestClusterOnePlan(t *testing.T) {
 			t.Fatalf("%s: round %d after the forwarded close, want 3", s.base, plan.Round)
 		}
 	}
+	// A deadline set through the follower is armed by the leader: round 3
+	// closes by itself a second later, on every server.
+	if st := httpJSON(t, "PATCH", follower.base+"/api/plans/"+p.ID+"/settings", p.FacilitatorToken, []byte(`{"roundDeadlineSeconds":1}`), nil); st != http.StatusOK {
+		t.Fatalf("settings through a follower: %d", st)
+	}
+	for _, s := range ss {
+		var plan struct{ Round int }
+		for end := time.Now().Add(10 * time.Second); plan.Round < 4 && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			httpJSON(t, "GET", s.base+"/api/plans/"+p.ID, p.ObserverToken, nil, &plan)
+		}
+		if plan.Round < 4 {
+			t.Fatalf("%s: round %d 10 s after a 1 s deadline was set on a follower, want 4 or more", s.base, plan.Round)
+		}
+	}
 }
 
 // TestClusterLeaderKilled (fault): the server that runs a plan's engine
