@@ -89,18 +89,14 @@ func insertProposal(ctx context.Context, tx *wtx, p Proposal) (int64, error) {
 	if tx.s.pg != nil {
 		// Several servers store proposals: the round must still be open,
 		// and stays so until this commits (its row is share-locked, so a
-		// close waits for the proposal and then sees it).
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT number FROM rounds WHERE plan_id = ? AND number = ? AND closed_at IS NULL FOR SHARE`, p.PlanID, p.Round).Scan(&n)
+		// close waits for the proposal and then sees it). One statement.
+		var id int64
+		err := tx.QueryRowContext(ctx, `WITH r AS (SELECT 1 FROM rounds WHERE plan_id = ? AND number = ? AND closed_at IS NULL FOR SHARE)
+			INSERT INTO proposals (plan_id, round, council_id, ref, body, verdict, source, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM r RETURNING id`,
+			p.PlanID, p.Round, p.PlanID, p.Round, p.Council, p.Ref, []byte(p.Body), orEmpty(p.Verdict), p.Source, ms(p.Created)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, ErrRoundNotOpen
 		}
-		if err != nil {
-			return 0, err
-		}
-		var id int64
-		err = tx.QueryRowContext(ctx, `INSERT INTO proposals (plan_id, round, council_id, ref, body, verdict, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.PlanID, p.Round, p.Council, p.Ref, []byte(p.Body), orEmpty(p.Verdict), p.Source, ms(p.Created)).Scan(&id)
 		return id, err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO proposals (plan_id, round, council_id, ref, body, verdict, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
