@@ -76,6 +76,7 @@ type plan struct {
 	held      []func()   // work held back while busy or draining
 	broken    bool       // the plan stopped on a failure: live is not touched again
 	conns     map[string]int
+	cl        follow // several servers (cluster.go); zero without
 }
 
 // flight is a proposal being committed; its waiters get its answer.
@@ -102,7 +103,7 @@ func (s *Service) newPlan(id, name string, created time.Time, e *councils.Econom
 	p := &plan{s: s, id: id, name: name, created: created, econ: e, live: lv, opts: opts,
 		inbox: make(chan func(), 1024), back: make(chan func(), 64), quit: make(chan struct{}), done: make(chan struct{}),
 		acks: map[string]ack{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, byModel: map[int]bool{}, waitRound: -1,
-		conns: map[string]int{}}
+		conns: map[string]int{}, cl: follow{follower: s.cluster != nil}}
 	p.status, p.reason = lv.Status()
 	p.setPriv(newPrivacy(e, e.Privacy()))
 	p.tolerance, p.rule = lv.Plan().Tolerance, lv.RuleName()

@@ -140,6 +140,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	} else {
 		p.prepare(lv.Round())
 	}
+	p.replayed(props)
 	return p, nil
 }
 
@@ -159,6 +160,7 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
-	p.public, p.chain, p.pre, p.leaves = q.public, q.chain, q.pre, q.leaves
+	p.closed, p.byModel, p.public, p.chain, p.pre, p.leaves = q.closed, q.byModel, q.public, q.chain, q.pre, q.leaves
 	p.setPriv(q.priv)
+	p.cl.cursor, p.cl.seen, p.cl.seenRound = q.cl.cursor, q.cl.seen, q.cl.seenRound
 }

@@ -34,7 +34,7 @@ func insertCommit(ctx context.Context, tx *wtx, planID string, number int, c *Co
 // Commits returns a plan's round commitments in round order, without
 // their hashes and leaves.
 func (s *Store) Commits(ctx context.Context, planID string) ([]Commit, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT number, size, root, chain FROM round_commits WHERE plan_id = ? ORDER BY number`, planID)
+	rows, err := s.query(ctx, `SELECT number, size, root, chain FROM round_commits WHERE plan_id = ? ORDER BY number`, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (s *Store) Commits(ctx context.Context, planID string) ([]Commit, error) {
 func (s *Store) CommitLeaf(ctx context.Context, planID string, number int, council string) (Commit, error) {
 	c := Commit{Round: number}
 	var l Leaf
-	err := s.r.QueryRowContext(ctx, `SELECT c.size, c.root, c.chain, c.hashes, l.council_id, l.idx, l.data FROM round_commits c
+	err := s.queryRow(ctx, `SELECT c.size, c.root, c.chain, c.hashes, l.council_id, l.idx, l.data FROM round_commits c
 		JOIN round_leaves l ON l.plan_id = c.plan_id AND l.number = c.number AND l.council_id = ?
 		WHERE c.plan_id = ? AND c.number = ?`, council, planID, number).Scan(&c.Size, &c.Root, &c.Chain, &c.Hashes, &l.Council, &l.Index, &l.Data)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -37,6 +37,10 @@ type Round struct {
 	Deadline time.Time // zero = none
 	Closed   time.Time // zero while open
 	Result   json.RawMessage
+	// Seen, if set, is how many human proposals of the round its close
+	// saw; on PostgreSQL, CloseRound refuses (ErrStale) a close that
+	// missed some. Not stored.
+	Seen *int
 	// Commit is the closed round's commitment, stored with its close (nil:
 	// none, as in rounds closed before proofs existed).
 	Commit *Commit
