@@ -602,7 +602,8 @@ func (p *plan) followClose(q *plan, why string) {
 		p.arm()
 		return
 	}
-	out := closeOut{row: p.results[len(p.results)-1], now: p.opened}
+	last := len(p.results) - 1
+	out := closeOut{row: p.results[last], pub: p.public[last], now: p.opened}
 	out.status, out.reason = p.live.Status()
 	out.res = &councils.CloseResult{Status: out.status}
 	if out.status == councils.StatusOpen {
@@ -612,10 +613,17 @@ func (p *plan) followClose(q *plan, why string) {
 		p.s.log.Error("cluster: encoding a round closed elsewhere", "plan", p.id, "err", err)
 		return
 	}
-	p.s.hub.Broadcast(p.id, out.closed)
+	// The same frames as the leader's closeDone sends its own sockets.
+	all := p.priv.facilitatorSeesAll()
+	p.s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
+		if all && c.Role == RoleFacilitator {
+			return out.all
+		}
+		return out.closed
+	})
 	if out.res.Next != nil {
 		p.s.hub.BroadcastEach(p.id, func(c *hub.Client) []byte {
-			if c.Role == RoleCouncil {
+			if c.Role == RoleCouncil || c.Role == RoleFederation {
 				if b, ok := out.budgets[c.Council]; ok {
 					return b
 				}
