@@ -148,9 +148,9 @@ func (p *plan) startClose(r *closeReq) {
 	}
 	p.frozen = p.freeze()
 	p.busy = true
-	deadline, ref, seen := p.deadline, r.ref, p.seenCount()
+	deadline, ref, seen, privRaw := p.deadline, r.ref, p.seenCount(), p.privRaw
 	go func() {
-		out := p.closeWork(number, r.why, ref, now, deadline, standins, events, seen)
+		out := p.closeWork(number, r.why, ref, now, deadline, standins, events, seen, privRaw)
 		if !p.postResult(func() { p.closeDone(r, out) }) {
 			r.answer(errPlanGone)
 		}
@@ -163,7 +163,7 @@ func (p *plan) startClose(r *closeReq) {
 // anything is stored), then the close, the stand-ins, the next round and
 // the plan's status commit in one transaction. A panic stops the plan; a
 // refused commit reloads the plan from the database.
-func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline time.Duration, standins []store.Proposal, events []store.Event, seen *int) (out closeOut) {
+func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline time.Duration, standins []store.Proposal, events []store.Event, seen *int, privRaw []byte) (out closeOut) {
 	s := p.s
 	out.now = now
 	defer func() {
@@ -213,7 +213,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		events = append(events, s.event(p.id, "plan."+string(out.status), &number, "", map[string]any{"reason": out.reason, "maxGap": rr.MaxGap}))
 	}
 	ctx := context.Background()
-	closed := store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Commit: storeCommit(number, out.commit), Seen: seen}
+	closed := store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Commit: storeCommit(number, out.commit), Seen: seen, Privacy: privRaw}
 	if err := s.store.CloseRound(ctx, closed, standins, next, string(out.status), events); err != nil {
 		if out.stale = errors.Is(err, store.ErrStale); out.stale {
 			s.log.Info("another server stored proposals the close had not read; reloading the plan and closing again", "plan", p.id, "round", number)

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -424,6 +425,7 @@ type syncRead struct {
 	why      string           // the closed round's reason
 	deadline time.Duration
 	due      time.Time
+	privacy  []byte // plans.privacy
 	err      error
 }
 
@@ -471,7 +473,7 @@ func (p *plan) readSync(number int, cursor int64) (out syncRead) {
 	if err != nil {
 		return syncRead{err: err}
 	}
-	out.deadline = row.RoundDeadline
+	out.deadline, out.privacy = row.RoundDeadline, row.Privacy
 	if len(rounds) == 0 || rounds[len(rounds)-1].Number != number || !rounds[len(rounds)-1].Closed.IsZero() {
 		out.fresh, out.err = p.s.replay(ctx, row)
 		out.why = closedWhy(ctx, st, p.id, len(rounds)-1, rounds)
@@ -578,6 +580,9 @@ func (p *plan) applySync(in syncRead) {
 		}
 		p.announce(sp.Round, sp.Council, sp.Body, v)
 	}
+	if !bytes.Equal(in.privacy, p.privRaw) {
+		p.followPrivacy(in.privacy)
+	}
 	if in.deadline != p.deadline || !in.due.Equal(p.due) {
 		p.deadline, p.due = in.deadline, in.due
 		p.arm()
@@ -588,6 +593,23 @@ func (p *plan) applySync(in syncRead) {
 	}
 	p.publish()
 	p.closeIfDone()
+}
+
+// followPrivacy applies a privacy setting another server stored (before
+// round 0 closed) and tells this server's sockets, as setPrivacy does.
+func (p *plan) followPrivacy(raw []byte) {
+	set, err := storedPrivacy(p.econ, raw)
+	if err != nil {
+		p.s.log.Error("cluster: a stored privacy setting does not decode", "plan", p.id, "err", err)
+		return
+	}
+	p.setPriv(newPrivacy(p.econ, set))
+	p.privRaw = raw
+	ps := wire.PrivacySettings{K: set.K, Facilitator: set.Facilitator}
+	out := wire.SettingsChanged{RoundDeadlineSeconds: int(p.deadline / time.Second), Round: p.live.Round().Number, Deadline: wire.Time(p.due), Privacy: &ps}
+	if b, err := wire.Encode(out); err == nil {
+		p.s.hub.Broadcast(p.id, b)
+	}
 }
 
 // followClose adopts the plan as replayed after a round closed on another

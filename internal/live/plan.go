@@ -51,6 +51,7 @@ type plan struct {
 	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
 	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
 	priv     *privacy           // owned like live
+	privRaw  []byte             // plans.privacy as last read or written here (nil: the scenario's)
 	chain    []byte             // the last closed round's chain (proof), nil before
 	pre      *leafSet           // the open round's leaves, being made (proof.go); owned like live
 	leaves   *leafMaker         // what making leaves needs (fixed; replaced with econ on a reload)

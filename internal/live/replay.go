@@ -44,6 +44,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 		return nil, fmt.Errorf("plan %s: stored privacy setting: %w", row.ID, err)
 	}
 	p.setPriv(newPrivacy(e, set))
+	p.privRaw = row.Privacy
 	rounds, err := s.store.Rounds(ctx, row.ID)
 	if err != nil {
 		return nil, err
@@ -162,5 +163,6 @@ func (p *plan) adopt(q *plan) {
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
 	p.closed, p.byModel, p.public, p.chain, p.pre, p.leaves = q.closed, q.byModel, q.public, q.chain, q.pre, q.leaves
 	p.setPriv(q.priv)
+	p.privRaw = q.privRaw
 	p.cl.cursor, p.cl.seen, p.cl.seenRound = q.cl.cursor, q.cl.seen, q.cl.seenRound
 }

@@ -6,11 +6,22 @@ import (
 	"errors"
 )
 
-// SetPrivacy stores a plan's privacy setting (JSON), with an audit event.
+// SetPrivacy stores a plan's privacy setting (JSON), with an audit event,
+// while none of its rounds has closed: once one has (on any server), it
+// is ErrRoundNotOpen and nothing changes. The plan's row is locked first,
+// so a close committing meanwhile is waited for and then seen (a close
+// on PostgreSQL locks the row too, and checks the setting it used).
 func (s *Store) SetPrivacy(ctx context.Context, planID string, privacy []byte, ev Event) error {
 	return s.tx(ctx, func(tx *wtx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE plans SET privacy = ? WHERE id = ?`, privacy, planID); err != nil {
 			return err
+		}
+		var closed int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM rounds WHERE plan_id = ? AND closed_at IS NOT NULL`, planID).Scan(&closed); err != nil {
+			return err
+		}
+		if closed > 0 {
+			return ErrRoundNotOpen
 		}
 		return insertEvents(ctx, tx, []Event{ev})
 	})

@@ -15,8 +15,10 @@ import (
 // close and read back (Commits in round order, CommitLeaf with the
 // hashes and one council's leaf), a council without a leaf or a round
 // without a commitment is ErrNotFound, a refused close stores no
-// commitment, and a plan's privacy setting round-trips (NULL until set) —
-// on both engines.
+// commitment (on PostgreSQL a close made under a privacy setting that
+// has changed is ErrStale), and a plan's privacy setting round-trips
+// (NULL until set) and is refused once a round has closed — on both
+// engines.
 func TestCommits(t *testing.T) {
 	for _, e := range storetest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) { testCommits(t, e) })
@@ -53,11 +55,29 @@ func testCommits(t *testing.T, e storetest.Engine) {
 		}
 		return c
 	}
+	zero := 0
+	if e.Name == "postgres" {
+		// A close made under another privacy setting (another server
+		// changed it meanwhile) is stale: nothing of it is stored.
+		if err := s.CloseRound(ctx, Round{PlanID: "p", Number: 0, Closed: now, Result: []byte("{}"), Commit: commit(0), Seen: &zero}, nil, &Round{PlanID: "p", Number: 1, Opened: now}, "open", nil); !errors.Is(err, ErrStale) {
+			t.Fatalf("a close under an old privacy setting: %v, want ErrStale", err)
+		}
+		if cs, err := s.Commits(ctx, "p"); err != nil || len(cs) != 0 {
+			t.Fatalf("a stale close stored commits %+v (%v)", cs, err)
+		}
+	}
 	for r := range 2 {
 		next := &Round{PlanID: "p", Number: r + 1, Opened: now}
-		if err := s.CloseRound(ctx, Round{PlanID: "p", Number: r, Closed: now, Result: []byte("{}"), Commit: commit(r)}, nil, next, "open", nil); err != nil {
+		if err := s.CloseRound(ctx, Round{PlanID: "p", Number: r, Closed: now, Result: []byte("{}"), Commit: commit(r), Seen: &zero, Privacy: []byte(`{"k":3}`)}, nil, next, "open", nil); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Once a round has closed the setting stays.
+	if err := s.SetPrivacy(ctx, "p", []byte(`{"k":5}`), Event{PlanID: "p", At: now, Type: "privacy.changed", Detail: []byte("{}")}); !errors.Is(err, ErrRoundNotOpen) {
+		t.Fatalf("SetPrivacy after a close: %v, want ErrRoundNotOpen", err)
+	}
+	if row, err := s.Plan(ctx, "p"); err != nil || string(row.Privacy) != `{"k":3}` {
+		t.Fatalf("privacy after a refused SetPrivacy: %q, %v", row.Privacy, err)
 	}
 	// Refused (the round is closed already): nothing of it is stored.
 	if err := s.CloseRound(ctx, Round{PlanID: "p", Number: 0, Closed: now, Result: []byte("{}"), Commit: commit(5)}, nil, nil, "open", nil); !errors.Is(err, ErrRoundNotOpen) {

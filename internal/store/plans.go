@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,11 +11,13 @@ import (
 )
 
 // ErrRoundNotOpen is returned by CloseRound when the round is closed
-// already (or does not exist).
+// already (or does not exist), by AddProposal on PostgreSQL for a round
+// not open, and by SetPrivacy once a round of the plan has closed.
 var ErrRoundNotOpen = errors.New("store: the round is not open")
 
 // ErrStale is returned by CloseRound on PostgreSQL when the round holds
-// human proposals the closer had not seen (another server stored them):
+// human proposals the closer had not seen (another server stored them),
+// or the plan's privacy setting is no longer the one the close used:
 // nothing is stored; the closer reloads the round and closes again.
 var ErrStale = errors.New("store: the round has proposals the close did not see")
 
@@ -106,6 +109,15 @@ func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposa
 			return ErrRoundNotOpen
 		}
 		if closed.Seen != nil && tx.s.pg != nil {
+			// The privacy setting the public view was made under is still
+			// the plan's: its row is locked until this commits.
+			var privacy []byte
+			if err := tx.QueryRowContext(ctx, `SELECT privacy FROM plans WHERE id = ? FOR NO KEY UPDATE`, closed.PlanID).Scan(&privacy); err != nil {
+				return err
+			}
+			if !bytes.Equal(privacy, closed.Privacy) {
+				return ErrStale
+			}
 			// The round's row is locked now: no proposal joins it after
 			// this count.
 			var stored int
