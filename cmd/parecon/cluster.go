@@ -42,7 +42,7 @@ func cmdCluster(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if len(pos) > 0 {
 			fmt.Fprintln(stderr, "parecon cluster: unexpected arguments", pos)
 		}
-		return 2
+		return flagStatus(err)
 	}
 	host, port0, err := net.SplitHostPort(*addr)
 	p0, perr := strconv.Atoi(port0)
