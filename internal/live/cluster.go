@@ -572,6 +572,7 @@ func (p *plan) applySync(in syncRead) {
 		p.humansWaiting()
 		p.live.Accept(c, pr)
 		p.lastID[c] = sp.ID
+		delete(p.byModel, c) // its own proposal now, not its model's
 		if !wasIn && p.live.Human(c) {
 			p.waiting--
 		}
