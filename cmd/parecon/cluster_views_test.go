@@ -160,7 +160,7 @@ func TestClusterFollowersAgree(t *testing.T) {
 		if len(r.StandIns) != 3 || r.Levy == nil || r.Fund == nil {
 			t.Errorf("round %d on the follower: stand-ins %v, levy %v, fund %v; want the 3 people's models and the commons", i, r.StandIns, r.Levy, r.Fund)
 		}
-		if r.K != 0 && r.K != 2 {
+		if r.K != 2 {
 			t.Errorf("round %d on the follower: k %d, want the setting made there (2)", i, r.K)
 		}
 	}
