@@ -56,7 +56,8 @@ func (f *frames) get(key string) []byte {
 // playing a council, a worker and a federation, a privacy setting and a
 // round deadline both set through a follower, rounds closed by the leader
 // at their deadlines with the models standing in. Every server then
-// answers the same rounds (public and full), roll-ups and chain of roots:
+// answers the same rounds (public and full), roll-ups, chain of roots and
+// proofs:
 // a follower rebuilds the public rows, the stand-ins, the commons fields
 // and the commitments the leader made, under the setting it was told.
 func TestClusterFollowersAgree(t *testing.T) {
@@ -162,6 +163,15 @@ func TestClusterFollowersAgree(t *testing.T) {
 		}
 		if r.K != 2 {
 			t.Errorf("round %d on the follower: k %d, want the setting made there (2)", i, r.K)
+		}
+	}
+	// A person's proof is the same from either server, for round 0 and
+	// for the last closed round (which the leader serves from memory).
+	for _, n := range []int{0, len(rs.Rounds) - 1} {
+		path := "/rounds/" + strconv.Itoa(n) + "/proof"
+		a, b := get(ss[0], path, p.CouncilTokens["c000"]), get(ss[1], path, p.CouncilTokens["c000"])
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the servers:\n%s\n%s", path, a, b)
 		}
 	}
 	var roots []json.RawMessage
