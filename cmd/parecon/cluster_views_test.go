@@ -57,9 +57,9 @@ func (f *frames) get(key string) []byte {
 // round deadline both set through a follower, rounds closed by the leader
 // at their deadlines with the models standing in. Every server then
 // answers the same rounds (public and full), roll-ups, chain of roots and
-// proofs:
-// a follower rebuilds the public rows, the stand-ins, the commons fields
-// and the commitments the leader made, under the setting it was told.
+// proofs: a follower rebuilds the public rows, the stand-ins, the commons
+// fields and the commitments the leader made, under the setting it was
+// told.
 func TestClusterFollowersAgree(t *testing.T) {
 	ss, db := clusterOf(t, 2)
 	var p created
