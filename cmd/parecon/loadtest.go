@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,22 +13,34 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the database/sql driver "pgx", for pg_locks
+
 	"parecon/internal/loadtest"
+	"parecon/internal/store"
 )
 
 func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon loadtest (--server URL | --spawn) --councils N --rounds R [--json]\n\nCreates a plan of N human councils from a generated economy, holds one\nwebsocket per council on loopback, has every council submit a valid\nproposal in each of R rounds (the server closes a round when every council\nhas submitted; a stalled round is closed by the facilitator), and reports\nthe connections held, acknowledged proposals per second, acknowledgement\nlatency, how long round.closed takes to reach every client, and the\nserver's peak memory. Loopback servers only.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon loadtest (--server URL... | --spawn [--servers N --db postgres://…] [--kill-leader]) --councils N --rounds R [--json]\n\nCreates a plan of N human councils from a generated economy, holds one\nwebsocket per council on loopback (spread over the servers given, which\nshare one PostgreSQL database), has every council submit a valid\nproposal in each of R rounds (the server closes a round when every council\nhas submitted; a stalled round is closed by the facilitator), and reports\nthe connections held, acknowledged proposals per second, acknowledgement\nlatency, how long round.closed takes to reach every client, and the\nserver's peak memory. Loopback servers only.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	server := fs.String("server", "", "the server's base `URL` (http://127.0.0.1:PORT)")
+	var servers []string
+	fs.Func("server", "a server's base `URL` (http://127.0.0.1:PORT); repeat it for several servers of one PostgreSQL database, over which the councils are spread", func(v string) error {
+		servers = append(servers, v)
+		return nil
+	})
 	spawn := fs.Bool("spawn", false, "start `parecon serve` on a fresh database in a temporary directory and test it")
+	spawnN := fs.Int("servers", 1, "with --spawn and --db: how many servers to start on the PostgreSQL database")
+	db := fs.String("db", "", "with --spawn: a PostgreSQL `URL` (postgres://…, an empty database) for --servers servers")
+	killLeader := fs.Bool("kill-leader", false, "with --spawn --servers N>1: SIGKILL the server leading the plan mid-round (once a third of the councils' proposals of round 2 are in)")
 	n := fs.Int("councils", 1000, "human councils, one websocket each")
 	rounds := fs.Int("rounds", 3, "rounds every council submits in")
 	goods := fs.Int("goods", 12, "produced goods of the generated economy")
@@ -46,12 +59,16 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		return flagStatus(err)
 	}
-	if (*server == "") == !*spawn {
-		fmt.Fprintln(stderr, "parecon loadtest: give either --server URL or --spawn")
+	if (len(servers) == 0) == !*spawn {
+		fmt.Fprintln(stderr, "parecon loadtest: give either --server URL (one or more) or --spawn")
 		return 2
 	}
-	if *server != "" {
-		if _, err := loadtest.CheckLoopback(*server); err != nil {
+	if *spawnN > 1 && (*db == "" || !*spawn) || *killLeader && *spawnN < 2 {
+		fmt.Fprintln(stderr, "parecon loadtest: --servers N>1 needs --spawn and --db postgres://…; --kill-leader needs --servers N>1")
+		return 2
+	}
+	for _, s := range servers {
+		if _, err := loadtest.CheckLoopback(s); err != nil {
 			fmt.Fprintln(stderr, "parecon", err)
 			return 2
 		}
@@ -61,19 +78,28 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout+30*time.Second)
 	defer cancel()
-	cfg := loadtest.Config{Server: *server, Councils: *n, Rounds: *rounds, Goods: *goods, Seed: *seed,
+	cfg := loadtest.Config{Servers: servers, Councils: *n, Rounds: *rounds, Goods: *goods, Seed: *seed,
 		Timeout: *timeout, ServerPID: *pid, Dialers: *dialers, Spread: *spread, Facilitator: *fac}
 	if !*quiet {
 		cfg.Progress = stderr
 	}
 	if *spawn {
-		sp, err := spawnServer(ctx, stderr)
-		if err != nil {
-			fmt.Fprintln(stderr, "parecon loadtest:", err)
-			return 1
+		for range max(*spawnN, 1) {
+			sp, err := spawnServer(ctx, stderr, *db)
+			if err != nil {
+				fmt.Fprintln(stderr, "parecon loadtest:", err)
+				return 1
+			}
+			defer sp.stop()
+			cfg.Servers, cfg.ServerPIDs = append(cfg.Servers, sp.base), append(cfg.ServerPIDs, sp.cmd.Process.Pid)
 		}
-		defer sp.stop()
-		cfg.Server, cfg.ServerPID = sp.base, sp.cmd.Process.Pid
+		if *killLeader {
+			cfg.KillAt = *n + *n/3
+			cfg.Kill = func() (int, time.Duration, error) { return killLeaderOf(*db, cfg.ServerPIDs) }
+			// Reconnecting a third of the councils takes seconds here: the
+			// facilitator waits for the round to fill instead of closing it.
+			cfg.Stall = time.Minute
+		}
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -104,6 +130,12 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "acknowledgement        p50 %.1f ms, p99 %.1f ms\n", res.AckP50Ms, res.AckP99Ms)
 		fmt.Fprintf(stdout, "round.closed fan-out   p50 %.1f ms, p99 %.1f ms, max %.1f ms (round closing: p50 %.1f ms)\n", res.CloseFanoutP50Ms, res.CloseFanoutP99Ms, res.CloseFanoutMaxMs, res.RoundCloseP50Ms)
 		fmt.Fprintf(stdout, "server memory          peak %.0f MiB (pid %d)\n", res.ServerRssMB, res.ServerPID)
+		if len(res.ServersRssMB) > 0 {
+			fmt.Fprintf(stdout, "servers' memory        peak %v MiB; %d reconnects\n", res.ServersRssMB, res.Reconnects)
+		}
+		if res.KilledPID != 0 {
+			fmt.Fprintf(stdout, "leader killed          pid %d; another led %.0f ms later; next round.closed %.0f ms after the kill\n", res.KilledPID, res.TakeoverMs, res.KillToCloseMs)
+		}
 		fmt.Fprintf(stdout, "errors                 %d", res.Errors)
 		if len(res.ErrorSamples) > 0 {
 			fmt.Fprintf(stdout, ": %s", strings.Join(res.ErrorSamples, "; "))
@@ -139,7 +171,7 @@ type spawned struct {
 
 // spawnServer starts this binary's serve on a free loopback port and a
 // new database, and reads its address from its first line.
-func spawnServer(ctx context.Context, stderr io.Writer) (*spawned, error) {
+func spawnServer(ctx context.Context, stderr io.Writer, db string) (*spawned, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -148,7 +180,10 @@ func spawnServer(ctx context.Context, stderr io.Writer) (*spawned, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "load.db"), "--log-level", "warn")
+	if db == "" {
+		db = filepath.Join(dir, "load.db")
+	}
+	cmd := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--db", db, "--log-level", "warn")
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -197,4 +232,47 @@ func (s *spawned) stop() {
 		<-done
 	}
 	os.RemoveAll(s.dir)
+}
+
+// killLeaderOf kills (SIGKILL) the one of pids that holds a plan's leader
+// lock on the PostgreSQL database db, as pg_locks shows it, and returns
+// its pid.
+func killLeaderOf(db string, pids []int) (int, time.Duration, error) {
+	// One connection, opened before the kill, for the polling after it.
+	d, err := sql.Open("pgx", db)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer d.Close()
+	d.SetMaxOpenConns(1)
+	pid, err := leaderOf(d)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !slices.Contains(pids, pid) {
+		return 0, 0, fmt.Errorf("the leader (pid %d) is none of the servers %v", pid, pids)
+	}
+	t0 := time.Now()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return pid, 0, err
+	}
+	for time.Since(t0) < 30*time.Second {
+		if next, err := leaderOf(d); err == nil && next != pid {
+			return pid, time.Since(t0), nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return pid, 0, fmt.Errorf("no server took the lead within 30 s of killing pid %d", pid)
+}
+
+// leaderOf returns the pid of the server that holds a plan's leader lock
+// on d (its lock connection names it in pg_stat_activity).
+func leaderOf(d *sql.DB) (int, error) {
+	var app string
+	err := d.QueryRow(`SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1 LIMIT 1`, store.LeaderLock).Scan(&app)
+	if err != nil {
+		return 0, fmt.Errorf("finding the leader in pg_locks: %w", err)
+	}
+	return strconv.Atoi(strings.TrimPrefix(app, "parecon pid "))
 }

@@ -32,6 +32,7 @@ func commands() []command {
 		{"demo", "serve a bundled example plan that converges live, and print its links", cmdDemo},
 		{"gen", "write a random valid scenario", cmdGen},
 		{"compare", "compare the price rules' rounds on scenarios", cmdCompare},
+		{"cluster", "start a local demo cluster: servers on one PostgreSQL database, with the demo plan", cmdCluster},
 		{"loadtest", "hold N council websockets on a loopback server and measure it", cmdLoadtest},
 		{"verify", "check a council's proofs and the chain of round roots against a server", cmdVerify},
 	}

@@ -51,7 +51,7 @@ type serveConfig struct {
 // serverFlags registers the server's flags, with environment fallbacks.
 func serverFlags(fs *flag.FlagSet, cfg *serveConfig, dbDefault, deadlineDefault string) {
 	fs.StringVar(&cfg.addr, "addr", envOr("PARECON_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (port 0 picks a free one) [PARECON_ADDR]")
-	fs.StringVar(&cfg.db, "db", envOr("PARECON_DB", dbDefault), "the SQLite database `FILE` [PARECON_DB]")
+	fs.StringVar(&cfg.db, "db", envOr("PARECON_DB", dbDefault), "the database: a SQLite `FILE`, or a postgres://user@host:port/name URL for several servers on one database [PARECON_DB]")
 	fs.StringVar(&cfg.adminToken, "admin-token", envOr("PARECON_ADMIN_TOKEN", ""), "if set, creating a plan needs this bearer `TOKEN` [PARECON_ADMIN_TOKEN]")
 	fs.StringVar(&cfg.logLevel, "log-level", envOr("PARECON_LOG_LEVEL", "info"), "log `LEVEL`: debug, info, warn, error [PARECON_LOG_LEVEL]")
 	d, err := time.ParseDuration(deadlineDefault)
@@ -274,7 +274,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 		st.Close()
 	}()
 	if err := st.Probe(ctx); err != nil {
-		log.Warn("the database refuses writes: plans cannot be created or changed, and /healthz answers 503", "db", cfg.db, "class", store.ClassOf(err).String(), "err", err)
+		log.Warn("the database refuses writes: plans cannot be created or changed, and /healthz answers 503", "db", store.Redact(cfg.db), "class", store.ClassOf(err).String(), "err", err)
 	}
 	h := hub.New(hub.Options{WatcherBytes: cfg.watcherBytes, SendBuffer: cfg.sendBuffer})
 	go h.Run()
@@ -294,7 +294,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer, ready
 	srv, limited := httpapi.NewServer(httpapi.New(svc, log, opt), ln, lim, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(limited) }()
-	log.Info("serving", "addr", base, "db", cfg.db, "roundDeadline", cfg.roundDeadline, "maxConns", lim.MaxConns, "openFiles", nofile,
+	log.Info("serving", "addr", base, "db", store.Redact(cfg.db), "roundDeadline", cfg.roundDeadline, "maxConns", lim.MaxConns, "openFiles", nofile,
 		"adminToken", cfg.adminToken != "", "maxPlans", cfg.maxPlans, "createRate", cfg.createRate)
 	if opt.AdminToken == "" && !loopback(ln.Addr()) {
 		log.Warn("anyone who reaches this address may create plans: set --admin-token (docs/security.md)", "addr", base)

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
@@ -75,6 +76,10 @@ func (p *plan) requestClose(r *closeReq) {
 		}
 		return
 	}
+	if p.cl.follower {
+		p.forwardClose(r) // the leader closes it
+		return
+	}
 	if p.pending > 0 {
 		p.wantClose = r // committed starts it
 		return
@@ -106,7 +111,8 @@ type closeOut struct {
 	fresh   *plan  // the plan as reloaded after err, nil if it could not be
 
 	// econ is live's economy after the close (grown by new goods).
-	econ *councils.Economy
+	econ  *councils.Economy
+	stale bool // err: another server stored proposals the close missed
 }
 
 // startClose hands the round to a worker (plan goroutine, live idle, no
@@ -145,9 +151,9 @@ func (p *plan) startClose(r *closeReq) {
 	}
 	p.frozen = p.freeze()
 	p.busy = true
-	deadline, ref := p.deadline, r.ref
+	deadline, ref, seen, privRaw := p.deadline, r.ref, p.seenCount(), p.privRaw
 	go func() {
-		out := p.closeWork(number, r.why, ref, now, deadline, standins, events)
+		out := p.closeWork(number, r.why, ref, now, deadline, standins, events, seen, privRaw)
 		if !p.postResult(func() { p.closeDone(r, out) }) {
 			r.answer(errPlanGone)
 		}
@@ -160,7 +166,7 @@ func (p *plan) startClose(r *closeReq) {
 // anything is stored), then the close, the stand-ins, the next round and
 // the plan's status commit in one transaction. A panic stops the plan; a
 // refused commit reloads the plan from the database.
-func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline time.Duration, standins []store.Proposal, events []store.Event) (out closeOut) {
+func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline time.Duration, standins []store.Proposal, events []store.Event, seen *int, privRaw []byte) (out closeOut) {
 	s := p.s
 	out.now = now
 	defer func() {
@@ -214,9 +220,13 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		events = append(events, s.event(p.id, "plan."+string(out.status), &number, "", map[string]any{"reason": out.reason, "maxGap": rr.MaxGap}))
 	}
 	ctx := context.Background()
-	closed := store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Commit: storeCommit(number, out.commit)}
+	closed := store.Round{PlanID: p.id, Number: number, Closed: now, Result: rb, Commit: storeCommit(number, out.commit), Seen: seen, Privacy: privRaw}
 	if err := s.store.CloseRound(ctx, closed, standins, next, string(out.status), events); err != nil {
-		s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
+		if out.stale = errors.Is(err, store.ErrStale); out.stale {
+			s.log.Info("another server stored proposals the close had not read; reloading the plan and closing again", "plan", p.id, "round", number)
+		} else {
+			s.log.Error("storing a round's close; reloading the plan", "plan", p.id, "round", number, "err", err)
+		}
 		out.err = unavailable(err)
 		fresh, rerr := s.reload(ctx, p.id)
 		if rerr != nil {
@@ -298,6 +308,12 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 			p.adopt(out.fresh)
 			p.publish()
 			p.arm()
+			if out.stale {
+				// The round, with what it missed, closes again.
+				p.release()
+				p.requestClose(r)
+				return
+			}
 		}
 		r.answer(out.err)
 		p.release()
@@ -345,6 +361,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	s.log.Info("round closed", "plan", p.id, "round", out.row.Round, "maxGap", *out.row.MaxGap, "status", out.status, "why", r.why)
 	r.answer(nil)
 	p.release()
+	p.syncIfWanted()
 }
 
 // roundClosed returns the round.closed frame of row.
@@ -394,7 +411,7 @@ func (p *plan) arm() {
 		p.timer.Stop()
 		p.timer = nil
 	}
-	if p.broken || p.busy || p.status != councils.StatusOpen || p.due.IsZero() {
+	if p.broken || p.busy || p.cl.follower || p.status != councils.StatusOpen || p.due.IsZero() {
 		return
 	}
 	round := p.live.Round().Number

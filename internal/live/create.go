@@ -121,6 +121,12 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*wire.Created,
 	}
 	p.prepare(lv.Round())
 	s.add(p)
+	if s.cluster != nil {
+		select { // take its lead now rather than at the next tick
+		case s.cluster.kick <- struct{}{}:
+		default:
+		}
+	}
 	s.log.Info("plan created", "plan", p.id, "name", p.name, "councils", len(e.Plan.Councils), "humans", len(out.CouncilTokens), "humanFederations", len(out.FederationTokens))
 	return out, nil
 }

@@ -13,6 +13,9 @@ import (
 // frame was kept, and it may try again. Its kind and message come from
 // the store's classification (store.Refusal), the same as over HTTP.
 func unavailable(err error) error {
+	if errors.Is(err, store.ErrRoundNotOpen) {
+		return &councils.Error{Kind: councils.Conflict, Field: "round", Message: "the round closed meanwhile (on another server); nothing was kept", Err: err}
+	}
 	if r := store.Refusal(err); r != nil {
 		return r
 	}

@@ -72,6 +72,9 @@ func (p *plan) proposeGood(ctx context.Context, who Principal, c *hub.Client, f 
 	if !ok {
 		return councils.Errorf(councils.Forbidden, "", "council %q is not in this plan", who.Council)
 	}
+	if err := p.goodsHere(); err != nil {
+		return err
+	}
 	key := ackKey(who.Council, f.Ref)
 	if f.Ref != "" {
 		if a, ok := p.goodAcks[key]; ok {
@@ -123,6 +126,10 @@ func (s *Service) WithdrawGood(ctx context.Context, who Principal, c *hub.Client
 		p.idle(func() {
 			if p.broken {
 				done <- councils.Errorf(councils.Conflict, "round", "the plan is stopped: %s", p.reason)
+				return
+			}
+			if err := p.goodsHere(); err != nil {
+				done <- err
 				return
 			}
 			if err := p.live.CheckWithdraw(f.Good, f.Reason); err != nil {
@@ -207,6 +214,17 @@ func (p *plan) replayGoods(lv *councils.Live, events []store.Event) error {
 				return fmt.Errorf("stored withdrawal of %q (event %d): %w", d.Good, ev.Seq, err)
 			}
 		}
+	}
+	return nil
+}
+
+// goodsHere refuses a new good or a withdrawal on a server that follows
+// another's engine (several servers, cluster.go): the leader would not
+// see it, since followers forward proposals and closes, not catalogue
+// changes (docs/cluster.md).
+func (p *plan) goodsHere() error {
+	if p.cl.follower {
+		return councils.Errorf(councils.Unavailable, "good", "this server does not run the plan's engine: on several servers, new goods are taken only by the one that leads the plan (docs/cluster.md); try again after reconnecting")
 	}
 	return nil
 }

@@ -51,6 +51,7 @@ type plan struct {
 	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
 	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
 	priv     *privacy           // owned like live
+	privRaw  []byte             // plans.privacy as last read or written here (nil: the scenario's)
 	chain    []byte             // the last closed round's chain (proof), nil before
 	pre      *leafSet           // the open round's leaves, being made (proof.go); owned like live
 	leaves   *leafMaker         // what making leaves needs (fixed; replaced with econ on a reload)
@@ -81,6 +82,7 @@ type plan struct {
 	// ackKey, and their proposers, by good id.
 	goodAcks   map[string]wire.GoodAccepted
 	proposedBy map[string]string
+	cl         follow // several servers (cluster.go); zero without
 }
 
 // flight is a proposal being committed; its waiters get its answer.
@@ -107,7 +109,7 @@ func (s *Service) newPlan(id, name string, created time.Time, e *councils.Econom
 	p := &plan{s: s, id: id, name: name, created: created, econ: e, live: lv, opts: opts,
 		inbox: make(chan func(), 1024), back: make(chan func(), 64), quit: make(chan struct{}), done: make(chan struct{}),
 		acks: map[string]ack{}, goodAcks: map[string]wire.GoodAccepted{}, proposedBy: map[string]string{}, inflight: map[string]*flight{}, lastID: map[int]int64{}, byModel: map[int]bool{}, waitRound: -1,
-		conns: map[string]int{}}
+		conns: map[string]int{}, cl: follow{follower: s.cluster != nil}}
 	p.status, p.reason = lv.Status()
 	p.setPriv(newPrivacy(e, e.Privacy()))
 	p.tolerance, p.rule = lv.Plan().Tolerance, lv.RuleName()

@@ -3,9 +3,11 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 
 	"parecon/councils"
+	"parecon/internal/store"
 	"parecon/internal/wire"
 )
 
@@ -58,10 +60,14 @@ func (p *plan) setPrivacy(ctx context.Context, req wire.PrivacyRequest) (wire.Se
 	round := p.round().number
 	ev := p.s.event(p.id, "settings.changed", &round, "", map[string]any{"privacy": set})
 	if err := p.s.store.SetPrivacy(ctx, p.id, b, ev); err != nil {
+		if errors.Is(err, store.ErrRoundNotOpen) {
+			return wire.SettingsChanged{}, councils.Errorf(councils.Conflict, "privacy", "the privacy setting may change only before round 0 closes, and it has closed (on another server)")
+		}
 		return wire.SettingsChanged{}, unavailable(err)
 	}
 	p.priv.set = set
 	p.setPriv(p.priv)
+	p.privRaw = b
 	ps := wire.PrivacySettings{K: set.K, Facilitator: set.Facilitator}
 	out := wire.SettingsChanged{RoundDeadlineSeconds: int(p.deadline.Seconds()), Round: round, Deadline: wire.Time(p.due), Privacy: &ps}
 	msg, err := wire.Encode(out)

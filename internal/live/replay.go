@@ -44,6 +44,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 		return nil, fmt.Errorf("plan %s: stored privacy setting: %w", row.ID, err)
 	}
 	p.setPriv(newPrivacy(e, set))
+	p.privRaw = row.Privacy
 	rounds, err := s.store.Rounds(ctx, row.ID)
 	if err != nil {
 		return nil, err
@@ -161,6 +162,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 	} else {
 		p.prepare(lv.Round())
 	}
+	p.replayed(props)
 	return p, nil
 }
 
@@ -180,6 +182,8 @@ func (s *Service) reload(ctx context.Context, id string) (*plan, error) {
 func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.goodAcks, p.proposedBy, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.goodAcks, q.proposedBy, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
-	p.public, p.chain, p.pre, p.leaves, p.closed = q.public, q.chain, q.pre, q.leaves, q.closed
+	p.closed, p.byModel, p.public, p.chain, p.pre, p.leaves = q.closed, q.byModel, q.public, q.chain, q.pre, q.leaves
 	p.setPriv(q.priv)
+	p.privRaw = q.privRaw
+	p.cl.cursor, p.cl.seen, p.cl.seenRound = q.cl.cursor, q.cl.seen, q.cl.seenRound
 }

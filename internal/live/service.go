@@ -83,6 +83,8 @@ type Service struct {
 	plans  map[string]*plan
 	tokens map[string]Principal // by hex SHA-256 of the token
 	closed bool
+
+	cluster *cluster // several servers on PostgreSQL; nil on SQLite
 }
 
 // New returns a service over st and h; call Load to bring back the plans
@@ -92,7 +94,11 @@ func New(st *store.Store, h *hub.Hub, log *slog.Logger, opt Options) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{store: st, hub: h, log: log, opt: opt, plans: map[string]*plan{}, tokens: map[string]Principal{}}
+	s := &Service{store: st, hub: h, log: log, opt: opt, plans: map[string]*plan{}, tokens: map[string]Principal{}}
+	if st.Engine() == store.Postgres {
+		s.cluster = newCluster(s)
+	}
+	return s
 }
 
 // Store returns the service's database.
@@ -123,20 +129,24 @@ func (s *Service) Load(ctx context.Context) error {
 		}
 		s.add(p)
 	}
+	if s.cluster != nil {
+		s.cluster.start()
+	}
 	return nil
 }
 
 // add serves p: it is listed and its goroutine starts (unless the service
-// has closed).
-func (s *Service) add(p *plan) {
+// has closed, or serves the plan already: then that one is returned).
+func (s *Service) add(p *plan) *plan {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if q := s.plans[p.id]; s.closed || q != nil {
 		close(p.quit)
-		return
+		return q
 	}
 	s.plans[p.id] = p
 	p.start()
+	return p
 }
 
 // Close stops every plan's goroutine and deadline timer and waits for
@@ -149,6 +159,11 @@ func (s *Service) Close() {
 		return
 	}
 	s.closed = true
+	if s.cluster != nil {
+		s.mu.Unlock()
+		s.cluster.close() // its locks go with its connections
+		s.mu.Lock()
+	}
 	ps := make([]*plan, 0, len(s.plans))
 	for _, p := range s.plans {
 		ps = append(ps, p)
@@ -167,6 +182,10 @@ func (s *Service) plan(id string) (*plan, error) {
 	s.mu.RLock()
 	p := s.plans[id]
 	s.mu.RUnlock()
+	if p == nil && s.cluster != nil {
+		// Made on another server, its notification not here yet.
+		p, _ = s.loadPlan(context.Background(), id)
+	}
 	if p == nil {
 		return nil, councils.Errorf(councils.NotFound, "", "no plan %q", id)
 	}

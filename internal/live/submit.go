@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"parecon/councils"
@@ -38,6 +39,7 @@ type item struct {
 	ev      store.Event
 	id      int64
 	err     error
+	dup     bool // its ref was stored already (by another server): acknowledged, not applied
 }
 
 // Submit takes council who.Council's proposal for f.Round and answers c.
@@ -182,6 +184,7 @@ func (p *plan) flush() {
 		go func() {
 			if it.err = p.encode(it); it.err == nil {
 				it.id, it.err = p.s.store.AddProposal(context.Background(), it.row, it.ev)
+				p.sameRef(it)
 			}
 			if !p.postResult(func() { p.committed([]*item{it}) }) {
 				it.req.done <- errPlanGone
@@ -228,6 +231,14 @@ func (p *plan) committed(batch []*item) {
 		} else {
 			waiters = []*submitReq{it.req}
 		}
+		if errors.Is(it.err, store.ErrRoundNotOpen) {
+			// Another server closed the round first: the same answer as a
+			// stale round gets from the checks.
+			for _, w := range waiters {
+				p.reject(w, councils.Errorf(councils.Conflict, "round", "round %d closed before this proposal was stored; nothing was kept", w.f.Round))
+			}
+			continue
+		}
 		if it.err != nil {
 			s.log.Error("storing a proposal", "plan", p.id, "council", who.Council, "err", it.err)
 			for _, w := range waiters {
@@ -243,7 +254,7 @@ func (p *plan) committed(batch []*item) {
 		}
 		// A council's proposals replace each other in the order they were
 		// stored, as a replay applies them.
-		if it.id > p.lastID[it.c] {
+		if p.markSeen(it.id, it.req.f.Round) && !it.dup && it.id > p.lastID[it.c] {
 			wasIn := p.live.Round().Fresh[it.c]
 			p.humansWaiting()
 			p.live.Accept(it.c, it.pr)
@@ -262,17 +273,8 @@ func (p *plan) committed(batch []*item) {
 			s.send(w.client, accepted(w.f.Ref, a))
 			w.done <- nil
 		}
-		round, council, body, v := it.req.f.Round, who.Council, it.body, it.verdict
-		// Built only if someone watches: a plan of thousands of councils
-		// usually has a facilitator or two and no observer.
-		submitted := func() []byte { b, _ := wire.Encode(wire.RoundSubmitted{Round: round, CouncilID: council}); return b }
-		s.hub.BroadcastRoleLazy(p.id, RoleObserver, submitted)
-		s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, submitted)
-		if !p.aggregates.Load() {
-			s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, func() []byte {
-				b, _ := wire.Encode(wire.ProposalReceived{Round: round, CouncilID: council, Proposal: body, SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget})
-				return b
-			})
+		if !it.dup {
+			p.announce(it.req.f.Round, who.Council, it.body, it.verdict)
 		}
 	}
 	if p.broken {
@@ -280,16 +282,55 @@ func (p *plan) committed(batch []*item) {
 	}
 	p.leafFresh(applied) // before a close may start
 	p.publish()
+	p.syncIfWanted()
 	if p.pending == 0 && p.wantClose != nil {
 		r := p.wantClose
 		p.wantClose = nil
 		p.startClose(r)
 		return
 	}
-	if p.wantClose == nil && !p.busy && p.status == councils.StatusOpen && p.humansWaiting() == 0 && p.live.AllHumansIn() {
+	if !p.cl.follower && p.wantClose == nil && !p.busy && p.status == councils.StatusOpen && p.humansWaiting() == 0 && p.live.AllHumansIn() {
 		n := p.live.Round().Number
 		p.requestClose(&closeReq{round: &n, why: reasonAllIn})
 	}
+}
+
+// announce tells the facilitators and observers of council's proposal
+// (round.submitted; proposal.received to the facilitators, unless they
+// see aggregates only).
+func (p *plan) announce(round int, council string, body json.RawMessage, v councils.Verdict) {
+	s := p.s
+	// Built only if someone watches: a plan of thousands of councils
+	// usually has a facilitator or two and no observer.
+	submitted := func() []byte { b, _ := wire.Encode(wire.RoundSubmitted{Round: round, CouncilID: council}); return b }
+	s.hub.BroadcastRoleLazy(p.id, RoleObserver, submitted)
+	s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, submitted)
+	if p.aggregates.Load() {
+		return // the facilitator sees aggregates only
+	}
+	s.hub.BroadcastRoleLazy(p.id, RoleFacilitator, func() []byte {
+		b, _ := wire.Encode(wire.ProposalReceived{Round: round, CouncilID: council, Proposal: body, SBSC: v.SBSC, Cost: v.Cost, Budget: v.Budget})
+		return b
+	})
+}
+
+// sameRef turns the refusal of a ref stored already (by another server,
+// whose acknowledgement this one had not read yet) into that proposal's
+// acknowledgement (off the plan goroutine).
+func (p *plan) sameRef(it *item) {
+	if it.err == nil || it.row.Ref == "" || store.ClassOf(it.err) != store.Constraint {
+		return
+	}
+	prev, err := p.s.store.ProposalByRef(context.Background(), p.id, it.row.Council, it.row.Ref)
+	if err != nil {
+		return
+	}
+	var v councils.Verdict
+	if store.DecodeJSON("verdict", prev.Verdict, &v) != nil {
+		return
+	}
+	it.id, it.verdict, it.err, it.dup = prev.ID, v, nil, true
+	it.req.f.Round = prev.Round
 }
 
 // accepted is the proposal.accepted frame for a.

@@ -42,6 +42,14 @@ type client struct {
 	closedAt map[int]time.Time
 	rejected int
 	finished bool
+
+	// Several servers: a council whose server goes away reconnects to
+	// the next one, resumes from its snapshot and resends what it had in
+	// flight.
+	urls       []string // websocket URLs, its own server's first
+	dialer     *websocket.Dialer
+	missed     map[int]bool // rounds that closed while it was away
+	reconnects int
 }
 
 type ackRec struct {
@@ -130,11 +138,51 @@ func frameType(b []byte) string {
 func (c *client) submit() error {
 	c.n++
 	c.pending = fmt.Sprintf("r%d-%d", c.round, c.n)
+	return c.send(c.round)
+}
+
+// reconnect dials the other servers in turn (for up to 30 s) after c's
+// connection failed, reads the snapshot, notes the rounds that closed
+// meanwhile and resends the proposal in flight with its ref (answered
+// with its acknowledgement if it was stored) or submits in the open
+// round. It reports whether c is connected again.
+func (c *client) reconnect(ctx context.Context) bool {
+	if len(c.urls) < 2 {
+		return false
+	}
+	c.conn.Close()
+	last := c.round
+	for i, end := 1, time.Now().Add(30*time.Second); time.Now().Before(end) && ctx.Err() == nil; i++ {
+		u := c.urls[i%len(c.urls)]
+		if err := c.connect(ctx, c.dialer, u); err != nil {
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		c.urls = append(c.urls[i%len(c.urls):], c.urls[:i%len(c.urls)]...)
+		c.reconnects++
+		for r := last; r < c.round; r++ {
+			if _, ok := c.closedAt[r]; !ok {
+				c.missed[r] = true
+			}
+		}
+		switch {
+		case c.pending != "" && c.open:
+			c.send(c.round) // a stale round is rejected, then it submits
+		case c.open && c.round != last:
+			c.submit()
+		}
+		return true
+	}
+	return false
+}
+
+// send sends c's proposal with ref c.pending for round.
+func (c *client) send(round int) error {
 	prop, err := json.Marshal(c.council.Proposal(c.prices, c.budget, c.n))
 	if err != nil {
 		return err
 	}
-	msg, err := wire.EncodeClient(wire.Submit{Ref: c.pending, Round: c.round, Proposal: prop})
+	msg, err := wire.EncodeClient(wire.Submit{Ref: c.pending, Round: round, Proposal: prop})
 	if err != nil {
 		return err
 	}
@@ -155,11 +203,14 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 			return
 		}
 	}
-	for len(c.closedAt) < rounds {
+	for len(c.closedAt)+len(c.missed) < rounds {
 		c.conn.SetReadDeadline(time.Now().Add(2 * time.Minute))
 		typ, b, release, err := readFrame(c.conn)
 		now := time.Now()
 		if err != nil {
+			if ctx.Err() == nil && c.reconnect(ctx) {
+				continue
+			}
 			if ctx.Err() == nil {
 				fail("read: %v", err)
 			}
@@ -184,6 +235,8 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 			c.pending = ""
 			if m.Field != "round" { // a stale round is the race with a close, not an error
 				fail("proposal rejected: %s (%s)", m.Reason, m.Field)
+			} else if c.open && m.Round != c.round && len(c.closedAt)+len(c.missed) < rounds && c.reconnects > 0 {
+				c.submit() // resent after a reconnect for a round that has closed
 			}
 		case "round.closed":
 			var m wire.RoundClosed
@@ -203,7 +256,7 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 				return
 			}
 			c.round, c.prices, c.budget, c.open = m.Round, m.Prices, deref(m.Budget), true
-			if len(c.closedAt) < rounds {
+			if len(c.closedAt)+len(c.missed) < rounds {
 				if c.delay > 0 {
 					time.Sleep(c.delay)
 				}

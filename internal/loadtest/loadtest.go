@@ -30,7 +30,18 @@ import (
 
 // Config is one load test.
 type Config struct {
-	Server   string        // the server's base URL, http://127.0.0.1:PORT
+	Server string // the server's base URL, http://127.0.0.1:PORT
+	// Servers, if set, are several servers of one plan (on one
+	// PostgreSQL database): the plan is made on the first and council i
+	// connects to server i mod len(Servers); Server is then ignored.
+	Servers []string
+	// ServerPIDs are their processes (0 or missing: found by port).
+	ServerPIDs []int
+	// KillAt, with Kill, calls Kill once that many proposals have been
+	// acknowledged (mid-round, to kill the server leading the plan): the
+	// councils of a server that goes away reconnect to the others.
+	KillAt   int
+	Kill     func() (pid int, takeover time.Duration, err error)
 	Councils int           // human councils, one websocket each
 	Rounds   int           // rounds every council submits in
 	Goods    int           // produced goods of the generated economy (default 12)
@@ -66,6 +77,15 @@ type Result struct {
 	CloseFanoutP99Ms float64 `json:"closeFanoutP99Ms"`
 	ServerRssMB      float64 `json:"serverRssMB"`
 	Errors           int     `json:"errors"`
+
+	// Several servers: each one's peak memory (by Servers' order), the
+	// councils that reconnected, and after a Kill the time from it to the
+	// next round.closed a council saw.
+	ServersRssMB  []float64 `json:"serversRssMB,omitempty"`
+	Reconnects    int       `json:"reconnects,omitempty"`
+	KilledPID     int       `json:"killedPid,omitempty"`
+	KillToCloseMs float64   `json:"killToCloseMs,omitempty"`
+	TakeoverMs    float64   `json:"takeoverMs,omitempty"` // kill → another server holds the plan\'s lock
 
 	// Details.
 	Councils          int      `json:"councils"`
@@ -125,10 +145,19 @@ func (e *errorLog) add(format string, args ...any) {
 
 // Run runs the load test described by cfg.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	base, err := CheckLoopback(cfg.Server)
-	if err != nil {
-		return nil, err
+	if len(cfg.Servers) == 0 {
+		cfg.Servers = []string{cfg.Server}
+		cfg.ServerPIDs = []int{cfg.ServerPID}
 	}
+	bases := make([]*url.URL, len(cfg.Servers))
+	for i, s := range cfg.Servers {
+		b, err := CheckLoopback(s)
+		if err != nil {
+			return nil, err
+		}
+		bases[i] = b
+	}
+	base := bases[0]
 	if cfg.Councils < 1 || cfg.Rounds < 1 {
 		return nil, errors.New("loadtest: want at least one council and one round")
 	}
@@ -155,11 +184,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 
-	pid := cfg.ServerPID
-	if pid == 0 {
-		port, _ := strconv.Atoi(base.Port())
-		pid, _ = PIDByPort(port)
+	pids := make([]int, len(bases))
+	for i, b := range bases {
+		if i < len(cfg.ServerPIDs) {
+			pids[i] = cfg.ServerPIDs[i]
+		}
+		if pids[i] == 0 {
+			port, _ := strconv.Atoi(b.Port())
+			pids[i], _ = PIDByPort(port)
+		}
 	}
+	pid := pids[0]
 
 	// The economy: the generator needs one more council than goods.
 	goods := min(cfg.Goods, max(2, cfg.Councils-1))
@@ -188,8 +223,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 
 	// Connect everyone, Dialers at a time; each client reads its snapshot.
-	wsURL := "ws://" + base.Host + "/ws?plan=" + url.QueryEscape(plan.ID)
+	wsURLs := make([]string, len(bases))
+	for i, b := range bases {
+		wsURLs[i] = "ws://" + b.Host + "/ws?plan=" + url.QueryEscape(plan.ID)
+	}
+	wsURL := wsURLs[0]
 	dialer := newDialer(base.Hostname())
+	for i, c := range clients {
+		k := i % len(wsURLs)
+		c.urls = append(append([]string{}, wsURLs[k:]...), wsURLs[:k]...)
+		c.dialer, c.missed = dialer, map[int]bool{}
+	}
 	t0 := time.Now()
 	sem := make(chan struct{}, cfg.Dialers)
 	var wg sync.WaitGroup
@@ -202,7 +246,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := c.connect(ctx, dialer, wsURL); err != nil {
+			if err := c.connect(ctx, dialer, c.urls[0]); err != nil {
 				errs.add("council %s: connect: %v", c.council.ID, err)
 				return
 			}
@@ -224,12 +268,30 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	// Play: every connected client submits in every round.
 	var acked, done atomic.Int64
+	var killed, killedPID, takeover atomic.Int64 // unix nanoseconds of the Kill, whom, and how long until another led
+	var killOnce sync.Once
 	var progressMu sync.Mutex
 	lastProgress := time.Now()
 	tick := func() {
 		progressMu.Lock()
 		lastProgress = time.Now()
 		progressMu.Unlock()
+		if cfg.Kill != nil && cfg.KillAt > 0 && acked.Load() >= int64(cfg.KillAt) {
+			killOnce.Do(func() {
+				go func() {
+					at := time.Now()
+					kpid, took, err := cfg.Kill()
+					if err != nil {
+						errs.add("kill: %v", err)
+						return
+					}
+					killedPID.Store(int64(kpid))
+					takeover.Store(int64(took))
+					killed.Store(at.UnixNano())
+					progress("killed the leader (pid %d) after %d acknowledgements", kpid, acked.Load())
+				}()
+			})
+		}
 	}
 	var facFrames atomic.Int64
 	facStop := make(chan struct{})
@@ -319,7 +381,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				lastReport = time.Now()
 			}
 			if idle > cfg.Stall {
-				if err := postJSON(ctx, hc, base.String()+"/api/plans/"+plan.ID+"/rounds/close", plan.FacilitatorToken, nil, http.StatusOK, nil); err != nil {
+				var err error
+				for _, b := range bases { // any server that answers
+					if err = postJSON(ctx, hc, b.String()+"/api/plans/"+plan.ID+"/rounds/close", plan.FacilitatorToken, nil, http.StatusOK, nil); err == nil {
+						break
+					}
+				}
+				if err != nil {
 					errs.add("facilitator close: %v", err)
 				} else {
 					res.ForcedCloses++
@@ -338,12 +406,41 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	<-facDone
 	res.FacilitatorFrames = int(facFrames.Load())
 	res.RunSec = time.Since(t1).Seconds()
-	if pid > 0 {
-		if _, hwm, err := ProcMemMB(pid); err == nil {
-			res.ServerRssMB = hwm
-		} else {
+	res.KilledPID, res.TakeoverMs = int(killedPID.Load()), ms(time.Duration(takeover.Load()))
+	for i, p := range pids {
+		if p <= 0 {
+			continue
+		}
+		hwm := 0.0
+		if _, h, err := ProcMemMB(p); err == nil {
+			hwm = h
+		} else if p != res.KilledPID {
 			errs.add("server memory: %v", err)
 		}
+		if i == 0 || len(pids) == 1 {
+			res.ServerRssMB = hwm
+		}
+		res.ServerRssMB = max(res.ServerRssMB, hwm)
+		if len(pids) > 1 {
+			res.ServersRssMB = append(res.ServersRssMB, hwm)
+		}
+	}
+	if k := killed.Load(); k > 0 {
+		kt := time.Unix(0, k)
+		first := time.Time{}
+		for _, c := range clients {
+			for _, t := range c.closedAt {
+				if t.After(kt) && (first.IsZero() || t.Before(first)) {
+					first = t
+				}
+			}
+		}
+		if !first.IsZero() {
+			res.KillToCloseMs = ms(first.Sub(kt))
+		}
+	}
+	for _, c := range clients {
+		res.Reconnects += c.reconnects
 	}
 	for _, c := range clients {
 		if c.conn != nil {

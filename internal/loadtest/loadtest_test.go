@@ -3,6 +3,7 @@ package loadtest_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -19,6 +20,7 @@ import (
 	"parecon/internal/live"
 	"parecon/internal/loadtest"
 	"parecon/internal/store"
+	"parecon/internal/store/storetest"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -150,5 +152,84 @@ func TestRun(t *testing.T) {
 	}
 	if _, err := loadtest.Run(ctx, loadtest.Config{Server: "http://192.0.2.1:80", Councils: 2, Rounds: 1}); err == nil {
 		t.Fatal("ran against a non-loopback server")
+	}
+}
+
+// TestRunSeveralServers: two server stacks in this process on one
+// PostgreSQL database; 60 councils are spread over them for 4 rounds and
+// the one that leads the plan is stopped mid-round (its sockets cut, its
+// locks released): its councils reconnect to the other, which takes the
+// lead, and every council is acknowledged in every round.
+func TestRunSeveralServers(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Postgres(t)
+	type stack struct {
+		srv *httptest.Server
+		svc *live.Service
+		h   *hub.Hub
+		st  *store.Store
+	}
+	var stacks []*stack
+	for range 2 {
+		st, err := store.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := hub.New(hub.Options{})
+		go h.Run()
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		svc := live.New(st, h, log, live.Options{})
+		if err := svc.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		stacks = append(stacks, &stack{httptest.NewServer(httpapi.New(svc, log, httpapi.Options{})), svc, h, st})
+	}
+	var stopped *stack
+	stop := func(s *stack) {
+		s.srv.CloseClientConnections()
+		s.srv.Close()
+		s.h.Shutdown(time.Second)
+		s.svc.Close()
+		s.st.Close()
+	}
+	defer func() {
+		for _, s := range stacks {
+			if s != stopped {
+				stop(s)
+			}
+		}
+	}()
+	kill := func() (int, time.Duration, error) {
+		for _, s := range stacks {
+			for _, p := range s.svc.List().Plans {
+				if s.svc.Leads(p.ID) {
+					stopped = s
+					t0 := time.Now()
+					stop(s)
+					other := stacks[0]
+					if other == s {
+						other = stacks[1]
+					}
+					for time.Since(t0) < 10*time.Second && !other.svc.Leads(p.ID) {
+						time.Sleep(10 * time.Millisecond)
+					}
+					return os.Getpid(), time.Since(t0), nil
+				}
+			}
+		}
+		return 0, 0, errors.New("no server leads the plan")
+	}
+	res, err := loadtest.Run(ctx, loadtest.Config{Servers: []string{stacks[0].srv.URL, stacks[1].srv.URL}, Councils: 60, Rounds: 4, Goods: 4,
+		Timeout: 2 * time.Minute, KillAt: 60 + 20, Kill: kill, Stall: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(res)
+	t.Logf("%s", b)
+	if res.Errors != 0 || res.Connections != 60 || res.Acked != 240 || res.ClientsCompleted != 60 || res.Reconnects != 30 {
+		t.Fatalf("result %s", b)
+	}
+	if res.TakeoverMs <= 0 || res.TakeoverMs > 5000 {
+		t.Fatalf("the other server took the lead after %v ms, want within 5 s", res.TakeoverMs)
 	}
 }

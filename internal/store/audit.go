@@ -14,7 +14,7 @@ func (s *Store) AddEvents(ctx context.Context, events ...Event) error {
 
 // Events returns a plan's audit log in order.
 func (s *Store) Events(ctx context.Context, planID string) ([]Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM audit WHERE plan_id = ? ORDER BY seq`, planID)
+	rows, err := s.query(ctx, `SELECT `+eventColumns+` FROM audit WHERE plan_id = ? ORDER BY seq`, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +53,7 @@ func scanEvents(rows *sql.Rows, planID string) ([]Event, error) {
 
 func insertEvents(ctx context.Context, tx *wtx, events []Event) error {
 	for _, e := range events {
+		tx.touch(e.PlanID)
 		var round any
 		if e.Round != nil {
 			round = *e.Round

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"parecon/internal/store/storetest"
 )
 
 // BenchmarkGroupCommit: 1,000 councils' proposals (a realistic body and
@@ -49,4 +51,55 @@ func BenchmarkGroupCommit(b *testing.B) {
 	if g, w := s.Stats(); g > g0 {
 		b.ReportMetric(float64(w-w0)/float64(g-g0), "writes/group")
 	}
+}
+
+// BenchmarkCloseLeaves: a round's close storing its commitment with
+// 10,000 kept leaves (every council human), b.N closes, on each engine;
+// on PostgreSQL the leaves in one batched statement against one INSERT a
+// leaf (the baseline, same run). Reports ms per close.
+func BenchmarkCloseLeaves(b *testing.B) {
+	for _, e := range storetest.Engines(b) {
+		modes := []bool{false}
+		if e.Name == "postgres" {
+			modes = []bool{true, false}
+		}
+		for _, perRow := range modes {
+			name := e.Name + "/batched"
+			if perRow || e.Name == "sqlite" {
+				name = e.Name + "/per-row"
+			}
+			b.Run(name, func(b *testing.B) {
+				leafPerRow = perRow
+				defer func() { leafPerRow = false }()
+				benchCloseLeaves(b, e.New(b))
+			})
+		}
+	}
+}
+
+func benchCloseLeaves(b *testing.B, db string) {
+	ctx := context.Background()
+	s, err := Open(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	now := time.UnixMilli(1_700_000_000_000).UTC()
+	if err := s.CreatePlan(ctx, Plan{ID: "p", Name: "p", Scenario: []byte(`{}`), Created: now, Status: "open"}, nil,
+		Round{PlanID: "p", Number: 0, Prices: []float64{1}, Opened: now}, nil); err != nil {
+		b.Fatal(err)
+	}
+	const n = 10_000
+	c := &Commit{Size: n, Root: make([]byte, 32), Chain: make([]byte, 32), Hashes: make([]byte, 32*n)}
+	for i := range n {
+		c.Leaves = append(c.Leaves, Leaf{Council: fmt.Sprintf("c%05d", i), Index: i, Data: []byte(fmt.Sprintf(`{"council":"c%05d","round":0,"salt":"0123456789abcdef0123456789abcdef","proposal":{"requests":{"bread":1.5}}}`, i))})
+	}
+	b.ResetTimer()
+	for r := 0; r < b.N; r++ {
+		if err := s.CloseRound(ctx, Round{PlanID: "p", Number: r, Closed: now, Result: []byte(`{}`), Commit: c}, nil,
+			&Round{PlanID: "p", Number: r + 1, Prices: []float64{1}, Opened: now}, "open", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/close")
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"parecon/internal/store/storetest"
 )
 
 // TestDSN: the busy timeout is the first pragma (so that the others wait
@@ -36,8 +38,14 @@ func TestDSN(t *testing.T) {
 // settings; the writer is one connection, the readers a pool that refuses
 // writes.
 func TestConnections(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testConnections(t, e) })
+	}
+}
+
+func testConnections(t *testing.T, e storetest.Engine) {
 	ctx := context.Background()
-	s := openTest(t)
+	s := openTest(t, e)
 	pragma := func(db *sql.DB, name string) string {
 		var v string
 		if err := db.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
@@ -49,6 +57,9 @@ func TestConnections(t *testing.T) {
 		name string
 		db   *sql.DB
 	}{{"writer", s.w}, {"reader", s.r}} {
+		if e.Name != "sqlite" {
+			break // the pragmas are SQLite's
+		}
 		want := map[string]string{"busy_timeout": "5000", "journal_mode": "wal", "foreign_keys": "1", "synchronous": "2"}
 		for k, v := range want {
 			if got := pragma(c.db, k); got != v {
@@ -111,8 +122,14 @@ func TestFileModes(t *testing.T) {
 // fail with ErrCorrupt naming the plan and round, not return a round
 // without prices.
 func TestCorruptRoundIsAnError(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testCorruptRound(t, e) })
+	}
+}
+
+func testCorruptRound(t *testing.T, e storetest.Engine) {
 	ctx := context.Background()
-	s := openTest(t)
+	s := openTest(t, e)
 	if _, err := s.w.ExecContext(ctx, `UPDATE rounds SET prices = '[1,' WHERE plan_id = 'p1'`); err != nil {
 		t.Fatal(err)
 	}
@@ -154,24 +171,26 @@ func TestCorruptJSONColumns(t *testing.T) {
 		{"event detail", `UPDATE audit SET detail = '{'`, func(s *Store) error { _, err := s.Events(ctx, "p1"); return err }, "audit event"},
 		{"round result", `UPDATE rounds SET result = 'x', closed_at = 1`, func(s *Store) error { _, err := s.Rounds(ctx, "p1"); return err }, "round 0 result"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := openTest(t)
-			if _, err := s.AddProposal(ctx, Proposal{PlanID: "p1", Round: 0, Council: "north", Ref: "r1", Body: []byte(`{}`), Source: "human", Created: now},
-				Event{PlanID: "p1", At: now, Type: "proposal.accepted", Round: &zero, Council: "north"}); err != nil {
-				t.Fatal(err)
-			}
-			if err := tt.read(s); err != nil {
-				t.Fatalf("before the damage: %v", err)
-			}
-			if _, err := s.w.ExecContext(ctx, tt.damage); err != nil {
-				t.Fatal(err)
-			}
-			err := tt.read(s)
-			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tt.names) {
-				t.Fatalf("read = %v, want ErrCorrupt naming %q", err, tt.names)
-			}
-		})
+	for _, e := range storetest.Engines(t) {
+		for _, tt := range tests {
+			t.Run(e.Name+"/"+tt.name, func(t *testing.T) {
+				s := openTest(t, e)
+				if _, err := s.AddProposal(ctx, Proposal{PlanID: "p1", Round: 0, Council: "north", Ref: "r1", Body: []byte(`{}`), Source: "human", Created: now},
+					Event{PlanID: "p1", At: now, Type: "proposal.accepted", Round: &zero, Council: "north"}); err != nil {
+					t.Fatal(err)
+				}
+				if err := tt.read(s); err != nil {
+					t.Fatalf("before the damage: %v", err)
+				}
+				if _, err := s.w.ExecContext(ctx, tt.damage); err != nil {
+					t.Fatal(err)
+				}
+				err := tt.read(s)
+				if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tt.names) {
+					t.Fatalf("read = %v, want ErrCorrupt naming %q", err, tt.names)
+				}
+			})
+		}
 	}
 	var v map[string]int
 	if err := DecodeJSON("verdict", []byte(`{"a":`), &v); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "verdict") {

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"net"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -35,6 +38,10 @@ const (
 	Constraint
 	// Closed: the store is closed (the server is stopping).
 	Closed
+	// Down: the database server cannot be reached or is restarting
+	// (PostgreSQL: a lost or refused connection, SQLSTATE classes 08 and
+	// 57P). Retrying once it is back succeeds.
+	Down
 )
 
 // String names the class.
@@ -52,6 +59,8 @@ func (c Class) String() string {
 		return "constraint"
 	case Closed:
 		return "closed"
+	case Down:
+		return "down"
 	}
 	return "other"
 }
@@ -74,8 +83,50 @@ var primaryClass = map[int]Class{
 	sqlite3.SQLITE_CONSTRAINT: Constraint,
 }
 
-// ClassOf classifies err by the SQLite result code it carries (through
-// any wrapping), or as Closed for ErrClosed; Other otherwise.
+// sqlstateClass maps PostgreSQL's SQLSTATE codes to classes; a code not
+// here is looked up by its class (its first two characters) in
+// sqlstateClassOf.
+var sqlstateClass = map[string]Class{
+	"40001": Busy,     // serialization_failure
+	"40P01": Busy,     // deadlock_detected
+	"55P03": Busy,     // lock_not_available
+	"57014": Busy,     // query_canceled (statement_timeout)
+	"25006": ReadOnly, // read_only_sql_transaction
+	"42501": ReadOnly, // insufficient_privilege
+	"53100": Full,     // disk_full
+	"54000": Full,     // program_limit_exceeded
+	"53200": IO,       // out_of_memory
+	"53300": Down,     // too_many_connections
+	"57P01": Down,     // admin_shutdown
+	"57P02": Down,     // crash_shutdown
+	"57P03": Down,     // cannot_connect_now
+	"57P04": Down,     // database_dropped
+}
+
+// sqlstateClassOf maps SQLSTATE classes (two characters) to classes.
+var sqlstateClassOf = map[string]Class{
+	"23": Constraint, // integrity_constraint_violation
+	"08": Down,       // connection_exception
+	"58": IO,         // system_error (I/O)
+	"XX": IO,         // internal_error, data_corrupted, index_corrupted
+	"53": Full,       // insufficient_resources
+}
+
+// pgClass classifies a PostgreSQL error by its SQLSTATE code.
+func pgClass(code string) (Class, bool) {
+	if c, ok := sqlstateClass[code]; ok {
+		return c, true
+	}
+	if len(code) == 5 {
+		c, ok := sqlstateClassOf[code[:2]]
+		return c, ok
+	}
+	return Other, false
+}
+
+// ClassOf classifies err by the SQLite result code or the PostgreSQL
+// SQLSTATE it carries (through any wrapping), as Down for a connection to
+// PostgreSQL that failed, or as Closed for ErrClosed; Other otherwise.
 func ClassOf(err error) Class {
 	if err == nil {
 		return Other
@@ -92,5 +143,33 @@ func ClassOf(err error) Class {
 			return c
 		}
 	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		if c, ok := pgClass(pe.Code); ok {
+			return c
+		}
+		return Other
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) || isClosedConn(err) {
+		return Down
+	}
 	return Other
+}
+
+// isClosedConn reports pgx's errors for a connection that was lost
+// mid-statement (the server went away): they carry no SQLSTATE.
+func isClosedConn(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return false
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch e.(type) {
+		case interface{ SafeToRetry() bool }:
+			return true
+		}
+	}
+	return errors.Is(err, net.ErrClosed)
 }

@@ -4,17 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"parecon/internal/store/storetest"
 )
 
-// openTest opens a store under t.TempDir() with one plan "p1" in it.
-func openTest(t *testing.T) *Store {
+// openTest opens a new store of engine e with one plan "p1" in it.
+func openTest(t *testing.T, e storetest.Engine) *Store {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	s, err := Open(ctx, e.New(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +41,14 @@ func TestClassOf(t *testing.T) {
 		name string
 		err  func(t *testing.T, s *Store) error
 		want Class
+		only string // the one engine the case applies to ("" = both)
 	}{
 		{"read-only", func(t *testing.T, s *Store) error {
 			if err := s.Degrade(ctx, "query_only=1"); err != nil {
 				t.Fatal(err)
 			}
 			return addEvent(s)
-		}, ReadOnly},
+		}, ReadOnly, ""},
 		{"full", func(t *testing.T, s *Store) error {
 			n, err := s.PageCount(ctx)
 			if err != nil {
@@ -56,43 +58,55 @@ func TestClassOf(t *testing.T) {
 				t.Fatal(err)
 			}
 			return addEvent(s)
-		}, Full},
+		}, Full, "sqlite"},
 		{"duplicate plan", func(t *testing.T, s *Store) error {
 			return s.CreatePlan(ctx, Plan{ID: "p1", Scenario: []byte(`{}`), Created: now, Status: "open"}, nil, Round{PlanID: "p1", Opened: now}, nil)
-		}, Constraint},
+		}, Constraint, ""},
 		{"foreign key", func(t *testing.T, s *Store) error {
 			return s.AddEvents(ctx, Event{PlanID: "nobody", At: now, Type: "x"})
-		}, Constraint},
+		}, Constraint, ""},
 		{"wrapped", func(t *testing.T, s *Store) error {
 			s.Degrade(ctx, "query_only=1")
 			return fmt.Errorf("creating: %w", addEvent(s))
-		}, ReadOnly},
+		}, ReadOnly, ""},
 		{"closed", func(t *testing.T, s *Store) error {
 			s.Close()
 			return addEvent(s)
-		}, Closed},
+		}, Closed, ""},
 		{"probe read-only", func(t *testing.T, s *Store) error {
 			s.Degrade(ctx, "query_only=1")
 			return s.Probe(ctx)
-		}, ReadOnly},
+		}, ReadOnly, ""},
 		{"probe closed", func(t *testing.T, s *Store) error {
 			s.Close()
 			return s.Probe(ctx)
-		}, Closed},
-		{"not a database error", func(t *testing.T, s *Store) error { return errors.New("full read-only busy") }, Other},
-		{"context", func(t *testing.T, s *Store) error { return context.Canceled }, Other},
+		}, Closed, ""},
+		{"postgres down", func(t *testing.T, s *Store) error {
+			// A server that is not there: the connection is refused.
+			defer func(w time.Duration) { ConnectWait = w }(ConnectWait)
+			ConnectWait = 0
+			_, err := Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+			return err
+		}, Down, "postgres"},
+		{"not a database error", func(t *testing.T, s *Store) error { return errors.New("full read-only busy") }, Other, ""},
+		{"context", func(t *testing.T, s *Store) error { return context.Canceled }, Other, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := openTest(t)
-			err := tt.err(t, s)
-			if err == nil {
-				t.Fatal("no error")
+	for _, e := range storetest.Engines(t) {
+		for _, tt := range tests {
+			if tt.only != "" && tt.only != e.Name {
+				continue
 			}
-			if got := ClassOf(err); got != tt.want {
-				t.Fatalf("ClassOf(%v) = %v, want %v", err, got, tt.want)
-			}
-		})
+			t.Run(e.Name+"/"+tt.name, func(t *testing.T) {
+				s := openTest(t, e)
+				err := tt.err(t, s)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if got := ClassOf(err); got != tt.want {
+					t.Fatalf("ClassOf(%v) = %v, want %v", err, got, tt.want)
+				}
+			})
+		}
 	}
 	if ClassOf(nil) != Other {
 		t.Fatal("ClassOf(nil) is not Other")
@@ -102,8 +116,14 @@ func TestClassOf(t *testing.T) {
 // TestProbe: the write probe succeeds on a writable database, fails while
 // it is read-only and succeeds again once it is writable.
 func TestProbe(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testProbe(t, e) })
+	}
+}
+
+func testProbe(t *testing.T, e storetest.Engine) {
 	ctx := context.Background()
-	s := openTest(t)
+	s := openTest(t, e)
 	steps := []struct {
 		pragma string
 		ok     bool

@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"parecon/internal/store/storetest"
 )
 
 // TestGroupCommit: 400 proposals written at once by 400 goroutines commit
@@ -14,8 +15,14 @@ import (
 // (a duplicate ref) fails alone, and its audit event is not written; every
 // other write is there, with its event, after a reopen.
 func TestGroupCommit(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testGroupCommit(t, e) })
+	}
+}
+
+func testGroupCommit(t *testing.T, e storetest.Engine) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "g.db")
+	path := e.New(t)
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

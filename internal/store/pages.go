@@ -12,7 +12,7 @@ import (
 func (s *Store) Plan(ctx context.Context, id string) (Plan, error) {
 	var p Plan
 	var created, dl int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline, privacy FROM plans WHERE id = ?`, id).
+	err := s.queryRow(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline, privacy FROM plans WHERE id = ?`, id).
 		Scan(&p.ID, &p.Name, &p.Scenario, &p.Options, &created, &p.Status, &dl, &p.Privacy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
@@ -62,7 +62,7 @@ func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, err
 	if q.Council == "" && q.Round < 0 {
 		after := -1
 		if q.After > 0 {
-			err := s.r.QueryRowContext(ctx, `SELECT round FROM proposals WHERE id = ? AND plan_id = ?`, q.After, q.Plan).Scan(&after)
+			err := s.queryRow(ctx, `SELECT round FROM proposals WHERE id = ? AND plan_id = ?`, q.After, q.Plan).Scan(&after)
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil, ErrNotFound
 			}
@@ -74,7 +74,7 @@ func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, err
 		args = []any{q.Plan, after, q.After}
 	}
 	query, args = q.narrow(query, args, key)
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (s *Store) EventsPage(ctx context.Context, q PageQuery, typ string) ([]Even
 		return nil, fmt.Errorf("store: EventsPage of type %q: only %q is indexed", typ, RejectedType)
 	}
 	query, args = q.narrow(query, args, "seq")
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"parecon/internal/store/storetest"
 )
 
 // TestPagesUseIndexes: each paginated query is answered through an index
@@ -46,8 +48,14 @@ func TestPagesUseIndexes(t *testing.T) {
 // TestPages: following After through ProposalsPage and EventsPage visits
 // every row of the plan once, in order, and no other plan's.
 func TestPages(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) { testPages(t, e) })
+	}
+}
+
+func testPages(t *testing.T, e storetest.Engine) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	s, err := Open(ctx, e.New(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +68,12 @@ func TestPages(t *testing.T) {
 	}
 	for i := 0; i < 7; i++ {
 		for _, plan := range []string{"a", "b"} {
+			if r := i / 3; i%3 == 0 && r > 0 {
+				// round r opens (PostgreSQL takes proposals only in an open round)
+				if err := s.CloseRound(ctx, Round{PlanID: plan, Number: r - 1, Closed: now, Result: []byte("{}")}, nil, &Round{PlanID: plan, Number: r, Opened: now}, "open", nil); err != nil {
+					t.Fatal(err)
+				}
+			}
 			council := []string{"x", "y"}[i%2]
 			if _, err := s.AddProposal(ctx, Proposal{PlanID: plan, Round: i / 3, Council: council, Body: []byte("{}"), Source: "human", Created: now},
 				Event{PlanID: plan, At: now, Type: RejectedType, Council: council, Detail: []byte("{}")}); err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,8 +11,15 @@ import (
 )
 
 // ErrRoundNotOpen is returned by CloseRound when the round is closed
-// already (or does not exist).
+// already (or does not exist), by AddProposal on PostgreSQL for a round
+// not open, and by SetPrivacy once a round of the plan has closed.
 var ErrRoundNotOpen = errors.New("store: the round is not open")
+
+// ErrStale is returned by CloseRound on PostgreSQL when the round holds
+// human proposals the closer had not seen (another server stored them),
+// or the plan's privacy setting is no longer the one the close used:
+// nothing is stored; the closer reloads the round and closes again.
+var ErrStale = errors.New("store: the round has proposals the close did not see")
 
 // CreatePlan stores a new plan with its tokens, its round 0 and its first
 // audit events, in one transaction.
@@ -36,7 +44,7 @@ func (s *Store) CreatePlan(ctx context.Context, p Plan, tokens []Token, r0 Round
 
 // Plans returns every plan, oldest first.
 func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline, privacy FROM plans ORDER BY created_at, id`)
+	rows, err := s.query(ctx, `SELECT id, name, scenario, options, created_at, status, round_deadline, privacy FROM plans ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +65,7 @@ func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
 // Token returns what the token with this hash grants, or ErrNotFound.
 func (s *Store) Token(ctx context.Context, hash []byte) (Token, error) {
 	t := Token{Hash: hash}
-	err := s.r.QueryRowContext(ctx, `SELECT plan_id, role, council_id FROM tokens WHERE hash = ?`, hash).Scan(&t.PlanID, &t.Role, &t.Council)
+	err := s.queryRow(ctx, `SELECT plan_id, role, council_id FROM tokens WHERE hash = ?`, hash).Scan(&t.PlanID, &t.Role, &t.Council)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, ErrNotFound
 	}
@@ -82,7 +90,7 @@ func (s *Store) SetRoundDeadline(ctx context.Context, planID string, d time.Dura
 // the close, the closed round's result, the next round (nil if the plan
 // ended), the plan's status and the audit events.
 func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposal, next *Round, status string, events []Event) error {
-	return s.tx(ctx, func(tx *wtx) error {
+	return s.txPlan(ctx, closed.PlanID, func(tx *wtx) error {
 		for _, p := range standins {
 			if _, err := insertProposal(ctx, tx, p); err != nil {
 				return err
@@ -99,6 +107,26 @@ func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposa
 		}
 		if n != 1 {
 			return ErrRoundNotOpen
+		}
+		if closed.Seen != nil && tx.s.pg != nil {
+			// The privacy setting the public view was made under is still
+			// the plan's: its row is locked until this commits.
+			var privacy []byte
+			if err := tx.QueryRowContext(ctx, `SELECT privacy FROM plans WHERE id = ? FOR NO KEY UPDATE`, closed.PlanID).Scan(&privacy); err != nil {
+				return err
+			}
+			if !bytes.Equal(privacy, closed.Privacy) {
+				return ErrStale
+			}
+			// The round's row is locked now: no proposal joins it after
+			// this count.
+			var stored int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM proposals WHERE plan_id = ? AND round = ? AND source = 'human'`, closed.PlanID, closed.Number).Scan(&stored); err != nil {
+				return err
+			}
+			if stored != *closed.Seen {
+				return ErrStale
+			}
 		}
 		if c := closed.Commit; c != nil {
 			if err := insertCommit(ctx, tx, closed.PlanID, closed.Number, c); err != nil {
@@ -119,7 +147,7 @@ func (s *Store) CloseRound(ctx context.Context, closed Round, standins []Proposa
 
 // Rounds returns a plan's rounds in order.
 func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT number, prices, opened_at, deadline, closed_at, result FROM rounds WHERE plan_id = ? ORDER BY number`, planID)
+	rows, err := s.query(ctx, `SELECT number, prices, opened_at, deadline, closed_at, result FROM rounds WHERE plan_id = ? ORDER BY number`, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +182,7 @@ func (s *Store) Rounds(ctx context.Context, planID string) ([]Round, error) {
 }
 
 func insertRound(ctx context.Context, tx *wtx, r Round) error {
+	tx.touch(r.PlanID)
 	prices, err := json.Marshal(r.Prices)
 	if err != nil {
 		return err

@@ -12,7 +12,7 @@ import (
 // commit.
 func (s *Store) AddProposal(ctx context.Context, p Proposal, ev Event) (int64, error) {
 	var id int64
-	err := s.tx(ctx, func(tx *wtx) error {
+	err := s.txPlan(ctx, p.PlanID, func(tx *wtx) error {
 		var err error
 		if id, err = insertProposal(ctx, tx, p); err != nil {
 			return err
@@ -25,7 +25,7 @@ func (s *Store) AddProposal(ctx context.Context, p Proposal, ev Event) (int64, e
 // Proposals returns a plan's accepted proposals in the order they were
 // stored.
 func (s *Store) Proposals(ctx context.Context, planID string) ([]Proposal, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE plan_id = ? ORDER BY id`, planID)
+	rows, err := s.query(ctx, `SELECT `+proposalColumns+` FROM proposals WHERE plan_id = ? ORDER BY id`, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (s *Store) ProposalByRef(ctx context.Context, planID, council, ref string) 
 	p := Proposal{PlanID: planID, Council: council, Ref: ref}
 	var created int64
 	var body, verdict []byte
-	err := s.r.QueryRowContext(ctx, `SELECT id, round, body, verdict, source, created_at FROM proposals WHERE plan_id = ? AND council_id = ? AND ref = ?`,
+	err := s.queryRow(ctx, `SELECT id, round, body, verdict, source, created_at FROM proposals WHERE plan_id = ? AND council_id = ? AND ref = ?`,
 		planID, council, ref).Scan(&p.ID, &p.Round, &body, &verdict, &p.Source, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
@@ -85,6 +85,20 @@ func (p Proposal) check() error {
 }
 
 func insertProposal(ctx context.Context, tx *wtx, p Proposal) (int64, error) {
+	tx.touch(p.PlanID)
+	if tx.s.pg != nil {
+		// Several servers store proposals: the round must still be open,
+		// and stays so until this commits (its row is share-locked, so a
+		// close waits for the proposal and then sees it). One statement.
+		var id int64
+		err := tx.QueryRowContext(ctx, `WITH r AS (SELECT 1 FROM rounds WHERE plan_id = ? AND number = ? AND closed_at IS NULL FOR SHARE)
+			INSERT INTO proposals (plan_id, round, council_id, ref, body, verdict, source, created_at) SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM r RETURNING id`,
+			p.PlanID, p.Round, p.PlanID, p.Round, p.Council, p.Ref, []byte(p.Body), orEmpty(p.Verdict), p.Source, ms(p.Created)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, ErrRoundNotOpen
+		}
+		return id, err
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO proposals (plan_id, round, council_id, ref, body, verdict, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.PlanID, p.Round, p.Council, p.Ref, []byte(p.Body), orEmpty(p.Verdict), p.Source, ms(p.Created))
 	if err != nil {

@@ -37,6 +37,15 @@ type Round struct {
 	Deadline time.Time // zero = none
 	Closed   time.Time // zero while open
 	Result   json.RawMessage
+	// Seen, if set, is how many human proposals of the round its close
+	// saw; on PostgreSQL, CloseRound refuses (ErrStale) a close that
+	// missed some. Not stored.
+	Seen *int
+	// Privacy is the plans.privacy the close's public view was made
+	// under (nil: the scenario's); with Seen, on PostgreSQL, CloseRound
+	// refuses (ErrStale) a close whose setting another server changed.
+	// Not stored with the round.
+	Privacy []byte
 	// Commit is the closed round's commitment, stored with its close (nil:
 	// none, as in rounds closed before proofs existed).
 	Commit *Commit

@@ -1,6 +1,8 @@
-// Package store keeps the live plans in one SQLite file (modernc.org/sqlite,
-// no cgo): plans, token hashes, rounds, accepted proposals and the audit
-// log. One writer goroutine owns the writer connection and commits in
+// Package store keeps the live plans in a database: one SQLite file
+// (modernc.org/sqlite, no cgo; the default) or a PostgreSQL database (pgx,
+// for several servers on one plan; see postgres.go): plans, token hashes,
+// rounds, accepted proposals and the audit log. Both engines sit behind
+// the one Store type and run the same queries and migrations. One writer goroutine owns the writer connection and commits in
 // groups: the writes queued while it committed the last group run in one
 // transaction, each under its own savepoint (a write that fails is rolled
 // back alone), and one commit, one fsync, makes them all durable. A small
@@ -37,8 +39,9 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is the database of one server.
 type Store struct {
-	w *sql.DB // the one writer
-	r *sql.DB // readers
+	w  *sql.DB   // the one writer
+	r  *sql.DB   // readers
+	pg *pgEngine // nil for SQLite
 
 	q          chan *write // to the writer goroutine
 	stop       chan struct{}
@@ -56,6 +59,7 @@ type write struct {
 	ctx  context.Context
 	fn   func(tx *wtx) error
 	done chan error
+	plan string // PostgreSQL: the plan whose proposals it adds (locked first)
 }
 
 // MaxGroup is the most writes committed in one transaction.
@@ -84,12 +88,26 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Open opens (creating it and its directory if needed) the database at
-// path and runs the migrations it has not run yet. The file is created
+// Open opens the database db names and runs the migrations it has not
+// run yet: a postgres:// or postgresql:// URL is a PostgreSQL database
+// (OpenPostgres); anything else with a scheme (a "://") is refused, never
+// taken for a file name; otherwise db is the path of a SQLite file.
+func Open(ctx context.Context, db string) (*Store, error) {
+	switch k, err := Engine(db); {
+	case err != nil:
+		return nil, err
+	case k == Postgres:
+		return openPostgres(ctx, db)
+	}
+	return openSQLite(ctx, db)
+}
+
+// openSQLite opens (creating it and its directory if needed) the SQLite
+// database at path and runs the migrations it has not run yet. The file is created
 // readable by its owner only (0600), and so are the -wal and -shm files
 // SQLite makes beside it (it gives them the database's mode); an existing
 // file readable by others is narrowed to 0600.
-func Open(ctx context.Context, path string) (*Store, error) {
+func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
@@ -162,7 +180,11 @@ func (s *Store) Close() error {
 	}
 	s.closeMu.Unlock()
 	<-s.stopped
-	return errors.Join(s.r.Close(), s.w.Close())
+	var perr error
+	if s.pg != nil {
+		perr = s.pg.close()
+	}
+	return errors.Join(s.r.Close(), s.w.Close(), perr)
 }
 
 // Stats returns how many groups have committed and how many writes they
@@ -172,13 +194,21 @@ func (s *Store) Stats() (groups, writes int64) { return s.groups.Load(), s.write
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return s.queryRow(ctx, "SELECT 1").Scan(&one)
 }
 
 // tx runs fn in a write transaction and returns once it has committed
 // (with the other writes of its group) or failed. fn must not keep tx.
 func (s *Store) tx(ctx context.Context, fn func(tx *wtx) error) error {
-	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.txPlan(ctx, "", fn)
+}
+
+// txPlan is tx for a write that adds proposals to plan (or closes its
+// round): on PostgreSQL its group first takes the plan's proposal lock,
+// so that a plan's proposals commit in the order of their ids on every
+// server (a reader following ids misses none).
+func (s *Store) txPlan(ctx context.Context, plan string, fn func(tx *wtx) error) error {
+	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1), plan: plan}
 	s.closeMu.RLock()
 	if s.closed {
 		s.closeMu.RUnlock()
@@ -243,6 +273,15 @@ func (s *Store) commit(group []*write) {
 		return
 	}
 	wt := &wtx{Tx: tx, s: s}
+	if s.pg != nil {
+		if err := s.pg.lockPlans(ctx, tx, group); err != nil {
+			tx.Rollback()
+			for _, w := range group {
+				w.done <- err
+			}
+			return
+		}
+	}
 	ok := 0
 	for i, w := range group {
 		if err := w.ctx.Err(); err != nil {
@@ -265,6 +304,9 @@ func (s *Store) commit(group []*write) {
 			errs[i] = err
 			ok--
 		}
+	}
+	if s.pg != nil && ok > 0 {
+		s.pg.notifyGroup(ctx, wt)
 	}
 	if cerr := tx.Commit(); cerr != nil {
 		tx.Rollback()
@@ -289,6 +331,9 @@ func (s *Store) commit(group []*write) {
 type wtx struct {
 	*sql.Tx
 	s *Store
+	// touched are the plans this group changed (PostgreSQL: one
+	// notification a group names them).
+	touched map[string]bool
 }
 
 // ExecContext runs query with args through the store's prepared
@@ -296,6 +341,7 @@ type wtx struct {
 // prepares it after the commit (the transaction holds the one writer
 // connection).
 func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	query = t.s.bind(query)
 	if st, ok := t.s.stmts[query]; ok {
 		return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -304,6 +350,31 @@ func (t *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	}
 	t.s.unprepared[query] = true
 	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+// QueryRowContext is ExecContext for a statement that returns one row
+// (an INSERT … RETURNING).
+func (t *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	query = t.s.bind(query)
+	if st, ok := t.s.stmts[query]; ok {
+		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	if t.s.unprepared == nil {
+		t.s.unprepared = map[string]bool{}
+	}
+	t.s.unprepared[query] = true
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// touch notes that the group changed plan id.
+func (t *wtx) touch(id string) {
+	if t.s.pg == nil {
+		return
+	}
+	if t.touched == nil {
+		t.touched = map[string]bool{}
+	}
+	t.touched[id] = true
 }
 
 // prepare prepares the statements transactions ran unprepared (only the
@@ -320,25 +391,31 @@ func (s *Store) prepare() {
 	}
 }
 
-// direct runs fn in a transaction of its own, before the writer starts.
-func (s *Store) direct(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+// migrate runs the embedded migrations in name order, each once, on one
+// connection of the writer (PostgreSQL: holding the migration advisory
+// lock, so that servers starting at the same moment run them once).
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
+	defer conn.Close()
+	if s.pg != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	}
+	ddl := func(q string) string {
+		if s.pg != nil {
+			return pgDDL(q)
+		}
+		return q
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return err
 	}
-	return tx.Commit()
-}
-
-// migrate runs the embedded migrations in name order, each once.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
-		return err
-	}
-	if _, err := s.w.ExecContext(ctx, healthTable); err != nil {
+	if _, err := conn.ExecContext(ctx, ddl(healthTable)); err != nil {
 		return err
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -352,21 +429,29 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = s.direct(ctx, func(tx *sql.Tx) error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		err = func() error {
 			var done int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&done); err != nil {
+			if err := tx.QueryRowContext(ctx, s.bind(`SELECT count(*) FROM schema_migrations WHERE name = ?`), name).Scan(&done); err != nil {
 				return err
 			}
 			if done > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			if _, err := tx.ExecContext(ctx, ddl(string(body))); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, name)
+			_, err := tx.ExecContext(ctx, s.bind(`INSERT INTO schema_migrations (name) VALUES (?)`), name)
 			return err
-		})
+		}()
 		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
 			return err
 		}
 	}
@@ -377,12 +462,20 @@ func (s *Store) migrate(ctx context.Context) error {
 // see when the database fails: "query_only=1" refuses every write as a
 // read-only database would, "max_page_count=N" caps the file at N pages
 // (a full disk once it is reached); "query_only=0" and a larger
-// max_page_count lift them. Nothing else is accepted.
+// max_page_count lift them. Nothing else is accepted. On PostgreSQL only
+// query_only is, as the writer session's default_transaction_read_only.
 func (s *Store) Degrade(ctx context.Context, pragma string) error {
 	name, val, ok := strings.Cut(pragma, "=")
 	n, err := strconv.ParseInt(val, 10, 64)
 	if !ok || err != nil || n < 0 || (name != "query_only" && name != "max_page_count") || (name == "query_only" && n > 1) {
 		return fmt.Errorf("store: Degrade(%q): want query_only=0|1 or max_page_count=N", pragma)
+	}
+	if s.pg != nil {
+		if name != "query_only" {
+			return fmt.Errorf("store: Degrade(%q): PostgreSQL has no page cap", pragma)
+		}
+		_, err = s.w.ExecContext(ctx, "SET default_transaction_read_only = "+map[int64]string{0: "off", 1: "on"}[n])
+		return err
 	}
 	_, err = s.w.ExecContext(ctx, "PRAGMA "+name+" = "+strconv.FormatInt(n, 10))
 	return err
@@ -391,6 +484,9 @@ func (s *Store) Degrade(ctx context.Context, pragma string) error {
 // PageCount returns the number of pages of the database, as the writer
 // sees it.
 func (s *Store) PageCount(ctx context.Context) (int64, error) {
+	if s.pg != nil {
+		return 0, errors.New("store: PageCount: PostgreSQL has no page cap")
+	}
 	var n int64
 	err := s.w.QueryRowContext(ctx, "PRAGMA page_count").Scan(&n)
 	return n, err

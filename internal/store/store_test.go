@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"parecon/internal/store/storetest"
 )
 
 // TestStoreRoundTrip: migrations run once (a reopen keeps the data), a
@@ -13,8 +15,19 @@ import (
 // written, a ref is unique per council, a round closes once, and a failed
 // transaction leaves nothing half-written.
 func TestStoreRoundTrip(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			db := e.New(t)
+			if e.Name == "sqlite" { // in a directory Open makes
+				db = filepath.Join(filepath.Dir(db), "sub", "p.db")
+			}
+			testRoundTrip(t, db)
+		})
+	}
+}
+
+func testRoundTrip(t *testing.T, path string) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sub", "p.db")
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
