@@ -125,3 +125,29 @@ func TestNewGoodsLive(t *testing.T) {
 		t.Errorf("after the restart the plan went on to round %d with prices %v", v.Round, v.Prices)
 	}
 }
+
+// TestNewGoodsOnlyWhereTheEngineRuns: a server that follows another's
+// engine (several servers) refuses good.propose and good.withdraw as
+// unavailable, naming the field, rather than store a good the leader's
+// engine would never see.
+func TestNewGoodsOnlyWhereTheEngineRuns(t *testing.T) {
+	ctx := context.Background()
+	s, _ := testService(t)
+	p := create(t, s, newGoodsPlan)
+	pl, err := s.lookup(p.fac, p.ID, OpRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pl.call(ctx, func() { pl.cl.follower = true }); err != nil {
+		t.Fatal(err)
+	}
+	cl := s.hub.NewClient(nil, p.ID, RoleCouncil, "mill")
+	err = s.ProposeGood(ctx, p.council("mill"), cl, wire.GoodPropose{Ref: "a", Good: wire.NewGoodSpec{ID: "cake"}, Proposal: []byte(`{"outputs":{"cake":10},"inputs":{"labor":5}}`)})
+	if e := councils.AsError(err); e.Kind != councils.Unavailable || e.Field != "good" {
+		t.Errorf("good.propose on a follower: %v, want unavailable about good", err)
+	}
+	err = s.WithdrawGood(ctx, p.fac, cl, wire.GoodWithdraw{Good: "cake", Reason: "spam"})
+	if e := councils.AsError(err); e.Kind != councils.Unavailable || e.Field != "good" {
+		t.Errorf("good.withdraw on a follower: %v, want unavailable about good", err)
+	}
+}
