@@ -626,7 +626,7 @@ func (p *plan) followClose(q *plan, why string) {
 		return
 	}
 	last := len(p.results) - 1
-	out := closeOut{row: p.results[last], pub: p.public[last], now: p.opened}
+	out := closeOut{row: p.results[last], pub: p.public[last], now: p.opened, econ: p.econ}
 	out.status, out.reason = p.live.Status()
 	out.res = &councils.CloseResult{Status: out.status}
 	if out.status == councils.StatusOpen {

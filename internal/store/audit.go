@@ -78,7 +78,7 @@ func (s *Store) EventsOfType(ctx context.Context, planID string, types ...string
 	for _, t := range types {
 		args = append(args, t)
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
