@@ -185,32 +185,7 @@ func (w *walker) federationModel(p string, f *FederationSpec, kinds map[string]p
 			"adjust": f.Adjust != 0, "round_to": f.RoundTo != 0})
 		return nil
 	}
-	if len(f.Weights) == 0 {
-		w.add(join(p, "weights"), "a simulated federation weights at least one good")
-	}
-	var uses []goodUse
-	sum := 0.0
-	for _, g := range sortedGoods(f.Weights) {
-		q := join(join(p, "weights"), g)
-		k, ok := kinds[g]
-		switch {
-		case !ok:
-			w.add(q, "unknown good %q", short(g))
-		case k != planning.Produced && k != planning.Resource:
-			w.add(q, "%q is a %s good; a federation requests produced goods and resources", short(g), k)
-		case isCommons(commons, g):
-			w.add(q, "%q is a commons good: it is free to use and never requested, so it has no weight", short(g))
-		default:
-			uses = append(uses, goodUse{q, g})
-		}
-		if !(f.Weights[g] > 0) || math.IsInf(f.Weights[g], 0) {
-			w.add(q, "a weight must be a positive finite number")
-		}
-		sum += f.Weights[g]
-	}
-	if len(f.Weights) > 0 && math.Abs(sum-1) > WeightSlack {
-		w.add(join(p, "weights"), "the weights sum to %.12g; they must sum to 1", sum)
-	}
+	uses := w.demandWeights(join(p, "weights"), f.Weights, kinds, commons, federationWeights)
 	if f.Elasticity != 0 {
 		if !(f.Elasticity > 0) || math.IsInf(f.Elasticity, 0) {
 			w.add(join(p, "elasticity"), "the elasticity must be a positive finite number")

@@ -212,31 +212,7 @@ func validate(sc *Scenario, unsure map[string]bool) Problems {
 					"commons_share": c.CommonsShare != nil, "commons_weights": c.CommonsWeights != nil})
 				continue
 			}
-			if len(c.Weights) == 0 {
-				v.add(join(p, "weights"), "a consumer council with a model weights at least one good")
-			}
-			sum := 0.0
-			for _, g := range sortedGoods(c.Weights) {
-				q := join(join(p, "weights"), g)
-				k, ok := kinds[g]
-				switch {
-				case !ok:
-					v.add(q, "unknown good %q", short(g))
-				case k != planning.Produced && k != planning.Resource:
-					v.add(q, "%q is a %s good; consumers weight produced goods and resources", short(g), k)
-				case isCommons(commons, g):
-					v.add(q, "%q is a commons good: it is free to use and never requested, so it has no weight; vote for its fund with commons_share and commons_weights", short(g))
-				default:
-					uses = append(uses, use{q, g})
-				}
-				if !(c.Weights[g] > 0) || math.IsInf(c.Weights[g], 0) {
-					v.add(q, "a weight must be a positive finite number")
-				}
-				sum += c.Weights[g]
-			}
-			if len(c.Weights) > 0 && math.Abs(sum-1) > WeightSlack {
-				v.add(join(p, "weights"), "the weights sum to %.12g; they must sum to 1", sum)
-			}
+			uses = append(uses, v.demandWeights(join(p, "weights"), c.Weights, kinds, commons, consumerWeights)...)
 			if !(c.Elasticity > 0) || math.IsInf(c.Elasticity, 0) {
 				v.add(join(p, "elasticity"), "the elasticity must be a positive finite number")
 			} else {
@@ -394,3 +370,56 @@ func sortedGoods(m map[string]float64) []string {
 }
 
 var _ = fmt.Sprintf
+
+// weightsOf names who weights goods in demandWeights' messages.
+type weightsOf struct {
+	empty, kinds, commons string
+}
+
+// The two kinds of demand with weights: a consumer council's and a
+// federation's collective consumption.
+var (
+	consumerWeights = weightsOf{
+		empty:   "a consumer council with a model weights at least one good",
+		kinds:   "consumers weight produced goods and resources",
+		commons: "; vote for its fund with commons_share and commons_weights",
+	}
+	federationWeights = weightsOf{
+		empty: "a simulated federation weights at least one good",
+		kinds: "a federation requests produced goods and resources",
+	}
+)
+
+// demandWeights checks the weights at path p of a demand (a consumer
+// council's or a federation's): produced goods and resources, never a
+// commons good, each positive and finite, summing to 1. It returns the
+// goods they use.
+func (w *walker) demandWeights(p string, weights map[string]float64, kinds map[string]planning.Kind, commons map[string]float64, who weightsOf) []goodUse {
+	if len(weights) == 0 {
+		w.add(p, "%s", who.empty)
+	}
+	var uses []goodUse
+	sum := 0.0
+	for _, g := range sortedGoods(weights) {
+		q := join(p, g)
+		k, ok := kinds[g]
+		switch {
+		case !ok:
+			w.add(q, "unknown good %q", short(g))
+		case k != planning.Produced && k != planning.Resource:
+			w.add(q, "%q is a %s good; %s", short(g), k, who.kinds)
+		case isCommons(commons, g):
+			w.add(q, "%q is a commons good: it is free to use and never requested, so it has no weight%s", short(g), who.commons)
+		default:
+			uses = append(uses, goodUse{q, g})
+		}
+		if !(weights[g] > 0) || math.IsInf(weights[g], 0) {
+			w.add(q, "a weight must be a positive finite number")
+		}
+		sum += weights[g]
+	}
+	if len(weights) > 0 && math.Abs(sum-1) > WeightSlack {
+		w.add(p, "the weights sum to %.12g; they must sum to 1", sum)
+	}
+	return uses
+}
