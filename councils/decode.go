@@ -181,6 +181,27 @@ func (w *walker) num(path string, v any) float64 {
 	return f
 }
 
+// nonZero is num for a field that must be positive: a zero (and nothing
+// else wrong with it) is reported with format and args.
+func (w *walker) nonZero(path string, v any, format string, args ...any) float64 {
+	n := len(w.probs)
+	f := w.num(path, v)
+	if f == 0 && len(w.probs) == n {
+		w.add(path, format, args...)
+	}
+	return f
+}
+
+// nonZeroInt is nonZero for a whole number.
+func (w *walker) nonZeroInt(path string, v any, format string, args ...any) int {
+	n := len(w.probs)
+	i := w.integer(path, v)
+	if i == 0 && len(w.probs) == n {
+		w.add(path, format, args...)
+	}
+	return i
+}
+
 func (w *walker) boolean(path string, v any) bool {
 	b, ok := v.(bool)
 	if !ok {
@@ -294,11 +315,7 @@ func (w *walker) good(path string, v any) GoodSpec {
 		case "kind":
 			g.Kind = w.str(p, x)
 		case "price":
-			n := len(w.probs)
-			g.Price = w.num(p, x)
-			if g.Price == 0 && len(w.probs) == n {
-				w.add(p, "a price must be positive")
-			}
+			g.Price = w.nonZero(p, x, "a price must be positive")
 			if g.Price == 0 {
 				g.Price = 1 // reported; Validate checks the rest
 			}
@@ -352,11 +369,7 @@ func (w *walker) council(path string, v any) CouncilSpec {
 		case "elasticity":
 			c.Elasticity = w.num(p, x)
 		case "substitution":
-			n := len(w.probs)
-			c.Substitution = w.num(p, x)
-			if c.Substitution == 0 && len(w.probs) == n {
-				w.add(p, "the substitution elasticity must be positive")
-			}
+			c.Substitution = w.nonZero(p, x, "the substitution elasticity must be positive")
 		case "subsistence":
 			c.Subsistence = w.numbers(p, x)
 		case "commons":
@@ -367,17 +380,9 @@ func (w *walker) council(path string, v any) CouncilSpec {
 		case "commons_weights":
 			c.CommonsWeights = w.numbers(p, x)
 		case "adjust":
-			n := len(w.probs)
-			c.Adjust = w.num(p, x)
-			if c.Adjust == 0 && len(w.probs) == n {
-				w.add(p, "adjust must be in (0, 1]: the fraction of the way a council moves each round")
-			}
+			c.Adjust = w.nonZero(p, x, "adjust must be in (0, 1]: the fraction of the way a council moves each round")
 		case "round_to":
-			n := len(w.probs)
-			c.RoundTo = w.integer(p, x)
-			if c.RoundTo == 0 && len(w.probs) == n {
-				w.add(p, "round_to must be a whole number of significant figures from 1 to %d", MaxRoundTo)
-			}
+			c.RoundTo = w.nonZeroInt(p, x, "round_to must be a whole number of significant figures from 1 to %d", MaxRoundTo)
 		}
 	}
 	if c.Type == "consumer" {

@@ -28,23 +28,11 @@ func (w *walker) federation(path string, v any) FederationSpec {
 		case "weights":
 			f.Weights = w.numbers(p, x)
 		case "elasticity":
-			n := len(w.probs)
-			f.Elasticity = w.num(p, x)
-			if f.Elasticity == 0 && len(w.probs) == n {
-				w.add(p, "the elasticity must be positive")
-			}
+			f.Elasticity = w.nonZero(p, x, "the elasticity must be positive")
 		case "adjust":
-			n := len(w.probs)
-			f.Adjust = w.num(p, x)
-			if f.Adjust == 0 && len(w.probs) == n {
-				w.add(p, "adjust must be in (0, 1]: the fraction of the way a federation moves each round")
-			}
+			f.Adjust = w.nonZero(p, x, "adjust must be in (0, 1]: the fraction of the way a federation moves each round")
 		case "round_to":
-			n := len(w.probs)
-			f.RoundTo = w.integer(p, x)
-			if f.RoundTo == 0 && len(w.probs) == n {
-				w.add(p, "round_to must be a whole number of significant figures from 1 to %d", MaxRoundTo)
-			}
+			f.RoundTo = w.nonZeroInt(p, x, "round_to must be a whole number of significant figures from 1 to %d", MaxRoundTo)
 		}
 	}
 	return f
