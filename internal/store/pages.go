@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -47,8 +48,8 @@ func (q PageQuery) narrow(query string, args []any, key string) (string, []any) 
 }
 
 // ProposalsPage returns a page of a plan's accepted proposals in id order,
-// through the index on (plan_id, council_id, id) for a council's and on
-// (plan_id, round, id) otherwise: a plan stores its proposals round after
+// through the index on (plan_id, council_id, ref) for a council's (its
+// ids sorted) and on (plan_id, round, id) otherwise: a plan stores its proposals round after
 // round, so id order is (round, id) order, and a page of every round
 // starts after the round and id of the cursor; such a cursor that is no
 // proposal of the plan (After > 0) is refused with ErrNotFound.
@@ -74,6 +75,12 @@ func (s *Store) ProposalsPage(ctx context.Context, q PageQuery) ([]Proposal, err
 		args = []any{q.Plan, after, q.After}
 	}
 	query, args = q.narrow(query, args, key)
+	if q.Council != "" {
+		// The ids are chosen in proposals_council alone (its entries hold
+		// them) and sorted; then only the page's rows are read.
+		query = `SELECT ` + proposalColumns + ` FROM proposals WHERE id IN (` +
+			strings.Replace(query, proposalColumns, "id", 1) + `) ORDER BY id`
+	}
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err

@@ -63,7 +63,7 @@ func (s *Store) ProposalByRef(ctx context.Context, planID, council, ref string) 
 	p := Proposal{PlanID: planID, Council: council, Ref: ref}
 	var created int64
 	var body, verdict []byte
-	err := s.queryRow(ctx, `SELECT id, round, body, verdict, source, created_at FROM proposals WHERE plan_id = ? AND council_id = ? AND ref = ?`,
+	err := s.queryRow(ctx, `SELECT id, round, body, verdict, source, created_at FROM proposals WHERE plan_id = ? AND council_id = ? AND nullif(ref, '') = ?`,
 		planID, council, ref).Scan(&p.ID, &p.Round, &body, &verdict, &p.Source, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
