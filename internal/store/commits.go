@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 )
 
 // SetPrivacy stores a plan's privacy setting (JSON), with an audit event,
@@ -27,9 +28,9 @@ func (s *Store) SetPrivacy(ctx context.Context, planID string, privacy []byte, e
 	})
 }
 
-// leafPerRow makes PostgreSQL store a commitment's leaves one INSERT each,
-// as SQLite does: the baseline BenchmarkCloseLeaves measures the batched
-// statement against. Only benchmarks set it.
+// leafPerRow makes both engines store a commitment's leaves one INSERT
+// each: the baseline BenchmarkCloseLeaves measures the batched statements
+// against. Only benchmarks set it.
 var leafPerRow = false
 
 // insertCommit stores round number's commitment and its leaves.
@@ -49,7 +50,21 @@ func insertCommit(ctx context.Context, tx *wtx, planID string, number int, c *Co
 			planID, number, councils, idxs, datas)
 		return err
 	}
-	for _, l := range c.Leaves {
+	leaves := c.Leaves
+	if !leafPerRow {
+		// SQLite: leafChunk rows a statement (one prepared statement),
+		// the rest one a statement.
+		for ; len(leaves) >= leafChunk; leaves = leaves[leafChunk:] {
+			args := make([]any, 0, 5*leafChunk)
+			for _, l := range leaves[:leafChunk] {
+				args = append(args, planID, number, l.Council, l.Index, l.Data)
+			}
+			if _, err := tx.ExecContext(ctx, leafChunkInsert, args...); err != nil {
+				return err
+			}
+		}
+	}
+	for _, l := range leaves {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO round_leaves (plan_id, number, council_id, idx, data) VALUES (?, ?, ?, ?, ?)`,
 			planID, number, l.Council, l.Index, l.Data); err != nil {
 			return err
@@ -57,6 +72,13 @@ func insertCommit(ctx context.Context, tx *wtx, planID string, number int, c *Co
 	}
 	return nil
 }
+
+// leafChunk is how many leaves one INSERT stores on SQLite, and
+// leafChunkInsert that statement.
+const leafChunk = 100
+
+var leafChunkInsert = `INSERT INTO round_leaves (plan_id, number, council_id, idx, data) VALUES (?, ?, ?, ?, ?)` +
+	strings.Repeat(`, (?, ?, ?, ?, ?)`, leafChunk-1)
 
 // Commits returns a plan's round commitments in round order, without
 // their hashes and leaves.
