@@ -279,9 +279,7 @@ func (p *plan) encodeClose(out *closeOut, why, ref string, deadline time.Duratio
 	out.budgets = map[string][]byte{}
 	for i, c := range e.Plan.Councils {
 		if c.Role == planning.Consumer && p.live.Human(i) {
-			b := r.Budgets[i]
-			if out.budgets[c.ID], err = wire.Encode(wire.RoundOpened{Round: r.Number, Prices: prices, Budget: &b, Deadline: wire.Time(out.due),
-				Levy: levy, Fund: fund, Commons: k, NewGoods: newGoods, WithdrawnGoods: withdrawn}); err != nil {
+			if out.budgets[c.ID], err = wire.WithBudget(out.opened, r.Budgets[i]); err != nil {
 				return err
 			}
 		}

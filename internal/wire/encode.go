@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -30,6 +31,27 @@ func encode(frameType string, f any) ([]byte, error) {
 		out = append(out, '}')
 	}
 	return out, nil
+}
+
+// WithBudget returns opened, a round.opened frame as Encode wrote it with
+// no budget, with budget added: the frame Encode writes with Budget set,
+// the budget first, without encoding the prices again (a close writes one
+// for every consumer council).
+func WithBudget(opened []byte, budget float64) ([]byte, error) {
+	const head = `{"type":"round.opened",`
+	if !bytes.HasPrefix(opened, []byte(head)) || bytes.Contains(opened, []byte(`"budget":`)) {
+		return nil, fmt.Errorf("wire: WithBudget of a frame that is not a round.opened without a budget")
+	}
+	num, err := json.Marshal(budget)
+	if err != nil {
+		return nil, fmt.Errorf("wire: encoding round.opened: %w", err)
+	}
+	out := make([]byte, 0, len(opened)+len(num)+10)
+	out = append(out, head...)
+	out = append(out, `"budget":`...)
+	out = append(out, num...)
+	out = append(out, ',')
+	return append(out, opened[len(head):]...), nil
 }
 
 // Time returns t in UTC for a deadline field, or nil (JSON null) for the
