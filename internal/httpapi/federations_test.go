@@ -31,6 +31,7 @@ type federationView struct {
 
 type federationsBody struct {
 	Round       *int
+	K           int
 	Federations []federationView
 }
 
@@ -102,6 +103,11 @@ func TestHumanFederation(t *testing.T) {
 	}
 	if east.Supply["food"] == nil || *east.Councils != 3 || *east.Submitted != 3 || fac.Federations[3].Folded {
 		t.Errorf("the facilitator sees everything: %+v / %+v", east, fac.Federations[3])
+	}
+	// k, as the pages say it: the plan's (3) for the observer and the
+	// federation, 1 for a facilitator who sees everything.
+	if fac.K != 1 || obs.K != 3 || own.K != 3 {
+		t.Errorf("k: facilitator %d, observer %d, federation %d; want 1, 3, 3", fac.K, obs.K, own.K)
 	}
 	if u := obs.Federations[3]; !u.Folded || u.Budget != nil || u.Supply != nil || !slices.Equal(u.Members, []string{"transit-coop"}) {
 		t.Errorf("observer: utilities (one council) not folded: %+v", u)

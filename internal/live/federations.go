@@ -45,6 +45,7 @@ func (p *plan) federations(who Principal, round int) (wire.Federations, error) {
 	if who.Role == RoleFacilitator && p.priv.facilitatorSeesAll() {
 		k = 1
 	}
+	out.K = k
 	var rus []councils.RollUp
 	if round >= 0 {
 		out.Round = &round

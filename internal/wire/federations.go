@@ -7,7 +7,11 @@ import "encoding/json"
 // ?round=N). Round is null before any round has closed; the federations
 // then carry no numbers.
 type Federations struct {
-	Round       *int             `json:"round"`
+	Round *int `json:"round"`
+	// K is the smallest number of councils a roll-up shows anything
+	// about for this reader (the plan's k; 1 for a facilitator who sees
+	// everything).
+	K           int              `json:"k"`
 	Federations []FederationView `json:"federations"`
 }
 

@@ -24,6 +24,7 @@ const PCFed = (() => {
         return;
       }
       root.hidden = !data.federations.length;
+      root.querySelectorAll('.fed-k').forEach((el) => { el.textContent = data.k; });
       // A plan without federations never gets any: stop asking.
       if (!data.federations.length) { none = true; return; }
       if (!at || !byId(at)) at = data.federations.find((f) => !f.parent || !byId(f.parent)).id;
@@ -97,7 +98,7 @@ const PCFed = (() => {
           h('td', { class: 'num' }, num((f.collective || {})[g] ?? 0)), gap);
       });
       return h('div', { class: 'scroll tall' }, h('table', { class: 'fed-goods' },
-        h('caption', null, t('Per good in {name}: what its councils supply and demand, its collective requests, and its own gap (the balance of its councils and collective requests; "withheld" where fewer than 3 councils are behind a total)', { name: label(f) })),
+        h('caption', null, t('Per good in {name}: what its councils supply and demand, its collective requests, and its own gap (the balance of its councils and collective requests; "withheld" where fewer than {k} councils are behind a total)', { name: label(f), k: data.k })),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('Good')), h('th', { scope: 'col', class: 'num' }, t('Supply')),
           h('th', { scope: 'col', class: 'num' }, t('Demand')), h('th', { scope: 'col', class: 'num' }, t('Collective')),
           h('th', { scope: 'col', class: 'num' }, t('Own gap')))),
