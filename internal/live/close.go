@@ -96,6 +96,7 @@ type closeOut struct {
 	res     *councils.CloseResult
 	row     wire.RoundRow
 	pub     wire.RoundRow     // row as the public sees it
+	fedHeld [][]string        // per federation, the sides its roll-up withholds by the change test
 	commit  *proof.Commitment // the round's Merkle root and chain
 	closed  []byte            // round.closed, public
 	all     []byte            // round.closed in full, for a facilitator who sees all
@@ -192,6 +193,7 @@ func (p *plan) closeWork(number int, why, ref string, now time.Time, deadline ti
 		(*hook)(number, &out.row)
 	}
 	out.pub = p.priv.public(e, res.Closed, out.row)
+	out.fedHeld = p.priv.fedChanges(e, res.Closed)
 	if out.commit, err = p.commit(res.Closed); err != nil {
 		return closeOut{fatal: fmt.Sprintf("round %d's proposals cannot be committed to (%v); the plan is stopped", number, err)}
 	}
@@ -328,6 +330,7 @@ func (p *plan) closeDone(r *closeReq, out closeOut) {
 	}
 	p.econ = out.econ
 	p.public = append(p.public, out.pub)
+	p.fedHeld = append(p.fedHeld, out.fedHeld)
 	p.chain = out.commit.Chain
 	p.latest.Store(newServedRound(out.row.Round, out.commit))
 	all := p.priv.facilitatorSeesAll()

@@ -50,6 +50,11 @@ func (p *plan) federations(who Principal, round int) (wire.Federations, error) {
 	if round >= 0 {
 		out.Round = &round
 		rus = e.RollUps(p.closed[round], k)
+		if k > 1 && round < len(p.fedHeld) && p.fedHeld[round] != nil {
+			for i := range rus {
+				withholdChanged(&rus[i], p.fedHeld[round][i])
+			}
+		}
 	}
 	// A federation token sees its own subtree only.
 	in := func(int) bool { return true }

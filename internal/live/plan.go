@@ -50,6 +50,7 @@ type plan struct {
 	results  []wire.RoundRow    // the closed rounds, in order
 	closed   []*planning.Round  // the closed rounds as the board counted them, for the roll-ups
 	public   []wire.RoundRow    // the same as the public sees them (privacy.go)
+	fedHeld  [][][]string       // per closed round, per federation: the sides its roll-up withholds by the change test (privacy_federations.go)
 	priv     *privacy           // owned like live
 	privRaw  []byte             // plans.privacy as last read or written here (nil: the scenario's)
 	chain    []byte             // the last closed round's chain (proof), nil before

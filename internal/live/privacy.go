@@ -47,6 +47,10 @@ type privacy struct {
 	// declare uses of it.
 	usersShown []int
 	usersSnap  [][]entry
+	// fedShown and fedSnap are the same for the federations' roll-ups
+	// (privacy_federations.go).
+	fedShown []int
+	fedSnap  [][]entry
 }
 
 // newPrivacy returns the privacy of a plan of e with settings set before

@@ -133,6 +133,7 @@ func (s *Service) replay(ctx context.Context, row store.Plan) (*plan, error) {
 			p.results = append(p.results, full)
 			p.closed = append(p.closed, res.Closed)
 			p.public = append(p.public, p.priv.public(lv.Econ, res.Closed, full))
+			p.fedHeld = append(p.fedHeld, p.priv.fedChanges(lv.Econ, res.Closed))
 			for j, x := range published {
 				if j < len(res.RulePrices) && math.Abs(x-res.RulePrices[j]) > 1e-12*math.Abs(x) {
 					s.log.Warn("the rule now computes other prices than were published; keeping the published ones", "plan", row.ID, "round", r.Number+1, "good", e.Plan.Goods[j].ID, "published", x, "rule", res.RulePrices[j])
@@ -183,6 +184,7 @@ func (p *plan) adopt(q *plan) {
 	p.live, p.econ, p.acks, p.goodAcks, p.proposedBy, p.opened, p.due, p.deadline = q.live, q.econ, q.acks, q.goodAcks, q.proposedBy, q.opened, q.due, q.deadline
 	p.lastID, p.results, p.status, p.reason, p.waitRound = q.lastID, q.results, q.status, q.reason, -1
 	p.closed, p.byModel, p.public, p.chain, p.pre, p.leaves = q.closed, q.byModel, q.public, q.chain, q.pre, q.leaves
+	p.fedHeld = q.fedHeld
 	p.setPriv(q.priv)
 	p.privRaw = q.privRaw
 	p.cl.cursor, p.cl.seen, p.cl.seenRound = q.cl.cursor, q.cl.seen, q.cl.seenRound
