@@ -51,6 +51,7 @@ type privacy struct {
 	// (privacy_federations.go).
 	fedShown []int
 	fedSnap  [][]entry
+	fedCur   [][]entry // scratch
 }
 
 // newPrivacy returns the privacy of a plan of e with settings set before
