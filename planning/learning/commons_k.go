@@ -13,8 +13,9 @@ import (
 // Σ_j c_j·Δln K_j with c_j = γ_j/(1 − b). The board publishes K with each
 // round, so when a council proposes again the part of its change of log
 // output that its fitted technology does not explain by the prices is
-// regressed (recursive least squares, one small regression per council) on
-// the change of ln K since its last proposal. The fitted level is then
+// regressed (non-negative least squares over the rounds kept, one small
+// regression per council, commons_nnls.go) on the change of ln K since its
+// last proposal. The fitted level is then
 // moved to the K the rule aims at: the commons the plan sustains at its
 // equilibrium, K* = stock + the output of the commons goods at the
 // equilibrium's prices, found by solving the learned economy at K and
@@ -26,14 +27,28 @@ type kFit struct {
 	ly0  float64   // log output of its newest proposal (the fit's anchor)
 	lnK0 []float64 // ln K of the round it was made in, per commons good
 	c    []float64 // ∂ln y/∂ln K_j, per commons good
-	p    []float64 // the regression's covariance (m×m, row-major)
-	seen bool
+	// rows holds the changes of ln K its proposals were made at (m per
+	// row) and obs the changes of log output they showed beyond the
+	// prices' part: the regression's data, refitted in full at each
+	// update (kSolve), oldest dropped beyond kRows.
+	rows, obs []float64
+	seen      bool
 }
 
-// kPrior is the variance of the regression's prior on each c_j (0): weak,
-// so that one round in which K moves identifies a council's response to a
-// single commons good.
-const kPrior = 1e8
+// newKFit returns the fit of a council's response to m commons goods:
+// none yet.
+func newKFit(m int) *kFit {
+	return &kFit{lnK0: make([]float64, m), c: make([]float64, m)}
+}
+
+// kRidge is the weight of the regression's prior on each c_j (0), against
+// squared changes of ln K: weak, so that one round in which K moves
+// identifies a council's response to a single commons good, and where
+// the rounds leave c undetermined it takes the least c that explains them.
+const kRidge = 1e-8
+
+// kRows is how many rounds the regression keeps per council.
+const kRows = 64
 
 // cMax bounds a learned c_j: c_j = γ_j/(1 − b) < 1 since b + Σγ < 1.
 const cMax = 0.99
@@ -101,10 +116,7 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 	n := len(k.goods)
 	f := k.fits[c]
 	if f == nil {
-		f = &kFit{lnK0: make([]float64, n), c: make([]float64, n), p: make([]float64, n*n)}
-		for i := range n {
-			f.p[i*n+i] = kPrior
-		}
+		f = newKFit(n)
 		k.fits[c] = f
 	}
 	// A council that moves only part of the way is learned from its
@@ -128,32 +140,32 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 	f.seen = true
 }
 
-// update is one step of recursive least squares: c += Pφ·e/(1 + φᵀPφ),
-// P −= PφφᵀP/(1 + φᵀPφ), each c_j then kept in [0, cMax].
+// update adds a round at which ln K had changed by phi since the
+// council's last proposal and its log output by e more than the fit
+// predicted, and refits c to every round kept: the least squares with
+// every c_j ≥ 0 (γ_j > 0) and the weak prior kRidge (kSolve), then kept
+// below cMax and Σ c_j too (Σ γ_j/(1 − b) < 1). Where the data leave
+// part of c undetermined, the fit takes the least c that explains them.
 func (f *kFit) update(phi []float64, e float64) {
 	n := len(phi)
-	pphi := make([]float64, n)
-	den := 1.0
+	d := e
 	for i := range n {
-		for j := range n {
-			pphi[i] += f.p[i*n+j] * phi[j]
-		}
-		den += phi[i] * pphi[i]
+		d += f.c[i] * phi[i]
 	}
+	f.rows = append(f.rows, phi...)
+	f.obs = append(f.obs, d)
+	if len(f.obs) > kRows {
+		f.rows, f.obs = f.rows[n:], f.obs[1:]
+	}
+	kSolve(f.rows, f.obs, f.c)
 	sum := 0.0
 	for i := range n {
-		f.c[i] = math.Max(0, math.Min(cMax, f.c[i]+pphi[i]*e/den))
+		f.c[i] = math.Min(cMax, f.c[i])
 		sum += f.c[i]
 	}
-	// Σ c_j = Σ γ_j/(1 − b) < 1 too.
 	if sum > cMax {
 		for i := range n {
 			f.c[i] *= cMax / sum
-		}
-	}
-	for i := range n {
-		for j := range n {
-			f.p[i*n+j] -= pphi[i] * pphi[j] / den
 		}
 	}
 }

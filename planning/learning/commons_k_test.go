@@ -22,7 +22,7 @@ func TestKFitRecovers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &kFit{c: make([]float64, 2), p: []float64{kPrior, 0, 0, kPrior}}
+			f := newKFit(2)
 			for _, phi := range [][]float64{{0.8, 0.1}, {0.05, 0.6}, {0.3, 0.3}} {
 				e := tc.true[0]*phi[0] + tc.true[1]*phi[1] - (f.c[0]*phi[0] + f.c[1]*phi[1])
 				f.update(phi, e)
