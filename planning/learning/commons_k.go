@@ -32,20 +32,24 @@ type kFit struct {
 	// prices' part: the regression's data, refitted in full at each
 	// update (kSolve), oldest dropped beyond kRows.
 	rows, obs []float64
-	seen      bool
+	// noise is the variance of the council's proposals' errors (its
+	// rounding, or what its identities scatter by: lag.go), which weighs
+	// the prior c = 0 against the rounds (kPriorVar).
+	noise float64
+	seen  bool
 }
+
+// kPriorVar is the variance of the regression's prior on each c_j (0):
+// with a council's noise σ², the ridge σ²/kPriorVar keeps rounds in which
+// K hardly moved from teaching its rounding for a response to K. An exact
+// council has no ridge.
+const kPriorVar = 0.25
 
 // newKFit returns the fit of a council's response to m commons goods:
 // none yet.
 func newKFit(m int) *kFit {
 	return &kFit{lnK0: make([]float64, m), c: make([]float64, m)}
 }
-
-// kRidge is the weight of the regression's prior on each c_j (0), against
-// squared changes of ln K: weak, so that one round in which K moves
-// identifies a council's response to a single commons good, and where
-// the rounds leave c undetermined it takes the least c that explains them.
-const kRidge = 1e-8
 
 // kRows is how many rounds the regression keeps per council.
 const kRows = 64
@@ -131,6 +135,8 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 				big = math.Max(big, math.Abs(phi[i]))
 			}
 			if big > 1e-9 && big < 50 {
+				a := &m.adj[c]
+				f.noise = math.Max(a.noise, a.quantum*a.quantum/12)
 				f.update(phi, math.Log(y)-pred)
 			}
 		}
@@ -143,9 +149,10 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 // update adds a round at which ln K had changed by phi since the
 // council's last proposal and its log output by e more than the fit
 // predicted, and refits c to every round kept: the least squares with
-// every c_j ≥ 0 (γ_j > 0) and the weak prior kRidge (kSolve), then kept
-// below cMax and Σ c_j too (Σ γ_j/(1 − b) < 1). Where the data leave
-// part of c undetermined, the fit takes the least c that explains them.
+// every c_j ≥ 0 (γ_j > 0) (kSolve), then kept below cMax and Σ c_j too
+// (Σ γ_j/(1 − b) < 1). Where the rounds leave part of c undetermined (K
+// has moved in fewer directions than there are commons goods), the fit
+// takes the least c that explains them.
 func (f *kFit) update(phi []float64, e float64) {
 	n := len(phi)
 	d := e
@@ -157,7 +164,7 @@ func (f *kFit) update(phi []float64, e float64) {
 	if len(f.obs) > kRows {
 		f.rows, f.obs = f.rows[n:], f.obs[1:]
 	}
-	kSolve(f.rows, f.obs, f.c)
+	kSolve(f.rows, f.obs, f.noise/kPriorVar, f.c)
 	sum := 0.0
 	for i := range n {
 		f.c[i] = math.Min(cMax, f.c[i])

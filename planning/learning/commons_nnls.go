@@ -3,12 +3,13 @@ package learning
 import "math"
 
 // kSolve sets c (m values) to the non-negative least squares fit of the
-// rounds rows (m per round, row-major) to obs, with the ridge kRidge on
-// every c_j: min Σ_s (rows_s·c − obs_s)² + kRidge·|c|² over c ≥ 0, by the
-// active-set method of Lawson and Hanson on the normal equations.
-func kSolve(rows, obs, c []float64) {
+// rounds rows (m per round, row-major) to obs with the ridge λ:
+// min Σ_s (rows_s·c − obs_s)² + λ|c|² over c ≥ 0 (with λ = 0, the least
+// |c| among the minimisers), by the active-set method of Lawson and
+// Hanson on the normal equations (solveFree).
+func kSolve(rows, obs []float64, ridge float64, c []float64) {
 	m := len(c)
-	a := make([]float64, m*m) // ΦᵀΦ + kRidge·I
+	a := make([]float64, m*m) // ΦᵀΦ + λI
 	b := make([]float64, m)   // Φᵀobs
 	for s, o := range obs {
 		r := rows[s*m : (s+1)*m]
@@ -20,7 +21,7 @@ func kSolve(rows, obs, c []float64) {
 		}
 	}
 	for i := range m {
-		a[i*m+i] += kRidge
+		a[i*m+i] += ridge
 		c[i] = 0
 	}
 	free := make([]bool, m)
@@ -72,9 +73,13 @@ func kSolve(rows, obs, c []float64) {
 	}
 }
 
-// solveFree solves A_FF z_F = b_F for the free coordinates F (z = 0
-// elsewhere) by Gaussian elimination with partial pivoting; it reports
-// false if the system is singular.
+// solveFree sets z_F to the least squares solution of least norm of
+// A_FF z_F = b_F for the free coordinates F (z = 0 elsewhere), A being
+// ΦᵀΦ + λI: by the eigenvectors of A_FF (Jacobi), the directions
+// whose eigenvalue is below kCut of the largest left out, so that rounds
+// in which K hardly moved (a change of ln K of 10⁻⁴ against one of 2)
+// still count in full while the directions no round explored stay at 0.
+// It reports false if A_FF is 0.
 func solveFree(a, b []float64, free []bool, z []float64) bool {
 	m := len(b)
 	var idx []int
@@ -85,45 +90,84 @@ func solveFree(a, b []float64, free []bool, z []float64) bool {
 		}
 	}
 	k := len(idx)
-	g := make([]float64, k*(k+1))
+	g := make([]float64, k*k) // A_FF, diagonalised in place
+	v := make([]float64, k*k) // its eigenvectors (columns)
 	for r, i := range idx {
 		for s, j := range idx {
-			g[r*(k+1)+s] = a[i*m+j]
+			g[r*k+s] = a[i*m+j]
 		}
-		g[r*(k+1)+k] = b[i]
+		v[r*k+r] = 1
 	}
-	for col := range k {
-		p := col
-		for r := col + 1; r < k; r++ {
-			if math.Abs(g[r*(k+1)+col]) > math.Abs(g[p*(k+1)+col]) {
-				p = r
-			}
-		}
-		if !(math.Abs(g[p*(k+1)+col]) > 0) {
-			return false
-		}
-		if p != col {
-			for s := range k + 1 {
-				g[p*(k+1)+s], g[col*(k+1)+s] = g[col*(k+1)+s], g[p*(k+1)+s]
-			}
-		}
-		piv := g[col*(k+1)+col]
-		for r := col + 1; r < k; r++ {
-			f := g[r*(k+1)+col] / piv
-			if f == 0 {
-				continue
-			}
-			for s := col; s <= k; s++ {
-				g[r*(k+1)+s] -= f * g[col*(k+1)+s]
-			}
-		}
+	jacobi(g, v, k)
+	top := 0.0
+	for r := range k {
+		top = math.Max(top, g[r*k+r])
 	}
-	for r := k - 1; r >= 0; r-- {
-		v := g[r*(k+1)+k]
-		for s := r + 1; s < k; s++ {
-			v -= g[r*(k+1)+s] * z[idx[s]]
+	if !(top > 0) {
+		return false
+	}
+	for e := range k {
+		lam := g[e*k+e]
+		if !(lam > kCut*top) {
+			continue
 		}
-		z[idx[r]] = v / g[r*(k+1)+r]
+		// z += v_e (v_eᵀ b_F)/λ_e
+		t := 0.0
+		for r, i := range idx {
+			t += v[r*k+e] * b[i]
+		}
+		t /= lam
+		for r, i := range idx {
+			z[i] += v[r*k+e] * t
+		}
 	}
 	return true
+}
+
+// kCut is the smallest eigenvalue of the regression's normal equations,
+// relative to the largest, whose direction counts (see solveFree).
+const kCut = 1e-14
+
+// jacobi diagonalises the symmetric k×k matrix g in place by cyclic
+// Jacobi rotations, accumulating them in v (the identity on entry).
+func jacobi(g, v []float64, k int) {
+	for sweep := 0; sweep < 60; sweep++ {
+		off, diag := 0.0, 0.0
+		for r := range k {
+			diag += g[r*k+r] * g[r*k+r]
+			for s := r + 1; s < k; s++ {
+				off += g[r*k+s] * g[r*k+s]
+			}
+		}
+		if !(off > 1e-32*diag) {
+			return
+		}
+		for p := 0; p < k; p++ {
+			for q := p + 1; q < k; q++ {
+				apq := g[p*k+q]
+				if apq == 0 {
+					continue
+				}
+				theta := (g[q*k+q] - g[p*k+p]) / (2 * apq)
+				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+				if theta < 0 {
+					t = -t
+				}
+				c := 1 / math.Sqrt(t*t+1)
+				sn := t * c
+				for r := range k {
+					grp, grq := g[r*k+p], g[r*k+q]
+					g[r*k+p], g[r*k+q] = c*grp-sn*grq, sn*grp+c*grq
+				}
+				for r := range k {
+					gpr, gqr := g[p*k+r], g[q*k+r]
+					g[p*k+r], g[q*k+r] = c*gpr-sn*gqr, sn*gpr+c*gqr
+				}
+				for r := range k {
+					vrp, vrq := v[r*k+p], v[r*k+q]
+					v[r*k+p], v[r*k+q] = c*vrp-sn*vrq, sn*vrp+c*vrq
+				}
+			}
+		}
+	}
 }
