@@ -51,6 +51,10 @@ func newKFit(m int) *kFit {
 	return &kFit{lnK0: make([]float64, m), c: make([]float64, m)}
 }
 
+// kShow is how many times its rounding resolution ln K must move for a
+// council that rounds to show its response to K.
+const kShow = 10
+
 // kRows is how many rounds the regression keeps per council.
 const kRows = 64
 
@@ -134,8 +138,12 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 				pred += f.c[i] * phi[i]
 				big = math.Max(big, math.Abs(phi[i]))
 			}
-			if big > 1e-9 && big < 50 {
-				a := &m.adj[c]
+			// A council that rounds its figures to a resolution q
+			// (lag.go) answers a move of ln K below kShow·q by at most
+			// about q (c_j < 1, mostly below 0.1): its rounding would
+			// pass for a response to K.
+			a := &m.adj[c]
+			if big > 1e-9 && big < 50 && big > kShow*a.quantum {
 				f.noise = math.Max(a.noise, a.quantum*a.quantum/12)
 				f.update(phi, math.Log(y)-pred)
 			}
