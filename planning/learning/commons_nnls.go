@@ -48,24 +48,27 @@ func kSolve(rows, obs []float64, ridge float64, c []float64) {
 				free[at] = false
 				return
 			}
-			alpha, neg := 1.0, false
+			// Step from c towards z as far as c stays ≥ 0; the
+			// coordinate that blocks it (blk) leaves the free set.
+			alpha, blk := 1.0, -1
 			for i := range m {
 				if free[i] && z[i] <= 0 {
-					neg = true
+					a := 0.0
 					if d := c[i] - z[i]; d > 0 {
-						alpha = math.Min(alpha, c[i]/d)
-					} else {
-						alpha = 0
+						a = c[i] / d
+					}
+					if blk < 0 || a < alpha {
+						alpha, blk = a, i
 					}
 				}
 			}
-			if !neg {
+			if blk < 0 {
 				copy(c, z)
 				break
 			}
 			for i := range m {
 				c[i] += alpha * (z[i] - c[i])
-				if free[i] && c[i] <= 1e-300 {
+				if free[i] && (i == blk || c[i] <= 0) {
 					free[i], c[i] = false, 0
 				}
 			}
