@@ -13,8 +13,9 @@ import (
 // Σ_j c_j·Δln K_j with c_j = γ_j/(1 − b). The board publishes K with each
 // round, so when a council proposes again the part of its change of log
 // output that its fitted technology does not explain by the prices is
-// regressed (recursive least squares, one small regression per council) on
-// the change of ln K since its last proposal. The fitted level is then
+// regressed (non-negative least squares over the rounds kept, one small
+// regression per council, commons_nnls.go) on the change of ln K since its
+// last proposal. The fitted level is then
 // moved to the K the rule aims at: the commons the plan sustains at its
 // equilibrium, K* = stock + the output of the commons goods at the
 // equilibrium's prices, found by solving the learned economy at K and
@@ -26,14 +27,36 @@ type kFit struct {
 	ly0  float64   // log output of its newest proposal (the fit's anchor)
 	lnK0 []float64 // ln K of the round it was made in, per commons good
 	c    []float64 // ∂ln y/∂ln K_j, per commons good
-	p    []float64 // the regression's covariance (m×m, row-major)
-	seen bool
+	// rows holds the changes of ln K its proposals were made at (m per
+	// row) and obs the changes of log output they showed beyond the
+	// prices' part: the regression's data, refitted in full at each
+	// update (kSolve), oldest dropped beyond kRows.
+	rows, obs []float64
+	// noise is the variance of the council's proposals' errors (its
+	// rounding, or what its identities scatter by: lag.go), which weighs
+	// the prior c = 0 against the rounds (kPriorVar).
+	noise float64
+	seen  bool
 }
 
-// kPrior is the variance of the regression's prior on each c_j (0): weak,
-// so that one round in which K moves identifies a council's response to a
-// single commons good.
-const kPrior = 1e8
+// kPriorVar is the variance of the regression's prior on each c_j (0):
+// with a council's noise σ², the ridge σ²/kPriorVar keeps rounds in which
+// K hardly moved from teaching its rounding for a response to K. An exact
+// council has no ridge.
+const kPriorVar = 0.25
+
+// newKFit returns the fit of a council's response to m commons goods:
+// none yet.
+func newKFit(m int) *kFit {
+	return &kFit{lnK0: make([]float64, m), c: make([]float64, m)}
+}
+
+// kShow is how many times its rounding resolution ln K must move for a
+// council that rounds to show its response to K.
+const kShow = 10
+
+// kRows is how many rounds the regression keeps per council.
+const kRows = 64
 
 // cMax bounds a learned c_j: c_j = γ_j/(1 − b) < 1 since b + Σγ < 1.
 const cMax = 0.99
@@ -101,10 +124,7 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 	n := len(k.goods)
 	f := k.fits[c]
 	if f == nil {
-		f = &kFit{lnK0: make([]float64, n), c: make([]float64, n), p: make([]float64, n*n)}
-		for i := range n {
-			f.p[i*n+i] = kPrior
-		}
+		f = newKFit(n)
 		k.fits[c] = f
 	}
 	// A council that moves only part of the way is learned from its
@@ -118,7 +138,13 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 				pred += f.c[i] * phi[i]
 				big = math.Max(big, math.Abs(phi[i]))
 			}
-			if big > 1e-9 && big < 50 {
+			// A council that rounds its figures to a resolution q
+			// (lag.go) answers a move of ln K below kShow·q by at most
+			// about q (c_j < 1, mostly below 0.1): its rounding would
+			// pass for a response to K.
+			a := &m.adj[c]
+			if big > 1e-9 && big < 50 && big > kShow*a.quantum {
+				f.noise = math.Max(a.noise, a.quantum*a.quantum/12)
 				f.update(phi, math.Log(y)-pred)
 			}
 		}
@@ -128,32 +154,33 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 	f.seen = true
 }
 
-// update is one step of recursive least squares: c += Pφ·e/(1 + φᵀPφ),
-// P −= PφφᵀP/(1 + φᵀPφ), each c_j then kept in [0, cMax].
+// update adds a round at which ln K had changed by phi since the
+// council's last proposal and its log output by e more than the fit
+// predicted, and refits c to every round kept: the least squares with
+// every c_j ≥ 0 (γ_j > 0) (kSolve), then kept below cMax and Σ c_j too
+// (Σ γ_j/(1 − b) < 1). Where the rounds leave part of c undetermined (K
+// has moved in fewer directions than there are commons goods), the fit
+// takes the least c that explains them.
 func (f *kFit) update(phi []float64, e float64) {
 	n := len(phi)
-	pphi := make([]float64, n)
-	den := 1.0
+	d := e
 	for i := range n {
-		for j := range n {
-			pphi[i] += f.p[i*n+j] * phi[j]
-		}
-		den += phi[i] * pphi[i]
+		d += f.c[i] * phi[i]
 	}
+	f.rows = append(f.rows, phi...)
+	f.obs = append(f.obs, d)
+	if len(f.obs) > kRows {
+		f.rows, f.obs = f.rows[n:], f.obs[1:]
+	}
+	kSolve(f.rows, f.obs, f.noise/kPriorVar, f.c)
 	sum := 0.0
 	for i := range n {
-		f.c[i] = math.Max(0, math.Min(cMax, f.c[i]+pphi[i]*e/den))
+		f.c[i] = math.Min(cMax, f.c[i])
 		sum += f.c[i]
 	}
-	// Σ c_j = Σ γ_j/(1 − b) < 1 too.
 	if sum > cMax {
 		for i := range n {
 			f.c[i] *= cMax / sum
-		}
-	}
-	for i := range n {
-		for j := range n {
-			f.p[i*n+j] -= pphi[i] * pphi[j] / den
 		}
 	}
 }

@@ -12,13 +12,15 @@ import (
 // TestLearningCommons checks the default rule on commons economies: the
 // bundled commons-small and economy-40-commons (commons goods and
 // federations) reach their independently solved equilibria (prices, levy,
-// fund and K within 1e-4) at tolerance 1e-6 in few rounds,
-// and generated commons economies, cold and warm, converge too.
+// fund and K within 1e-4) at tolerance 1e-6 in few rounds, and generated
+// commons economies, cold and warm, converge within the rounds of
+// docs/performance.md ("Commons economies"): a regression of the rule's
+// learning of the response to K fails here.
 func TestLearningCommons(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		rounds int
-	}{{"commons-small", 6}, {"economy-40-commons", 7}} {
+	}{{"commons-small", 5}, {"economy-40-commons", 6}} {
 		t.Run(tc.name, func(t *testing.T) { bundledCommons(t, tc.name, tc.rounds) })
 	}
 	for _, tc := range []struct {
@@ -26,15 +28,22 @@ func TestLearningCommons(t *testing.T) {
 		opt    councils.GenOptions
 		rounds int
 	}{
-		{"cold", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4}, 8},
-		{"cold-2", councils.GenOptions{Goods: 30, Councils: 80, Seed: 2, Commons: 4}, 10},
-		{"ces", councils.GenOptions{Goods: 30, Councils: 80, Seed: 2, Commons: 4, CES: true}, 12},
-		{"substitution", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Substitution: 0.5}, 14},
-		{"warm", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Warm: 0.1}, 8},
-		{"adjust", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Adjust: 0.5}, 36},
+		{"cold", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4}, 6},
+		{"cold-2", councils.GenOptions{Goods: 30, Councils: 80, Seed: 2, Commons: 4}, 6},
+		{"cold-3", councils.GenOptions{Goods: 30, Councils: 80, Seed: 3, Commons: 4}, 6},
+		{"ces", councils.GenOptions{Goods: 30, Councils: 80, Seed: 2, Commons: 4, CES: true}, 7},
+		{"substitution", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Substitution: 0.5}, 9},
+		{"warm", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Warm: 0.1}, 6},
+		{"warm-2", councils.GenOptions{Goods: 30, Councils: 80, Seed: 2, Commons: 4, Warm: 0.1}, 6},
+		{"warm-3", councils.GenOptions{Goods: 30, Councils: 80, Seed: 3, Commons: 4, Warm: 0.1}, 6},
+		{"adjust", councils.GenOptions{Goods: 30, Councils: 80, Seed: 1, Commons: 4, Adjust: 0.5}, 32},
+		// Eight commons goods: K moves in one direction a round, so the
+		// response to each takes as many rounds to tell apart.
+		{"eight", councils.GenOptions{Goods: 40, Councils: 200, Seed: 1, Commons: 8}, 9},
 		// Commons makers drawing on each other's commons: K would creep
-		// (37 rounds) unless the rule drives it (12).
-		{"makers-draw", councils.GenOptions{Goods: 60, Councils: 2000, Seed: 1, Commons: 6}, 16},
+		// (37 rounds) unless the rule drives it (12 with a recursive fit
+		// of the response to K, 9 with the NNLS over the rounds kept).
+		{"makers-draw", councils.GenOptions{Goods: 60, Councils: 2000, Seed: 1, Commons: 6}, 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sc, err := councils.Generate(tc.opt)
