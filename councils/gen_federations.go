@@ -18,9 +18,9 @@ func AddFederations(sc *Scenario, wards int, seed uint64) error {
 	if wards == 0 {
 		return nil
 	}
-	var produced []string
-	for _, g := range sc.Goods {
-		if g.Kind == "produced" {
+	var produced []string // what collective consumption may request: produced rival goods
+	for i := range sc.Goods {
+		if g := &sc.Goods[i]; g.Kind == "produced" && !g.IsCommons() {
 			produced = append(produced, g.ID)
 		}
 	}

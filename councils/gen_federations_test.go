@@ -59,3 +59,31 @@ func TestGenerateFederations(t *testing.T) {
 		t.Errorf("budgets sum to %v, pool %v", sum, r.Pool)
 	}
 }
+
+// TestGenerateFederationsWithCommons: with commons goods too, collective
+// consumption requests only rival goods (a commons good is free to use and
+// never requested), so every such economy is a valid scenario.
+func TestGenerateFederationsWithCommons(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		sc, err := Generate(GenOptions{Goods: 40, Councils: 200, Seed: seed, Commons: 4, Federations: 3})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		commons := map[string]bool{}
+		for i := range sc.Goods {
+			if sc.Goods[i].IsCommons() {
+				commons[sc.Goods[i].ID] = true
+			}
+		}
+		if len(commons) != 4 {
+			t.Fatalf("seed %d: %d commons goods", seed, len(commons))
+		}
+		for _, f := range sc.Federations {
+			for g := range f.Weights {
+				if commons[g] {
+					t.Errorf("seed %d: %s requests the commons good %s", seed, f.ID, g)
+				}
+			}
+		}
+	}
+}
