@@ -79,6 +79,11 @@ type Rule struct {
 	// relearned counts the councils whose speed the last round first
 	// showed, λ̂ < 1.
 	relearned int
+	// modelRadius is the trust region of the last round whose step the
+	// learned economy chose (solved), while the rule falls back (see
+	// resume); failing says the last round's solve failed.
+	modelRadius float64
+	failing     bool
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -167,6 +172,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		l.m.setLag(true)
 	}
 	target := l.s.x
+	l.resume(solved)
 	if solved {
 		copy(l.star, target)
 		l.haveS = true
@@ -182,7 +188,9 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		// The markets it can solve, if only some goods lack supply
 		// (partial solves in the solver's scratch, where fallback also
 		// writes: it goes first).
-		if t, ok := l.partial(x0, r); ok {
+		if t, ok := l.solveDamped(x0); ok {
+			target = t
+		} else if t, ok := l.partial(x0, r); ok {
 			target = t
 		} else {
 			target = l.fallback(r)
