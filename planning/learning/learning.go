@@ -59,6 +59,7 @@ type Rule struct {
 	// can leave (0 where nobody rounds); rounding counts the fresh
 	// proposals of the last round that were rounded.
 	floor    []float64
+	lump     []float64 // scratch of lumps
 	rounding int
 	predOK   bool
 	lastN    int // the round the prediction is for
@@ -84,6 +85,13 @@ type Rule struct {
 	// resume); failing says the last round's solve failed.
 	modelRadius float64
 	failing     bool
+	// The best round so far of a plan whose councils round (holdBest):
+	// its largest gap and prices, the rounds since, and whether the rule
+	// holds its prices (holdGap the largest gap when it began to).
+	bestGap, holdGap float64
+	best             []float64
+	since            int
+	holding          bool
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -94,7 +102,7 @@ const (
 )
 
 // New returns a fresh learning rule.
-func New() *Rule { return &Rule{radius: radiusInit} }
+func New() *Rule { return &Rule{radius: radiusInit, bestGap: math.Inf(1)} }
 
 // Name returns "learning".
 func (*Rule) Name() string { return "learning" }
@@ -150,6 +158,13 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.setFloor(r)
 	l.judge(plan, rounds)
 	l.welcome(plan, r)
+	if p, ok := l.holdBest(r); ok {
+		// Back to the best round's prices, and held there: near its floor
+		// the rounding, not the prices, moves the gaps.
+		l.predOK = false
+		l.step = stepTo(r, p)
+		return p, l.step
+	}
 	if l.atFloor(r) {
 		// Every gap is within what the councils' rounding leaves: hold
 		// the prices rather than chase the rounding.
@@ -604,6 +619,7 @@ func (l *Rule) setFloor(r *planning.Round) {
 			l.floor[j] /= 8 * s
 		}
 	}
+	l.lumps(r)
 }
 
 // atFloor reports whether every gap of round r is within its floor, some
