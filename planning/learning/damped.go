@@ -44,17 +44,7 @@ func (l *Rule) solveDamped(x0 []float64) ([]float64, bool) {
 	for _, c := range dampCaps {
 		l.capWorkers(c)
 		if _, ok := l.solveCommons(x0); ok {
-			t := append([]float64(nil), l.s.x...)
-			big := 0.0
-			for j := range t {
-				big = math.Max(big, math.Abs(t[j]-l.x[j]))
-			}
-			if big > dampStep {
-				for j := range t {
-					t[j] = l.x[j] + dampStep/big*(t[j]-l.x[j])
-				}
-			}
-			return t, true
+			return l.shorten(append([]float64(nil), l.s.x...), dampStep), true
 		}
 	}
 	return nil, false
@@ -86,4 +76,19 @@ func (l *Rule) resume(solved bool) {
 		l.failing = false
 		l.radius = math.Max(l.radius, l.modelRadius)
 	}
+}
+
+// shorten scales the step from the round's log prices to t, all prices
+// alike, to at most d in any of them, in place, and returns t.
+func (l *Rule) shorten(t []float64, d float64) []float64 {
+	big := 0.0
+	for j := range t {
+		big = math.Max(big, math.Abs(t[j]-l.x[j]))
+	}
+	if big > d {
+		for j := range t {
+			t[j] = l.x[j] + d/big*(t[j]-l.x[j])
+		}
+	}
+	return t
 }

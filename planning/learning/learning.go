@@ -689,18 +689,29 @@ func resizeBool(b []bool, n int) []bool {
 }
 
 // fallback returns the log prices of a safe step from round r: each price
-// moves by its relative excess demand (tâtonnement), the trust region
-// applying as for any step.
+// moves by its relative excess demand (tâtonnement), less the numéraire's,
+// the trust region applying as for any step. Only relative prices matter:
+// a numéraire in excess demand (labour that workers planning absurd
+// quantities ask for a thousand times over, at last year's prices) would
+// have its price rise, which is every other price falling by as much; left
+// out, the others rise with their own excess demand and make the
+// numéraire cheaper still.
 func (l *Rule) fallback(r *planning.Round) []float64 {
 	t := l.s.xt
+	num := l.m.plan.Numeraire
+	zn := 0.0
+	if s := r.Supply[num] + r.Demand[num]; s > 0 {
+		zn = (r.Demand[num] - r.Supply[num]) / s
+	}
 	for j := range t {
 		t[j] = l.x[j]
-		if j == l.m.plan.Numeraire {
+		if j == num {
 			continue
 		}
 		if s := r.Supply[j] + r.Demand[j]; s > 0 {
 			t[j] += (r.Demand[j] - r.Supply[j]) / s
 		}
+		t[j] -= zn
 	}
 	return t
 }
