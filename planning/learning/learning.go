@@ -41,8 +41,11 @@ import (
 // workers' surplus at the published prices), and predicts the next round
 // with the budgets the board will actually publish (from this round's
 // surplus), to judge itself when the round closes. When the learned economy
-// cannot be solved it takes a safe tâtonnement step within the trust
-// region.
+// cannot be solved it takes a safe step within the trust region: towards
+// the equilibrium of a stiffer economy (solveDamped), or of the markets it
+// can solve (partial), or by tâtonnement (fallback). A plan whose councils
+// round goes back to its best round's prices and holds them once it stops
+// improving on it (holdBest).
 type Rule struct {
 	m      *fitted
 	s      *solver
