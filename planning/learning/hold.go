@@ -14,17 +14,20 @@ import (
 // largest gap and the largest floor the largest gap at its prices may
 // come out, as a factor, before the rule moves again. (On the 40 × 200
 // mixed crowds a reach of 4 held one plan at 18% while its partial
-// adjusters drifted, which a slack of 2 let pass.)
+// adjusters drifted, which a slack of 2 let pass; from last year's prices
+// a reach of 2 held one 40 × 200 round-to crowd at 1.6 times its floor,
+// where 1.5 lets it reach 1.25 times it in 16 rounds. At 15 × 60 and on
+// the other 40 × 200 crowds 1.5 and 2 hold the same rounds.)
 const (
 	holdAfter = 4
-	holdReach = 2.0
+	holdReach = 1.5
 	holdSlack = 1.25
 )
 
 // holdBest returns, for a plan whose councils round, the prices of the
 // best round so far (the smallest largest gap) to publish and hold, once
 // holdAfter rounds running have not beaten it and its largest gap is
-// within holdReach of the largest floor. Near its floor a plan whose
+// within holdReach times the largest floor. Near its floor a plan whose
 // councils round is moved by its rounding, not by the prices: a tiny
 // step flips a rounded line by a unit of its last figure (a good with one
 // producer that rounds to two figures by up to 10% of its supply), the
