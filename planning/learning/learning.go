@@ -41,8 +41,11 @@ import (
 // workers' surplus at the published prices), and predicts the next round
 // with the budgets the board will actually publish (from this round's
 // surplus), to judge itself when the round closes. When the learned economy
-// cannot be solved it takes a safe tâtonnement step within the trust
-// region.
+// cannot be solved it takes a safe step within the trust region: towards
+// the equilibrium of a stiffer economy (solveDamped), or of the markets it
+// can solve (partial), or by tâtonnement (fallback). A plan whose councils
+// round goes back to its best round's prices and holds them once it stops
+// improving on it (holdBest).
 type Rule struct {
 	m      *fitted
 	s      *solver
@@ -59,6 +62,7 @@ type Rule struct {
 	// can leave (0 where nobody rounds); rounding counts the fresh
 	// proposals of the last round that were rounded.
 	floor    []float64
+	lump     []float64 // scratch of lumps
 	rounding int
 	predOK   bool
 	lastN    int // the round the prediction is for
@@ -79,6 +83,18 @@ type Rule struct {
 	// relearned counts the councils whose speed the last round first
 	// showed, λ̂ < 1.
 	relearned int
+	// modelRadius is the trust region of the last round whose step the
+	// learned economy chose (solved), while the rule falls back (see
+	// resume); failing says the last round's solve failed.
+	modelRadius float64
+	failing     bool
+	// The best round so far of a plan whose councils round (holdBest):
+	// its largest gap and prices, the rounds since, and whether the rule
+	// holds its prices (holdGap the largest gap when it began to).
+	bestGap, holdGap float64
+	best             []float64
+	since            int
+	holding          bool
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -89,7 +105,7 @@ const (
 )
 
 // New returns a fresh learning rule.
-func New() *Rule { return &Rule{radius: radiusInit} }
+func New() *Rule { return &Rule{radius: radiusInit, bestGap: math.Inf(1)} }
 
 // Name returns "learning".
 func (*Rule) Name() string { return "learning" }
@@ -145,6 +161,13 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.setFloor(r)
 	l.judge(plan, rounds)
 	l.welcome(plan, r)
+	if p, ok := l.holdBest(r); ok {
+		// Back to the best round's prices, and held there: near its floor
+		// the rounding, not the prices, moves the gaps.
+		l.predOK = false
+		l.step = stepTo(r, p)
+		return p, l.step
+	}
 	if l.atFloor(r) {
 		// Every gap is within what the councils' rounding leaves: hold
 		// the prices rather than chase the rounding.
@@ -167,6 +190,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		l.m.setLag(true)
 	}
 	target := l.s.x
+	l.resume(solved)
 	if solved {
 		copy(l.star, target)
 		l.haveS = true
@@ -182,7 +206,9 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		// The markets it can solve, if only some goods lack supply
 		// (partial solves in the solver's scratch, where fallback also
 		// writes: it goes first).
-		if t, ok := l.partial(x0, r); ok {
+		if t, ok := l.solveDamped(x0); ok {
+			target = t
+		} else if t, ok := l.partial(x0, r); ok {
 			target = t
 		} else {
 			target = l.fallback(r)
@@ -596,6 +622,7 @@ func (l *Rule) setFloor(r *planning.Round) {
 			l.floor[j] /= 8 * s
 		}
 	}
+	l.lumps(r)
 }
 
 // atFloor reports whether every gap of round r is within its floor, some
@@ -665,18 +692,29 @@ func resizeBool(b []bool, n int) []bool {
 }
 
 // fallback returns the log prices of a safe step from round r: each price
-// moves by its relative excess demand (tâtonnement), the trust region
-// applying as for any step.
+// moves by its relative excess demand (tâtonnement), less the numéraire's,
+// the trust region applying as for any step. Only relative prices matter:
+// a numéraire in excess demand (labour that workers planning absurd
+// quantities ask for a thousand times over, at last year's prices) would
+// have its price rise, which is every other price falling by as much; left
+// out, the others rise with their own excess demand and make the
+// numéraire cheaper still.
 func (l *Rule) fallback(r *planning.Round) []float64 {
 	t := l.s.xt
+	num := l.m.plan.Numeraire
+	zn := 0.0
+	if s := r.Supply[num] + r.Demand[num]; s > 0 {
+		zn = (r.Demand[num] - r.Supply[num]) / s
+	}
 	for j := range t {
 		t[j] = l.x[j]
-		if j == l.m.plan.Numeraire {
+		if j == num {
 			continue
 		}
 		if s := r.Supply[j] + r.Demand[j]; s > 0 {
 			t[j] += (r.Demand[j] - r.Supply[j]) / s
 		}
+		t[j] -= zn
 	}
 	return t
 }

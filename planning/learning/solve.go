@@ -109,6 +109,9 @@ type solver struct {
 	kIters      int     // GMRES iterations, in all
 	kCalls      int     // GMRES solves, in all
 	tau         float64 // how far along the homotopy a failed solve got
+	// delta, if positive, is the δ of weigh, held through a solve;
+	// deltaNow is the δ of the last weigh's own point.
+	delta, deltaNow float64
 }
 
 func newSolver(m *fitted) *solver {
@@ -135,6 +138,10 @@ func (s *solver) weigh() {
 		total += m.supV[j] + m.demV[j]
 	}
 	delta := 1e-15*total + 1e-300
+	s.deltaNow = delta
+	if s.delta > 0 {
+		delta = s.delta
+	}
 	for j := 0; j < n; j++ {
 		s.wd[j] = 1 / (m.demV[j] + delta)
 		s.ws[j] = 1 / (m.supV[j] + delta)
@@ -192,6 +199,15 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 		m.eval(s.x, lag, lagSurplus)
 	}
 	copy(s.start, s.x)
+	// δ stays what it is at the start for the whole solve: it moves with
+	// the value traded, and where a good's supply or demand is of δ's
+	// order (a good nobody makes yet) that move is as large as any term
+	// of the Jacobian, which leaves it out. Newton then follows a slope
+	// the equations do not have, and no step along it lowers the merit.
+	s.delta = 0
+	s.weigh()
+	s.delta = s.deltaNow
+	defer func() { s.delta = 0 }()
 	// Newton straight at the equilibrium usually gets there.
 	s.f0 = resize(s.f0, len(s.x))
 	for j := range s.f0 {
@@ -303,10 +319,22 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 			s.rhs[k] = -(s.f[j] - shift*s.f0[j])
 		}
 		var ok bool
-		if nv <= denseMax && !s.forceKrylov {
-			ok = s.newtonDense()
-		} else {
-			ok = s.newtonKrylov(forcing(phi, mx, tol))
+		for pass := 0; ; pass++ {
+			if nv <= denseMax && !s.forceKrylov {
+				ok = s.newtonDense()
+			} else {
+				ok = s.newtonKrylov(forcing(phi, mx, tol))
+			}
+			if !ok || pass == maxPin || !s.pin(lo, hi) {
+				break
+			}
+			// The step would push prices at a bound beyond it: pinned
+			// there, the others' step is solved again without them.
+			nv = len(s.vars)
+			if nv == 0 {
+				return mx, true
+			}
+			phi, mx = s.merit(shift)
 		}
 		if !ok {
 			return mx, false
@@ -356,6 +384,40 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		s.x, s.xt = s.xt, s.x
 	}
 	return math.Inf(1), false
+}
+
+// maxPin bounds the passes of a Newton step that pin prices at their
+// bounds (pin).
+const maxPin = 4
+
+// pin drops from vars (and the step d and right-hand side rhs) the goods
+// whose price is at a bound the step d would push it beyond, and reports
+// whether there were any. Clipped there, the step would turn from the
+// Newton direction (see newton): where the learned economy sends a price
+// to its bound, the merit then falls along no step at all.
+func (s *solver) pin(lo, hi float64) bool {
+	any := false
+	for k, j := range s.vars {
+		if (s.x[j] <= lo && s.d[k] < 0) || (s.x[j] >= hi && s.d[k] > 0) {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return false
+	}
+	n := 0
+	for k, j := range s.vars {
+		if (s.x[j] <= lo && s.d[k] < 0) || (s.x[j] >= hi && s.d[k] > 0) {
+			s.idx[j] = -1
+			continue
+		}
+		s.idx[j] = n
+		s.vars[n], s.rhs[n] = j, s.rhs[k]
+		n++
+	}
+	s.vars, s.d, s.rhs = s.vars[:n], s.d[:n], s.rhs[:n]
+	return true
 }
 
 // newtonDense solves the row-scaled Newton system by LU with partial
