@@ -79,6 +79,9 @@ type Rule struct {
 	// relearned counts the councils whose speed the last round first
 	// showed, λ̂ < 1.
 	relearned int
+	// dry counts, per good, the rounds running that left it demanded
+	// and unsupplied (unsupplied.go).
+	dry []int
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -144,6 +147,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.observe(plan, r, x0)
 	l.setFloor(r)
 	l.judge(plan, rounds)
+	l.countDry(r)
 	l.welcome(plan, r)
 	if l.atFloor(r) {
 		// Every gap is within what the councils' rounding leaves: hold
@@ -219,6 +223,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 			l.next[j] = math.Max(lo, math.Min(hi, l.next[j]))
 		}
 	}
+	l.climbDry(hi)
 	l.next[num] = l.x[num]
 	l.step = f * big
 	// Predict the round about to open, with the budgets it will publish.
