@@ -82,6 +82,9 @@ type Rule struct {
 	// dry counts, per good, the rounds running that left it demanded
 	// and unsupplied (unsupplied.go).
 	dry []int
+	// fell holds, per good, the log price above the numéraire's from
+	// which it last fell to the floor (NaN if none; unsupplied.go).
+	fell []float64
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -209,6 +212,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	}
 	for j := range l.next {
 		if l.free(j, target, lo, r) {
+			l.noteFall(j, lo)
 			l.next[j] = lo
 			continue
 		}
@@ -224,6 +228,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 	}
 	l.climbDry(hi)
+	l.rise(r, lo)
 	l.next[num] = l.x[num]
 	l.step = f * big
 	// Predict the round about to open, with the budgets it will publish.
