@@ -85,6 +85,12 @@ type Rule struct {
 	// fell holds, per good, the log price above the numéraire's from
 	// which it last fell to the floor (NaN if none; unsupplied.go).
 	fell []float64
+	// late holds what the rule knows of which councils answer late,
+	// from the log prices of the last three rounds (late.go).
+	late        []lateFit
+	xPrev2      []float64
+	pCur, pPrev []float64
+	nSeen       int
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -121,7 +127,16 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	}
 	r := rounds[len(rounds)-1]
 	num := plan.Numeraire
+	if len(l.xPrev2) != len(l.x) {
+		l.xPrev2 = make([]float64, len(l.x))
+		l.pCur = make([]float64, len(l.x))
+		l.pPrev = make([]float64, len(l.x))
+	}
+	copy(l.xPrev2, l.xPrev)
 	copy(l.xPrev, l.x)
+	copy(l.pPrev, l.pCur)
+	copy(l.pCur, r.Prices)
+	l.nSeen++
 	for j, p := range r.Prices {
 		l.x[j] = math.Log(p)
 	}
@@ -389,6 +404,18 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		// A fresh proposal first teaches how far the council moves, then
 		// its answer: the proposal de-lagged by that speed.
 		obs, lam := pr, 1.0
+		// A council that answers late is fitted at the prices it
+		// answered (late.go).
+		prices, lnp, budget := r.Prices, l.x, r.Budgets[c]
+		if fresh && prev != nil && l.nSeen >= 3 {
+			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
+		}
+		if fresh && l.isLate(c) {
+			prices, lnp = l.pPrev, l.xPrev
+			if role == planning.Consumer {
+				budget = planning.Value(pr.In, prices)
+			}
+		}
 		if fresh {
 			a := &m.adj[c]
 			if a.quantum = quantumOf(pr); a.quantum > 0 {
@@ -397,7 +424,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			a.prior = l.lamPrior
 			known := a.informed
 			if !still || a.lam == 0 {
-				a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
+				a.observe(role, pr, prev, m.poll, prices, budget)
 			} else {
 				a.whole = false
 			}
@@ -413,7 +440,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			if a.informed && !known && a.speed() < 0.9 {
 				l.relearned++
 			}
-			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
+			obs, lam = a.delag(role, pr, prev, prices, budget, &m.delag), a.speed()
 			if a.quantum > 0 {
 				// Fit what the rounded quantities stand for.
 				obs = unround(obs, a.quantum, role, &m.unr)
@@ -430,7 +457,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				}
 				w.lam = lam
 				m.learnK(c, w, obs, r, l.x)
-				if !w.observe(obs, m.poll, r.Prices, l.x) && w.n == 0 {
+				if !w.observe(obs, m.poll, prices, lnp) && w.n == 0 {
 					w = nil
 				}
 			}
@@ -450,7 +477,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					m.cf[c] = cf
 				}
 				cf.lam = lam
-				if !cf.observe(obs, r.Prices, l.x, r.Budgets[c]) && cf.n == 0 {
+				if !cf.observe(obs, prices, lnp, budget) && cf.n == 0 {
 					cf = nil
 				}
 			}

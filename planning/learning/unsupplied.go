@@ -92,8 +92,12 @@ func (l *Rule) rise(r *planning.Round, lo float64) {
 // proportions keeps the mix, its input share of net output value moves
 // with the prices instead, and read by the identity it looks like a
 // council that moves a tenth of the way. A proposal on the ray of the one
-// before teaches nothing of λ. (Not for a council that rounds: its
-// figures are not exact enough to tell; lag.go asks.)
+// before teaches nothing of λ, nor does the same proposal again (a
+// council that answers late repeats its first answer in round 1, and
+// read by the identity it looks like one that did not move at all).
+// (Not for a council that rounds: its figures are not exact enough to
+// tell, and it repeats a proposal whenever its answer moves less than
+// its last figure; lag.go asks.)
 func sameRay(pr, prev *planning.Proposal) bool {
 	if prev == nil || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
 		return false
@@ -116,7 +120,5 @@ func sameRay(pr, prev *planning.Proposal) bool {
 			}
 		}
 	}
-	// A proposal the same as the one before is not on a ray: it has not
-	// moved (a council that rounds, or one already at its answer).
-	return !math.IsNaN(k) && math.Abs(k-1) > 1e-6
+	return !math.IsNaN(k)
 }
