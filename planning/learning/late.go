@@ -116,3 +116,14 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 func (l *Rule) isLate(c int) bool {
 	return c < len(l.late) && l.late[c].late
 }
+
+// lates returns how many councils the rule takes to answer late.
+func (l *Rule) lates() int {
+	n := 0
+	for c := range l.late {
+		if l.late[c].late {
+			n++
+		}
+	}
+	return n
+}

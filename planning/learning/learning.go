@@ -91,6 +91,8 @@ type Rule struct {
 	xPrev2      []float64
 	pCur, pPrev []float64
 	nSeen       int
+	// stall is the stall safeguard (stall.go).
+	stall stall
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -166,6 +168,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.setFloor(r)
 	l.judge(plan, rounds)
 	l.countDry(r)
+	l.stallObserve(plan, r)
 	l.welcome(plan, r)
 	if l.atFloor(r) {
 		// Every gap is within what the councils' rounding leaves: hold
@@ -214,6 +217,11 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	// the same direction; except that a good the learned economy leaves
 	// free (at the price floor, in excess supply now too) falls to the
 	// floor at once rather than hold every other price back.
+	radius := l.radius
+	if t, ok := l.stallTarget(plan, r); ok {
+		// The plan stalls: the safeguard's step, in its own region.
+		target, radius = t, math.Inf(1)
+	}
 	lo, hi := l.x[num]+lnFloor, l.x[num]+lnCeil
 	big := 0.0
 	for j := range l.next {
@@ -222,8 +230,8 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 	}
 	f := 1.0
-	if big > l.radius {
-		f = l.radius / big
+	if big > radius {
+		f = radius / big
 	}
 	for j := range l.next {
 		if l.free(j, target, lo, r) {
