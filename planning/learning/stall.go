@@ -35,7 +35,7 @@ const (
 	stallRounds   = 6
 	stallShare    = 0.8
 	stallGap      = 0.5
-	releaseGap    = 0.1
+	releaseGap    = 0.01
 	releaseRadius = 0.05
 	stallInit     = 0.1
 	stallUp       = 1.5
