@@ -140,7 +140,7 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 			}
 			return
 		}
-		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) {
+		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) || (a.quantum == 0 && sameRay(pr, prev)) {
 			return
 		}
 		pin, pnet := workerValues(prev, poll, p)

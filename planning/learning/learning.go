@@ -95,6 +95,20 @@ type Rule struct {
 	best             []float64
 	since            int
 	holding          bool
+	// dry counts, per good, the rounds running that left it demanded
+	// and unsupplied (unsupplied.go).
+	dry []int
+	// fell holds, per good, the log price above the numéraire's from
+	// which it last fell to the floor (NaN if none; unsupplied.go).
+	fell []float64
+	// late holds what the rule knows of which councils answer late,
+	// from the log prices of the last three rounds (late.go).
+	late        []lateFit
+	xPrev2      []float64
+	pCur, pPrev []float64
+	nSeen       int
+	// stall is the stall safeguard (stall.go).
+	stall stall
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -131,7 +145,16 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	}
 	r := rounds[len(rounds)-1]
 	num := plan.Numeraire
+	if len(l.xPrev2) != len(l.x) {
+		l.xPrev2 = make([]float64, len(l.x))
+		l.pCur = make([]float64, len(l.x))
+		l.pPrev = make([]float64, len(l.x))
+	}
+	copy(l.xPrev2, l.xPrev)
 	copy(l.xPrev, l.x)
+	copy(l.pPrev, l.pCur)
+	copy(l.pCur, r.Prices)
+	l.nSeen++
 	for j, p := range r.Prices {
 		l.x[j] = math.Log(p)
 	}
@@ -160,6 +183,8 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.observe(plan, r, x0)
 	l.setFloor(r)
 	l.judge(plan, rounds)
+	l.countDry(r)
+	l.stallObserve(plan, r)
 	l.welcome(plan, r)
 	if p, ok := l.holdBest(r); ok {
 		// Back to the best round's prices, and held there: near its floor
@@ -218,6 +243,11 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	// the same direction; except that a good the learned economy leaves
 	// free (at the price floor, in excess supply now too) falls to the
 	// floor at once rather than hold every other price back.
+	radius := l.radius
+	if t, ok := l.stallTarget(plan, r); ok {
+		// The plan stalls: the safeguard's step, in its own region.
+		target, radius = t, math.Inf(1)
+	}
 	lo, hi := l.x[num]+lnFloor, l.x[num]+lnCeil
 	big := 0.0
 	for j := range l.next {
@@ -226,11 +256,12 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 	}
 	f := 1.0
-	if big > l.radius {
-		f = l.radius / big
+	if big > radius {
+		f = radius / big
 	}
 	for j := range l.next {
 		if l.free(j, target, lo, r) {
+			l.noteFall(j, lo)
 			l.next[j] = lo
 			continue
 		}
@@ -245,6 +276,8 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 			l.next[j] = math.Max(lo, math.Min(hi, l.next[j]))
 		}
 	}
+	l.climbDry(hi)
+	l.rise(r, lo)
 	l.next[num] = l.x[num]
 	l.step = f * big
 	// Predict the round about to open, with the budgets it will publish.
@@ -405,6 +438,18 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		// A fresh proposal first teaches how far the council moves, then
 		// its answer: the proposal de-lagged by that speed.
 		obs, lam := pr, 1.0
+		// A council that answers late is fitted at the prices it
+		// answered (late.go).
+		prices, lnp, budget := r.Prices, l.x, r.Budgets[c]
+		if fresh && prev != nil && l.nSeen >= 3 {
+			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
+		}
+		if fresh && l.isLate(c) {
+			prices, lnp = l.pPrev, l.xPrev
+			if role == planning.Consumer {
+				budget = planning.Value(pr.In, prices)
+			}
+		}
 		if fresh {
 			a := &m.adj[c]
 			if a.quantum = quantumOf(pr); a.quantum > 0 {
@@ -413,7 +458,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			a.prior = l.lamPrior
 			known := a.informed
 			if !still || a.lam == 0 {
-				a.observe(role, pr, prev, m.poll, r.Prices, r.Budgets[c])
+				a.observe(role, pr, prev, m.poll, prices, budget)
 			} else {
 				a.whole = false
 			}
@@ -429,7 +474,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			if a.informed && !known && a.speed() < 0.9 {
 				l.relearned++
 			}
-			obs, lam = a.delag(role, pr, prev, r.Prices, r.Budgets[c], &m.delag), a.speed()
+			obs, lam = a.delag(role, pr, prev, prices, budget, &m.delag), a.speed()
 			if a.quantum > 0 {
 				// Fit what the rounded quantities stand for.
 				obs = unround(obs, a.quantum, role, &m.unr)
@@ -446,7 +491,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				}
 				w.lam = lam
 				m.learnK(c, w, obs, r, l.x)
-				if !w.observe(obs, m.poll, r.Prices, l.x) && w.n == 0 {
+				if !w.observe(obs, m.poll, prices, lnp) && w.n == 0 {
 					w = nil
 				}
 			}
@@ -466,7 +511,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					m.cf[c] = cf
 				}
 				cf.lam = lam
-				if !cf.observe(obs, r.Prices, l.x, r.Budgets[c]) && cf.n == 0 {
+				if !cf.observe(obs, prices, lnp, budget) && cf.n == 0 {
 					cf = nil
 				}
 			}

@@ -3,6 +3,7 @@ package learning_test
 import (
 	"flag"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -20,8 +21,11 @@ import (
 //
 //   - capped: a consumer council wants at most a cap of one good (80% of
 //     what it asks for at the reference equilibrium) and spends what the
-//     cap leaves on its other goods; a worker council makes at most 90% of
-//     its output there (a capacity), its inputs scaled with it.
+//     cap leaves on its other goods. (The type can also cap a worker's
+//     output, its inputs scaled with it; the table does not use it: with
+//     every worker's capacity capped the emissions stop answering the
+//     pollutant's price and that market has only a corner equilibrium,
+//     the price at the floor.)
 //   - late: a council answers the previous round's prices, not this
 //     round's (a council that meets before the prices are out), scaled to
 //     its budget at this round's prices; a worker whose late answer would
@@ -175,11 +179,11 @@ func unseenEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, be
 		}
 		switch b {
 		case "capped":
-			if worker {
-				if len(pr.Out) == 1 && pr.Out[0].Qty > 0 {
-					e.Models[i] = &capped{m: m, worker: true, cap: 0.9 * pr.Out[0].Qty}
-				}
-			} else if len(pr.In) > 1 {
+			// Consumers only: with workers' capacities capped too, the
+			// emissions no longer answer the pollutant's price and its
+			// market clears only at a corner, the price falling to the
+			// floor (seen on seeds 1 and 2).
+			if !worker && len(pr.In) > 1 {
 				l := pr.In[int(rnd()*float64(len(pr.In)))%len(pr.In)]
 				e.Models[i] = &capped{m: m, good: l.Good, cap: 0.8 * l.Qty}
 			}
@@ -245,4 +249,64 @@ func TestUnseenTable(t *testing.T) {
 		}
 	}
 	t.Log("\n" + sb.String())
+}
+
+// TestLearningUnseen runs the default rule cold (40 rounds) on 15 × 60
+// economies, seeds 1–2, Cobb–Douglas and CES consumers, with each
+// behaviour of this file, and checks what it achieves today
+// (docs/facilitation.md, "Behaviours the rule has not seen"): never a
+// divergence; capped consumers within 3% in at most 5 rounds and 1e-4 in
+// 8; fixed proportions no longer frozen (every plan within 0.1 after 40
+// rounds, where the rule used to stay at a gap of 1, and at or below the
+// better baseline's gap after 300 rounds, as for capped); late councils
+// and the mixed crowd within 0.15 on at least half of the economies, and
+// never stuck at a gap of 1 on more than one. (The acceptance criteria ask
+// for 3% in 6 rounds on every crowd; late councils, fixed proportions and
+// the mix do not meet it yet.)
+func TestLearningUnseen(t *testing.T) {
+	for _, b := range unseen {
+		var near, stuck int
+		for s := uint64(1); s <= 2; s++ {
+			for _, ces := range []bool{false, true} {
+				e := unseenEconomy(t, 15, 60, s, ces, b)
+				o := runCrowd(t, e, "learning", coldPrices(e), 40, 0)
+				name := fmt.Sprintf("%s seed %d ces %v", b, s, ces)
+				t.Logf("%s: 3%%: %d, 1e-3: %d, 1e-4: %d, after 40 rounds %.2g", name, o.r3, o.r1e3, o.r1e4, o.last)
+				if o.diverged {
+					t.Errorf("%s: diverged", name)
+				}
+				if o.last <= 0.15 {
+					near++
+				}
+				if o.last >= 0.95 {
+					stuck++
+				}
+				switch b {
+				case "capped":
+					if o.r3 < 0 || o.r3 > 5 || o.r1e4 < 0 || o.r1e4 > 8 {
+						t.Errorf("%s: %d rounds to 3%% and %d to 1e-4, want ≤ 5 and ≤ 8", name, o.r3, o.r1e4)
+					}
+				case "fixed-proportions":
+					if o.last > 0.1 {
+						t.Errorf("%s: gap %.2g after 40 rounds, want ≤ 0.1", name, o.last)
+					}
+				}
+				if b == "capped" || b == "fixed-proportions" {
+					e := unseenEconomy(t, 15, 60, s, ces, b)
+					best := math.Inf(1)
+					for _, rn := range []string{"tatonnement", "pequod"} {
+						if ob := runCrowd(t, e, rn, coldPrices(e), 300, 0); !ob.diverged {
+							best = math.Min(best, ob.last)
+						}
+					}
+					if o.last > best {
+						t.Errorf("%s: gap %.2g after 40 rounds, the better baseline %.2g after 300", name, o.last, best)
+					}
+				}
+			}
+		}
+		if (b == "late" || b == "unseen-mix") && (near < 2 || stuck > 1) {
+			t.Errorf("%s: %d of 4 plans within 0.15 after 40 rounds (want ≥ 2), %d stuck at a gap of 1 (want ≤ 1)", b, near, stuck)
+		}
+	}
 }

@@ -1,0 +1,116 @@
+package learning
+
+import (
+	"math"
+
+	"parecon/planning"
+)
+
+// The stall safeguard: a step that does not depend on the fitted forms,
+// for when the learned economy's predictions keep failing.
+//
+// Every fit is anchored at the councils' newest proposals, so the learned
+// economy reproduces the last round whatever the councils' true forms, and
+// its Jacobian is near the real one wherever their answers roughly follow
+// the fitted forms. A council that answers nothing like them (fixed input
+// proportions with an iso-elastic supply, making nothing at all while its
+// margin is below 1) leaves the learned Jacobian wrong by more than the
+// trust region can mend: each step misses, the region shrinks to its
+// floor, and the plan freezes with a large gap (15 × 60,
+// fixed-proportions: gap 1 after 40 rounds on every economy). The plan
+// stalls when its largest gap, above stallGap, is no lower than
+// stallShare of what it was stallRounds rounds before. The board then
+// moves each price by a sign step of its own (a resilient tâtonnement):
+// towards clearing its market, by a step that grows by stallUp while the
+// good's excess keeps its sign and halves when it flips, never more than
+// the good's |ln(demand/supply)|. It reads only the round's totals. Once
+// the largest gap is below releaseGap the learned economy steers again,
+// in a region of at least releaseRadius. A plan whose predictions come
+// true never stalls, so the reference councils never see the safeguard;
+// nor does a plan with councils that answer late (late.go): a sign step
+// chases their answers to old prices round after round (a cobweb; on the
+// late crowds the safeguard took every plan to a gap of 1).
+
+const (
+	stallRounds   = 6
+	stallShare    = 0.8
+	stallGap      = 0.5
+	releaseGap    = 0.01
+	releaseRadius = 0.05
+	stallInit     = 0.1
+	stallUp       = 1.5
+	stallMin      = 1e-9
+	stallMax      = 1.0
+)
+
+// stall is the safeguard's state.
+type stall struct {
+	on        bool
+	hist      []float64 // the largest gap of every round
+	eta, sign []float64 // per good: its step, and the sign of its last
+	fresh     bool      // eta must start again
+}
+
+// stallObserve engages or releases the safeguard after round r.
+func (l *Rule) stallObserve(plan *planning.Plan, r *planning.Round) {
+	sc := &l.stall
+	sc.hist = append(sc.hist, r.MaxGap)
+	if sc.on && r.MaxGap < releaseGap {
+		sc.on = false
+		l.radius = math.Max(l.radius, releaseRadius)
+	}
+	k := len(sc.hist)
+	if sc.on || r.MaxGap <= stallGap || k <= stallRounds || l.lates()*20 >= len(plan.Councils) {
+		return
+	}
+	best := math.Inf(1)
+	for _, g := range sc.hist[k-stallRounds:] {
+		best = math.Min(best, g)
+	}
+	if best >= stallShare*sc.hist[k-1-stallRounds] {
+		sc.on, sc.fresh = true, true
+	}
+}
+
+// stallTarget returns the log prices of the safeguard's step from round r,
+// and false if it is off.
+func (l *Rule) stallTarget(plan *planning.Plan, r *planning.Round) ([]float64, bool) {
+	sc := &l.stall
+	if !sc.on {
+		return nil, false
+	}
+	n := len(l.x)
+	if len(sc.eta) != n || sc.fresh {
+		sc.eta = resize(sc.eta, n)
+		sc.sign = resize(sc.sign, n)
+		for j := range sc.eta {
+			sc.eta[j], sc.sign[j] = stallInit, 0
+		}
+		sc.fresh = false
+	}
+	t := resize(l.blend, n)
+	l.blend = t
+	copy(t, l.x)
+	for j := range t {
+		d, s := r.Demand[j], r.Supply[j]
+		if j == plan.Numeraire || d == s {
+			continue
+		}
+		dir := 1.0
+		if d < s {
+			dir = -1
+		}
+		if dir*sc.sign[j] < 0 {
+			sc.eta[j] = math.Max(stallMin, 0.5*sc.eta[j])
+		} else if sc.sign[j] != 0 {
+			sc.eta[j] = math.Min(stallMax, stallUp*sc.eta[j])
+		}
+		sc.sign[j] = dir
+		step := sc.eta[j]
+		if d > 0 && s > 0 {
+			step = math.Min(step, math.Abs(math.Log(d/s)))
+		}
+		t[j] += dir * step
+	}
+	return t, true
+}
