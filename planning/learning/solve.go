@@ -109,6 +109,10 @@ type solver struct {
 	kIters      int     // GMRES iterations, in all
 	kCalls      int     // GMRES solves, in all
 	tau         float64 // how far along the homotopy a failed solve got
+	// lsw weighs leastSquares' squares (setLSWeights); lsValue has them
+	// weigh each market by its value.
+	lsw     []float64
+	lsValue bool
 }
 
 func newSolver(m *fitted) *solver {
@@ -642,13 +646,14 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 		t := 0.0
 		for j := 0; j < n; j++ {
 			if m.demV[j] > 0 || m.supV[j] > 0 {
-				t += s.f[j] * s.f[j]
+				t += s.lsw[j] * s.f[j] * s.f[j]
 			}
 		}
 		return t
 	}
 	m.eval(s.x, true, lagSurplus)
 	s.weigh()
+	s.setLSWeights()
 	phi := sumsq()
 	for it := 0; it < maxIter; it++ {
 		s.vars = s.vars[:0]
@@ -676,15 +681,16 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 				continue
 			}
 			row := s.dense[j]
+			wj := s.lsw[j]
 			for a, ia := range s.vars {
 				ra := row[ia]
 				if ra == 0 {
 					continue
 				}
-				s.d[a] -= ra * s.f[j]
+				s.d[a] -= wj * ra * s.f[j]
 				sa := s.sub[a]
 				for b, ib := range s.vars {
-					sa[b] += ra * row[ib]
+					sa[b] += wj * ra * row[ib]
 				}
 			}
 		}
@@ -727,3 +733,27 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 // stageTol is the residual at which a stretch of the homotopy short of the
 // end counts as solved.
 const stageTol = 1e-3
+
+// setLSWeights sets the weights of leastSquares' squares at the evaluated
+// point: 1 each, or with lsValue each market's share of the value traded
+// (see Rule.ahead).
+func (s *solver) setLSWeights() {
+	m := s.m
+	s.lsw = resize(s.lsw, len(m.p))
+	if !s.lsValue {
+		for j := range s.lsw {
+			s.lsw[j] = 1
+		}
+		return
+	}
+	total := 0.0
+	for j := range s.lsw {
+		total += math.Max(m.supV[j], m.demV[j])
+	}
+	for j := range s.lsw {
+		s.lsw[j] = 1
+		if total > 0 {
+			s.lsw[j] = float64(len(s.lsw)) * math.Max(m.supV[j], m.demV[j]) / total
+		}
+	}
+}
