@@ -31,7 +31,8 @@ import (
 // that answers in full with σ < 1 tilt the shares alike; they differ in
 // the higher orders, which a cold plan's first leap of prices shows well.
 // So the rule fits both: w(σ) = the fit's shares moved with CES
-// elasticity σ, and
+// elasticity σ (each fitted by Gauss–Newton in ln σ from the fit's σ),
+// and
 //
 //   - the council answering in full, v = w(σ), its best σ leaving the
 //     residual R₀;
@@ -41,12 +42,20 @@ import (
 // and reads λ only where the partial step explains the step clearly better
 // (R₀ > scaledSep·R₁) and well (R₁ at most scaledFit² of the fitted move's
 // square, R₀ more than that: a full answer that misses by less is as good
-// an account of the step). Otherwise the round teaches nothing of λ: a council that
-// answered in full keeps the prior, and one whose answer has another form
-// waits for an unscaled round. The read enters the pooled regression of
-// lag.go like any identity, weighted by the fitted move (the norm of
-// π − ρ·w), and only until an identity of lag.go has informed λ̂ (those
-// need no fit of the answer).
+// an account of the step). Otherwise the round teaches nothing of λ: a
+// council that answered in full keeps the prior, and one whose answer has
+// another form waits for an unscaled round (a Stone–Geary answer, a fixed
+// bundle plus Cobb–Douglas shares of the rest, is itself much like a
+// partial step from that bundle; the tolerances were set so that on the
+// generated crowds of TestPeopleTable, seeds 1–24, no reference,
+// substitution or subsistence plan takes a round more than without the
+// read). The read enters the pooled regression of lag.go like any
+// identity, weighted by the fitted move (the norm of π − ρ·w), and only
+// until an identity of lag.go has informed λ̂ (those need no fit of the
+// answer). It costs a few passes over the council's lines per
+// Gauss–Newton step, in the rounds its steps are scaled (a cold plan's
+// first two or three); a council whose step its fit already accounts for
+// costs two.
 
 // scaledLines is the fewest goods a scaled step must name to be read:
 // the budget, the move and σ take three of its degrees of freedom, and the
@@ -61,11 +70,11 @@ const (
 	scaledSep = 100
 )
 
-// The range of σ the fits search (ln σ), and the golden-section steps.
+// The range of σ the fits search (ln σ), and the Gauss–Newton steps.
 const (
 	scaledLnSigmaLo = -3.0 // σ ≈ 0.05
 	scaledLnSigmaHi = 3.0  // σ ≈ 20
-	scaledGolden    = 40
+	scaledSteps     = 8
 )
 
 // scaledFitter holds one scaled step's value shares for observeScaled.
@@ -103,6 +112,20 @@ func (s *scaledFitter) full(ls float64) float64 {
 	return r
 }
 
+// slope returns k at the shares s.w.
+func (s *scaledFitter) slope() float64 {
+	var sxy, sxx float64
+	for i, v := range s.v {
+		d := s.pi[i] - s.rho*s.w[i]
+		sxy += (v - s.w[i]) * d
+		sxx += d * d
+	}
+	if !(sxx > 0) {
+		return 0
+	}
+	return sxy / sxx
+}
+
 // partial returns R₁, k and the fitted move's square at elasticity e^ls.
 func (s *scaledFitter) partial(ls float64) (res, k, sxx float64) {
 	s.shares(ls)
@@ -123,34 +146,80 @@ func (s *scaledFitter) partial(ls float64) (res, k, sxx float64) {
 	return res, k, sxx
 }
 
-// golden returns the ln σ in the search range minimising f, and f there.
-func golden(f func(float64) float64) (float64, float64) {
-	const g = 0.6180339887498949
-	a, b := scaledLnSigmaLo, scaledLnSigmaHi
-	c, d := b-g*(b-a), a+g*(b-a)
-	fc, fd := f(c), f(d)
-	for range scaledGolden {
-		if fc < fd {
-			b, d, fd = d, c, fc
-			c = b - g*(b-a)
-			fc = f(c)
-		} else {
-			a, c, fc = c, d, fd
-			d = a + g*(b-a)
-			fd = f(d)
+// fit returns the ln σ, from ls, that minimises R₀ (full) or R₁, by
+// Gauss–Newton in ln σ (R₁'s k solved for at each σ: its residuals'
+// derivative holds k at its least squares, k·ρ of w's change cancelling),
+// and the residual there.
+func (s *scaledFitter) fit(ls float64, full bool) (float64, float64) {
+	res := func(ls float64) float64 {
+		if full {
+			return s.full(ls)
+		}
+		r, _, _ := s.partial(ls)
+		return r
+	}
+	r := res(ls)
+	for range scaledSteps {
+		// At ls (s.w set by res): ∂w_i/∂ln σ = −σ·w_i·(dx_i − Σ w·dx).
+		sigma, mean := math.Exp(ls), 0.0
+		for i, w := range s.w {
+			mean += w * s.dx[i]
+		}
+		k := 0.0
+		if !full {
+			k = s.slope()
+		}
+		// −∂e_i/∂ln σ, for R₁ less its part along π − ρ·w, which k
+		// takes up (variable projection).
+		var gd, dd float64
+		if !full {
+			for i, w := range s.w {
+				d := s.pi[i] - s.rho*w
+				gd += -sigma * w * (s.dx[i] - mean) * (1 - k*s.rho) * d
+				dd += d * d
+			}
+		}
+		proj := 0.0
+		if dd > 0 {
+			proj = gd / dd
+		}
+		var eg, gg float64
+		for i, w := range s.w {
+			g := -sigma * w * (s.dx[i] - mean) * (1 - k*s.rho)
+			e := s.v[i] - w
+			if !full {
+				d := s.pi[i] - s.rho*w
+				g -= proj * d
+				e -= k * d
+			}
+			eg += e * g
+			gg += g * g
+		}
+		if !(gg > 0) {
+			break
+		}
+		step := math.Max(-1, math.Min(1, eg/gg))
+		moved := false
+		for range 4 {
+			t := math.Max(scaledLnSigmaLo, math.Min(scaledLnSigmaHi, ls+step))
+			if rt := res(t); rt < r {
+				ls, r, moved = t, rt, true
+				break
+			}
+			step /= 2
+		}
+		if !moved || math.Abs(step) < 1e-4 {
+			break
 		}
 	}
-	if fc < fd {
-		return c, fc
-	}
-	return d, fd
+	return ls, r
 }
 
 // observeScaled adds the identity of a consumer council's scaled partial
 // step pr from prev, at prices p (logs x) with budget, given cf, its fit
 // before this round. It reports whether it read the round: the step must
-// have been scaled (prev costs at least the budget, and the step spends
-// it), name the same goods as prev and the fit, at least scaledLines of
+// have been scaled (prev costs more than the budget by more than
+// lagPrior's square root of it, and the step spends it), name the same goods as prev and the fit, at least scaledLines of
 // them, and the council must not round (its shares are known only to
 // their last figures, a few per cent at two, as far off as a step's whole
 // move near the end) nor have shown λ̂ by an identity of lag.go yet.
@@ -166,9 +235,12 @@ func (a *lagFit) observeScaled(pr, prev *planning.Proposal, cf *consumerFit, x, 
 		}
 	}
 	pc := planning.Value(prev.In, p)
-	if pc < budget*(1-1e-6) || planning.Value(pr.In, p) < budget*(1-1e-6) {
-		// Not scaled: a step that spends less than the budget (of a
-		// council whose answer spends less, f < 1) was not scaled to it.
+	if d := pc/budget - 1; d*d <= lagPrior || planning.Value(pr.In, p) < budget*(1-1e-6) {
+		// Not scaled, or barely: a step that spends less than the budget
+		// (of a council whose answer spends less, f < 1) was not scaled
+		// to it, and one from a bundle that costs about the budget moved
+		// too little to teach λ, as the budget identity's would (the
+		// steady rounds of a plan, where most consumers are here).
 		return false
 	}
 	s.v, s.pi, s.lw, s.dx, s.w = resize(s.v, n), resize(s.pi, n), resize(s.lw, n), resize(s.dx, n), resize(s.w, n)
@@ -179,10 +251,22 @@ func (a *lagFit) observeScaled(pr, prev *planning.Proposal, cf *consumerFit, x, 
 		s.lw[i] = cf.lw[i]
 		s.dx[i] = x[l.Good] - cf.pj[i]
 	}
-	_, r0 := golden(s.full)
-	ls1, r1 := golden(func(ls float64) float64 { r, _, _ := s.partial(ls); return r })
+	// The fit's own answer may account for the step already, to within
+	// what a read needs (R₀ above scaledFit² of the move, which k ≤ 1/ρ
+	// bounds): a council answering in full as fitted, as the reference
+	// councils do every round, costs no search.
+	lc := math.Log(cf.sigma)
+	_, _, sc := s.partial(lc)
+	if s.full(lc) <= scaledFit*scaledFit*sc/(s.rho*s.rho) {
+		return false
+	}
+	ls1, _ := s.fit(lc, false)
 	r1, k, sxx := s.partial(ls1)
-	if mv := scaledFit * scaledFit * k * k * sxx; !(r0 > scaledSep*r1) || !(r0 > mv) || r1 > mv {
+	mv := scaledFit * scaledFit * k * k * sxx
+	if r1 > mv {
+		return false
+	}
+	if _, r0 := s.fit(lc, true); !(r0 > scaledSep*r1) || !(r0 > mv) {
 		return false
 	}
 	c := (1 - k*s.rho) / cf.f
