@@ -224,14 +224,27 @@ func (s *scaledFitter) fit(ls float64, full bool) (float64, float64) {
 // their last figures, a few per cent at two, as far off as a step's whole
 // move near the end) nor have shown λ̂ by an identity of lag.go yet.
 func (a *lagFit) observeScaled(pr, prev *planning.Proposal, cf *consumerFit, x, p []float64, budget float64, s *scaledFitter) bool {
-	n := len(pr.In)
-	if a.exact || a.quantum > 0 || prev == nil || !(budget > 0) || cf == nil || cf.n == 0 || !(cf.f > 0) ||
-		n < scaledLines || len(cf.goods) != n || !sameLines(pr.In, prev.In) {
+	if a.exact || a.quantum > 0 {
 		return false
+	}
+	lam, u, ok := s.read(pr, prev, cf, x, p, budget)
+	if ok {
+		a.add(u, lam*u)
+	}
+	return ok
+}
+
+// read returns the λ a scaled step reads (see observeScaled) and the
+// fitted move's norm it is weighted by, or false.
+func (s *scaledFitter) read(pr, prev *planning.Proposal, cf *consumerFit, x, p []float64, budget float64) (lam, u float64, ok bool) {
+	n := len(pr.In)
+	if prev == nil || !(budget > 0) || cf == nil || cf.n == 0 || !(cf.f > 0) ||
+		n < scaledLines || len(cf.goods) != n || !sameLines(pr.In, prev.In) {
+		return 0, 0, false
 	}
 	for i, l := range pr.In {
 		if cf.goods[i] != l.Good {
-			return false
+			return 0, 0, false
 		}
 	}
 	pc := planning.Value(prev.In, p)
@@ -241,7 +254,7 @@ func (a *lagFit) observeScaled(pr, prev *planning.Proposal, cf *consumerFit, x, 
 		// to it, and one from a bundle that costs about the budget moved
 		// too little to teach λ, as the budget identity's would (the
 		// steady rounds of a plan, where most consumers are here).
-		return false
+		return 0, 0, false
 	}
 	s.v, s.pi, s.lw, s.dx, s.w = resize(s.v, n), resize(s.pi, n), resize(s.lw, n), resize(s.dx, n), resize(s.w, n)
 	s.rho = pc / budget
@@ -258,24 +271,21 @@ func (a *lagFit) observeScaled(pr, prev *planning.Proposal, cf *consumerFit, x, 
 	lc := math.Log(cf.sigma)
 	_, _, sc := s.partial(lc)
 	if s.full(lc) <= scaledFit*scaledFit*sc/(s.rho*s.rho) {
-		return false
+		return 0, 0, false
 	}
 	ls1, _ := s.fit(lc, false)
 	r1, k, sxx := s.partial(ls1)
 	mv := scaledFit * scaledFit * k * k * sxx
 	if r1 > mv {
-		return false
+		return 0, 0, false
 	}
 	if _, r0 := s.fit(lc, true); !(r0 > scaledSep*r1) || !(r0 > mv) {
-		return false
+		return 0, 0, false
 	}
 	c := (1 - k*s.rho) / cf.f
 	if !(k >= 0) || !(c > 0) {
 		// Not a partial step between the two.
-		return false
+		return 0, 0, false
 	}
-	lam := c / (k + c)
-	u := math.Sqrt(sxx)
-	a.add(u, lam*u)
-	return true
+	return c / (k + c), math.Sqrt(sxx), true
 }
