@@ -630,7 +630,7 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 	m := s.m
 	n := len(m.p)
 	num := m.plan.Numeraire
-	if n-1 > denseMax {
+	if n-1 > denseMax && !(s.lsValue && n-1 <= lsValueMax) {
 		return false
 	}
 	copy(s.x, x0)
@@ -757,3 +757,8 @@ func (s *solver) setLSWeights() {
 		}
 	}
 }
+
+// lsValueMax is the largest catalogue (goods less the numéraire) for which
+// leastSquares runs with lsValue (Rule.ahead), dense: its Gauss–Newton steps
+// factor a matrix of the goods, about 10⁷ operations at 300.
+const lsValueMax = 300
