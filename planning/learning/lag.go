@@ -23,6 +23,8 @@ import (
 //     C − b·V = (1 − λ)·(A − b·Y), b read from its first proposal (a
 //     council's first proposal is its answer).
 //
+// A consumer's step scaled down to its budget spends it whatever λ is;
+// lag_scaled.go reads such a step against the council's fitted answer.
 // Pooled over rounds by least squares, these give λ̂; the rule then fits
 // the council's answers to the de-lagged proposals x_{t−1} + (x_t −
 // x_{t−1})/λ̂, and predicts its next proposal as the partial adjustment it
@@ -71,6 +73,9 @@ type lagFit struct {
 	// (1 while there are none).
 	informed bool
 	prior    float64
+	// exact says one of the identities above has informed λ̂ (not only
+	// the fitted answer of lag_scaled.go).
+	exact bool
 	// quantum is the relative resolution of the council's newest
 	// proposal if it rounds (see quantumOf), else 0.
 	quantum float64
@@ -156,6 +161,7 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 			return
 		}
 		a.add(u, u-v) // λ·u = u − v
+		a.exact = a.exact || u*u > lagPrior
 		return
 	}
 	if prev == nil || !(budget > 0) || !sameLines(pr.In, prev.In) {
@@ -168,7 +174,9 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 		// scaled down to it: it spends the budget whatever λ is.
 		return
 	}
-	a.add((budget-pc)/budget, (c-pc)/budget)
+	u := (budget - pc) / budget
+	a.add(u, (c-pc)/budget)
+	a.exact = a.exact || u*u > lagPrior
 }
 
 // add pools one round's identity λ·u = v and re-estimates λ̂. A council

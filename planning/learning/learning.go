@@ -22,15 +22,17 @@ import (
 // subsistence needs, any smooth answer) is predicted exactly at the last
 // prices and well near them. It learns from identities of the budget and
 // of returns to scale how far each council moves in a round (lag.go; a
-// council that has not shown it yet is taken to move as the others have),
-// fits the answers its proposals stand for, aims half-way ahead of the
-// equilibrium of those answers towards the prices that clear the next
-// partial steps while the gaps are large (ahead), at the equilibrium
-// itself near the end, and predicts the next proposals as the partial
-// adjustment they will be. It reads from a proposal's significant figures
-// whether a council rounds, fits the midpoints of its figures (unround),
-// and holds the prices once every gap is within what the rounding leaves
-// (setFloor), rather than chase it. A council whose proposal was carried
+// council that has not shown it yet is taken to move as the others have;
+// a consumer whose step was scaled to its budget is read against its
+// fitted answer, lag_scaled.go), fits the answers its proposals stand
+// for, aims ahead of the equilibrium of those answers towards the prices
+// that come closest to clearing the next partial steps, the further the
+// better its last prediction came true (ahead), and predicts the next
+// proposals as the partial adjustment they will be. It reads from a
+// proposal's significant figures whether a council rounds, fits the
+// midpoints of its figures (unround), and holds the prices once every
+// gap is within what the rounding leaves (setFloor), rather than chase
+// it. A council whose proposal was carried
 // rather than resubmitted is held at its quantities; a good without
 // supply in the learned economy is moved by tâtonnement while the other
 // markets are solved (partial).
@@ -67,6 +69,11 @@ type Rule struct {
 	predOK   bool
 	lastN    int // the round the prediction is for
 	step     float64
+	// miss is how far the last judged prediction missed, Σ(realised −
+	// predicted gap)² over the gaps' Σ² of the round before (see
+	// aimShare); judged says a round has been judged.
+	miss   float64
+	judged bool
 	// Fallbacks counts the rounds the rule fell back to a safe step.
 	Fallbacks int
 
@@ -220,7 +227,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		copy(l.star, target)
 		l.haveS = true
 		target = l.quasi(plan, r)
-		if lagged && r.MaxGap > aimUntil {
+		if lagged {
 			target = l.ahead(r)
 		}
 	}
@@ -345,37 +352,84 @@ func (l *Rule) quasi(plan *planning.Plan, r *planning.Round) []float64 {
 	return l.blend
 }
 
-// ahead returns the log prices to publish, while the gaps are above
-// aimUntil, for a plan in which some councils move only part of the way:
-// a point aimAhead of the way from the answers' equilibrium p* (l.star)
-// towards the prices that would clear the next round's partial steps as
-// the rule predicts them, or p* if those cannot be found. With λ as low as
-// 0.3 the gaps of a plan aimed at p* fall by no more than 1 − λ a round;
-// aiming at the partial steps' clearing prices themselves overshoots where
-// λ̂ or the fitted answers are off (most of all for consumers whose
-// partial steps are scaled to their budgets, which the prediction
-// ignores), so the rule goes part of the way, and near the end, below
-// aimUntil, aims at p* alone, where nothing is left to swing.
+// ahead returns the log prices to publish for a plan in which some
+// councils move only part of the way: a point between the answers'
+// equilibrium p* (l.star) and the prices Q that come closest to clearing
+// the next round's partial steps as the rule predicts them, or p* if Q
+// cannot be found. With λ as low as 0.3 the gaps of a plan aimed at p*
+// fall by no more than 1 − λ a round; aiming at Q itself overshoots where
+// λ̂ or the fitted answers are off, so the rule goes the share aimShare
+// of the way, which grows as its predictions come true.
+//
+// Q is the least-squares point of the next round with the budgets the
+// board will publish (this round's surplus, not the surplus at Q): while
+// the partial steps still move the workers' surplus, those budgets cannot
+// clear every market, and the mismatch, left to the solve of the
+// lagged economy, lands on the numéraire's market. Weighing each market
+// by its value (leastSquares with lsValue) spreads it as evenly over the
+// markets' relative gaps as the mismatch allows (on 15 × 60 partial
+// adjusters the largest gap near the end is then a third of labour's
+// share alone). Where the least squares are not available (catalogues
+// beyond lsValueMax) the rule aims as it did before them: aimAhead of
+// the way to the lagged economy's solution while the gaps are above
+// aimUntil, at p* after.
 func (l *Rule) ahead(r *planning.Round) []float64 {
 	if _, ok := l.s.solve(l.star, false, r.Surplus, solveIter); !ok {
 		return l.star
 	}
 	l.blend = resize(l.blend, len(l.star))
+	copy(l.blend, l.s.x)
+	l.s.lsValue = true
+	ok := l.s.leastSquares(l.blend, r.Surplus, 20)
+	l.s.lsValue = false
+	if ok {
+		copy(l.blend, l.s.x)
+	}
+	a := l.aimShare()
+	if !ok {
+		// Without the least squares (beyond lsValueMax) the lagged
+		// economy's solution puts the budgets' mismatch on labour's
+		// market, and aiming there by the predictions' record cost
+		// rounds (100 × 1,000 partial adjusters: 9 → 11–12 to 3%): aim
+		// half-way while the gaps are above aimUntil, at p* after, as
+		// before.
+		if r.MaxGap <= aimUntil {
+			return l.star
+		}
+		a = aimAhead
+	}
 	for j := range l.star {
-		l.blend[j] = l.star[j] + aimAhead*(l.s.x[j]-l.star[j])
+		l.blend[j] = l.star[j] + a*(l.blend[j]-l.star[j])
 	}
 	return l.blend
 }
 
-// aimAhead is how far ahead rounds aim from the answers' equilibrium
-// towards the partial steps' clearing prices, and aimUntil the largest
-// gap below which they aim at the equilibrium alone (see ahead). On 15 ×
-// 60 crowds of partial adjusters (TestPeopleTable) 0.5 took 8–14 rounds
-// to 3% where 0 took 11–14 and 1 took 8–16, and stopping at 10⁻² kept
-// the rounds to 10⁻⁴ (22–28) where aiming ahead to the end stalled near
-// 5·10⁻⁴.
+// aimShare returns how far ahead of p* towards Q a round aims (see
+// ahead): aimAhead before any round has been judged, then k/(k + √miss),
+// with k = aimTrust and miss the last prediction's squared error relative
+// to the squared gaps it set out from. A prediction that came true (miss
+// near 0) has the rule aim at Q itself, where the next partial steps are
+// predicted to clear; one that missed by as much as the gaps has it aim a
+// quarter of the way.
+func (l *Rule) aimShare() float64 {
+	if !l.judged {
+		return aimAhead
+	}
+	return aimTrust / (aimTrust + math.Sqrt(l.miss))
+}
+
+// aimAhead is the share of the way ahead a round aims before any
+// prediction has been judged (and, with aimUntil, where the least squares
+// are not available: see ahead), and aimTrust sets how the share follows
+// the predictions' misses (aimShare). On 15 × 60 crowds of partial
+// adjusters (TestPeopleTable, seeds 1–12) a fixed share of 0.5 took 7–17
+// rounds to 3% and 21–33 to 10⁻⁴; 0.75 aimed at the end too took 7–15
+// and 19–29 but overshot more for crowds that round; aimTrust 0.3 took
+// 6–9 rounds to 3% and 18–23 to 10⁻⁴ (0.2 and 0.5 about as well), with
+// the scaled consumers of lag_scaled.go read.
 const (
 	aimAhead = 0.5
+	aimTrust = 0.3
 	aimUntil = 1e-2
 )
 
@@ -459,6 +513,15 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			known := a.informed
 			if !still || a.lam == 0 {
 				a.observe(role, pr, prev, m.poll, prices, budget)
+				if role == planning.Consumer && len(plan.Goods)-1 <= lsValueMax {
+					// A step scaled to the budget teaches λ against
+					// the fitted answer (lag_scaled.go). Only where
+					// ahead can aim at the least-squares point: with
+					// the lagged solve's aim (larger catalogues) the
+					// λ̂ it learns early cost rounds (100 × 1,000
+					// partial adjusters: 9 → 10–11 to 3%).
+					a.observeScaled(pr, prev, m.cf[c], lnp, prices, budget, &m.scaled)
+				}
 			} else {
 				a.whole = false
 			}
@@ -566,6 +629,7 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		e := beyond(signedGap(r, j)-l.pred[j], l.floor[j])
 		errp += e * e
 	}
+	l.miss, l.judged = errp/math.Max(m0, math.SmallestNonzeroFloat64), true
 	switch {
 	case m0 > mp && (m0-m1) >= 0.5*(m0-mp) && m1 <= 0.25*m0:
 		// The step achieved at least half the predicted improvement, and

@@ -31,6 +31,8 @@ type fitted struct {
 	adj   []lagFit          // per council: how far it moves in a round
 	delag planning.Proposal // scratch: a de-lagged proposal
 	unr   planning.Proposal // scratch: a rounded proposal's midpoints
+	// scaled is observeScaled's scratch.
+	scaled scaledFitter
 
 	// Cobb–Douglas consumers aggregate exactly: each spends the fixed
 	// shares w_cj of its budget s_c·f_c·pool, so together they demand

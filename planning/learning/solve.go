@@ -112,6 +112,10 @@ type solver struct {
 	// delta, if positive, is the δ of weigh, held through a solve;
 	// deltaNow is the δ of the last weigh's own point.
 	delta, deltaNow float64
+	// lsw weighs leastSquares' squares (setLSWeights); lsValue has them
+	// weigh each market by its value.
+	lsw     []float64
+	lsValue bool
 }
 
 func newSolver(m *fitted) *solver {
@@ -688,7 +692,7 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 	m := s.m
 	n := len(m.p)
 	num := m.plan.Numeraire
-	if n-1 > denseMax {
+	if n-1 > denseMax && !(s.lsValue && n-1 <= lsValueMax) {
 		return false
 	}
 	copy(s.x, x0)
@@ -704,13 +708,14 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 		t := 0.0
 		for j := 0; j < n; j++ {
 			if m.demV[j] > 0 || m.supV[j] > 0 {
-				t += s.f[j] * s.f[j]
+				t += s.lsw[j] * s.f[j] * s.f[j]
 			}
 		}
 		return t
 	}
 	m.eval(s.x, true, lagSurplus)
 	s.weigh()
+	s.setLSWeights()
 	phi := sumsq()
 	for it := 0; it < maxIter; it++ {
 		s.vars = s.vars[:0]
@@ -738,15 +743,16 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 				continue
 			}
 			row := s.dense[j]
+			wj := s.lsw[j]
 			for a, ia := range s.vars {
 				ra := row[ia]
 				if ra == 0 {
 					continue
 				}
-				s.d[a] -= ra * s.f[j]
+				s.d[a] -= wj * ra * s.f[j]
 				sa := s.sub[a]
 				for b, ib := range s.vars {
-					sa[b] += ra * row[ib]
+					sa[b] += wj * ra * row[ib]
 				}
 			}
 		}
@@ -789,3 +795,32 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 // stageTol is the residual at which a stretch of the homotopy short of the
 // end counts as solved.
 const stageTol = 1e-3
+
+// setLSWeights sets the weights of leastSquares' squares at the evaluated
+// point: 1 each, or with lsValue each market's share of the value traded
+// (see Rule.ahead).
+func (s *solver) setLSWeights() {
+	m := s.m
+	s.lsw = resize(s.lsw, len(m.p))
+	if !s.lsValue {
+		for j := range s.lsw {
+			s.lsw[j] = 1
+		}
+		return
+	}
+	total := 0.0
+	for j := range s.lsw {
+		total += math.Max(m.supV[j], m.demV[j])
+	}
+	for j := range s.lsw {
+		s.lsw[j] = 1
+		if total > 0 {
+			s.lsw[j] = float64(len(s.lsw)) * math.Max(m.supV[j], m.demV[j]) / total
+		}
+	}
+}
+
+// lsValueMax is the largest catalogue (goods less the numéraire) for which
+// leastSquares runs with lsValue (Rule.ahead), dense: its Gauss–Newton steps
+// factor a matrix of the goods, about 10⁷ operations at 300.
+const lsValueMax = 300
