@@ -60,23 +60,28 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 	}
 	n := 0
 	var mu, ma, mb float64
+	lu := l.lateLog[:0] // the log changes, computed once
 	for i, ln := range pr.In {
 		q, q0 := ln.Qty, prev.In[i].Qty
 		if !(q > 0) || !(q0 > 0) {
+			l.lateLog = lu
 			return
 		}
 		j := ln.Good
-		mu += math.Log(q / q0)
+		d := math.Log(q / q0)
+		lu = append(lu, d)
+		mu += d
 		ma += x[j] - x1[j]
 		mb += x1[j] - x2[j]
 		n++
 	}
+	l.lateLog = lu
 	fn := float64(n)
 	mu, ma, mb = mu/fn, ma/fn, mb/fn
 	var uu, ua, aa, ub, bb float64
 	for i, ln := range pr.In {
 		j := ln.Good
-		u := math.Log(ln.Qty/prev.In[i].Qty) - mu
+		u := lu[i] - mu
 		a := x[j] - x1[j] - ma
 		b := x1[j] - x2[j] - mb
 		uu += u * u

@@ -114,6 +114,7 @@ type Rule struct {
 	xPrev2      []float64
 	pCur, pPrev []float64
 	nSeen       int
+	lateLog     []float64 // scratch of lateObserve
 	// stall is the stall safeguard (stall.go).
 	stall stall
 }
@@ -477,6 +478,15 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		still = math.Abs(l.x[j]-l.xPrev[j]) < lagStill
 	}
 	l.seen = true
+	// Where no price moved this round nor the one before, no council's
+	// change can follow either round's: late.go's pass is saved too.
+	lateStill := still
+	for j := range l.x {
+		if !lateStill {
+			break
+		}
+		lateStill = math.Abs(l.xPrev[j]-l.xPrev2[j]) < lagStill
+	}
 	// The consumers' aggregate is summed as they are refitted, while
 	// their fits are at hand.
 	m.startAggregate()
@@ -495,7 +505,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		// A council that answers late is fitted at the prices it
 		// answered (late.go).
 		prices, lnp, budget := r.Prices, l.x, r.Budgets[c]
-		if fresh && prev != nil && l.nSeen >= 3 {
+		if fresh && prev != nil && l.nSeen >= 3 && !lateStill {
 			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
 		}
 		if fresh && l.isLate(c) {
