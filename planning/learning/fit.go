@@ -405,13 +405,20 @@ func (c *consumerFit) predict(x []float64) {
 		c.w[i] = a
 		m = math.Max(m, a)
 	}
+	toShares(c.w, m)
+}
+
+// toShares turns w, log shares up to a constant whose largest is m, into
+// shares summing to 1 (a softmax, shifted by m so that no exponential
+// overflows).
+func toShares(w []float64, m float64) {
 	s := 0.0
-	for i := range c.w {
-		c.w[i] = math.Exp(c.w[i] - m)
-		s += c.w[i]
+	for i := range w {
+		w[i] = math.Exp(w[i] - m)
+		s += w[i]
 	}
-	for i := range c.w {
-		c.w[i] /= s
+	for i := range w {
+		w[i] /= s
 	}
 }
 

@@ -94,14 +94,7 @@ func (s *scaledFitter) shares(ls float64) {
 		s.w[i] = s.lw[i] + e*s.dx[i]
 		m = math.Max(m, s.w[i])
 	}
-	t := 0.0
-	for i := range s.w {
-		s.w[i] = math.Exp(s.w[i] - m)
-		t += s.w[i]
-	}
-	for i := range s.w {
-		s.w[i] /= t
-	}
+	toShares(s.w, m)
 }
 
 // full returns R₀ at elasticity e^ls.
