@@ -9,15 +9,21 @@ import (
 	"parecon/planning"
 )
 
-// fedEconomy is a generated economy with a city, wards and neighbourhoods,
-// and its process with round 0 closed.
-// With outside > 0, that many councils of the first neighbourhood are in
-// no federation.
+// fedEconomy is a small generated economy with a city, wards and
+// neighbourhoods, and its round 0 closed. With outside > 0, that many
+// councils of the first neighbourhood are in no federation.
 func fedEconomy(t *testing.T, seed uint64, outside int) (*councils.Economy, *planning.Round) {
 	t.Helper()
-	sc, err := councils.Generate(councils.GenOptions{Goods: 6, Councils: 40, Seed: seed, Federations: 3})
+	return fedRound(t, councils.GenOptions{Goods: 6, Councils: 40, Seed: seed, Federations: 3}, outside)
+}
+
+// fedRound is the economy o generates, with outside councils moved out of
+// the federations as for fedEconomy, and its round 0 closed.
+func fedRound(tb testing.TB, o councils.GenOptions, outside int) (*councils.Economy, *planning.Round) {
+	tb.Helper()
+	sc, err := councils.Generate(o)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	for i := range sc.Federations {
 		if f := &sc.Federations[i]; outside > 0 && len(f.Members) > outside {
@@ -27,15 +33,15 @@ func fedEconomy(t *testing.T, seed uint64, outside int) (*councils.Economy, *pla
 	}
 	e, err := councils.NewEconomy(sc)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	lv, err := councils.NewProcess(e, councils.ProcessOptions{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	res, err := lv.Close()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return e, res.Closed
 }
@@ -301,23 +307,7 @@ func TestFederationChangeTest(t *testing.T) {
 // councils.BenchmarkRollUps measures RollUps at), against public alone,
 // which every close runs.
 func BenchmarkFedChanges(b *testing.B) {
-	sc, err := councils.Generate(councils.GenOptions{Goods: 200, Councils: 20000, Seed: 1, Federations: 20})
-	if err != nil {
-		b.Fatal(err)
-	}
-	e, err := councils.NewEconomy(sc)
-	if err != nil {
-		b.Fatal(err)
-	}
-	lv, err := councils.NewProcess(e, councils.ProcessOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	res, err := lv.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := res.Closed
+	e, r := fedRound(b, councils.GenOptions{Goods: 200, Councils: 20000, Seed: 1, Federations: 20}, 0)
 	row := result(e, r)
 	pv := newPrivacy(e, councils.Privacy{K: 3})
 	b.Run("public", func(b *testing.B) {
