@@ -142,7 +142,11 @@ func (p *plan) reject(req *submitReq, perr error) {
 	}
 	ev := p.s.event(p.id, "proposal.rejected", &cur, req.who.Council, detail)
 	frame := wire.ProposalRejected{Ref: req.f.Ref, Round: req.f.Round, Reason: cerr.Message, Field: cerr.Field}
+	stale := cerr.Kind == councils.Conflict && cerr.Field == "round" && req.f.Ref != ""
 	go func() {
+		if stale && p.storedRef(req) {
+			return
+		}
 		if err := p.s.store.AddEvents(context.Background(), ev); err != nil {
 			req.done <- unavailable(err)
 			return
@@ -150,6 +154,36 @@ func (p *plan) reject(req *submitReq, perr error) {
 		p.s.send(req.client, frame)
 		req.done <- nil
 	}()
+}
+
+// storedRef answers req with the acknowledgement of the proposal its
+// council stored with the same ref, if the store holds one, and reports
+// whether it did (off the plan goroutine). A council that resends a ref
+// after its server went away may find the round it was sent for closed
+// by the next server, which has not read the proposal yet: what was
+// stored is acknowledged, never refused as a stale round.
+func (p *plan) storedRef(req *submitReq) bool {
+	a, ok := p.refAck(req.who.Council, req.f.Ref)
+	if !ok {
+		return false
+	}
+	p.s.send(req.client, accepted(req.f.Ref, a))
+	req.done <- nil
+	return true
+}
+
+// refAck returns the acknowledgement of the proposal council stored with
+// ref, if the store holds one (off the plan goroutine).
+func (p *plan) refAck(council, ref string) (ack, bool) {
+	prev, err := p.s.store.ProposalByRef(context.Background(), p.id, council, ref)
+	if err != nil {
+		return ack{}, false
+	}
+	var v councils.Verdict
+	if store.DecodeJSON("verdict", prev.Verdict, &v) != nil {
+		return ack{}, false
+	}
+	return ack{round: prev.Round, id: prev.ID, verdict: v}, true
 }
 
 // truncate returns at most n bytes of b, cut at a UTF-8 boundary.
@@ -321,16 +355,12 @@ func (p *plan) sameRef(it *item) {
 	if it.err == nil || it.row.Ref == "" || store.ClassOf(it.err) != store.Constraint {
 		return
 	}
-	prev, err := p.s.store.ProposalByRef(context.Background(), p.id, it.row.Council, it.row.Ref)
-	if err != nil {
+	a, ok := p.refAck(it.row.Council, it.row.Ref)
+	if !ok {
 		return
 	}
-	var v councils.Verdict
-	if store.DecodeJSON("verdict", prev.Verdict, &v) != nil {
-		return
-	}
-	it.id, it.verdict, it.err, it.dup = prev.ID, v, nil, true
-	it.req.f.Round = prev.Round
+	it.id, it.verdict, it.err, it.dup = a.id, a.verdict, nil, true
+	it.req.f.Round = a.round
 }
 
 // accepted is the proposal.accepted frame for a.
