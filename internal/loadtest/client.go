@@ -31,17 +31,21 @@ type client struct {
 	conn    *websocket.Conn
 	delay   time.Duration // how long after a round opens it submits
 
-	round    int
-	open     bool
-	prices   map[string]float64
-	budget   float64
-	n        int // proposals sent
-	pending  string
-	sentAt   time.Time
-	acks     []ackRec
-	closedAt map[int]time.Time
-	rejected int
-	finished bool
+	round   int
+	open    bool
+	prices  map[string]float64
+	budget  float64
+	n       int    // proposals sent
+	pending string // the ref of the proposal awaiting its answer
+	// pendingRound is the round pending was sent for, sentRound the
+	// round of the latest proposal (-1 before the first).
+	pendingRound, sentRound int
+	answered                map[string]bool // refs answered, each must be once
+	sentAt                  time.Time
+	acks                    []ackRec
+	closedAt                map[int]time.Time
+	rejected                int
+	finished                bool
 
 	// Several servers: a council whose server goes away reconnects to
 	// the next one, resumes from its snapshot and resends what it had in
@@ -138,15 +142,29 @@ func frameType(b []byte) string {
 func (c *client) submit() error {
 	c.n++
 	c.pending = fmt.Sprintf("r%d-%d", c.round, c.n)
+	c.pendingRound, c.sentRound = c.round, c.round
 	return c.send(c.round)
+}
+
+// catchUp submits in the open round if c has sent nothing for it yet
+// and nothing is awaiting its answer: after a reconnect, a proposal
+// resent for a round that closed meanwhile is answered (acknowledged if
+// it was stored, refused if not) and the council then proposes in the
+// round now open.
+func (c *client) catchUp(rounds int) error {
+	if c.pending == "" && c.open && c.sentRound != c.round && len(c.closedAt)+len(c.missed) < rounds {
+		return c.submit()
+	}
+	return nil
 }
 
 // reconnect dials the other servers in turn (for up to 30 s) after c's
 // connection failed, reads the snapshot, notes the rounds that closed
-// meanwhile and resends the proposal in flight with its ref (answered
-// with its acknowledgement if it was stored) or submits in the open
-// round. It reports whether c is connected again.
-func (c *client) reconnect(ctx context.Context) bool {
+// meanwhile and resends the proposal in flight with its ref and round
+// (answered with its acknowledgement if it was stored, refused if its
+// round closed without it) or submits in the open round. It reports
+// whether c is connected again.
+func (c *client) reconnect(ctx context.Context, rounds int) bool {
 	if len(c.urls) < 2 {
 		return false
 	}
@@ -165,15 +183,29 @@ func (c *client) reconnect(ctx context.Context) bool {
 				c.missed[r] = true
 			}
 		}
-		switch {
-		case c.pending != "" && c.open:
-			c.send(c.round) // a stale round is rejected, then it submits
-		case c.open && c.round != last:
-			c.submit()
+		if c.pending != "" {
+			c.send(c.pendingRound) // its answer comes; then it catches up
+		} else {
+			c.catchUp(rounds)
 		}
 		return true
 	}
 	return false
+}
+
+// answer notes the answer to ref and reports whether it is the first:
+// a ref answered twice is an error. The answer to the pending ref clears
+// it.
+func (c *client) answer(ref string, fail func(string, ...any)) bool {
+	if c.answered[ref] {
+		fail("%q answered twice", ref)
+		return false
+	}
+	c.answered[ref] = true
+	if ref == c.pending {
+		c.pending = ""
+	}
+	return true
 }
 
 // send sends c's proposal with ref c.pending for round.
@@ -208,7 +240,7 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 		typ, b, release, err := readFrame(c.conn)
 		now := time.Now()
 		if err != nil {
-			if ctx.Err() == nil && c.reconnect(ctx) {
+			if ctx.Err() == nil && c.reconnect(ctx, rounds) {
 				continue
 			}
 			if ctx.Err() == nil {
@@ -220,23 +252,28 @@ func (c *client) play(ctx context.Context, rounds int, errs *errorLog, acked *at
 		case "proposal.accepted":
 			var m wire.ProposalAccepted
 			json.Unmarshal(b, &m)
-			if m.Ref == c.pending {
-				c.acks = append(c.acks, ackRec{round: m.Round, sent: c.sentAt, at: now})
-				c.pending = ""
-				acked.Add(1)
-				tick()
-			} else {
-				fail("acknowledgement of %q, waiting for %q", m.Ref, c.pending)
+			if !c.answer(m.Ref, fail) {
+				break
+			}
+			// An earlier ref's answer may come after the next round's
+			// proposal was sent: it still counts, for its own round.
+			c.acks = append(c.acks, ackRec{round: m.Round, sent: c.sentAt, at: now})
+			acked.Add(1)
+			tick()
+			if err := c.catchUp(rounds); err != nil {
+				fail("submit: %v", err)
 			}
 		case "proposal.rejected":
 			var m wire.ProposalRejected
 			json.Unmarshal(b, &m)
+			if !c.answer(m.Ref, fail) {
+				break
+			}
 			c.rejected++
-			c.pending = ""
 			if m.Field != "round" { // a stale round is the race with a close, not an error
 				fail("proposal rejected: %s (%s)", m.Reason, m.Field)
-			} else if c.open && m.Round != c.round && len(c.closedAt)+len(c.missed) < rounds && c.reconnects > 0 {
-				c.submit() // resent after a reconnect for a round that has closed
+			} else if err := c.catchUp(rounds); err != nil {
+				fail("submit: %v", err)
 			}
 		case "round.closed":
 			var m wire.RoundClosed

@@ -218,7 +218,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		if !ok {
 			return nil, fmt.Errorf("loadtest: no token for council %s", cs[i].ID)
 		}
-		clients = append(clients, &client{council: &cs[i], token: tok, closedAt: map[int]time.Time{},
+		clients = append(clients, &client{council: &cs[i], token: tok, closedAt: map[int]time.Time{}, answered: map[string]bool{}, sentRound: -1,
 			delay: cfg.Spread * time.Duration(i) / time.Duration(len(cs))})
 	}
 
@@ -270,6 +270,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	var acked, done atomic.Int64
 	var killed, killedPID, takeover atomic.Int64 // unix nanoseconds of the Kill, whom, and how long until another led
 	var killOnce sync.Once
+	var killWG sync.WaitGroup // the Kill, which the results wait for
 	var progressMu sync.Mutex
 	lastProgress := time.Now()
 	tick := func() {
@@ -278,7 +279,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		progressMu.Unlock()
 		if cfg.Kill != nil && cfg.KillAt > 0 && acked.Load() >= int64(cfg.KillAt) {
 			killOnce.Do(func() {
+				killWG.Add(1)
 				go func() {
+					defer killWG.Done()
 					at := time.Now()
 					kpid, took, err := cfg.Kill()
 					if err != nil {
@@ -404,8 +407,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		facConn.Close()
 	}
 	<-facDone
-	res.FacilitatorFrames = int(facFrames.Load())
 	res.RunSec = time.Since(t1).Seconds()
+	killWG.Wait() // the councils may finish before the killed server has
+	res.FacilitatorFrames = int(facFrames.Load())
 	res.KilledPID, res.TakeoverMs = int(killedPID.Load()), ms(time.Duration(takeover.Load()))
 	for i, p := range pids {
 		if p <= 0 {
