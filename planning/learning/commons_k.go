@@ -70,6 +70,29 @@ type kState struct {
 	lnAim  []float64 // ln K the fitted levels are set to
 	fits   []*kFit   // per council
 	scr    []float64 // scratch
+	// missed counts the worker councils whose response to K the round
+	// just closed showed to have been mispredicted (by more than kMissed
+	// in log output), and seen those whose response was tested at all:
+	// the round moved K in a direction their rounds had not shown (see
+	// kMissedRound).
+	missed, seen int
+}
+
+// kMissed is the error of a council's predicted log output, beyond its
+// prices' part, from which the round taught its response to K anew.
+const kMissed = 0.02
+
+// kMissedRound is the share of the tested worker councils whose response
+// to K a round must show mispredicted for the rule to keep its trust
+// region (judge): the prediction failed for what no round had yet shown
+// of the response to K, not for the fitted answers.
+const kMissedRound = 0.05
+
+// missedK reports whether the round just closed first showed the response
+// to K of a kMissedRound share of the worker councils tested.
+func (m *fitted) missedK() bool {
+	k := &m.commons.k
+	return m.commons.on && k.seen > 0 && float64(k.missed) > kMissedRound*float64(k.seen)
 }
 
 // setK records round r's K and the next round's (from r's standing
@@ -87,6 +110,7 @@ func (m *fitted) setK(plan *planning.Plan, r *planning.Round) {
 		k.lnCur, k.lnNext, k.lnAim, k.scr = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 		k.fits = make([]*kFit, len(plan.Councils))
 	}
+	k.missed, k.seen = 0, 0
 	next := plan.CommonsK(r)
 	for i, j := range k.goods {
 		k.lnCur[i] = lnPos(r.K[j])
@@ -145,7 +169,12 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 			a := &m.adj[c]
 			if big > 1e-9 && big < 50 && big > kShow*a.quantum {
 				f.noise = math.Max(a.noise, a.quantum*a.quantum/12)
-				f.update(phi, math.Log(y)-pred)
+				e := math.Log(y) - pred
+				k.seen++
+				if math.Abs(e) > kMissed+3*math.Sqrt(f.noise) {
+					k.missed++
+				}
+				f.update(phi, e)
 			}
 		}
 	}
@@ -172,7 +201,9 @@ func (f *kFit) update(phi []float64, e float64) {
 	if len(f.obs) > kRows {
 		f.rows, f.obs = f.rows[n:], f.obs[1:]
 	}
-	kSolve(f.rows, f.obs, f.noise/kPriorVar, f.c)
+	if !kSparse(f.rows, f.obs, f.noise, f.c) {
+		kSolve(f.rows, f.obs, f.noise/kPriorVar, f.c)
+	}
 	sum := 0.0
 	for i := range n {
 		f.c[i] = math.Min(cMax, f.c[i])

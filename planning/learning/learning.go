@@ -656,6 +656,8 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// partway: the prediction failed for what it did not yet know
 		// of how far they move, not for the fitted answers. Keep the
 		// region.
+	case l.m.missedK():
+		// The same for the response to the commons K (commons_k.go).
 	default:
 		l.radius = math.Max(radiusMin, 0.5*l.step)
 	}
