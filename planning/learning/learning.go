@@ -505,6 +505,9 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		// A council that answers late is fitted at the prices it
 		// answered (late.go).
 		prices, lnp, budget := r.Prices, l.x, r.Budgets[c]
+		if fresh && !still {
+			l.lateRepeat(c, role, pr, prev)
+		}
 		if fresh && prev != nil && l.nSeen >= 3 && !lateStill {
 			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
 		}
@@ -521,7 +524,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			}
 			a.prior = l.lamPrior
 			known := a.informed
-			if !still || a.lam == 0 {
+			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev) {
 				a.observe(role, pr, prev, m.poll, prices, budget)
 				if role == planning.Consumer && len(plan.Goods)-1 <= lsValueMax {
 					// A step scaled to the budget teaches λ against

@@ -29,7 +29,9 @@ import (
 //   - late: a council answers the previous round's prices, not this
 //     round's (a council that meets before the prices are out), scaled to
 //     its budget at this round's prices; a worker whose late answer would
-//     fail SB/SC ≥ 1 answers this round's prices.
+//     fail SB/SC ≥ 1 answers this round's prices. late-30 makes about 30%
+//     of the councils late, at random; late-consumers and late-workers
+//     only the consumers or only the workers.
 //   - fixed-proportions: a worker council with fixed input and emission
 //     coefficients per unit of output (those of its answer at the reference
 //     equilibrium) and an
@@ -140,7 +142,7 @@ func (w *fixedProportions) Propose(p, _ []float64, _ float64, _, dst *planning.P
 }
 
 // unseen names a behaviour of this file, or a mix of them.
-var unseen = []string{"capped", "late", "fixed-proportions", "unseen-mix"}
+var unseen = []string{"capped", "late", "late-30", "late-consumers", "late-workers", "fixed-proportions", "unseen-mix"}
 
 // unseenEconomy returns the generated economy of goods and councils from
 // seed with behaviour given to its councils (each council one of them at
@@ -189,6 +191,14 @@ func unseenEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, be
 			}
 		case "late":
 			e.Models[i] = &late{m: m, worker: worker}
+		case "late-30":
+			if rnd() < 0.3 {
+				e.Models[i] = &late{m: m, worker: worker}
+			}
+		case "late-consumers", "late-workers":
+			if worker == (b == "late-workers") {
+				e.Models[i] = &late{m: m, worker: worker}
+			}
 		case "fixed-proportions":
 			if worker && len(pr.Out) == 1 && pr.Out[0].Qty > 0 {
 				y := pr.Out[0].Qty
@@ -212,7 +222,7 @@ func TestUnseenTable(t *testing.T) {
 	behaviours, seeds, goods, nc, rules, max := unseen, *peopleSeeds, *peopleGoods, *peopleCouncils, strings.Split(*peopleRules, ","), *peopleMax
 	if !*unseenTable {
 		// Without -unseen, one small run of the table's code.
-		behaviours, seeds, goods, nc, rules, max = unseen[3:], 1, 15, 60, []string{"learning", "pequod"}, 20
+		behaviours, seeds, goods, nc, rules, max = unseen[len(unseen)-1:], 1, 15, 60, []string{"learning", "pequod"}, 20
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-18s %-10s %-12s %s\n", "behaviour", "economy", "rule", "rounds to 3% / 1e-3 / 1e-4; last gap")
