@@ -83,11 +83,30 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 	if prev == nil || !sameLines(pr.In, prev.In) || len(pr.In) < 2 {
 		return
 	}
+	// A worker's emissions follow its output, not the mix of its
+	// inputs: only its inputs are read, where it has two or more.
+	poll := l.m.poll
+	use := func(g int) bool { return true }
+	if len(pr.Out) > 0 {
+		k := 0
+		for _, ln := range pr.In {
+			if !poll[ln.Good] {
+				k++
+			}
+		}
+		if k >= 2 {
+			use = func(g int) bool { return !poll[g] }
+		}
+	}
 	n := 0
 	var mu, ma, mb float64
 	lu := l.lateLog[:0] // the log changes, computed once
 	for i, ln := range pr.In {
 		q, q0 := ln.Qty, prev.In[i].Qty
+		if !use(ln.Good) {
+			lu = append(lu, 0)
+			continue
+		}
 		if !(q > 0) || !(q0 > 0) {
 			l.lateLog = lu
 			return
@@ -106,6 +125,9 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 	var uu, ua, aa, ub, bb float64
 	for i, ln := range pr.In {
 		j := ln.Good
+		if !use(j) {
+			continue
+		}
 		u := lu[i] - mu
 		a := x[j] - x1[j] - ma
 		b := x1[j] - x2[j] - mb
