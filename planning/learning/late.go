@@ -219,7 +219,35 @@ func (l *Rule) lateRepeat(c int, role planning.Role, pr, prev *planning.Proposal
 			return
 		}
 	}
-	f.rep = quantumOf(pr) == 0
+	f.rep = l.relMoved(pr) && quantumOf(pr) == 0
+}
+
+// relMoved reports whether the prices of proposal pr's lines moved
+// relative to one another from the round before to this one (by more
+// than lagStill in log): where they did not (a step that moved every
+// price alike, as the stall safeguard's sign steps often do), a council
+// on time keeps its mix too.
+func (l *Rule) relMoved(pr *planning.Proposal) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, side := range [2][]planning.Line{pr.Out, pr.In} {
+		for _, ln := range side {
+			d := l.x[ln.Good] - l.xPrev[ln.Good]
+			lo, hi = math.Min(lo, d), math.Max(hi, d)
+		}
+	}
+	return hi-lo > lagStill
+}
+
+// repeats returns how many councils repeated their proposals in the
+// last round (lateRepeat).
+func (l *Rule) repeats() int {
+	n := 0
+	for c := range l.late {
+		if l.late[c].rep {
+			n++
+		}
+	}
+	return n
 }
 
 // lates returns how many councils the rule takes to answer late.

@@ -115,6 +115,9 @@ type Rule struct {
 	pCur, pPrev []float64
 	nSeen       int
 	lateLog     []float64 // scratch of lateObserve
+	// predRepeats counts the councils that repeated their proposals in
+	// the round the last prediction was made from (late.go).
+	predRepeats int
 	// stall is the stall safeguard (stall.go).
 	stall stall
 }
@@ -294,6 +297,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		l.pred[j] = l.m.rel(j)
 	}
 	l.predOK, l.lastN = true, r.Number+1
+	l.predRepeats = l.repeats()
 	prices := make([]float64, len(l.next))
 	for j, v := range l.next {
 		prices[j] = math.Exp(v)
@@ -654,6 +658,12 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// however well it is predicted; a radius that only held would
 		// leave the plan crawling).
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+	case l.predRepeats*10 > len(plan.Councils):
+		// A tenth of the councils had not yet answered the prices they
+		// last saw: the prediction extrapolated their answers from the
+		// prices before, and failed for that, not for the step (after
+		// a step the learned economy held, by as little as 0.5 times
+		// nothing). Keep the region.
 	case l.relearned*10 > len(plan.Councils):
 		// The round first showed a tenth of the councils to move only
 		// partway: the prediction failed for what it did not yet know

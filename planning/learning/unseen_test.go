@@ -174,6 +174,12 @@ func unseenEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, be
 		if b == "unseen-mix" {
 			b = []string{"", "capped", "late", "fixed-proportions"}[int(4*rnd())%4]
 		}
+		if b == "mix-nofp" {
+			b = []string{"", "capped", "late", ""}[int(4*rnd())%4]
+		}
+		if b == "mix-nolate" {
+			b = []string{"", "capped", "", "fixed-proportions"}[int(4*rnd())%4]
+		}
 		worker := e.Plan.Councils[i].Role == planning.Worker
 		pr := star.Proposals[i]
 		if m == nil || pr == nil {
