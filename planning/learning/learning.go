@@ -108,6 +108,9 @@ type Rule struct {
 	// fell holds, per good, the log price above the numéraire's from
 	// which it last fell to the floor (NaN if none; unsupplied.go).
 	fell []float64
+	// stuck counts, per good, the rounds running its market stayed far
+	// from clearing against the prediction (stall.go).
+	stuck []int
 	// late holds what the rule knows of which councils answer late,
 	// from the log prices of the last three rounds (late.go).
 	late        []lateFit
@@ -195,6 +198,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.setFloor(r)
 	l.judge(plan, rounds)
 	l.countDry(r)
+	l.stuckObserve(r)
 	l.stallObserve(plan, r)
 	l.welcome(plan, r)
 	if p, ok := l.holdBest(r); ok {
@@ -288,6 +292,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 	}
 	l.climbDry(hi)
+	l.climbStuck(r, lo, hi)
 	l.rise(r, lo)
 	l.next[num] = l.x[num]
 	l.step = f * big
