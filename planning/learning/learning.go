@@ -110,7 +110,8 @@ type Rule struct {
 	fell []float64
 	// stuck counts, per good, the rounds running its market stayed far
 	// from clearing against the prediction (stall.go).
-	stuck []int
+	stuck     []int
+	stuckSign []float64 // its last signed gap
 	// late holds what the rule knows of which councils answer late,
 	// from the log prices of the last three rounds (late.go).
 	late        []lateFit

@@ -124,7 +124,8 @@ func (l *Rule) stallTarget(plan *planning.Plan, r *planning.Round) ([]float64, b
 // supplied for 35 rounds while the trust region sat at its floor). The
 // stall safeguard, which would move it, is not used while councils answer
 // late. Per good, stuck counts the rounds running whose gap was above
-// stuckGap while the rule had predicted it at least stuckMiss lower; from
+// stuckGap, on the same side, while the rule had predicted it at least
+// stuckMiss lower and moved its price by less than stuckStill in log; from
 // stuckRounds such rounds on, the good's price moves towards clearing its
 // market by at least dryStep a round in log, whatever the trust region
 // (not while the stall safeguard is on: its sign steps move every price).
@@ -135,6 +136,7 @@ const (
 	stuckGap    = 0.5
 	stuckMiss   = 0.4
 	stuckRounds = 3
+	stuckStill  = 0.05
 )
 
 // stuckObserve updates l.stuck from round r and the prediction made for
@@ -143,13 +145,19 @@ func (l *Rule) stuckObserve(r *planning.Round) {
 	if len(l.stuck) != len(r.Gap) {
 		l.stuck = make([]int, len(r.Gap))
 	}
+	if len(l.stuckSign) != len(r.Gap) {
+		l.stuckSign = make([]float64, len(r.Gap))
+	}
 	ok := l.predOK && l.lastN == r.Number
 	for j, g := range r.Gap {
-		if ok && j != l.m.plan.Numeraire && g > stuckGap && math.Abs(signedGap(r, j)-l.pred[j]) > stuckMiss {
+		sg := signedGap(r, j)
+		if ok && j != l.m.plan.Numeraire && g > stuckGap && math.Abs(sg-l.pred[j]) > stuckMiss &&
+			math.Abs(l.x[j]-l.xPrev[j]) < stuckStill && (l.stuck[j] == 0 || sg*l.stuckSign[j] > 0) {
 			l.stuck[j]++
 		} else {
 			l.stuck[j] = 0
 		}
+		l.stuckSign[j] = sg
 	}
 }
 
