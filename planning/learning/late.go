@@ -80,7 +80,12 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		l.late = make([]lateFit, len(l.m.props))
 	}
 	f := &l.late[c]
-	if prev == nil || !sameLines(pr.In, prev.In) || len(pr.In) < 2 {
+	if prev == nil || !sameLines(pr.In, prev.In) || len(pr.In) < 2 || f.rep {
+		// A repeat (lateRepeat) says nothing of which round's change its
+		// mix follows, and pooled, its zero change against the change of
+		// the round before would hide how its other rounds followed it
+		// (a late worker that answers on time the round its late answer
+		// would lose repeats the round after).
 		return
 	}
 	// A worker's emissions follow its output, not the mix of its
