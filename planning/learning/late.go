@@ -61,6 +61,10 @@ const (
 	// lateSharp is the largest share of Σu² b may leave for the board to
 	// judge from fewer than lateRounds rounds.
 	lateSharp = 1e-3
+	// lateExact is the share of Σu² below which b's residual is exact
+	// (rounding), and lateExactLeft the least share a must leave then.
+	lateExact     = 1e-9
+	lateExactLeft = 1e-3
 )
 
 // lateFit holds the regressions of one council.
@@ -164,6 +168,14 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		// lose answers on time some rounds; one such round does not undo
 		// what the others showed).
 		f.late = ra >= rb
+	case rb < lateExact*f.uu && ra > lateExactLeft*f.uu:
+		// b alone accounts for the move to rounding, over every round
+		// pooled, and a does not: late, whatever lag.go read of its
+		// speed from answers paired with the wrong prices (a council
+		// that moves partway answers this round's prices too, in
+		// quantities, not log mixes, and b alone cannot account for it
+		// so exactly).
+		f.late = true
 	case f.n < lateRounds:
 		// From one round only a clear case: b alone accounts for the
 		// move, as it does exactly for a late council of the fitted

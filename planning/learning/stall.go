@@ -125,7 +125,7 @@ func (l *Rule) stallTarget(plan *planning.Plan, r *planning.Round) ([]float64, b
 // stall safeguard, which would move it, is not used while councils answer
 // late. Per good, stuck counts the rounds running whose gap was above
 // stuckGap, on the same side, while the rule had predicted it at least
-// stuckMiss lower and moved its price by less than stuckStill in log; from
+// stuckMiss closer and moved its price by less than stuckStill in log; from
 // stuckRounds such rounds on, the good's price moves towards clearing its
 // market by at least dryStep a round in log, whatever the trust region
 // (not while the stall safeguard is on: its sign steps move every price).
@@ -134,7 +134,7 @@ func (l *Rule) stallTarget(plan *planning.Plan, r *planning.Round) ([]float64, b
 // crowds end within 0.05 after 40 rounds, where three ended at 0.9–1.)
 const (
 	stuckGap    = 0.5
-	stuckMiss   = 0.4
+	stuckMiss   = 0.25
 	stuckRounds = 3
 	stuckStill  = 0.05
 )
