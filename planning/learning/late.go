@@ -30,17 +30,26 @@ import (
 //     others, in the round the prices moved if it is on time and one
 //     round later if it is late. Each round the board regresses u, the
 //     change of the log mix of the council's lines (demeaned across
-//     them), on a, the change of their log prices (demeaned likewise)
-//     that round, and separately on b, the change the round before,
-//     pooled over rounds with lateMemory; where b explains u and a does
-//     not (a leaves more than lateLeft of Σu², b less than lateShare of
-//     what a leaves, or, from one round, less than lateSharp of Σu²), the
-//     council is late (not one whose rounds have shown it to move only
-//     partway: its steps also answer the prices before), until a
-//     explains u better than b.
+//     them; a worker's inputs only, where it has two or more: its
+//     emissions follow its output), on a, the change of their log
+//     prices (demeaned likewise) that round, and separately on b, the
+//     change the round before, pooled over rounds with lateMemory (a
+//     repeat left out). The council is late where b explains u and a
+//     does not: a leaves more than lateLeft of Σu² and b less than
+//     lateShare of what a leaves (from one round: less than lateSharp
+//     of Σu²), for a council whose rounds have not shown it to move
+//     only partway (its steps also answer the prices before); or, for
+//     any council, b leaves less than lateExact of Σu² and a more than
+//     lateExactLeft (a partial step, a move in quantities, is no exact
+//     function of b in log mixes). It stays late until a explains u
+//     better than b.
 //
 // A council whose mix does not move (fixed proportions, one line) is
-// never taken for late.
+// never taken for late by its mix; it repeats only if its quantities
+// do not move either (a worker) or its prices moved relative to one
+// another (relMoved). While a tenth of the councils repeat, a prediction
+// that misses keeps the trust region (judge): it failed for answers the
+// board could only extrapolate, not for its step.
 
 const (
 	lateMemory = 0.9
@@ -218,6 +227,9 @@ func (l *Rule) isLate(c int) bool {
 // which the council answers them. It holds one round: the next proposal
 // that moves its mix is judged afresh.
 func (l *Rule) lateRepeat(c int, role planning.Role, pr, prev *planning.Proposal) {
+	if prev == nil && len(l.late) != len(l.m.props) {
+		return // nothing to repeat, and nothing noted yet
+	}
 	if len(l.late) != len(l.m.props) {
 		l.late = make([]lateFit, len(l.m.props))
 	}
