@@ -73,7 +73,7 @@ const (
 	// lateExact is the share of Σu² below which b's residual is exact
 	// (rounding), and lateExactLeft the least share a must leave then.
 	lateExact     = 1e-9
-	lateExactLeft = 1e-3
+	lateExactLeft = 1e-6
 )
 
 // lateFit holds the regressions of one council.
