@@ -11,33 +11,69 @@ import (
 // answer at p_{t−1} (a consumer's scaled to its budget at p_t). Fitted at
 // p_t, its answers read as a response to prices it never saw, and a plan
 // of such councils swings like a cobweb (15 × 60 crowds: gaps of 0.08–0.58
-// after 40 rounds). The board tells such a council from how the mix of
-// its proposal moves: whatever its form, a council that substitutes
-// shifts its mix of inputs (or requests) against the goods whose prices
-// rose relative to the others, in the round the prices moved if it is on
-// time and one round later if it is late. Each round the board regresses
-// u, the change of the log mix of the council's lines (demeaned across
-// them), on a, the change of their log prices (demeaned likewise) that
-// round, and separately on b, the change the round before, pooled over
-// rounds with lateMemory; where, over at least lateRounds rounds, b
-// explains u and a does not (a leaves more than 70% of Σu², b less than
-// lateShare of what a leaves), the council is late (not one whose rounds
-// have shown it to move only partway: its steps also answer the prices
-// before), and the board fits its
-// proposals at the prices of the round before (and a consumer's at the
-// budget its answer spent there), which they answer. A council whose mix
-// does not move (fixed proportions, one line) is never taken for late.
+// after 40 rounds, or plans running away, labour asked for 10²² times
+// over). The board tells such a council in two ways, and fits its
+// proposals at the prices of the round before (a consumer's at the
+// budget its answer spent there), which they answer:
+//
+//   - It repeats (lateRepeat): the round after prices move, a late
+//     council proposes its last answer again (a consumer's scaled to
+//     its new budget), which no council that substitutes does on time,
+//     even partway. The learned economy is then the one of the round
+//     before for it, and the board aims where it aimed: after the first
+//     leap the prices hold for a round, and the late councils answer
+//     them (a late crowd of the reference councils: 3–4 rounds, where
+//     it ran away).
+//   - Its mix follows the round before's prices (lateObserve): whatever
+//     its form, a council that substitutes shifts its mix of inputs (or
+//     requests) against the goods whose prices rose relative to the
+//     others, in the round the prices moved if it is on time and one
+//     round later if it is late. Each round the board regresses u, the
+//     change of the log mix of the council's lines (demeaned across
+//     them; a worker's inputs only, where it has two or more: its
+//     emissions follow its output), on a, the change of their log
+//     prices (demeaned likewise) that round, and separately on b, the
+//     change the round before, pooled over rounds with lateMemory (a
+//     repeat left out). The council is late where b explains u and a
+//     does not: a leaves more than lateLeft of Σu² and b less than
+//     lateShare of what a leaves (from one round: less than lateSharp
+//     of Σu²), for a council whose rounds have not shown it to move
+//     only partway (its steps also answer the prices before); or, for
+//     any council, b leaves less than lateExact of Σu² and a more than
+//     lateExactLeft (a partial step, a move in quantities, is no exact
+//     function of b in log mixes). It stays late until a explains u
+//     better than b.
+//
+// A council whose mix does not move (fixed proportions, one line) is
+// never taken for late by its mix; it repeats only if its quantities
+// do not move either (a worker) or its prices moved relative to one
+// another (relMoved). While a tenth of the councils repeat, a prediction
+// that misses keeps the trust region (judge): it failed for answers the
+// board could only extrapolate, not for its step.
 
 const (
 	lateMemory = 0.9
 	lateShare  = 0.02
+	// lateLeft is the least share of Σu² a must leave. a and b are
+	// often correlated (a step that partly reverses the one before), so
+	// a late council's u is partly explained by a too: 0.7, as first
+	// set, missed half the late councils of the 15 × 60 crowds.
+	lateLeft = 0.2
 	// lateMin is the least pooled Σu² (the mix's squared log changes)
 	// from which the board judges: below it the council barely moved.
 	lateMin = 1e-4
-	// lateRounds is the least rounds pooled from which the board
-	// judges: one round cannot tell a council that answers late from
-	// one still moving towards its answer to the round before.
+	// lateRounds is the least rounds pooled from which the board judges
+	// by lateShare: one round cannot tell a council that answers late
+	// from one still moving towards its answer to the round before,
+	// unless b explains it all (lateSharp).
 	lateRounds = 2
+	// lateSharp is the largest share of Σu² b may leave for the board to
+	// judge from fewer than lateRounds rounds.
+	lateSharp = 1e-3
+	// lateExact is the share of Σu² below which b's residual is exact
+	// (rounding), and lateExactLeft the least share a must leave then.
+	lateExact     = 1e-9
+	lateExactLeft = 1e-6
 )
 
 // lateFit holds the regressions of one council.
@@ -45,6 +81,8 @@ type lateFit struct {
 	uu, ua, aa, ub, bb float64
 	n                  int // rounds pooled
 	late               bool
+	// rep says the council's fresh proposal repeated its last (lateRepeat).
+	rep bool
 }
 
 // lateObserve updates council c's regressions from its fresh proposal pr
@@ -55,14 +93,38 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		l.late = make([]lateFit, len(l.m.props))
 	}
 	f := &l.late[c]
-	if prev == nil || !sameLines(pr.In, prev.In) || len(pr.In) < 2 {
+	if prev == nil || !sameLines(pr.In, prev.In) || len(pr.In) < 2 || f.rep {
+		// A repeat (lateRepeat) says nothing of which round's change its
+		// mix follows, and pooled, its zero change against the change of
+		// the round before would hide how its other rounds followed it
+		// (a late worker that answers on time the round its late answer
+		// would lose repeats the round after).
 		return
+	}
+	// A worker's emissions follow its output, not the mix of its
+	// inputs: only its inputs are read, where it has two or more.
+	poll := l.m.poll
+	use := func(g int) bool { return true }
+	if len(pr.Out) > 0 {
+		k := 0
+		for _, ln := range pr.In {
+			if !poll[ln.Good] {
+				k++
+			}
+		}
+		if k >= 2 {
+			use = func(g int) bool { return !poll[g] }
+		}
 	}
 	n := 0
 	var mu, ma, mb float64
 	lu := l.lateLog[:0] // the log changes, computed once
 	for i, ln := range pr.In {
 		q, q0 := ln.Qty, prev.In[i].Qty
+		if !use(ln.Good) {
+			lu = append(lu, 0)
+			continue
+		}
 		if !(q > 0) || !(q0 > 0) {
 			l.lateLog = lu
 			return
@@ -81,6 +143,9 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 	var uu, ua, aa, ub, bb float64
 	for i, ln := range pr.In {
 		j := ln.Good
+		if !use(j) {
+			continue
+		}
 		u := lu[i] - mu
 		a := x[j] - x1[j] - ma
 		b := x1[j] - x2[j] - mb
@@ -99,14 +164,40 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 	f.ub = lateMemory*f.ub + ub
 	f.bb = lateMemory*f.bb + bb
 	f.n++
-	if f.n < lateRounds || f.uu < lateMin || f.aa <= 0 || f.bb <= 0 {
+	if f.uu < lateMin || f.aa <= 0 || f.bb <= 0 {
 		return
 	}
 	ra := f.uu - f.ua*f.ua/f.aa // residual of u on a
 	rb := f.uu - f.ub*f.ub/f.bb // and on b
 	was := f.late
-	f.late = ra > 0.7*f.uu && rb < lateShare*ra && l.m.adj[c].speed() == 1
+	switch {
+	case was:
+		// Once late, until this round's change explains the mix better
+		// than the round before's (a late worker whose late answer would
+		// lose answers on time some rounds; one such round does not undo
+		// what the others showed).
+		f.late = ra >= rb
+	case rb < lateExact*f.uu && ra > lateExactLeft*f.uu:
+		// b alone accounts for the move to rounding, over every round
+		// pooled, and a does not: late, whatever lag.go read of its
+		// speed from answers paired with the wrong prices (a council
+		// that moves partway answers this round's prices too, in
+		// quantities, not log mixes, and b alone cannot account for it
+		// so exactly).
+		f.late = true
+	case f.n < lateRounds:
+		// From one round only a clear case: b alone accounts for the
+		// move, as it does exactly for a late council of the fitted
+		// forms.
+		f.late = ra > lateLeft*f.uu && rb < lateSharp*f.uu && l.m.adj[c].speed() == 1
+	default:
+		f.late = ra > lateLeft*f.uu && rb < lateShare*ra && l.m.adj[c].speed() == 1
+	}
 	if f.late && !was {
+		if cf := l.m.cf[c]; cf != nil {
+			// Its σ was read from answers paired with the wrong prices.
+			cf.n = 0
+		}
 		// What lag.go learned of its speed came from answers paired
 		// with the wrong prices (a late council's first two proposals
 		// answer the same prices, and read as a council that did not
@@ -119,7 +210,73 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 
 // isLate reports whether council c answers the round before's prices.
 func (l *Rule) isLate(c int) bool {
-	return c < len(l.late) && l.late[c].late
+	return c < len(l.late) && (l.late[c].late || l.late[c].rep)
+}
+
+// lateRepeat notes whether council c's fresh proposal pr repeats its
+// standing proposal prev although prices moved: a worker's every line the
+// same, a consumer's scaled to its new budget (two lines or more; a
+// council that rounds repeats whenever its answer moves less than its
+// last figure, and is not read). A council that substitutes, on time,
+// moves its mix when prices move, even partway; one that answers late
+// answers the same prices as last round, and so repeats its answer the
+// round after prices first moved (and after any round in which they held).
+// Such a proposal is fitted at the prices it answered, the round before's;
+// the board learns nothing new from it, and the learned economy, the same
+// as last round's, aims where it aimed: the prices hold for the round in
+// which the council answers them. It holds one round: the next proposal
+// that moves its mix is judged afresh.
+func (l *Rule) lateRepeat(c int, role planning.Role, pr, prev *planning.Proposal) {
+	if prev == nil && len(l.late) != len(l.m.props) {
+		return // nothing to repeat, and nothing noted yet
+	}
+	if len(l.late) != len(l.m.props) {
+		l.late = make([]lateFit, len(l.m.props))
+	}
+	f := &l.late[c]
+	f.rep = false
+	if prev == nil || !sameRay(pr, prev) {
+		return
+	}
+	switch role {
+	case planning.Worker:
+		if len(pr.Out) == 0 || !(pr.Out[0].Qty > 0) || pr.Out[0].Qty != prev.Out[0].Qty {
+			return
+		}
+	case planning.Consumer:
+		if len(pr.In) < 2 {
+			return
+		}
+	}
+	f.rep = l.relMoved(pr) && quantumOf(pr) == 0
+}
+
+// relMoved reports whether the prices of proposal pr's lines moved
+// relative to one another from the round before to this one (by more
+// than lagStill in log): where they did not (a step that moved every
+// price alike, as the stall safeguard's sign steps often do), a council
+// on time keeps its mix too.
+func (l *Rule) relMoved(pr *planning.Proposal) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, side := range [2][]planning.Line{pr.Out, pr.In} {
+		for _, ln := range side {
+			d := l.x[ln.Good] - l.xPrev[ln.Good]
+			lo, hi = math.Min(lo, d), math.Max(hi, d)
+		}
+	}
+	return hi-lo > lagStill
+}
+
+// repeats returns how many councils repeated their proposals in the
+// last round (lateRepeat).
+func (l *Rule) repeats() int {
+	n := 0
+	for c := range l.late {
+		if l.late[c].rep {
+			n++
+		}
+	}
+	return n
 }
 
 // lates returns how many councils the rule takes to answer late.
@@ -131,4 +288,13 @@ func (l *Rule) lates() int {
 		}
 	}
 	return n
+}
+
+// sameMix reports whether a fresh proposal pr of a council that does not
+// round is its standing proposal prev scaled (sameRay), a consumer's with
+// two lines or more: it teaches nothing of λ. A consumer that answers
+// late repeats its answer in round 1, scaled to its new budget, and read
+// by lag_scaled.go it looks like one that did not move at all.
+func sameMix(role planning.Role, a *lagFit, pr, prev *planning.Proposal) bool {
+	return role == planning.Consumer && a.quantum == 0 && len(pr.In) > 1 && sameRay(pr, prev)
 }

@@ -108,6 +108,10 @@ type Rule struct {
 	// fell holds, per good, the log price above the numéraire's from
 	// which it last fell to the floor (NaN if none; unsupplied.go).
 	fell []float64
+	// stuck counts, per good, the rounds running its market stayed far
+	// from clearing against the prediction (stall.go).
+	stuck     []int
+	stuckSign []float64 // its last signed gap
 	// late holds what the rule knows of which councils answer late,
 	// from the log prices of the last three rounds (late.go).
 	late        []lateFit
@@ -115,6 +119,9 @@ type Rule struct {
 	pCur, pPrev []float64
 	nSeen       int
 	lateLog     []float64 // scratch of lateObserve
+	// predRepeats counts the councils that repeated their proposals in
+	// the round the last prediction was made from (late.go).
+	predRepeats int
 	// stall is the stall safeguard (stall.go).
 	stall stall
 }
@@ -192,6 +199,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.setFloor(r)
 	l.judge(plan, rounds)
 	l.countDry(r)
+	l.stuckObserve(r)
 	l.stallObserve(plan, r)
 	l.welcome(plan, r)
 	if p, ok := l.holdBest(r); ok {
@@ -285,6 +293,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 	}
 	l.climbDry(hi)
+	l.climbStuck(r, lo, hi)
 	l.rise(r, lo)
 	l.next[num] = l.x[num]
 	l.step = f * big
@@ -294,6 +303,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		l.pred[j] = l.m.rel(j)
 	}
 	l.predOK, l.lastN = true, r.Number+1
+	l.predRepeats = l.repeats()
 	prices := make([]float64, len(l.next))
 	for j, v := range l.next {
 		prices[j] = math.Exp(v)
@@ -505,6 +515,9 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		// A council that answers late is fitted at the prices it
 		// answered (late.go).
 		prices, lnp, budget := r.Prices, l.x, r.Budgets[c]
+		if fresh && !still {
+			l.lateRepeat(c, role, pr, prev)
+		}
 		if fresh && prev != nil && l.nSeen >= 3 && !lateStill {
 			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
 		}
@@ -521,7 +534,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			}
 			a.prior = l.lamPrior
 			known := a.informed
-			if !still || a.lam == 0 {
+			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev) {
 				a.observe(role, pr, prev, m.poll, prices, budget)
 				if role == planning.Consumer && len(plan.Goods)-1 <= lsValueMax {
 					// A step scaled to the budget teaches λ against
@@ -651,6 +664,12 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// however well it is predicted; a radius that only held would
 		// leave the plan crawling).
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+	case l.predRepeats*10 > len(plan.Councils):
+		// A tenth of the councils had not yet answered the prices they
+		// last saw: the prediction extrapolated their answers from the
+		// prices before, and failed for that, not for the step (after
+		// a step the learned economy held, by as little as 0.5 times
+		// nothing). Keep the region.
 	case l.relearned*10 > len(plan.Councils):
 		// The round first showed a tenth of the councils to move only
 		// partway: the prediction failed for what it did not yet know

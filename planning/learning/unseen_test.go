@@ -29,7 +29,9 @@ import (
 //   - late: a council answers the previous round's prices, not this
 //     round's (a council that meets before the prices are out), scaled to
 //     its budget at this round's prices; a worker whose late answer would
-//     fail SB/SC ≥ 1 answers this round's prices.
+//     fail SB/SC ≥ 1 answers this round's prices. late-30 makes about 30%
+//     of the councils late, at random; late-consumers and late-workers
+//     only the consumers or only the workers.
 //   - fixed-proportions: a worker council with fixed input and emission
 //     coefficients per unit of output (those of its answer at the reference
 //     equilibrium) and an
@@ -140,7 +142,7 @@ func (w *fixedProportions) Propose(p, _ []float64, _ float64, _, dst *planning.P
 }
 
 // unseen names a behaviour of this file, or a mix of them.
-var unseen = []string{"capped", "late", "fixed-proportions", "unseen-mix"}
+var unseen = []string{"capped", "late", "late-30", "late-consumers", "late-workers", "fixed-proportions", "unseen-mix"}
 
 // unseenEconomy returns the generated economy of goods and councils from
 // seed with behaviour given to its councils (each council one of them at
@@ -189,6 +191,14 @@ func unseenEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, be
 			}
 		case "late":
 			e.Models[i] = &late{m: m, worker: worker}
+		case "late-30":
+			if rnd() < 0.3 {
+				e.Models[i] = &late{m: m, worker: worker}
+			}
+		case "late-consumers", "late-workers":
+			if worker == (b == "late-workers") {
+				e.Models[i] = &late{m: m, worker: worker}
+			}
 		case "fixed-proportions":
 			if worker && len(pr.Out) == 1 && pr.Out[0].Qty > 0 {
 				y := pr.Out[0].Qty
@@ -212,7 +222,7 @@ func TestUnseenTable(t *testing.T) {
 	behaviours, seeds, goods, nc, rules, max := unseen, *peopleSeeds, *peopleGoods, *peopleCouncils, strings.Split(*peopleRules, ","), *peopleMax
 	if !*unseenTable {
 		// Without -unseen, one small run of the table's code.
-		behaviours, seeds, goods, nc, rules, max = unseen[3:], 1, 15, 60, []string{"learning", "pequod"}, 20
+		behaviours, seeds, goods, nc, rules, max = unseen[len(unseen)-1:], 1, 15, 60, []string{"learning", "pequod"}, 20
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-18s %-10s %-12s %s\n", "behaviour", "economy", "rule", "rounds to 3% / 1e-3 / 1e-4; last gap")
@@ -256,42 +266,63 @@ func TestUnseenTable(t *testing.T) {
 // behaviour of this file, and checks what it achieves today
 // (docs/facilitation.md, "Behaviours the rule has not seen"): never a
 // divergence; capped consumers within 3% in at most 5 rounds and 1e-4 in
-// 8; fixed proportions no longer frozen (every plan within 0.1 after 40
-// rounds, where the rule used to stay at a gap of 1, and at or below the
-// better baseline's gap after 300 rounds, as for capped); late councils
-// and the mixed crowd within 0.15 on at least one of the four economies.
-// (The acceptance criteria ask for 3% in 6 rounds on every crowd; late
-// councils, fixed proportions and the mix do not meet it: late councils
-// run away on three of the four, docs/facilitation.md.)
+// 8; councils that answer late (all of them, about 30%, the consumers or
+// the workers) within 3% in at most 6 rounds, 1e-3 in 8 and 1e-4 in 8,
+// and held there (no gap above 1e-4 after); fixed proportions no longer
+// frozen (every plan within 0.1 after 40 rounds, where the rule used to
+// stay at a gap of 1); capped, late and fixed proportions at or below the
+// better baseline's gap after 300 rounds; the mixed crowd within 0.2
+// after 40 rounds on every economy, where it ended at 0.9–1 on three of
+// the four. (The acceptance criteria ask for 3% in 6 rounds on every
+// crowd; fixed proportions and the mix do not meet it.)
 func TestLearningUnseen(t *testing.T) {
 	for _, b := range unseen {
-		var near, stuck int
+		lateCrowd := strings.HasPrefix(b, "late")
 		for s := uint64(1); s <= 2; s++ {
 			for _, ces := range []bool{false, true} {
 				e := unseenEconomy(t, 15, 60, s, ces, b)
-				o := runCrowd(t, e, "learning", coldPrices(e), 40, 0)
+				res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: 40, Prices: coldPrices(e)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs := res.Board.Rounds()
+				o := outcome{r3: roundsTo(rs, 0.03), r1e3: roundsTo(rs, 1e-3), r1e4: roundsTo(rs, 1e-4), diverged: res.Diverged, last: res.Last().MaxGap}
 				name := fmt.Sprintf("%s seed %d ces %v", b, s, ces)
 				t.Logf("%s: 3%%: %d, 1e-3: %d, 1e-4: %d, after 40 rounds %.2g", name, o.r3, o.r1e3, o.r1e4, o.last)
 				if o.diverged {
 					t.Errorf("%s: diverged", name)
 				}
-				if o.last <= 0.15 {
-					near++
-				}
-				if o.last >= 0.95 {
-					stuck++
-				}
-				switch b {
-				case "capped":
-					if o.r3 < 0 || o.r3 > 5 || o.r1e4 < 0 || o.r1e4 > 8 {
-						t.Errorf("%s: %d rounds to 3%% and %d to 1e-4, want ≤ 5 and ≤ 8", name, o.r3, o.r1e4)
+				within := func(what string, got, want int) {
+					if got < 0 || got > want {
+						t.Errorf("%s: %d rounds to %s, want ≤ %d", name, got, what, want)
 					}
-				case "fixed-proportions":
+				}
+				switch {
+				case b == "capped":
+					within("3%", o.r3, 5)
+					within("1e-4", o.r1e4, 8)
+				case lateCrowd:
+					within("3%", o.r3, 6)
+					within("1e-3", o.r1e3, 8)
+					within("1e-4", o.r1e4, 8)
+					if o.r1e4 > 0 {
+						for _, r := range rs[o.r1e4:] {
+							if r.Closed && r.MaxGap > 1e-4 {
+								t.Errorf("%s: round %d back at a gap of %.2g after 1e-4", name, r.Number, r.MaxGap)
+								break
+							}
+						}
+					}
+				case b == "fixed-proportions":
 					if o.last > 0.1 {
 						t.Errorf("%s: gap %.2g after 40 rounds, want ≤ 0.1", name, o.last)
 					}
+				case b == "unseen-mix":
+					if o.last > 0.2 {
+						t.Errorf("%s: gap %.2g after 40 rounds, want ≤ 0.2", name, o.last)
+					}
 				}
-				if b == "capped" || b == "fixed-proportions" {
+				if b == "capped" || b == "fixed-proportions" || b == "late" {
 					e := unseenEconomy(t, 15, 60, s, ces, b)
 					best := math.Inf(1)
 					for _, rn := range []string{"tatonnement", "pequod"} {
@@ -304,9 +335,6 @@ func TestLearningUnseen(t *testing.T) {
 					}
 				}
 			}
-		}
-		if (b == "late" || b == "unseen-mix") && near < 1 {
-			t.Errorf("%s: %d of 4 plans within 0.15 after 40 rounds (want ≥ 1), %d stuck at a gap of 1", b, near, stuck)
 		}
 	}
 }
