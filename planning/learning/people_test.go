@@ -27,6 +27,7 @@ var (
 	peopleRules    = flag.String("people-rules", "learning,tatonnement,pequod", "rules -people runs, comma-separated")
 	peopleWarm     = flag.Float64("people-warm", 0, "-people starts from last year's prices shocked by this fraction (gen --warm) instead of cold")
 	peopleMax      = flag.Int("people-max", 300, "rounds -people gives the baselines (the default rule gets 40)")
+	peopleCrowds   = flag.String("people-crowds", "", "crowds -people runs, comma-separated (all if empty)")
 )
 
 // crowd is a named share of behaviours.
@@ -303,7 +304,9 @@ func TestLearningPeopleWarm(t *testing.T) {
 // test that the baselines run on crowds.
 //
 // The flags -people-goods, -people-councils, -people-seeds, -people-rules,
-// -people-warm and -people-max size the table (docs/facilitation.md,
+// -people-warm, -people-max and -people-crowds size the table (the rule
+// "oracle" is the test-only board of oracle_test.go, which knows the
+// councils' models) (docs/facilitation.md,
 // "Councils as people", has the commands); after the rows it logs, per
 // crowd and rule, the rounds of every economy side by side.
 func TestPeopleTable(t *testing.T) {
@@ -316,6 +319,13 @@ func TestPeopleTable(t *testing.T) {
 	}
 	if !*peopleTable {
 		rules, cs, seeds, max, goods, nc = []string{"learning", "tatonnement", "pequod"}, crowds[3:4], seeds[:1], 20, 15, 60
+	} else if *peopleCrowds != "" {
+		cs = nil
+		for _, cr := range crowds {
+			if strings.Contains(","+*peopleCrowds+",", ","+cr.name+",") {
+				cs = append(cs, cr)
+			}
+		}
 	}
 	type key struct{ crowd, rule string }
 	sums := map[key][4][]string{}
@@ -336,10 +346,16 @@ func TestPeopleTable(t *testing.T) {
 				}
 				for _, rn := range rules {
 					n := max
-					if rn == "learning" {
+					if rn == "learning" || rn == "oracle" {
 						n = 40
 					}
-					o := runCrowd(t, e, rn, prices, n, floor)
+					var o outcome
+					if rn == "oracle" {
+						// Test-only: knows the models (oracle_test.go).
+						o = runOracle(t, e, prices, n)
+					} else {
+						o = runCrowd(t, e, rn, prices, n, floor)
+					}
 					k := key{cr.name, rn}
 					v := sums[k]
 					for i, r := range []int{o.r3, o.r1e3, o.r1e4, o.rFloor} {
