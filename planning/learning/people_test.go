@@ -198,8 +198,10 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 // with every crowd and checks what it achieves today: the reference
 // councils in at most 4 rounds to 1e-4; councils with other technologies
 // or needs within 3% in at most 6 rounds, 1e-3 in 12 and 1e-4 in 20;
-// partial adjusters within 3% in at most 7 rounds, 1e-3 in 15 and 1e-4
-// in 21;
+// partial adjusters within 3% in at most 6 rounds, 1e-3 in 15 and 1e-4
+// in 21 (a board that knew their models and cleared each round as well as
+// one round can, the oracle of oracle_test.go, takes 6, 15–17 and 21 on
+// seed 1);
 // rounding crowds down to 1.25 times the floor their rounding leaves at
 // the equilibrium within 12 rounds and mixed crowds within 30, and never
 // back above 8 times it plus one step of the lumpiest rounded line
@@ -236,7 +238,7 @@ func TestLearningPeople(t *testing.T) {
 						within("1e-3", o.r1e3, 12)
 						within("1e-4", o.r1e4, 20)
 					case "adjust":
-						within("3%", o.r3, 7)
+						within("3%", o.r3, 6)
 						within("1e-3", o.r1e3, 15)
 						within("1e-4", o.r1e4, 21)
 					default:
