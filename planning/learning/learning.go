@@ -380,25 +380,32 @@ func (l *Rule) quasi(plan *planning.Plan, r *planning.Round) []float64 {
 // by its value (leastSquares with lsValue) spreads it as evenly over the
 // markets' relative gaps as the mismatch allows (on 15 × 60 partial
 // adjusters the largest gap near the end is then a third of labour's
-// share alone). Where the least squares are not available (catalogues
-// beyond lsValueMax) the rule aims as it did before them: aimAhead of
-// the way to the lagged economy's solution while the gaps are above
-// aimUntil, at p* after.
+// share alone). Beyond lsValueMax, where the dense least squares cost
+// too much, equalGaps (equal.go) spreads the mismatch with the solver's
+// Newton–Krylov instead: every market off by one ratio. Where neither
+// finds Q the rule aims as it did before them: aimAhead of the way to
+// the lagged economy's solution while the gaps are above aimUntil, at p*
+// after.
 func (l *Rule) ahead(r *planning.Round) []float64 {
 	if _, ok := l.s.solve(l.star, false, r.Surplus, solveIter); !ok {
 		return l.star
 	}
 	l.blend = resize(l.blend, len(l.star))
 	copy(l.blend, l.s.x)
-	l.s.lsValue = true
-	ok := l.s.leastSquares(l.blend, r.Surplus, 20)
-	l.s.lsValue = false
+	ok := false
+	if len(l.star)-1 <= equalFrom {
+		l.s.lsValue = true
+		ok = l.s.leastSquares(l.blend, r.Surplus, 20)
+		l.s.lsValue = false
+	} else {
+		ok = l.s.equalGaps(l.blend, r.Surplus)
+	}
 	if ok {
 		copy(l.blend, l.s.x)
 	}
 	a := l.aimShare()
 	if !ok {
-		// Without the least squares (beyond lsValueMax) the lagged
+		// Without Q the lagged
 		// economy's solution puts the budgets' mismatch on labour's
 		// market, and aiming there by the predictions' record cost
 		// rounds (100 × 1,000 partial adjusters: 9 → 11–12 to 3%): aim
@@ -536,13 +543,13 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			known := a.informed
 			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev) {
 				a.observe(role, pr, prev, m.poll, prices, budget)
-				if role == planning.Consumer && len(plan.Goods)-1 <= lsValueMax {
+				if role == planning.Consumer && len(plan.Goods)-1 <= scaledMax {
 					// A step scaled to the budget teaches λ against
-					// the fitted answer (lag_scaled.go). Only where
-					// ahead can aim at the least-squares point: with
-					// the lagged solve's aim (larger catalogues) the
-					// λ̂ it learns early cost rounds (100 × 1,000
-					// partial adjusters: 9 → 10–11 to 3%).
+					// the fitted answer (lag_scaled.go). (scaledMax
+					// is a test hook; before ahead could spread the
+					// budgets' mismatch at any size, equal.go, this ran
+					// only up to lsValueMax: with the lagged solve's
+					// aim the λ̂ it learns early cost rounds.)
 					a.observeScaled(pr, prev, m.cf[c], lnp, prices, budget, &m.scaled)
 				}
 			} else {

@@ -27,6 +27,7 @@ var (
 	peopleRules    = flag.String("people-rules", "learning,tatonnement,pequod", "rules -people runs, comma-separated")
 	peopleWarm     = flag.Float64("people-warm", 0, "-people starts from last year's prices shocked by this fraction (gen --warm) instead of cold")
 	peopleMax      = flag.Int("people-max", 300, "rounds -people gives the baselines (the default rule gets 40)")
+	peopleCrowds   = flag.String("people-crowds", "", "crowds -people runs, comma-separated (all if empty)")
 )
 
 // crowd is a named share of behaviours.
@@ -197,8 +198,10 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 // with every crowd and checks what it achieves today: the reference
 // councils in at most 4 rounds to 1e-4; councils with other technologies
 // or needs within 3% in at most 6 rounds, 1e-3 in 12 and 1e-4 in 20;
-// partial adjusters within 3% in at most 7 rounds, 1e-3 in 15 and 1e-4
-// in 21;
+// partial adjusters within 3% in at most 6 rounds, 1e-3 in 15 and 1e-4
+// in 21 (a board that knew their models and cleared each round as well as
+// one round can, the oracle of oracle_test.go, takes 6, 15–17 and 21 on
+// seed 1);
 // rounding crowds down to 1.25 times the floor their rounding leaves at
 // the equilibrium within 12 rounds and mixed crowds within 30, and never
 // back above 8 times it plus one step of the lumpiest rounded line
@@ -235,7 +238,7 @@ func TestLearningPeople(t *testing.T) {
 						within("1e-3", o.r1e3, 12)
 						within("1e-4", o.r1e4, 20)
 					case "adjust":
-						within("3%", o.r3, 7)
+						within("3%", o.r3, 6)
 						within("1e-3", o.r1e3, 15)
 						within("1e-4", o.r1e4, 21)
 					default:
@@ -303,7 +306,9 @@ func TestLearningPeopleWarm(t *testing.T) {
 // test that the baselines run on crowds.
 //
 // The flags -people-goods, -people-councils, -people-seeds, -people-rules,
-// -people-warm and -people-max size the table (docs/facilitation.md,
+// -people-warm, -people-max and -people-crowds size the table (the rule
+// "oracle" is the test-only board of oracle_test.go, which knows the
+// councils' models) (docs/facilitation.md,
 // "Councils as people", has the commands); after the rows it logs, per
 // crowd and rule, the rounds of every economy side by side.
 func TestPeopleTable(t *testing.T) {
@@ -316,6 +321,13 @@ func TestPeopleTable(t *testing.T) {
 	}
 	if !*peopleTable {
 		rules, cs, seeds, max, goods, nc = []string{"learning", "tatonnement", "pequod"}, crowds[3:4], seeds[:1], 20, 15, 60
+	} else if *peopleCrowds != "" {
+		cs = nil
+		for _, cr := range crowds {
+			if strings.Contains(","+*peopleCrowds+",", ","+cr.name+",") {
+				cs = append(cs, cr)
+			}
+		}
 	}
 	type key struct{ crowd, rule string }
 	sums := map[key][4][]string{}
@@ -336,10 +348,16 @@ func TestPeopleTable(t *testing.T) {
 				}
 				for _, rn := range rules {
 					n := max
-					if rn == "learning" {
+					if rn == "learning" || rn == "oracle" {
 						n = 40
 					}
-					o := runCrowd(t, e, rn, prices, n, floor)
+					var o outcome
+					if rn == "oracle" {
+						// Test-only: knows the models (oracle_test.go).
+						o = runOracle(t, e, prices, n)
+					} else {
+						o = runCrowd(t, e, rn, prices, n, floor)
+					}
 					k := key{cr.name, rn}
 					v := sums[k]
 					for i, r := range []int{o.r3, o.r1e3, o.r1e4, o.rFloor} {

@@ -116,6 +116,9 @@ type solver struct {
 	// weigh each market by its value.
 	lsw     []float64
 	lsValue bool
+	// bias is added to every equation (equal.go): the solver then finds
+	// the prices at which every market it solves is off by −bias.
+	bias float64
 }
 
 func newSolver(m *fitted) *solver {
@@ -149,7 +152,7 @@ func (s *solver) weigh() {
 	for j := 0; j < n; j++ {
 		s.wd[j] = 1 / (m.demV[j] + delta)
 		s.ws[j] = 1 / (m.supV[j] + delta)
-		s.f[j] = math.Log((m.demV[j] + delta) / (m.supV[j] + delta))
+		s.f[j] = math.Log((m.demV[j]+delta)/(m.supV[j]+delta)) + s.bias
 	}
 }
 
