@@ -566,6 +566,8 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				m.learnK(c, w, obs, r, l.x)
 				if !w.observe(obs, m.poll, prices, lnp) && w.n == 0 {
 					w = nil
+				} else {
+					m.roundedB(c, w, pr, m.adj[c].quantum, lam)
 				}
 			}
 			if fresh && w != nil && w.n > 0 {
