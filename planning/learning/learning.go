@@ -100,6 +100,7 @@ type Rule struct {
 	// holds its prices (holdGap the largest gap when it began to).
 	bestGap, holdGap float64
 	best             []float64
+	bestGaps         []float64 // the best round's gaps, per good
 	since            int
 	holding          bool
 	// dry counts, per good, the rounds running that left it demanded
