@@ -52,7 +52,7 @@ func (l *Rule) holdBest(r *planning.Round) ([]float64, bool) {
 		return nil, false
 	}
 	if l.holding {
-		if sameFloats(r.Prices, l.best) && r.MaxGap <= holdSlack*math.Max(l.holdGap, reach) && r.Failing == 0 {
+		if sameFloats(r.Prices, l.best) && r.MaxGap <= holdSlack*math.Max(l.holdGap, reach) && r.Failing == 0 && l.heldEach(r) {
 			return append([]float64(nil), r.Prices...), true
 		}
 		l.holding, l.bestGap = false, math.Inf(1)
@@ -66,7 +66,27 @@ func (l *Rule) holdBest(r *planning.Round) ([]float64, bool) {
 	}
 	l.bestGap, l.since = r.MaxGap, 0
 	l.best = append(l.best[:0], r.Prices...)
+	l.bestGaps = append(l.bestGaps[:0], r.Gap...)
 	return nil, false
+}
+
+// heldEach reports whether every good's gap in round r, held at the best
+// round's prices, is within holdSlack times the largest of its gap in the
+// best round, its floor and the best round's largest gap. The largest
+// floor (holdBest's reach) is that of the lumpiest good; a good of a
+// smaller floor whose gap came out above it (its single producer, moving
+// partway, now a unit of its last figure short) is not held by it: the
+// rule moves again.
+func (l *Rule) heldEach(r *planning.Round) bool {
+	if len(l.bestGaps) != len(r.Gap) {
+		return true
+	}
+	for j, g := range r.Gap {
+		if g > holdSlack*math.Max(l.holdGap, math.Max(l.bestGaps[j], l.floor[j])) {
+			return false
+		}
+	}
+	return true
 }
 
 // stepTo returns the largest change of a log price from round r's prices

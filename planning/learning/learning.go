@@ -100,6 +100,7 @@ type Rule struct {
 	// holds its prices (holdGap the largest gap when it began to).
 	bestGap, holdGap float64
 	best             []float64
+	bestGaps         []float64 // the best round's gaps, per good
 	since            int
 	holding          bool
 	// dry counts, per good, the rounds running that left it demanded
@@ -586,6 +587,8 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				m.learnK(c, w, obs, r, l.x)
 				if !w.observe(obs, m.poll, prices, lnp) && w.n == 0 {
 					w = nil
+				} else {
+					m.roundedB(c, w, pr, m.adj[c].quantum, lam)
 				}
 			}
 			if fresh && w != nil && w.n > 0 {

@@ -29,6 +29,7 @@ type fitted struct {
 	nHeld int               // the councils held whole: the first nHeld of held
 	parts []int             // responsive councils that move only part of the way
 	adj   []lagFit          // per council: how far it moves in a round
+	bt    []bTrack          // per council: a rounding worker's b (rounded_b.go)
 	delag planning.Proposal // scratch: a de-lagged proposal
 	unr   planning.Proposal // scratch: a rounded proposal's midpoints
 	// scaled is observeScaled's scratch.

@@ -1,0 +1,124 @@
+package learning
+
+import (
+	"math"
+
+	"parecon/planning"
+)
+
+// A worker that rounds its figures shows its returns to scale b (the sum of
+// its inputs' value shares, exact for any technology homogeneous of degree
+// b, Cobb–Douglas and CES alike) only within its rounding: an input rounded
+// up and an output rounded down by up to a unit of their last figures (the
+// fit takes the midpoints, unround) leave b within a few percent of the
+// reading. Near constant returns the answer moves with prices by a power
+// 1/(1 − b) of them, so the reading's error is the learned economy's
+// error many times over: at 2 figures a worker of b = 0.9 may be read as
+// 0.85 or 0.95, elasticities of 6.7 or 20 for the true 10, and the first
+// leap from cold prices, a factor of e⁵ in some prices, lands with some
+// goods supplied twenty times over or not at all.
+//
+// Two proposals at prices far apart say far more. For any such technology
+// the output follows ln y = const + b/(1 − b)·(ln q − ln c), q the net
+// unit value of the outputs and c the unit cost of the input aggregate,
+// whose change the share-weighted change of the input prices (Törnqvist:
+// the mean of the two rounds' shares) follows to second order. The
+// change of ln y between two rounds, with rounding errors of a few
+// hundredths, against a change of ln q − ln c of a few units after a leap,
+// gives b/(1 − b) to within a percent. roundedB keeps, per rounding
+// worker, the most precise such reading so far and sets the elasticity the
+// fit extrapolates with (bE) to it, kept within the interval the newest
+// proposal's figures allow: the fit stays anchored at the proposal (its
+// shares and b are the proposal's), only its response to prices changes.
+
+// bTrack is what roundedB keeps of one rounding worker: the previous
+// fitted proposal (log output, log net unit value, input goods, shares
+// and log prices), and the most precise two-round reading of b so far
+// with its error bound (est valid while err > 0).
+type bTrack struct {
+	ly, lq, b float64
+	eps       float64 // relative rounding error bound of the previous ly
+	lam       float64 // the previous round's λ̂
+	in        []int
+	share     []float64 // β_k / b
+	pin       []float64
+	est, err  float64
+	have      bool
+}
+
+// roundedB refines worker c's elasticity (w.bE) from its rounded proposal
+// pr (the council rounds to relative resolution q; lam is its λ̂, the
+// fit's quantities being de-lagged by it) and its previous one. It does
+// nothing for a council that does not round.
+func (m *fitted) roundedB(c int, w *workerFit, pr *planning.Proposal, q, lam float64) {
+	if q == 0 || w.n == 0 || !(w.b > 0) {
+		return
+	}
+	if len(m.bt) != len(m.adj) {
+		m.bt = make([]bTrack, len(m.adj))
+	}
+	t := &m.bt[c]
+	if lam <= 0 || lam > 1 {
+		lam = 1
+	}
+	epsOut, epsIn := roundErr(pr.Out, q, nil), roundErr(pr.In, q, m.poll)
+	epsOut, epsIn = epsOut/lam, epsIn/lam
+	// Only a council that moves the whole way, now and in the round
+	// before, shows its answer's move: a partial step read with a λ̂
+	// not yet learned would be taken for a stiffer technology.
+	same := t.have && len(t.in) == len(w.in) && lam >= wholeLam && t.lam >= wholeLam
+	for i := 0; same && i < len(w.in); i++ {
+		same = t.in[i] == w.in[i]
+	}
+	if !same {
+		t.err = 0
+	} else {
+		// E: the change of ln q − ln c; D: the change of ln y.
+		e := w.lq - t.lq
+		for i := range w.in {
+			e -= 0.5 * (t.share[i] + w.beta[i]/w.b) * (w.pin[i] - t.pin[i])
+		}
+		d := w.ly - t.ly
+		if r := d / e; e != 0 && r > 0 && !math.IsInf(r, 0) {
+			est := r / (1 + r)
+			err := (epsOut + t.eps) / math.Abs(e) / ((1 + r) * (1 + r))
+			if t.err == 0 || err < t.err {
+				t.est, t.err = est, err
+			}
+		}
+	}
+	// The newest proposal's interval for b.
+	half := w.b * (epsOut + epsIn)
+	if t.err > 0 && t.err < half/4 {
+		b := math.Max(w.b-half, math.Min(w.b+half, t.est))
+		w.bE = math.Min(b, maxB)
+	}
+	t.ly, t.lq, t.b, t.eps, t.lam, t.have = w.ly, w.lq, w.b, epsOut, lam, true
+	t.in = append(t.in[:0], w.in...)
+	t.share = t.share[:0]
+	for i := range w.in {
+		t.share = append(t.share, w.beta[i]/w.b)
+	}
+	t.pin = append(t.pin[:0], w.pin...)
+}
+
+// wholeLam is the least λ̂ of a council roundedB takes to move the whole
+// way.
+const wholeLam = 0.99
+
+// roundErr returns the largest relative half unit of the last figure over
+// the lines (those of goods skip marks left out), which a proposal rounded
+// to relative resolution q has: a line 1,2xx at two figures stands for a
+// quantity within 50 of its midpoint, 4% of it.
+func roundErr(lines []planning.Line, q float64, skip []bool) float64 {
+	n := math.Round(1 - math.Log10(q))
+	eps := 0.0
+	for _, l := range lines {
+		if l.Qty <= 0 || (skip != nil && skip[l.Good]) {
+			continue
+		}
+		u := math.Pow(10, math.Floor(math.Log10(l.Qty))-n+1) / 2
+		eps = math.Max(eps, u/l.Qty)
+	}
+	return eps
+}
