@@ -58,27 +58,3 @@ func TestFloorNear(t *testing.T) {
 		t.Logf("%s: median over the economies %.2f times floorOf (%.2f–%.2f)", cr.name, medians[len(medians)/2], medians[0], medians[len(medians)-1])
 	}
 }
-
-// smoothEquilibrium returns the prices of floorOf's equilibrium: cr's
-// economy without rounding and partial adjustment.
-func smoothEquilibrium(t *testing.T, cr crowd, seed uint64, goods, nc int, ces bool) []float64 {
-	t.Helper()
-	smooth := cr
-	if cr.opt.People == 0 {
-		smooth.opt.RoundTo = 0
-	}
-	se := crowdEconomy(t, goods, nc, seed, ces, smooth)
-	for i := range se.Scenario.Councils {
-		se.Scenario.Councils[i].RoundTo = 0
-		se.Scenario.Councils[i].Adjust = 0
-	}
-	se, err := councils.NewEconomy(se.Scenario)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := councils.Run(se, councils.RunOptions{Tolerance: 1e-10, MaxRounds: 80, Prices: coldPrices(se)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ref.Last().Prices
-}

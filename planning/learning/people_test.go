@@ -97,14 +97,23 @@ func floorOf(t testing.TB, e *councils.Economy, cr crowd, seed uint64, goods, nc
 	if !cr.rounding {
 		return 0
 	}
-	smooth := cr
-	smooth.opt.RoundTo = 0
-	if cr.opt.People > 0 {
-		// A mixed crowd's needs and technologies stay; its rounding and
-		// adjustment are dropped below.
-		smooth = cr
+	prices := smoothEquilibrium(t, cr, seed, goods, ncouncils, ces)
+	hold, err := councils.Run(e, councils.RunOptions{Rule: "tatonnement", Step: 1e-300, Tolerance: 1e-12, MaxRounds: 6, Prices: prices})
+	if err != nil {
+		t.Fatal(err)
 	}
-	se := crowdEconomy(t, goods, ncouncils, seed, ces, smooth)
+	return hold.Last().MaxGap
+}
+
+// smoothEquilibrium returns the prices of floorOf's equilibrium: cr's
+// economy without rounding and partial adjustment.
+func smoothEquilibrium(t testing.TB, cr crowd, seed uint64, goods, nc int, ces bool) []float64 {
+	t.Helper()
+	smooth := cr
+	if cr.opt.People == 0 {
+		smooth.opt.RoundTo = 0
+	}
+	se := crowdEconomy(t, goods, nc, seed, ces, smooth)
 	for i := range se.Scenario.Councils {
 		se.Scenario.Councils[i].RoundTo = 0
 		se.Scenario.Councils[i].Adjust = 0
@@ -117,11 +126,7 @@ func floorOf(t testing.TB, e *councils.Economy, cr crowd, seed uint64, goods, nc
 	if err != nil {
 		t.Fatal(err)
 	}
-	hold, err := councils.Run(e, councils.RunOptions{Rule: "tatonnement", Step: 1e-300, Tolerance: 1e-12, MaxRounds: 6, Prices: ref.Last().Prices})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hold.Last().MaxGap
+	return ref.Last().Prices
 }
 
 // lumpOf returns the largest step of one rounded line at the prices of
