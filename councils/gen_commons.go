@@ -49,8 +49,8 @@ func addCommons(sc *Scenario, m int, seed uint64) error {
 				}
 			}
 			b := 0.0
-			for _, beta := range c.Inputs {
-				b += beta
+			for _, g := range sortedGoods(c.Inputs) {
+				b += c.Inputs[g] // in id order: a map's order would change the sum's last bits
 			}
 			if rng.Float64() < 0.5 {
 				c.Commons = map[string]float64{}
@@ -60,8 +60,8 @@ func addCommons(sc *Scenario, m int, seed uint64) error {
 					}
 				}
 				gamma := 0.0
-				for _, x := range c.Commons {
-					gamma += x
+				for _, g := range sortedGoods(c.Commons) {
+					gamma += c.Commons[g]
 				}
 				if len(c.Commons) == 0 || b+gamma >= 0.97 {
 					c.Commons = nil
@@ -70,11 +70,11 @@ func addCommons(sc *Scenario, m int, seed uint64) error {
 			continue
 		}
 		kept := 0.0
-		for g, w := range c.Weights {
+		for _, g := range sortedGoods(c.Weights) {
 			if commons[g] {
 				delete(c.Weights, g)
 			} else {
-				kept += w
+				kept += c.Weights[g]
 			}
 		}
 		if len(c.Weights) == 0 {
