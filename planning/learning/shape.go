@@ -64,6 +64,11 @@ type shapeFit struct {
 	// and the Cobb–Douglas fit's decayed squared errors (judge).
 	est             bool
 	errShape, errCD float64
+	wins            int // the rounds running the shape predicted better
+	// need is how many such rounds the fit waits for: 1, or 2 for a
+	// council lag.go's identities read, whose one round may be a partial
+	// step the board has not told yet (learnShape).
+	need int
 	// The previous proposal: log output, log net unit value, log returns
 	// b, the inputs' goods, shares and log prices, and λ̂.
 	have       bool
@@ -84,14 +89,38 @@ func (m *fitted) learnShape(c int, w *workerFit, lam float64) {
 		w.shape.on = false
 		return
 	}
-	if !m.adj[c].informed {
+	a := &m.adj[c]
+	w.shape.need = 1
+	if a.informed {
+		w.shape.need = 2
+	}
+	switch {
+	case !a.informed:
 		// Its rounds have not shown how far it moves (a worker whose
 		// proposals stay on a ray, sameRay): λ̂ is the other councils'
 		// prior, not its own.
 		lam = 1
+	case a.noise > shapeQuiet || a.s1 < shapeReads:
+		// The identities of lag.go read this council and scatter: its
+		// proposals are not its answers to the round's prices however
+		// far λ̂ says it moves (councils that move part of the way, read
+		// as moving the whole way), and they would pass for a shape. Nor
+		// before two of its identities have shown whether they scatter.
+		lam = 0
 	}
-	w.learnShape(m.adj[c].quantum, lam)
+	w.learnShape(a.quantum, lam)
 }
+
+// shapeQuiet is the largest running mean square of the residuals of a
+// worker's lag identities (lagFit.noise) for which learnShape reads its
+// proposals: a council that answers in full with constant returns to
+// scale satisfies them exactly.
+const shapeQuiet = 1e-8
+
+// shapeReads is the least decayed count of a council's lag identities
+// (lagFit.s1: 1, then 1 + lagMemory, ...) for which their scatter is
+// known: two rounds.
+const shapeReads = 1 + lagMemory - 1e-9
 
 // learnShape updates worker w's shape from its newest fit (lam its λ̂, q
 // its rounding's resolution). Councils that round, or move only part of
@@ -188,7 +217,7 @@ func (t *shapeFit) observe(w *workerFit) {
 	t.eps = snap(math.Max(0.05, math.Min(maxShapeE, eps)), e0)
 	t.gam = snap(math.Max(0, math.Min(2, gam)), 1)
 	t.est = true
-	t.on = (t.gam != 1 || t.eps != e0) && t.errShape < shapeWin*t.errCD
+	t.on = (t.gam != 1 || t.eps != e0) && t.errShape < shapeWin*t.errCD && t.wins >= t.need
 }
 
 // judgeMemory is the weight an older round's errors keep in judge's
@@ -248,6 +277,11 @@ func (t *shapeFit) judge(w *workerFit) {
 	}
 	t.errCD = judgeMemory*t.errCD + eCD
 	t.errShape = judgeMemory*t.errShape + eSh
+	if eSh < shapeWin*eCD {
+		t.wins++
+	} else {
+		t.wins = 0
+	}
 }
 
 // dlc returns the change of ln c from t's previous proposal to w's
