@@ -47,7 +47,7 @@ const (
 	// stallTrusted is the miss (judge's) of a prediction that came true:
 	// the learned economy steers again, and a plan whose last prediction
 	// came true does not stall.
-	stallTrusted = 0.01
+	stallTrusted = 0.2
 )
 
 // stall is the safeguard's state.
