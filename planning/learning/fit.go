@@ -51,6 +51,9 @@ type workerFit struct {
 	// shape is the technology's shape read from its proposals, where it
 	// is not Cobb–Douglas (shape.go).
 	shape shapeFit
+	// idle says the council's newest proposal produced nothing (the fit
+	// is still that of its last proposal that did).
+	idle bool
 
 	// Scratch at the model's current prices.
 	q, y, s float64   // net unit value, output, surplus
@@ -84,6 +87,7 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 			nOut++
 		}
 	}
+	w.idle = nOut == 0
 	if nOut == 0 {
 		return false
 	}

@@ -89,10 +89,11 @@ func (m *fitted) learnShape(c int, w *workerFit, lam float64) {
 		w.shape.on = false
 		return
 	}
+
 	a := &m.adj[c]
-	w.shape.need = 1
+	need := 1
 	if a.informed {
-		w.shape.need = 2
+		need = 2
 	}
 	switch {
 	case !a.informed:
@@ -108,7 +109,7 @@ func (m *fitted) learnShape(c int, w *workerFit, lam float64) {
 		// before two of its identities have shown whether they scatter.
 		lam = 0
 	}
-	w.learnShape(a.quantum, lam)
+	w.learnShape(a.quantum, lam, need)
 }
 
 // shapeQuiet is the largest running mean square of the residuals of a
@@ -123,11 +124,18 @@ const shapeQuiet = 1e-8
 const shapeReads = 1 + lagMemory - 1e-9
 
 // learnShape updates worker w's shape from its newest fit (lam its λ̂, q
-// its rounding's resolution). Councils that round, or move only part of
+// its rounding's resolution; need the rounds running its shape must have
+// won, judge). Councils that round, or move only part of
 // the way, now or the round before, teach nothing here: their figures or
 // de-lagged proposals are not exact enough to tell a shape from their
 // errors (roundedB reads a rounding worker's elasticity).
-func (w *workerFit) learnShape(q, lam float64) {
+func (w *workerFit) learnShape(q, lam float64, need int) {
+	if w.idle {
+		// It made nothing: its fit, and what it taught of its shape, are
+		// those of its last proposal that produced (read again, the
+		// same proposal would pass for a round the shape did not win).
+		return
+	}
 	t := &w.shape
 	if w.n == 1 || len(t.in) != len(w.in) || lam < wholeLam {
 		// A council that moves only part of the way is read as the
@@ -136,6 +144,7 @@ func (w *workerFit) learnShape(q, lam float64) {
 		// partial steps.
 		*t = shapeFit{in: t.in[:0], share: t.share[:0], pin: t.pin[:0]}
 	}
+	t.need = need
 	usable := q == 0 && lam >= wholeLam && len(w.in) > 0 && w.b > 0
 	for i := 0; usable && i < len(w.in); i++ {
 		usable = w.beta[i] > 0

@@ -81,7 +81,8 @@ func cesAnswer(a []float64, b, sigma float64) answerFunc {
 // shape); a CES worker's σ is read, its supply found Cobb–Douglas's and
 // the fit kept; a worker with fixed proportions is read (σ, ε, γ), and
 // the shaped fit's prediction of its next answer at prices about 20% away
-// is within a tolerance of it (the Cobb–Douglas fit misses by far more).
+// is within a tolerance of it (the Cobb–Douglas fit misses by far more);
+// rounds in which a council makes nothing leave its shape as it was.
 func TestLearnShape(t *testing.T) {
 	cases := []struct {
 		name                 string
@@ -112,7 +113,22 @@ func TestLearnShape(t *testing.T) {
 				if !w.observe(tc.f(p), poll, p, x) {
 					t.Fatal("no output")
 				}
-				w.learnShape(0, 1)
+				w.learnShape(0, 1, 1)
+				if r == 6 {
+					// Rounds in which the council makes nothing keep
+					// what it has taught.
+					on := w.shape.on
+					idle := &planning.Proposal{Out: []planning.Line{{Good: 3, Qty: 0}}}
+					for range 3 {
+						if w.observe(idle, poll, p, x) {
+							t.Fatal("an idle proposal fitted")
+						}
+						w.learnShape(0, 1, 1)
+					}
+					if w.shape.on != on {
+						t.Fatalf("shape on %v after idle rounds, %v before", w.shape.on, on)
+					}
+				}
 				// The next prices, and the fit's prediction there.
 				for j := range x {
 					x[j] += 0.2 * rng.NormFloat64()
