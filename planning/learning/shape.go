@@ -78,6 +78,10 @@ type shapeFit struct {
 	share, pin []float64
 	// uy is the spending on inputs U·y at the evaluated point (scratch).
 	uy float64
+	// The newest proposal's log shares and log returns b, for
+	// predictShaped (set by learnShape; computed there if absent).
+	alsh []float64
+	alb  float64
 }
 
 // learnShape updates worker c's shape (w its fit, lam its λ̂) from its
@@ -157,6 +161,7 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 		t.observe(w)
 	}
 	t.have = usable
+	t.anchor(w)
 	if !usable {
 		return
 	}
@@ -167,6 +172,15 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 		t.share = append(t.share, w.beta[i]/w.b)
 	}
 	t.pin = append(t.pin, w.pin...)
+}
+
+// anchor sets t's log shares and log returns of w's newest proposal.
+func (t *shapeFit) anchor(w *workerFit) {
+	t.alsh = t.alsh[:0]
+	for i := range w.in {
+		t.alsh = append(t.alsh, math.Log(w.beta[i]/w.b))
+	}
+	t.alb = math.Log(w.b)
 }
 
 // observe adds the pair of t's previous proposal and w's newest to the
@@ -357,6 +371,9 @@ func (w *workerFit) predictShaped(p, x []float64) {
 		return
 	}
 	cur := w.g[nio:]
+	if len(t.alsh) != len(w.in) {
+		t.anchor(w)
+	}
 	lc := 0.0
 	if t.sigma == 1 {
 		for i, g := range w.in {
@@ -368,9 +385,11 @@ func (w *workerFit) predictShaped(p, x []float64) {
 		e := 1 - t.sigma
 		mx := math.Inf(-1)
 		for i, g := range w.in {
-			a := math.Log(w.beta[i]/w.b) + e*(x[g]-w.pin[i])
+			a := t.alsh[i] + e*(x[g]-w.pin[i])
 			cur[i] = a
-			mx = math.Max(mx, a)
+			if a > mx {
+				mx = a
+			}
 		}
 		s := 0.0
 		for i := range cur {
@@ -385,7 +404,7 @@ func (w *workerFit) predictShaped(p, x []float64) {
 	z := math.Log(q) - w.lq - lc
 	ly := math.Min(700, w.ly+w.shapeE()*z)
 	y := math.Exp(ly) * w.speed()
-	u := math.Exp(math.Min(700, math.Log(w.b)+w.lq+lc+t.gam*z))
+	u := math.Exp(math.Min(700, t.alb+w.lq+lc+t.gam*z))
 	if u >= q {
 		// No council produces at a loss (its outputs worth less than
 		// its inputs): where the shape puts the spending per unit above
