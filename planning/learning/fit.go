@@ -63,6 +63,12 @@ type workerFit struct {
 	// lam is how far the council moves towards its answer in a round
 	// (λ̂, see lag.go; 0 stands for 1): the fit's values count λ̂.
 	lam float64
+	// shape is the technology's shape read from its proposals, where it
+	// is not Cobb–Douglas (shape.go).
+	shape shapeFit
+	// idle says the council's newest proposal produced nothing (the fit
+	// is still that of its last proposal that did).
+	idle bool
 
 	// Scratch at the model's current prices.
 	q, y, s float64   // net unit value, output, surplus
@@ -98,6 +104,7 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 			nOut++
 		}
 	}
+	w.idle = nOut == 0
 	if nOut == 0 {
 		return false
 	}
@@ -206,6 +213,10 @@ func (w *workerFit) carve(nOut, nEm, nIn int) {
 // the net unit value q, the surplus s and the value of every line (outputs,
 // then emissions, then inputs). The gradients (g, h) wait for grads.
 func (w *workerFit) predict(p, x []float64) {
+	if w.shape.on {
+		w.predictShaped(p, x)
+		return
+	}
 	q := 0.0
 	for i, g := range w.out {
 		q += p[g] * w.r[i]

@@ -591,6 +591,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					w = nil
 				} else {
 					m.roundedB(c, w, pr, m.adj[c].quantum, lam)
+					m.learnShape(c, w, lam)
 				}
 			}
 			if fresh && w != nil && w.n > 0 {

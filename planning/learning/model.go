@@ -163,7 +163,10 @@ func (m *fitted) ensureFlat(wd, ws []float64) {
 		w := m.wf[c]
 		f.kb[k], f.ks[k] = w.scalars(m.p)
 		f.qy[k], f.s[k] = w.q*w.y, w.s
-		if f.es[k] != 0 {
+		if w.shape.on {
+			// Its terms are shape_terms.go's: the flat loops skip it.
+			f.qy[k] = 0
+		} else if f.es[k] != 0 {
 			copy(f.inBeta[f.in[k]:f.in[k+1]], w.cur)
 		}
 		lo := int(f.io[k])
@@ -396,6 +399,9 @@ func (m *fitted) rel(j int) float64 {
 // ∂ln y/∂ln p of each line's good and hv with ∂ln q/∂ln p, at the evaluated
 // point. Both are zero if the worker produces nothing.
 func (w *workerFit) grads(p []float64, gv, hv []float64) {
+	if w.shape.on {
+		return // predictShaped set what shape_terms.go needs
+	}
 	for i := range gv {
 		gv[i], hv[i] = 0, 0
 	}
@@ -427,7 +433,7 @@ func (w *workerFit) grads(p []float64, gv, hv []float64) {
 // ∂ln q/∂ln p, and −ks·β for an input), and sets h of its outputs and
 // emissions in w.h; zero if it produces nothing.
 func (w *workerFit) scalars(p []float64) (kb, ks float64) {
-	if w.y == 0 {
+	if w.y == 0 || w.shape.on {
 		return 0, 0
 	}
 	k := 1 / (1 - w.bE)

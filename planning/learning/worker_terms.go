@@ -30,7 +30,7 @@ func (m *fitted) addWorker(c int, x []float64) float64 {
 func (m *fitted) workerRows(J [][]float64, wd, ws []float64) {
 	for _, c := range m.workers {
 		w := m.wf[c]
-		if w.y == 0 {
+		if w.y == 0 || w.shape.on {
 			continue
 		}
 		nl := len(w.val)
@@ -72,6 +72,7 @@ func (m *fitted) workerRows(J [][]float64, wd, ws []float64) {
 			}
 		}
 	}
+	m.shapedRows(J, wd, ws)
 }
 
 // workerProduct adds the producing workers' terms of J·v to out and
@@ -130,7 +131,7 @@ func (m *fitted) workerProduct(v, out, wd, ws []float64, gp float64) float64 {
 			gp += f.s[k] * gh
 		}
 	}
-	return gp
+	return m.shapedProduct(v, out, wd, ws, gp)
 }
 
 // workerDiagonal adds the producing workers' terms of the weighted
@@ -164,4 +165,5 @@ func (m *fitted) workerDiagonal(wd, ws, dg []float64) {
 			}
 		}
 	}
+	m.shapedDiagonal(wd, ws, dg)
 }
