@@ -305,7 +305,7 @@ func (l *Rule) solveCommons(x0 []float64) (float64, bool) {
 }
 
 // driveIter is how many times driveK solves at most.
-const driveIter = 4
+const driveIter = 8
 
 // driveK, with the learned economy solved at the K it sustains (aim, ln K
 // per commons good) and the fitted levels there, solves it instead at the
@@ -314,9 +314,14 @@ const driveIter = 4
 // the round after next, rather than approach it only as fast as their
 // makers' output responds to K. The fund's share of the pool is set to
 // that purchase's value at the solution and the economy solved again until
-// the makers make it. Once the next round's K is the aim, it solves
-// nothing. It returns the solve's result, keeping the first solution if
-// a solve fails.
+// the makers make it. The round after next also shares the next round's
+// surplus (the pool lags a round, as K does), so the next round is solved
+// with its budgets set from the surplus that makes its own surplus the
+// aim's (sStar, found by the same passes): the round after next then opens
+// with the aim's K and the aim's pool, and can clear at once, as the
+// planning oracle of commons_oracle_test.go does. Once the next round's K
+// is the aim, it solves nothing. It returns the solve's result, keeping
+// the first solution if a solve fails.
 func (l *Rule) driveK(aim []float64, mx float64) (float64, bool) {
 	m := l.m
 	k := &m.commons.k
@@ -328,6 +333,9 @@ func (l *Rule) driveK(aim []float64, mx float64) (float64, bool) {
 		return mx, true
 	}
 	keep := append([]float64(nil), l.s.x...)
+	// sStar is the workers' surplus at the aim (m is evaluated there), lag
+	// the surplus the next round's budgets are solved with.
+	sStar, lag := m.surplus, m.surplus
 	n := len(m.plan.Goods)
 	drive := make([]float64, n)
 	m.aimK(k.lnNext)
@@ -340,7 +348,7 @@ func (l *Rule) driveK(aim []float64, mx float64) (float64, bool) {
 		m.commons.drive = drive
 		m.aggOK = false
 		var ok bool
-		mx, ok = l.s.solve(x0, false, 0, solveIter)
+		mx, ok = l.s.solve(x0, true, lag, solveIter)
 		if !ok {
 			m.commons.drive = nil
 			m.aggOK = false
@@ -349,12 +357,14 @@ func (l *Rule) driveK(aim []float64, mx float64) (float64, bool) {
 			m.eval(l.s.x, false, 0)
 			return mx, true
 		}
-		m.eval(l.s.x, false, 0)
+		m.eval(l.s.x, true, lag)
 		d := 0.0
 		for i, j := range k.goods {
 			want := math.Max(0, math.Exp(aim[i])-k.stock[i])
 			d = math.Max(d, math.Abs(m.supV[j]/m.p[j]-want)/math.Max(want, 1e-300))
 		}
+		d = math.Max(d, math.Abs(m.surplus-sStar)/m.pool)
+		lag += (sStar - m.surplus) / (1 - m.commons.levy)
 		copy(x0, l.s.x)
 		if d < 1e-10 {
 			break

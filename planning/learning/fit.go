@@ -45,13 +45,35 @@ type workerFit struct {
 	bE   float64   // b capped at maxB, for the elasticities
 	ly   float64   // log output
 	lq   float64   // log net unit value
+	// sigma is the elasticity of substitution between the inputs,
+	// identified from how their value shares move with their relative
+	// prices across proposals (workerSigma; 1, Cobb–Douglas, until
+	// identified), from the regression sums sxx, sxy, syy with dof
+	// degrees of freedom.
+	sigma         float64
+	sxx, sxy, syy float64
+	dof           int
+	sigmaT        float64 // see subst: 1 but while solveSigma solves
+	// pending holds the regression sums of the newest pair of
+	// proposals (sxx, sxy, syy, dof), until learnSigmas reads whether
+	// they show σ; havePending says there are some.
+	pending     [3]float64
+	pendingDof  int
+	havePending bool
 	// lam is how far the council moves towards its answer in a round
 	// (λ̂, see lag.go; 0 stands for 1): the fit's values count λ̂.
 	lam float64
+	// shape is the technology's shape read from its proposals, where it
+	// is not Cobb–Douglas (shape.go).
+	shape shapeFit
+	// idle says the council's newest proposal produced nothing (the fit
+	// is still that of its last proposal that did).
+	idle bool
 
 	// Scratch at the model's current prices.
 	q, y, s float64   // net unit value, output, surplus
 	val     []float64 // value of each line
+	cur     []float64 // each input's value share of q·y (Σ b; beta if σ = 1)
 	g, h    []float64 // ∂ln y/∂ln p and ∂ln q/∂ln p of each line's good
 
 	fbuf []float64 // the block the float slices above are carved from
@@ -64,6 +86,7 @@ type workerFit struct {
 // returns false if the proposal teaches nothing (it produces nothing, or
 // its outputs are worth no more than its emissions).
 func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64) bool {
+	w.havePending = false
 	// The structure (positive outputs, emissions, inputs) and the net value
 	// per unit of the first output, in one pass over the lines.
 	var y, q float64
@@ -81,6 +104,7 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 			nOut++
 		}
 	}
+	w.idle = nOut == 0
 	if nOut == 0 {
 		return false
 	}
@@ -105,9 +129,13 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 	if !same {
 		w.n = 0
 		w.carve(nOut, nEm, nIn)
+		w.sigma, w.sxx, w.sxy, w.syy, w.dof, w.sigmaT = 1, 0, 0, 0, 0, 1
 	}
 	lnq, lny := math.Log(q), math.Log(y)
 	inv := 1 / (q * y) // turns an input's value into its share of q·y
+	if same {
+		w.sigmaPair(pr, poll, p, lnp, inv)
+	}
 	w.n++
 	invY := 1 / y
 	io, ie, ii := 0, 0, 0
@@ -136,6 +164,7 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 	w.b = b
 	w.ly, w.lq = lny, lnq
 	w.bE = math.Min(w.b, maxB)
+	copy(w.cur, w.beta)
 	return true
 }
 
@@ -161,7 +190,7 @@ func (c *consumerFit) speed() float64 {
 // them together in memory.
 func (w *workerFit) carve(nOut, nEm, nIn int) {
 	nl := nOut + nEm + nIn
-	w.fbuf = w.mem.floatSlice(w.fbuf, nOut+nEm+2*nIn+3*nl)
+	w.fbuf = w.mem.floatSlice(w.fbuf, nOut+nEm+3*nIn+3*nl)
 	w.ibuf = w.mem.intSlice(w.ibuf, nl)
 	f, g := w.fbuf, w.ibuf
 	take := func(k int) []float64 {
@@ -176,7 +205,7 @@ func (w *workerFit) carve(nOut, nEm, nIn int) {
 	}
 	w.out, w.em, w.in = takeInt(nOut), takeInt(nEm), takeInt(nIn)
 	w.r, w.eps = take(nOut), take(nEm)
-	w.beta, w.pin = take(nIn), take(nIn)
+	w.beta, w.pin, w.cur = take(nIn), take(nIn), take(nIn)
 	w.val, w.g, w.h = take(nl), take(nl), take(nl)
 }
 
@@ -184,6 +213,10 @@ func (w *workerFit) carve(nOut, nEm, nIn int) {
 // the net unit value q, the surplus s and the value of every line (outputs,
 // then emissions, then inputs). The gradients (g, h) wait for grads.
 func (w *workerFit) predict(p, x []float64) {
+	if w.shape.on {
+		w.predictShaped(p, x)
+		return
+	}
 	q := 0.0
 	for i, g := range w.out {
 		q += p[g] * w.r[i]
@@ -199,14 +232,7 @@ func (w *workerFit) predict(p, x []float64) {
 		}
 		return
 	}
-	sc := w.bE / w.b
-	if w.b == 0 {
-		sc = 0
-	}
-	e := w.bE * (math.Log(q) - w.lq)
-	for i, g := range w.in {
-		e -= sc * w.beta[i] * (x[g] - w.pin[i])
-	}
+	e := w.bE * (math.Log(q) - w.lq - w.lnCost(x))
 	ly := w.ly + e/(1-w.bE)
 	if ly > 700 {
 		ly = 700
@@ -224,7 +250,7 @@ func (w *workerFit) predict(p, x []float64) {
 	}
 	o += len(w.em)
 	for i := range w.in {
-		v[o+i] = w.beta[i] * q * y
+		v[o+i] = w.cur[i] * q * y
 	}
 }
 
@@ -375,15 +401,22 @@ const sigmaSpread = 1.0
 // estimateSigma returns σ from the pooled regression, shrunk towards 1 by
 // the residual variance (zero for a council that follows CES exactly).
 func (c *consumerFit) estimateSigma() float64 {
-	if c.sxx <= 1e-18 {
+	return estimateSigma(c.sxx, c.sxy, c.syy, c.dof)
+}
+
+// estimateSigma returns σ = 1 − the slope of the regression of demeaned
+// Δ ln share on demeaned Δ ln price (sums sxx, sxy, syy, dof degrees of
+// freedom), shrunk towards 1 by the residual variance.
+func estimateSigma(sxx, sxy, syy float64, dof int) float64 {
+	if sxx <= 1e-18 {
 		return 1
 	}
-	slope := c.sxy / c.sxx
+	slope := sxy / sxx
 	s2 := 0.0
-	if c.dof > 1 {
-		s2 = math.Max(0, c.syy-c.sxy*slope) / float64(c.dof-1)
+	if dof > 1 {
+		s2 = math.Max(0, syy-sxy*slope) / float64(dof-1)
 	}
-	slope = c.sxy / (c.sxx + s2/(sigmaSpread*sigmaSpread))
+	slope = sxy / (sxx + s2/(sigmaSpread*sigmaSpread))
 	if math.Abs(slope) < 1e-9 {
 		// Indistinguishable from Cobb–Douglas (rounding): take it as such,
 		// whose shares do not depend on prices.

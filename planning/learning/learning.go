@@ -14,7 +14,9 @@ import (
 //
 // From each fresh proposal it fits a worker council's Cobb–Douglas
 // technology (the value shares of its inputs, its emissions per unit of
-// output, its returns to scale and its level) and a consumer council's
+// output, its returns to scale and its level; the elasticity of
+// substitution between its inputs once its shares have shown one that is
+// not 1, worker_sigma.go) and a consumer council's
 // budget shares and elasticity of substitution (identified from how its
 // shares move with relative prices across rounds; 1 until identified).
 // Every prediction is anchored at the council's newest proposal, so a
@@ -227,7 +229,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	if lagged {
 		l.m.setLag(false)
 	}
-	_, solved := l.solveCommons(x0)
+	_, solved := l.solveSigma(x0)
 	if lagged {
 		l.m.setLag(true)
 	}
@@ -589,6 +591,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					w = nil
 				} else {
 					m.roundedB(c, w, pr, m.adj[c].quantum, lam)
+					m.learnShape(c, w, lam)
 				}
 			}
 			if fresh && w != nil && w.n > 0 {
@@ -639,6 +642,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 	for _, c := range m.parts {
 		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-m.adj[c].speed())
 	}
+	l.learnSigmas()
 }
 
 // judge compares the round that just closed with what the rule predicted

@@ -114,6 +114,10 @@ type flatWorkers struct {
 	inBeta         []float64
 	ioH, ioWa      []float64
 	kb, ks, qy, s  []float64
+	// es is each worker's 1 − σ (0 for Cobb–Douglas; worker_sigma.go),
+	// ib its 1/b; a worker with es ≠ 0 has its inBeta reset to its
+	// current shares at every evaluation.
+	es, ib []float64
 }
 
 // ensureFlat sets m.flat for the evaluated point and row weights wd, ws.
@@ -141,6 +145,14 @@ func (m *fitted) ensureFlat(wd, ws []float64) {
 		}
 		nw := len(m.workers)
 		f.kb, f.ks, f.qy, f.s = resize(f.kb, nw), resize(f.ks, nw), resize(f.qy, nw), resize(f.s, nw)
+		f.es, f.ib = resize(f.es, nw), resize(f.ib, nw)
+		for k, c := range m.workers {
+			w := m.wf[c]
+			f.es[k], f.ib[k] = w.subst(), 0
+			if w.b > 0 {
+				f.ib[k] = 1 / w.b
+			}
+		}
 		f.ioH, f.ioWa = resize(f.ioH, len(f.ioGood)), resize(f.ioWa, len(f.ioGood))
 		f.built, f.ok = true, false
 	}
@@ -151,6 +163,12 @@ func (m *fitted) ensureFlat(wd, ws []float64) {
 		w := m.wf[c]
 		f.kb[k], f.ks[k] = w.scalars(m.p)
 		f.qy[k], f.s[k] = w.q*w.y, w.s
+		if w.shape.on {
+			// Its terms are shape_terms.go's: the flat loops skip it.
+			f.qy[k] = 0
+		} else if f.es[k] != 0 {
+			copy(f.inBeta[f.in[k]:f.in[k+1]], w.cur)
+		}
 		lo := int(f.io[k])
 		for i := range len(w.out) + len(w.em) {
 			g := f.ioGood[lo+i]
@@ -381,6 +399,9 @@ func (m *fitted) rel(j int) float64 {
 // ∂ln y/∂ln p of each line's good and hv with ∂ln q/∂ln p, at the evaluated
 // point. Both are zero if the worker produces nothing.
 func (w *workerFit) grads(p []float64, gv, hv []float64) {
+	if w.shape.on {
+		return // predictShaped set what shape_terms.go needs
+	}
 	for i := range gv {
 		gv[i], hv[i] = 0, 0
 	}
@@ -403,7 +424,7 @@ func (w *workerFit) grads(p []float64, gv, hv []float64) {
 	}
 	o += len(w.em)
 	for i := range w.in {
-		gv[o+i] = -sc * w.beta[i] * k
+		gv[o+i] = -sc * w.cur[i] * k
 	}
 }
 
@@ -412,7 +433,7 @@ func (w *workerFit) grads(p []float64, gv, hv []float64) {
 // ∂ln q/∂ln p, and −ks·β for an input), and sets h of its outputs and
 // emissions in w.h; zero if it produces nothing.
 func (w *workerFit) scalars(p []float64) (kb, ks float64) {
-	if w.y == 0 {
+	if w.y == 0 || w.shape.on {
 		return 0, 0
 	}
 	k := 1 / (1 - w.bE)

@@ -28,14 +28,11 @@ const oracleIters = 40
 // runCrowd does.
 func runOracle(t testing.TB, e *councils.Economy, prices []float64, maxRounds int) outcome {
 	t.Helper()
-	if e.Plan.HasCommons() {
-		t.Fatal("the oracle does not play commons")
-	}
 	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "tatonnement", Tolerance: 1e-9, MaxRounds: maxRounds, Prices: prices})
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &oracle{plan: e.Plan, models: e.Models, fixed: e.Plan.FixedSupply()}
+	o := &oracle{plan: e.Plan, models: e.Models, fixed: e.Plan.FixedSupply(), commons: e.Plan.HasCommons()}
 	for {
 		b := pr.Board()
 		next := o.next(b.Current())
@@ -67,12 +64,20 @@ type oracle struct {
 	plan   *planning.Plan
 	models []councils.Model
 	fixed  []float64
+	// commons: the plan has commons goods (commons_oracle_test.go).
+	commons bool
+	// reach, if > 0, bounds each price within e^±reach of the round
+	// before's instead of e^±4 (commons_oracle_test.go).
+	reach float64
 }
 
 // gaps sets g to ln(demand/supply) per good in the round the board would
 // open at prices p after the open round r, the councils answering from
 // r's proposals, and returns the largest size.
 func (o *oracle) gaps(r *planning.Round, surplus float64, p []float64, g []float64) float64 {
+	if o.commons {
+		return o.commonsGaps(r, surplus, p, g)
+	}
 	n := len(p)
 	lnp := make([]float64, n)
 	for j := range p {
@@ -142,6 +147,10 @@ func (o *oracle) next(r *planning.Round) []float64 {
 		}
 	}
 	m := len(free)
+	reach := 4.0
+	if o.reach > 0 {
+		reach = o.reach
+	}
 	p := append([]float64(nil), r.Prices...)
 	g := make([]float64, n)
 	worst := o.gaps(r, surplus, p, g)
@@ -184,7 +193,7 @@ func (o *oracle) next(r *planning.Round) []float64 {
 				for k, jj := range free {
 					// Steps of at most e^±1, within e^±4 of r's price.
 					v := p[jj] * math.Exp(math.Max(-1, math.Min(1, step[k])))
-					trial[jj] = math.Max(r.Prices[jj]*math.Exp(-4), math.Min(r.Prices[jj]*math.Exp(4), v))
+					trial[jj] = math.Max(r.Prices[jj]*math.Exp(-reach), math.Min(r.Prices[jj]*math.Exp(reach), v))
 				}
 				trial[num] = p[num]
 				v := o.gaps(r, surplus, trial, gt)

@@ -28,6 +28,7 @@ var (
 	peopleWarm     = flag.Float64("people-warm", 0, "-people starts from last year's prices shocked by this fraction (gen --warm) instead of cold")
 	peopleMax      = flag.Int("people-max", 300, "rounds -people gives the baselines (the default rule gets 40)")
 	peopleCrowds   = flag.String("people-crowds", "", "crowds -people runs, comma-separated (all if empty)")
+	peopleWarmOwn  = flag.Bool("people-warm-own", false, "with -people-warm, last year's prices are the equilibrium of the economy with the crowd's technologies and needs (as parecon gen --warm with them), not of the economy without its behaviours")
 )
 
 // crowd is a named share of behaviours.
@@ -201,8 +202,10 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 
 // TestLearningPeople runs the default rule cold on generated economies
 // with every crowd and checks what it achieves today: the reference
-// councils in at most 4 rounds to 1e-4; councils with other technologies
-// or needs within 3% in at most 6 rounds, 1e-3 in 12 and 1e-4 in 20;
+// councils in at most 4 rounds to 1e-4; CES workers within 3% in at most
+// 5 rounds, 1e-3 in 5 and 1e-4 in 6 (their σ learned, worker_sigma.go:
+// 4–5, 4–5 and 5–7 before it); Stone–Geary consumers within 3% in at
+// most 6 rounds, 1e-3 in 12 and 1e-4 in 20;
 // partial adjusters within 3% in at most 6 rounds, 1e-3 in 15 and 1e-4
 // in 21 (a board that knew their models and cleared each round as well as
 // one round can, the oracle of oracle_test.go, takes 6, 15–17 and 21 on
@@ -210,9 +213,14 @@ func runCrowd(t testing.TB, e *councils.Economy, rule string, prices []float64, 
 // rounding crowds down to 1.25 times the floor their rounding leaves at
 // the equilibrium within 8 rounds and mixed crowds within 20, and never
 // back above 8 times it plus one step of the lumpiest rounded line
-// (lumpOf), and from round 25 on (heldFrom) never above twice the floor
-// (held there rather than wandering with the rounding); never a
-// divergence. (The acceptance criteria ask for more: 3% in 6 rounds for
+// (lumpOf), and from round 25 on (heldFrom) never above twice the floor,
+// or the floor and one such step (held there rather than wandering with
+// the rounding; a good whose one producer rounds to two figures flips by
+// a step of up to 10% at a price move of a few tenths of a percent, and
+// over seeds 1–12 the strict twice the floor failed on 3 of the 72
+// rounding economies at commit 70bbe5f, 2 with worker_sigma.go, one of
+// them people-1 seed 3 with CES consumers, thrown from 2% to 8.7% by its
+// producer of good 3 rounding 1,2xx down to 1,100); never a divergence. (The acceptance criteria ask for more: 3% in 6 rounds for
 // every crowd; see docs/facilitation.md for where the rule stands.)
 func TestLearningPeople(t *testing.T) {
 	seeds := []uint64{1, 2, 3}
@@ -238,7 +246,11 @@ func TestLearningPeople(t *testing.T) {
 					switch cr.name {
 					case "reference":
 						within("1e-4", o.r1e4, 4)
-					case "substitution", "subsistence":
+					case "substitution":
+						within("3%", o.r3, 5)
+						within("1e-3", o.r1e3, 5)
+						within("1e-4", o.r1e4, 6)
+					case "subsistence":
 						within("3%", o.r3, 6)
 						within("1e-3", o.r1e3, 12)
 						within("1e-4", o.r1e4, 20)
@@ -255,8 +267,8 @@ func TestLearningPeople(t *testing.T) {
 						if o.worstAfter > 8*floor+o.lump {
 							t.Errorf("after reaching the floor %.3g the gap went up to %.3g (a rounded line's step %.3g)", floor, o.worstAfter, o.lump)
 						}
-						if o.tail > 2*floor {
-							t.Errorf("from round %d on the gap went up to %.3g, twice the floor %.3g or more: not held there", heldFrom, o.tail, floor)
+						if o.tail > math.Max(2*floor, floor+o.lump) {
+							t.Errorf("from round %d on the gap went up to %.3g, twice the floor %.3g or more and more than one rounded line's step %.3g beyond it: not held there", heldFrom, o.tail, floor, o.lump)
 						}
 					}
 				})
@@ -270,16 +282,18 @@ func TestLearningPeople(t *testing.T) {
 // crowds (people-0.5 aside) and checks what it achieves today: the
 // reference councils and Stone–Geary consumers within 3% in at most 3
 // rounds, partial adjusters in 4 and 1e-4 in 17, CES workers within 3% in
-// 6 and 1e-4 in 9 (at last year's Cobb–Douglas prices a CES worker may
+// 5 and 1e-4 in 6 (at last year's Cobb–Douglas prices a CES worker may
 // plan absurd quantities while others produce nothing, which the learned
 // economy cannot clear until the rule's safe steps, solveDamped and the
-// tâtonnement of fallback, bring the prices where it can); councils that
+// tâtonnement of fallback, bring the prices where it can; the round after
+// shows each worker's σ, worker_sigma.go, and the next round's budgets,
+// from that round's surplus, are what is left); councils that
 // round down to 1.25 times their floor (floorOf) in at most 10 rounds and
 // the mixed crowd people-1 in 20 (one people-0.5 economy, seed 3 with CES
 // consumers, never gets there in 40 rounds); never a divergence.
 func TestLearningPeopleWarm(t *testing.T) {
 	limits := map[string][2]int{ // rounds to 3%, to 1e-4
-		"reference": {3, 4}, "subsistence": {3, 6}, "adjust": {4, 17}, "substitution": {6, 9},
+		"reference": {3, 4}, "subsistence": {3, 6}, "adjust": {4, 17}, "substitution": {5, 6},
 	}
 	floorLimits := map[string]int{"round-to": 10, "people-1": 20} // rounds to 1.25 × floorOf
 	for _, cr := range crowds {
@@ -358,7 +372,16 @@ func TestPeopleTable(t *testing.T) {
 				e := crowdEconomy(t, goods, nc, seed, ces, cr)
 				prices := coldPrices(e)
 				if *peopleWarm > 0 && *peopleTable {
-					e = warmEconomy(t, goods, nc, seed, ces, cr, *peopleWarm)
+					if *peopleWarmOwn {
+						var err error
+						if e, err = ownWarm(goods, nc, seed, ces, cr, *peopleWarm); err != nil {
+							// gen --warm could not solve last year's economy.
+							fmt.Fprintf(&sb, "%-13s s%d-ces%-5v skipped: %v\n", cr.name, seed, ces, err)
+							continue
+						}
+					} else {
+						e = warmEconomy(t, goods, nc, seed, ces, cr, *peopleWarm)
+					}
 					prices = e.Prices
 				}
 				floor := 0.0
@@ -428,6 +451,89 @@ func warmEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, cr c
 		t.Fatal(err)
 	}
 	return e
+}
+
+// ownWarmEconomy is crowdEconomy starting from its own last year's
+// prices: the equilibrium of a copy shocked by up to warm with the
+// crowd's technologies and needs (CES workers, Stone–Geary consumers)
+// but without partial adjustment and rounding, as parecon gen --warm
+// computes it with the behaviours given. (warmEconomy's last year is the
+// economy without any of the behaviours, whose prices are far from a CES
+// worker's equilibrium: at them a worker with returns to scale near 1
+// plans a hundred times its equilibrium quantities.)
+func ownWarmEconomy(t testing.TB, goods, ncouncils int, seed uint64, ces bool, cr crowd, warm float64) *councils.Economy {
+	t.Helper()
+	e, err := ownWarm(goods, ncouncils, seed, ces, cr, warm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// ownWarm is ownWarmEconomy, returning the error of a last year's economy
+// that gen could not solve.
+func ownWarm(goods, ncouncils int, seed uint64, ces bool, cr crowd, warm float64) (*councils.Economy, error) {
+	o := cr.opt
+	sc, err := councils.Generate(councils.GenOptions{Goods: goods, Councils: ncouncils, Seed: seed, CES: ces, Warm: warm,
+		Substitution: o.Substitution, Subsistence: o.Subsistence, Adjust: o.Adjust, RoundTo: o.RoundTo, People: o.People})
+	if err != nil {
+		return nil, err
+	}
+	return councils.NewEconomy(sc)
+}
+
+// TestLearningPeopleWarmOwn runs the default rule from each crowd's own
+// last year's prices (ownWarmEconomy, up to 10% shocked) and checks what
+// it achieves: the reference councils, CES workers and Stone–Geary
+// consumers within 3% in at most 3 rounds (issue 10's target; round 0
+// counted) and 10⁻⁴ in 4, 4 and 6; partial adjusters within 3% in 4 and
+// 10⁻⁴ in 17; rounding crowds down to 1.25 times their floor in 10
+// (round-to) and 8 (people-1) rounds; never a divergence. (people-0.5,
+// seed 3 with CES consumers, never gets there in 40 rounds.)
+func TestLearningPeopleWarmOwn(t *testing.T) {
+	limits := map[string][2]int{ // rounds to 3%, to 1e-4
+		"reference": {3, 4}, "substitution": {3, 4}, "subsistence": {3, 6}, "adjust": {4, 17},
+	}
+	floorLimits := map[string]int{"round-to": 10, "people-1": 8} // rounds to 1.25 × floorOf
+	seeds := []uint64{1, 2, 3}
+	if testing.Short() {
+		seeds = seeds[:1]
+	}
+	for _, cr := range crowds {
+		lim, ok := limits[cr.name]
+		flim, rounds := floorLimits[cr.name]
+		if !ok && !rounds {
+			continue
+		}
+		for _, seed := range seeds {
+			for _, ces := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/seed%d-ces%v", cr.name, seed, ces), func(t *testing.T) {
+					e := ownWarmEconomy(t, 15, 60, seed, ces, cr, 0.1)
+					floor := 0.0
+					if rounds {
+						floor = floorOf(t, e, cr, seed, 15, 60, ces)
+					}
+					o := runCrowd(t, e, "learning", e.Prices, 40, floor)
+					t.Logf("3%%: %d, 1e-3: %d, 1e-4: %d, floor %.3g: %d", o.r3, o.r1e3, o.r1e4, floor, o.rFloor)
+					if o.diverged {
+						t.Fatal("diverged")
+					}
+					if rounds {
+						if o.rFloor < 0 || o.rFloor > flim {
+							t.Errorf("%d rounds to 1.25 × floor, want ≤ %d", o.rFloor, flim)
+						}
+						return
+					}
+					if o.r3 < 0 || o.r3 > lim[0] {
+						t.Errorf("%d rounds to 3%%, want ≤ %d", o.r3, lim[0])
+					}
+					if o.r1e4 < 0 || o.r1e4 > lim[1] {
+						t.Errorf("%d rounds to 1e-4, want ≤ %d", o.r1e4, lim[1])
+					}
+				})
+			}
+		}
+	}
 }
 
 // TestLearningPeopleGolden compares the default rule's convergence traces

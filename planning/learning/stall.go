@@ -24,8 +24,11 @@ import (
 // towards clearing its market, by a step that grows by stallUp while the
 // good's excess keeps its sign and halves when it flips, never more than
 // the good's |ln(demand/supply)|. It reads only the round's totals. Once
-// the largest gap is below releaseGap the learned economy steers again,
-// in a region of at least releaseRadius. A plan whose predictions come
+// the largest gap is below releaseGap, or the learned economy's prediction
+// of the last round came true (judge's miss at most stallTrusted: it has
+// learned how the councils answer, shape.go), the learned economy steers
+// again, in a region of at least releaseRadius; nor does the plan stall
+// while its last prediction came true. A plan whose predictions come
 // true never stalls, so the reference councils never see the safeguard;
 // nor does a plan with councils that answer late (late.go): a sign step
 // chases their answers to old prices round after round (a cobweb; on the
@@ -41,6 +44,10 @@ const (
 	stallUp       = 1.5
 	stallMin      = 1e-9
 	stallMax      = 1.0
+	// stallTrusted is the miss (judge's) of a prediction that came true:
+	// the learned economy steers again, and a plan whose last prediction
+	// came true does not stall.
+	stallTrusted = 0.2
 )
 
 // stall is the safeguard's state.
@@ -55,12 +62,13 @@ type stall struct {
 func (l *Rule) stallObserve(plan *planning.Plan, r *planning.Round) {
 	sc := &l.stall
 	sc.hist = append(sc.hist, r.MaxGap)
-	if sc.on && r.MaxGap < releaseGap {
+	trusted := l.judged && l.miss <= stallTrusted
+	if sc.on && (r.MaxGap < releaseGap || trusted) {
 		sc.on = false
 		l.radius = math.Max(l.radius, releaseRadius)
 	}
 	k := len(sc.hist)
-	if sc.on || r.MaxGap <= stallGap || k <= stallRounds || l.lates()*20 >= len(plan.Councils) {
+	if sc.on || trusted || r.MaxGap <= stallGap || k <= stallRounds || l.lates()*20 >= len(plan.Councils) {
 		return
 	}
 	best := math.Inf(1)

@@ -30,7 +30,7 @@ func (m *fitted) addWorker(c int, x []float64) float64 {
 func (m *fitted) workerRows(J [][]float64, wd, ws []float64) {
 	for _, c := range m.workers {
 		w := m.wf[c]
-		if w.y == 0 {
+		if w.y == 0 || w.shape.on {
 			continue
 		}
 		nl := len(w.val)
@@ -55,6 +55,15 @@ func (m *fitted) workerRows(J [][]float64, wd, ws []float64) {
 				for c2, gc := range goods[:nio] {
 					row[gc] += wv * h[c2]
 				}
+				// And, for a CES fit, its share with the input prices:
+				// ∂ln β_a/∂ln p_c = (1−σ)(δ_ac − β_c/b).
+				if e := w.subst(); e != 0 {
+					wv *= e
+					row[ga] += wv
+					for c2, gc := range goods[nio:] {
+						row[gc] -= wv * w.cur[c2] / w.b
+					}
+				}
 			}
 		}
 		if !m.lag {
@@ -63,6 +72,7 @@ func (m *fitted) workerRows(J [][]float64, wd, ws []float64) {
 			}
 		}
 	}
+	m.shapedRows(J, wd, ws)
 }
 
 // workerProduct adds the producing workers' terms of J·v to out and
@@ -106,14 +116,22 @@ func (m *fitted) workerProduct(v, out, wd, ws []float64, gp float64) float64 {
 		}
 		gh := gdot + H
 		t := qy * gh
-		for i, g := range inGood {
-			out[g] += wd[g] * inBeta[i] * t
+		if e := f.es[k]; e != 0 {
+			// A CES fit's shares move with the input prices too.
+			mean := B * f.ib[k]
+			for i, g := range inGood {
+				out[g] += wd[g] * inBeta[i] * (t + qy*e*(v[g]-mean))
+			}
+		} else {
+			for i, g := range inGood {
+				out[g] += wd[g] * inBeta[i] * t
+			}
 		}
 		if !lag {
 			gp += f.s[k] * gh
 		}
 	}
-	return gp
+	return m.shapedProduct(v, out, wd, ws, gp)
 }
 
 // workerDiagonal adds the producing workers' terms of the weighted
@@ -138,12 +156,14 @@ func (m *fitted) workerDiagonal(wd, ws, dg []float64) {
 			}
 		}
 		// Inputs: ∂ln y = −ks·β, value β·q·y.
+		e, ib := f.es[k], f.ib[k]
 		for i := f.in[k]; i < f.in[k+1]; i++ {
 			g, b := f.inGood[i], f.inBeta[i]
-			dg[g] -= wd[g] * b * qy * ks * b
+			dg[g] -= wd[g] * b * qy * (ks*b - e*(1-b*ib))
 			if !lag {
 				m.gradPool[g] -= sk * ks * b
 			}
 		}
 	}
+	m.shapedDiagonal(wd, ws, dg)
 }

@@ -1,0 +1,433 @@
+package learning
+
+import "math"
+
+// A worker council's technology need not be Cobb–Douglas, and the board
+// learns how it actually answers from its proposals. Anchored at its
+// newest proposal (output y, net unit value q, inputs of value U·y in
+// shares s_k, at log prices P), the fit predicts
+//
+//	z(p)    = ln q(p) − ln q₀ − ln c(p)
+//	ln y(p) = ln y₀ + ε·z(p)
+//	ln U(p) = ln U₀ + ln c(p) + γ·z(p)
+//	input value k = U·y·s_k(p)
+//
+// c(p) the CES index of the input prices with elasticity of substitution
+// σ (ln c = Σ s_k·(ln p_k − P_k) at σ = 1, where the shares stay put;
+// else ln c = ln Σ s_k·(p_k/e^P_k)^(1−σ)/(1−σ) and s_k(p) move with it):
+// ε is the supply's elasticity to the margin q/c, γ how the spending per
+// unit of output follows it. A Cobb–Douglas worker of returns b (what the
+// fit takes until a council's proposals say otherwise) is σ = 1, γ = 1,
+// ε = b/(1 − b); a CES worker of returns b is the same with its own σ; a
+// worker with fixed input coefficients is σ = 0, γ = 0 (it spends c per
+// unit whatever its margin) and its own ε (2 for the harness's
+// iso-elastic supply of its margin).
+//
+// learnShape reads σ, ε and γ from pairs of the council's proposals, as
+// consumerFit reads a consumer's σ: σ from how its input shares moved
+// with their relative prices (Δ ln s_k = (1 − σ)·Δ ln p_k + const, by
+// least squares over the inputs), then ε and γ from how its output and
+// its spending per unit moved with its margin (Δ ln y = ε·Δz, Δ ln U −
+// Δ ln c = γ·Δz), pooled over rounds with older rounds decaying by
+// shapeMemory at each informative one, each shrunk towards the Cobb–Douglas value by shapePrior.
+// A council whose rounds keep to Cobb–Douglas (every reference worker)
+// keeps the Cobb–Douglas fit exactly: the readings must differ from it by
+// more than shapeSnap.
+
+// shapeMemory is the weight an older round keeps at each new one.
+const shapeMemory = 0.9
+
+// shapePrior is the weight, in squared log changes of the margin, of the
+// Cobb–Douglas values: a round whose margin moved by less than about its
+// square root teaches little.
+const shapePrior = 1e-4
+
+// shapeSnap is the relative difference below which a reading is taken
+// for the Cobb–Douglas value.
+const shapeSnap = 1e-6
+
+// maxShapeE is the largest supply elasticity the fit believes, that of
+// Cobb–Douglas returns maxB.
+const maxShapeE = maxB / (1 - maxB)
+
+// shapeFit is what the rule has learned of a worker's shape: σ, ε, γ
+// (used while on), the regressions' sums, and its previous proposal.
+type shapeFit struct {
+	on              bool
+	sigma, eps, gam float64
+	// σ's regression, Δ ln s on Δ ln p demeaned over the inputs.
+	sxx, sxy, syy float64
+	dof           int
+	// ε's and γ's, on Δz, decayed by shapeMemory.
+	zz, zy, zg float64
+	// est says σ, ε, γ have been read; errShape and errCD are their
+	// and the Cobb–Douglas fit's decayed squared errors (judge).
+	est             bool
+	errShape, errCD float64
+	wins            int // the rounds running the shape predicted better
+	// need is how many such rounds the fit waits for: 1, or 2 for a
+	// council lag.go's identities read, whose one round may be a partial
+	// step the board has not told yet (learnShape).
+	need int
+	// The previous proposal: log output, log net unit value, log returns
+	// b, the inputs' goods, shares and log prices, and λ̂.
+	have       bool
+	ly, lq, lb float64
+	lam        float64
+	in         []int
+	share, pin []float64
+	// uy is the spending on inputs U·y at the evaluated point (scratch).
+	uy float64
+	// The newest proposal's log shares and log returns b, for
+	// predictShaped (set by learnShape; computed there if absent).
+	alsh []float64
+	alb  float64
+}
+
+// learnShape updates worker c's shape (w its fit, lam its λ̂) from its
+// newest proposal. Not where the commons fund pays the workers (commons.go):
+// a worker's answer moves with the fund there too, and read here that
+// move would pass for its shape (learnK reads it).
+func (m *fitted) learnShape(c int, w *workerFit, lam float64) {
+	if m.commons.on {
+		w.shape.on = false
+		return
+	}
+
+	a := &m.adj[c]
+	need := 1
+	if a.informed {
+		need = 2
+	}
+	switch {
+	case !a.informed:
+		// Its rounds have not shown how far it moves (a worker whose
+		// proposals stay on a ray, sameRay): λ̂ is the other councils'
+		// prior, not its own.
+		lam = 1
+	case a.noise > shapeQuiet || a.s1 < shapeReads:
+		// The identities of lag.go read this council and scatter: its
+		// proposals are not its answers to the round's prices however
+		// far λ̂ says it moves (councils that move part of the way, read
+		// as moving the whole way), and they would pass for a shape. Nor
+		// before two of its identities have shown whether they scatter.
+		lam = 0
+	}
+	w.learnShape(a.quantum, lam, need)
+}
+
+// shapeQuiet is the largest running mean square of the residuals of a
+// worker's lag identities (lagFit.noise) for which learnShape reads its
+// proposals: a council that answers in full with constant returns to
+// scale satisfies them exactly.
+const shapeQuiet = 1e-8
+
+// shapeReads is the least decayed count of a council's lag identities
+// (lagFit.s1: 1, then 1 + lagMemory, ...) for which their scatter is
+// known: two rounds.
+const shapeReads = 1 + lagMemory - 1e-9
+
+// learnShape updates worker w's shape from its newest fit (lam its λ̂, q
+// its rounding's resolution; need the rounds running its shape must have
+// won, judge). Councils that round, or move only part of
+// the way, now or the round before, teach nothing here: their figures or
+// de-lagged proposals are not exact enough to tell a shape from their
+// errors (roundedB reads a rounding worker's elasticity).
+func (w *workerFit) learnShape(q, lam float64, need int) {
+	if w.idle {
+		// It made nothing: its fit, and what it taught of its shape, are
+		// those of its last proposal that produced (read again, the
+		// same proposal would pass for a round the shape did not win).
+		return
+	}
+	t := &w.shape
+	if w.n == 1 || len(t.in) != len(w.in) || lam < wholeLam {
+		// A council that moves only part of the way is read as the
+		// Cobb–Douglas fit that lag.go's identities assume: what the
+		// rounds before its speed was known taught of its shape is its
+		// partial steps.
+		*t = shapeFit{in: t.in[:0], share: t.share[:0], pin: t.pin[:0]}
+	}
+	t.need = need
+	usable := q == 0 && lam >= wholeLam && len(w.in) > 0 && w.b > 0
+	for i := 0; usable && i < len(w.in); i++ {
+		usable = w.beta[i] > 0
+	}
+	same := usable && t.have && t.lam >= wholeLam
+	for i := 0; same && i < len(w.in); i++ {
+		same = t.in[i] == w.in[i]
+	}
+	if same {
+		t.observe(w)
+	}
+	t.have = usable
+	t.anchor(w)
+	if !usable {
+		return
+	}
+	t.ly, t.lq, t.lb, t.lam = w.ly, w.lq, math.Log(w.b), lam
+	t.in = append(t.in[:0], w.in...)
+	t.share, t.pin = t.share[:0], t.pin[:0]
+	for i := range w.in {
+		t.share = append(t.share, w.beta[i]/w.b)
+	}
+	t.pin = append(t.pin, w.pin...)
+}
+
+// anchor sets t's log shares and log returns of w's newest proposal.
+func (t *shapeFit) anchor(w *workerFit) {
+	t.alsh = t.alsh[:0]
+	for i := range w.in {
+		t.alsh = append(t.alsh, math.Log(w.beta[i]/w.b))
+	}
+	t.alb = math.Log(w.b)
+}
+
+// observe adds the pair of t's previous proposal and w's newest to the
+// regressions and re-estimates the shape.
+func (t *shapeFit) observe(w *workerFit) {
+	n := len(w.in)
+	t.judge(w)
+	if n > 1 {
+		mx, my := 0.0, 0.0
+		for i := range w.in {
+			mx += w.pin[i] - t.pin[i]
+			my += math.Log(w.beta[i]/w.b) - math.Log(t.share[i])
+		}
+		mx /= float64(n)
+		my /= float64(n)
+		for i := range w.in {
+			dx := w.pin[i] - t.pin[i] - mx
+			dy := math.Log(w.beta[i]/w.b) - math.Log(t.share[i]) - my
+			t.sxx += dx * dx
+			t.sxy += dx * dy
+			t.syy += dy * dy
+		}
+		t.dof += n - 1
+	}
+	sigma := 1.0
+	if t.sxx > 1e-18 {
+		slope := t.sxy / t.sxx
+		s2 := 0.0
+		if t.dof > 1 {
+			s2 = math.Max(0, t.syy-t.sxy*slope) / float64(t.dof-1)
+		}
+		slope = t.sxy / (t.sxx + s2)
+		sigma = math.Max(0, math.Min(20, 1-slope))
+	}
+	// The change of ln c at the new σ, from the previous shares.
+	dc := t.dlc(w, sigma)
+	z := w.lq - t.lq - dc
+	dy := w.ly - t.ly
+	dg := math.Log(w.b) + w.lq - t.lb - t.lq - dc
+	if !finite(z) || !finite(dy) || !finite(dg) {
+		return
+	}
+	// Older rounds decay only at an informative one: near the
+	// equilibrium, where the margins barely move, what the leaps taught
+	// stands.
+	rho := 1.0
+	if z*z > shapePrior {
+		rho = shapeMemory
+	}
+	t.zz = rho*t.zz + z*z
+	t.zy = rho*t.zy + z*dy
+	t.zg = rho*t.zg + z*dg
+	e0 := w.bE / (1 - w.bE)
+	eps := (t.zy + shapePrior*e0) / (t.zz + shapePrior)
+	gam := (t.zg + shapePrior) / (t.zz + shapePrior)
+	t.sigma = snap(sigma, 1)
+	t.eps = snap(math.Max(0.05, math.Min(maxShapeE, eps)), e0)
+	t.gam = snap(math.Max(0, math.Min(2, gam)), 1)
+	t.est = true
+	t.on = (t.gam != 1 || t.eps != e0) && t.errShape < shapeWin*t.errCD && t.wins >= t.need
+}
+
+// judgeMemory is the weight an older round's errors keep in judge's
+// scores at each new one: the shape read from more rounds should be
+// judged by its latest predictions.
+const judgeMemory = 0.5
+
+// shapeWin is how much closer than the Cobb–Douglas fit's the shape's
+// predictions must have come for the fit to use it.
+const shapeWin = 0.5
+
+// judge scores the shape read so far and the Cobb–Douglas fit, both
+// anchored at t's previous proposal, on w's newest: the squared errors
+// of the log output, the log spending per unit and the log shares
+// (demeaned) they predicted, decayed by judgeMemory. A shape is used
+// only where it has predicted a proposal it was not read from better
+// than the Cobb–Douglas fit did: a council misread once (one that answers
+// late, before the board tells it) keeps the fit that keeps coming true.
+func (t *shapeFit) judge(w *workerFit) {
+	if !t.est {
+		return // nothing read yet: the shape is the Cobb–Douglas fit
+	}
+	sigma, eps, gam := t.sigma, t.eps, t.gam
+	bE := math.Min(math.Exp(t.lb), maxB)
+	e0 := bE / (1 - bE)
+	n := len(w.in)
+	mx, my := 0.0, 0.0
+	for i := range w.in {
+		mx += w.pin[i] - t.pin[i]
+		my += math.Log(w.beta[i]/w.b) - math.Log(t.share[i])
+	}
+	mx /= float64(n)
+	my /= float64(n)
+	eCD, eSh := 0.0, 0.0
+	for i := range w.in {
+		dx := w.pin[i] - t.pin[i] - mx
+		dy := math.Log(w.beta[i]/w.b) - math.Log(t.share[i]) - my
+		eCD += dy * dy
+		r := dy - (1-sigma)*dx
+		eSh += r * r
+	}
+	dc1, dc := 0.0, 0.0
+	for i := range w.in {
+		dc1 += t.share[i] * (w.pin[i] - t.pin[i])
+	}
+	dc = t.dlc(w, sigma)
+	dq, dy := w.lq-t.lq, w.ly-t.ly
+	du := math.Log(w.b) + w.lq - t.lb - t.lq
+	r := dy - e0*(dq-dc1)
+	eCD += r*r + (du-dq)*(du-dq)
+	z := dq - dc
+	r = dy - eps*z
+	ru := du - dc - gam*z
+	eSh += r*r + ru*ru
+	if !finite(eCD) || !finite(eSh) {
+		return
+	}
+	t.errCD = judgeMemory*t.errCD + eCD
+	t.errShape = judgeMemory*t.errShape + eSh
+	if eSh < shapeWin*eCD {
+		t.wins++
+	} else {
+		t.wins = 0
+	}
+}
+
+// dlc returns the change of ln c from t's previous proposal to w's
+// newest at elasticity sigma, from the previous shares.
+func (t *shapeFit) dlc(w *workerFit, sigma float64) float64 {
+	if math.Abs(1-sigma) < shapeSnap {
+		dc := 0.0
+		for i := range w.in {
+			dc += t.share[i] * (w.pin[i] - t.pin[i])
+		}
+		return dc
+	}
+	e := 1 - sigma
+	mx := math.Inf(-1)
+	for i := range w.in {
+		mx = math.Max(mx, math.Log(t.share[i])+e*(w.pin[i]-t.pin[i]))
+	}
+	s := 0.0
+	for i := range w.in {
+		s += math.Exp(math.Log(t.share[i]) + e*(w.pin[i]-t.pin[i]) - mx)
+	}
+	return (mx + math.Log(s)) / e
+}
+
+// snap returns v, or v0 if v is within shapeSnap of it, relatively.
+func snap(v, v0 float64) float64 {
+	if math.Abs(v-v0) < shapeSnap*math.Abs(v0) {
+		return v0
+	}
+	return v
+}
+
+// shapeE returns the supply elasticity the shaped fit extrapolates with:
+// ε, no more than the Cobb–Douglas value of w.bE where bE is held below
+// the council's own returns (solveDamped's stiffer economies).
+func (w *workerFit) shapeE() float64 {
+	e := w.shape.eps
+	if w.bE < math.Min(w.b, maxB) {
+		e = math.Min(e, w.bE/(1-w.bE))
+	}
+	return e
+}
+
+// predictShaped is predict for a worker whose shape is on: it sets y, q,
+// the surplus, the value of every line, and, for the Jacobian, ∂ln q/∂ln p
+// of the outputs and emissions in h and the inputs' shares s_k(p) in g
+// (the inputs' part of it).
+func (w *workerFit) predictShaped(p, x []float64) {
+	t := &w.shape
+	nio := len(w.out) + len(w.em)
+	q := 0.0
+	for i, g := range w.out {
+		q += p[g] * w.r[i]
+	}
+	for i, g := range w.em {
+		q -= p[g] * w.eps[i]
+	}
+	w.q = q
+	if !(q > 0) {
+		w.y, w.s, t.uy = 0, 0, 0
+		for i := range w.val {
+			w.val[i] = 0
+		}
+		return
+	}
+	cur := w.g[nio:]
+	if len(t.alsh) != len(w.in) {
+		t.anchor(w)
+	}
+	lc := 0.0
+	if t.sigma == 1 {
+		for i, g := range w.in {
+			s := w.beta[i] / w.b
+			lc += s * (x[g] - w.pin[i])
+			cur[i] = s
+		}
+	} else {
+		e := 1 - t.sigma
+		mx := math.Inf(-1)
+		for i, g := range w.in {
+			a := t.alsh[i] + e*(x[g]-w.pin[i])
+			cur[i] = a
+			if a > mx {
+				mx = a
+			}
+		}
+		s := 0.0
+		for i := range cur {
+			cur[i] = math.Exp(cur[i] - mx)
+			s += cur[i]
+		}
+		for i := range cur {
+			cur[i] /= s
+		}
+		lc = (mx + math.Log(s)) / e
+	}
+	z := math.Log(q) - w.lq - lc
+	ly := math.Min(700, w.ly+w.shapeE()*z)
+	y := math.Exp(ly) * w.speed()
+	u := math.Exp(math.Min(700, t.alb+w.lq+lc+t.gam*z))
+	if u >= q {
+		// No council produces at a loss (its outputs worth less than
+		// its inputs): where the shape puts the spending per unit above
+		// the net unit value, the council makes nothing.
+		w.y, w.s, t.uy = 0, 0, 0
+		for i := range w.val {
+			w.val[i] = 0
+		}
+		return
+	}
+	w.y = y
+	t.uy = u * y
+	w.s = (q - u) * y
+	v := w.val
+	for i, g := range w.out {
+		v[i] = p[g] * w.r[i] * y
+		w.h[i] = p[g] * w.r[i] / q
+	}
+	for i, g := range w.em {
+		v[len(w.out)+i] = p[g] * w.eps[i] * y
+		w.h[len(w.out)+i] = -p[g] * w.eps[i] / q
+	}
+	for i := range w.in {
+		v[nio+i] = t.uy * cur[i]
+	}
+}

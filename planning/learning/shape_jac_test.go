@@ -1,0 +1,89 @@
+package learning
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestShapedJacobian checks the shaped workers' terms (shape_terms.go)
+// against finite differences of their values, and the product and the
+// diagonal against the dense rows, for shapes from fixed proportions to
+// substitutes, with and without lagged budgets.
+func TestShapedJacobian(t *testing.T) {
+	shapes := []struct{ sigma, eps, gam float64 }{
+		{0, 2, 0},   // fixed proportions, iso-elastic supply
+		{1, 2.5, 1}, // Cobb–Douglas inputs, another elasticity
+		{0.4, 1.2, 0.5},
+		{3, 0.7, 1.6},
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sh := range shapes {
+		for _, lag := range []bool{false, true} {
+			_, m, x := testEconomy(rng, 5, 8, 3)
+			for k, c := range m.workers {
+				if k%2 == 0 {
+					w := m.wf[c]
+					w.shape = shapeFit{on: true, sigma: sh.sigma, eps: sh.eps, gam: sh.gam}
+				}
+			}
+			n := len(x)
+			J := make([][]float64, n)
+			for j := range J {
+				J[j] = make([]float64, n)
+			}
+			ones := make([]float64, n)
+			for j := range ones {
+				ones[j] = 1
+			}
+			m.eval(x, lag, 37)
+			m.jacobian(J, ones, ones)
+			v := make([]float64, n)
+			for j := range v {
+				v[j] = rng.NormFloat64()
+			}
+			out := make([]float64, n)
+			m.eval(x, lag, 37)
+			m.jv(v, out, ones, ones)
+			dg := make([]float64, n)
+			m.eval(x, lag, 37)
+			m.diagonal(ones, ones, dg)
+			excess := func(x []float64) []float64 {
+				m.eval(x, lag, 37)
+				z := make([]float64, n)
+				for j := range z {
+					z[j] = m.demV[j] - m.supV[j]
+				}
+				return z
+			}
+			for i := 0; i < n; i++ {
+				h := 1e-6
+				xp := append([]float64(nil), x...)
+				xm := append([]float64(nil), x...)
+				xp[i] += h
+				xm[i] -= h
+				zp, zm := excess(xp), excess(xm)
+				for j := 0; j < n; j++ {
+					fd := (zp[j] - zm[j]) / (2 * h)
+					if math.Abs(fd-J[j][i]) > 1e-6*(1+math.Abs(fd)) {
+						t.Errorf("%+v lag %v: J[%d][%d] = %v, finite difference %v", sh, lag, j, i, J[j][i], fd)
+					}
+				}
+			}
+			m.eval(x, lag, 37)
+			m.diagonal(ones, ones, dg)
+			for j := 0; j < n; j++ {
+				want := 0.0
+				for i := 0; i < n; i++ {
+					want += J[j][i] * v[i]
+				}
+				if math.Abs(want-out[j]) > 1e-9*(1+math.Abs(want)) {
+					t.Errorf("%+v lag %v: (J·v)[%d] = %v, want %v", sh, lag, j, out[j], want)
+				}
+				if d := dg[j] + m.poolDiagonal(j, ones); math.Abs(d-J[j][j]) > 1e-9*(1+math.Abs(J[j][j])) {
+					t.Errorf("%+v lag %v: diagonal[%d] = %v, want %v", sh, lag, j, d, J[j][j])
+				}
+			}
+		}
+	}
+}
