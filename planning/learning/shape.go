@@ -165,7 +165,13 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 	}
 	// The newest log shares, computed once: observe reads them as the
 	// new proposal's, and the next round as the previous one's (lsh).
-	t.anchor(w)
+	// Only observe (same implies usable), a usable proposal and
+	// predictShaped (only while on, which only observe sets) read them:
+	// a council whose shape is off and whose proposal is not usable
+	// needs none.
+	if usable || t.on {
+		t.anchor(w)
+	}
 	if same {
 		t.observe(w)
 	}
