@@ -118,6 +118,10 @@ type flatWorkers struct {
 	// ib its 1/b; a worker with es ≠ 0 has its inBeta reset to its
 	// current shares at every evaluation.
 	es, ib []float64
+	// shaped lists, in m.workers' order, the workers whose shape is on
+	// (their k), which the flat loops skip and shape_terms.go's loops
+	// visit, without going through every worker's fit.
+	shaped []int32
 }
 
 // ensureFlat sets m.flat for the evaluated point and row weights wd, ws.
@@ -159,6 +163,7 @@ func (m *fitted) ensureFlat(wd, ws []float64) {
 	if f.ok && len(wd) > 0 && f.wd == &wd[0] && f.ws == &ws[0] {
 		return
 	}
+	f.shaped = f.shaped[:0]
 	for k, c := range m.workers {
 		w := m.wf[c]
 		f.kb[k], f.ks[k] = w.scalars(m.p)
@@ -166,6 +171,7 @@ func (m *fitted) ensureFlat(wd, ws []float64) {
 		if w.shape.on {
 			// Its terms are shape_terms.go's: the flat loops skip it.
 			f.qy[k] = 0
+			f.shaped = append(f.shaped, int32(k))
 		} else if f.es[k] != 0 {
 			copy(f.inBeta[f.in[k]:f.in[k+1]], w.cur)
 		}

@@ -76,10 +76,14 @@ type shapeFit struct {
 	lam        float64
 	in         []int
 	share, pin []float64
+	// lsh holds the previous proposal's log shares, ln share (set with
+	// share, so that observe, judge and dlc read them, not recompute them).
+	lsh []float64
 	// uy is the spending on inputs U·y at the evaluated point (scratch).
 	uy float64
-	// The newest proposal's log shares and log returns b, for
-	// predictShaped (set by learnShape; computed there if absent).
+	// The newest proposal's log shares and log returns b, for observe,
+	// judge and predictShaped (set by learnShape; computed by
+	// predictShaped if absent).
 	alsh []float64
 	alb  float64
 }
@@ -146,7 +150,9 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 		// Cobb–Douglas fit that lag.go's identities assume: what the
 		// rounds before its speed was known taught of its shape is its
 		// partial steps.
-		*t = shapeFit{in: t.in[:0], share: t.share[:0], pin: t.pin[:0]}
+		// The slices keep their capacity: no allocation per round.
+		*t = shapeFit{in: t.in[:0], share: t.share[:0], pin: t.pin[:0],
+			lsh: t.lsh[:0], alsh: t.alsh[:0]}
 	}
 	t.need = need
 	usable := q == 0 && lam >= wholeLam && len(w.in) > 0 && w.b > 0
@@ -157,21 +163,30 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 	for i := 0; same && i < len(w.in); i++ {
 		same = t.in[i] == w.in[i]
 	}
+	// The newest log shares, computed once: observe reads them as the
+	// new proposal's, and the next round as the previous one's (lsh).
+	// Only observe (same implies usable), a usable proposal and
+	// predictShaped (only while on, which only observe sets) read them:
+	// a council whose shape is off and whose proposal is not usable
+	// needs none.
+	if usable || t.on {
+		t.anchor(w)
+	}
 	if same {
 		t.observe(w)
 	}
 	t.have = usable
-	t.anchor(w)
 	if !usable {
 		return
 	}
-	t.ly, t.lq, t.lb, t.lam = w.ly, w.lq, math.Log(w.b), lam
+	t.ly, t.lq, t.lb, t.lam = w.ly, w.lq, t.alb, lam
 	t.in = append(t.in[:0], w.in...)
 	t.share, t.pin = t.share[:0], t.pin[:0]
 	for i := range w.in {
 		t.share = append(t.share, w.beta[i]/w.b)
 	}
 	t.pin = append(t.pin, w.pin...)
+	t.lsh = append(t.lsh[:0], t.alsh...)
 }
 
 // anchor sets t's log shares and log returns of w's newest proposal.
@@ -184,7 +199,8 @@ func (t *shapeFit) anchor(w *workerFit) {
 }
 
 // observe adds the pair of t's previous proposal and w's newest to the
-// regressions and re-estimates the shape.
+// regressions and re-estimates the shape (t.alsh and t.alb anchored at
+// w's newest, t.lsh the previous proposal's log shares).
 func (t *shapeFit) observe(w *workerFit) {
 	n := len(w.in)
 	t.judge(w)
@@ -192,13 +208,13 @@ func (t *shapeFit) observe(w *workerFit) {
 		mx, my := 0.0, 0.0
 		for i := range w.in {
 			mx += w.pin[i] - t.pin[i]
-			my += math.Log(w.beta[i]/w.b) - math.Log(t.share[i])
+			my += t.alsh[i] - t.lsh[i]
 		}
 		mx /= float64(n)
 		my /= float64(n)
 		for i := range w.in {
 			dx := w.pin[i] - t.pin[i] - mx
-			dy := math.Log(w.beta[i]/w.b) - math.Log(t.share[i]) - my
+			dy := t.alsh[i] - t.lsh[i] - my
 			t.sxx += dx * dx
 			t.sxy += dx * dy
 			t.syy += dy * dy
@@ -219,7 +235,7 @@ func (t *shapeFit) observe(w *workerFit) {
 	dc := t.dlc(w, sigma)
 	z := w.lq - t.lq - dc
 	dy := w.ly - t.ly
-	dg := math.Log(w.b) + w.lq - t.lb - t.lq - dc
+	dg := t.alb + w.lq - t.lb - t.lq - dc
 	if !finite(z) || !finite(dy) || !finite(dg) {
 		return
 	}
@@ -259,6 +275,7 @@ const shapeWin = 0.5
 // only where it has predicted a proposal it was not read from better
 // than the Cobb–Douglas fit did: a council misread once (one that answers
 // late, before the board tells it) keeps the fit that keeps coming true.
+// It reads the log shares as observe does.
 func (t *shapeFit) judge(w *workerFit) {
 	if !t.est {
 		return // nothing read yet: the shape is the Cobb–Douglas fit
@@ -270,14 +287,14 @@ func (t *shapeFit) judge(w *workerFit) {
 	mx, my := 0.0, 0.0
 	for i := range w.in {
 		mx += w.pin[i] - t.pin[i]
-		my += math.Log(w.beta[i]/w.b) - math.Log(t.share[i])
+		my += t.alsh[i] - t.lsh[i]
 	}
 	mx /= float64(n)
 	my /= float64(n)
 	eCD, eSh := 0.0, 0.0
 	for i := range w.in {
 		dx := w.pin[i] - t.pin[i] - mx
-		dy := math.Log(w.beta[i]/w.b) - math.Log(t.share[i]) - my
+		dy := t.alsh[i] - t.lsh[i] - my
 		eCD += dy * dy
 		r := dy - (1-sigma)*dx
 		eSh += r * r
@@ -288,7 +305,7 @@ func (t *shapeFit) judge(w *workerFit) {
 	}
 	dc = t.dlc(w, sigma)
 	dq, dy := w.lq-t.lq, w.ly-t.ly
-	du := math.Log(w.b) + w.lq - t.lb - t.lq
+	du := t.alb + w.lq - t.lb - t.lq
 	r := dy - e0*(dq-dc1)
 	eCD += r*r + (du-dq)*(du-dq)
 	z := dq - dc
@@ -308,7 +325,8 @@ func (t *shapeFit) judge(w *workerFit) {
 }
 
 // dlc returns the change of ln c from t's previous proposal to w's
-// newest at elasticity sigma, from the previous shares.
+// newest at elasticity sigma, from the previous shares (and their logs,
+// t.lsh).
 func (t *shapeFit) dlc(w *workerFit, sigma float64) float64 {
 	if math.Abs(1-sigma) < shapeSnap {
 		dc := 0.0
@@ -320,11 +338,11 @@ func (t *shapeFit) dlc(w *workerFit, sigma float64) float64 {
 	e := 1 - sigma
 	mx := math.Inf(-1)
 	for i := range w.in {
-		mx = math.Max(mx, math.Log(t.share[i])+e*(w.pin[i]-t.pin[i]))
+		mx = math.Max(mx, t.lsh[i]+e*(w.pin[i]-t.pin[i]))
 	}
 	s := 0.0
 	for i := range w.in {
-		s += math.Exp(math.Log(t.share[i]) + e*(w.pin[i]-t.pin[i]) - mx)
+		s += math.Exp(t.lsh[i] + e*(w.pin[i]-t.pin[i]) - mx)
 	}
 	return (mx + math.Log(s)) / e
 }

@@ -63,10 +63,11 @@ func (m *fitted) shapedRows(J [][]float64, wd, ws []float64) {
 }
 
 // shapedProduct adds the shaped workers' terms of J·v to out and returns
-// gp with their surplus's part unless the budgets lag.
+// gp with their surplus's part unless the budgets lag (the shaped
+// workers m.flat lists: ensureFlat has set it).
 func (m *fitted) shapedProduct(v, out, wd, ws []float64, gp float64) float64 {
-	for _, c := range m.workers {
-		w := m.wf[c]
+	for _, k := range m.flat.shaped {
+		w := m.wf[m.workers[k]]
 		if !w.shape.on || w.y == 0 {
 			continue
 		}
@@ -102,10 +103,11 @@ func (m *fitted) shapedProduct(v, out, wd, ws []float64, gp float64) float64 {
 
 // shapedDiagonal adds the shaped workers' terms of the weighted
 // Jacobian's diagonal to dg, and their surplus's gradient to m.gradPool
-// unless the budgets lag.
+// unless the budgets lag (the shaped workers m.flat lists, as for
+// shapedProduct).
 func (m *fitted) shapedDiagonal(wd, ws, dg []float64) {
-	for _, c := range m.workers {
-		w := m.wf[c]
+	for _, k := range m.flat.shaped {
+		w := m.wf[m.workers[k]]
 		if !w.shape.on || w.y == 0 {
 			continue
 		}

@@ -34,7 +34,9 @@ import (
 // input shares from the fit's last proposal to pr (made at prices p, logs
 // lnp; inv = 1/(q·y)), which learnSigmas adds to the regression for σ if
 // the round shows the council's answer as it is. The fit's slices still
-// hold the last proposal's shares and log prices, with the same inputs.
+// hold the last proposal's shares and log prices, with the same inputs;
+// w.cur, which fit sets again after, holds each input's log change of
+// share (computed once).
 func (w *workerFit) sigmaPair(pr *planning.Proposal, poll []bool, p, lnp []float64, inv float64) {
 	mx, my, n := 0.0, 0.0, 0
 	i := 0
@@ -43,8 +45,10 @@ func (w *workerFit) sigmaPair(pr *planning.Proposal, poll []bool, p, lnp []float
 			continue
 		}
 		if b := p[l.Good] * l.Qty * inv; b > 0 && w.beta[i] > 0 {
+			d := math.Log(b / w.beta[i])
+			w.cur[i] = d
 			mx += lnp[l.Good] - w.pin[i]
-			my += math.Log(b / w.beta[i])
+			my += d
 			n++
 		}
 		i++
@@ -62,7 +66,7 @@ func (w *workerFit) sigmaPair(pr *planning.Proposal, poll []bool, p, lnp []float
 		}
 		if b := p[l.Good] * l.Qty * inv; b > 0 && w.beta[i] > 0 {
 			dx := lnp[l.Good] - w.pin[i] - mx
-			dy := math.Log(b/w.beta[i]) - my
+			dy := w.cur[i] - my
 			sxx += dx * dx
 			sxy += dx * dy
 			syy += dy * dy
