@@ -1,6 +1,7 @@
 package learning
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -92,28 +93,7 @@ func TestJacobian(t *testing.T) {
 			v[j] = rng.NormFloat64()
 		}
 		m.jv(v, out, ones, ones)
-		excess := func(x []float64) []float64 {
-			m.eval(x, lag, 37)
-			z := make([]float64, n)
-			for j := range z {
-				z[j] = m.demV[j] - m.supV[j]
-			}
-			return z
-		}
-		for i := 0; i < n; i++ {
-			h := 1e-6
-			xp := append([]float64(nil), x...)
-			xm := append([]float64(nil), x...)
-			xp[i] += h
-			xm[i] -= h
-			zp, zm := excess(xp), excess(xm)
-			for j := 0; j < n; j++ {
-				fd := (zp[j] - zm[j]) / (2 * h)
-				if math.Abs(fd-J[j][i]) > 1e-6*(1+math.Abs(fd)) {
-					t.Errorf("lag %v: J[%d][%d] = %v, finite difference %v", lag, j, i, J[j][i], fd)
-				}
-			}
-		}
+		checkFiniteDifferences(t, m, x, lag, J, fmt.Sprintf("lag %v", lag))
 		for j := 0; j < n; j++ {
 			want := 0.0
 			for i := 0; i < n; i++ {
@@ -157,6 +137,36 @@ func TestKrylovMatchesDense(t *testing.T) {
 		for k := range dense {
 			if math.Abs(dense[k]-s.d[k]) > 1e-7*(1+math.Abs(dense[k])) {
 				t.Errorf("lag %v: step %d: krylov %v, dense %v", lag, k, s.d[k], dense[k])
+			}
+		}
+	}
+}
+
+// checkFiniteDifferences compares J, the learned economy m's Jacobian of
+// the excess demands' values at log prices x, with central finite
+// differences of m.eval, column by column (what names the case).
+func checkFiniteDifferences(t *testing.T, m *fitted, x []float64, lag bool, J [][]float64, what string) {
+	t.Helper()
+	n := len(x)
+	excess := func(x []float64) []float64 {
+		m.eval(x, lag, 37)
+		z := make([]float64, n)
+		for j := range z {
+			z[j] = m.demV[j] - m.supV[j]
+		}
+		return z
+	}
+	for i := 0; i < n; i++ {
+		h := 1e-6
+		xp := append([]float64(nil), x...)
+		xm := append([]float64(nil), x...)
+		xp[i] += h
+		xm[i] -= h
+		zp, zm := excess(xp), excess(xm)
+		for j := 0; j < n; j++ {
+			fd := (zp[j] - zm[j]) / (2 * h)
+			if math.Abs(fd-J[j][i]) > 1e-6*(1+math.Abs(fd)) {
+				t.Errorf("%s: J[%d][%d] = %v, finite difference %v", what, j, i, J[j][i], fd)
 			}
 		}
 	}

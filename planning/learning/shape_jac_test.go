@@ -1,6 +1,7 @@
 package learning
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -48,28 +49,7 @@ func TestShapedJacobian(t *testing.T) {
 			dg := make([]float64, n)
 			m.eval(x, lag, 37)
 			m.diagonal(ones, ones, dg)
-			excess := func(x []float64) []float64 {
-				m.eval(x, lag, 37)
-				z := make([]float64, n)
-				for j := range z {
-					z[j] = m.demV[j] - m.supV[j]
-				}
-				return z
-			}
-			for i := 0; i < n; i++ {
-				h := 1e-6
-				xp := append([]float64(nil), x...)
-				xm := append([]float64(nil), x...)
-				xp[i] += h
-				xm[i] -= h
-				zp, zm := excess(xp), excess(xm)
-				for j := 0; j < n; j++ {
-					fd := (zp[j] - zm[j]) / (2 * h)
-					if math.Abs(fd-J[j][i]) > 1e-6*(1+math.Abs(fd)) {
-						t.Errorf("%+v lag %v: J[%d][%d] = %v, finite difference %v", sh, lag, j, i, J[j][i], fd)
-					}
-				}
-			}
+			checkFiniteDifferences(t, m, x, lag, J, fmt.Sprintf("%+v lag %v", sh, lag))
 			m.eval(x, lag, 37)
 			m.diagonal(ones, ones, dg)
 			for j := 0; j < n; j++ {

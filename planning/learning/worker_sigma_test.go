@@ -36,14 +36,6 @@ func TestWorkerSigmaJacobian(t *testing.T) {
 				}
 			}
 			n := len(x)
-			excess := func(x []float64) []float64 {
-				m.eval(x, tc.lag, 37)
-				z := make([]float64, n)
-				for j := range z {
-					z[j] = m.demV[j] - m.supV[j]
-				}
-				return z
-			}
 			m.eval(x, tc.lag, 37)
 			ones := make([]float64, n)
 			for j := range ones {
@@ -72,20 +64,7 @@ func TestWorkerSigmaJacobian(t *testing.T) {
 					t.Errorf("diagonal[%d] = %v, want %v", j, d, J[j][j])
 				}
 			}
-			for i := 0; i < n; i++ {
-				h := 1e-6
-				xp := append([]float64(nil), x...)
-				xm := append([]float64(nil), x...)
-				xp[i] += h
-				xm[i] -= h
-				zp, zm := excess(xp), excess(xm)
-				for j := 0; j < n; j++ {
-					fd := (zp[j] - zm[j]) / (2 * h)
-					if math.Abs(fd-J[j][i]) > 1e-6*(1+math.Abs(fd)) {
-						t.Errorf("J[%d][%d] = %v, finite difference %v", j, i, J[j][i], fd)
-					}
-				}
-			}
+			checkFiniteDifferences(t, m, x, tc.lag, J, tc.name)
 		})
 	}
 }
