@@ -306,27 +306,7 @@ func TestLearningPeopleWarm(t *testing.T) {
 			for _, ces := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/seed%d-ces%v", cr.name, seed, ces), func(t *testing.T) {
 					e := warmEconomy(t, 15, 60, seed, ces, cr, 0.1)
-					floor := 0.0
-					if rounds {
-						floor = floorOf(t, e, cr, seed, 15, 60, ces)
-					}
-					o := runCrowd(t, e, "learning", e.Prices, 40, floor)
-					t.Logf("3%%: %d, 1e-3: %d, 1e-4: %d, floor %.3g: %d", o.r3, o.r1e3, o.r1e4, floor, o.rFloor)
-					if o.diverged {
-						t.Fatal("diverged")
-					}
-					if rounds {
-						if o.rFloor < 0 || o.rFloor > flim {
-							t.Errorf("%d rounds to 1.25 × floor, want ≤ %d", o.rFloor, flim)
-						}
-						return
-					}
-					if o.r3 < 0 || o.r3 > lim[0] {
-						t.Errorf("%d rounds to 3%%, want ≤ %d", o.r3, lim[0])
-					}
-					if o.r1e4 < 0 || o.r1e4 > lim[1] {
-						t.Errorf("%d rounds to 1e-4, want ≤ %d", o.r1e4, lim[1])
-					}
+					checkWarm(t, e, cr, seed, ces, lim, flim, rounds)
 				})
 			}
 		}
@@ -509,27 +489,7 @@ func TestLearningPeopleWarmOwn(t *testing.T) {
 			for _, ces := range []bool{false, true} {
 				t.Run(fmt.Sprintf("%s/seed%d-ces%v", cr.name, seed, ces), func(t *testing.T) {
 					e := ownWarmEconomy(t, 15, 60, seed, ces, cr, 0.1)
-					floor := 0.0
-					if rounds {
-						floor = floorOf(t, e, cr, seed, 15, 60, ces)
-					}
-					o := runCrowd(t, e, "learning", e.Prices, 40, floor)
-					t.Logf("3%%: %d, 1e-3: %d, 1e-4: %d, floor %.3g: %d", o.r3, o.r1e3, o.r1e4, floor, o.rFloor)
-					if o.diverged {
-						t.Fatal("diverged")
-					}
-					if rounds {
-						if o.rFloor < 0 || o.rFloor > flim {
-							t.Errorf("%d rounds to 1.25 × floor, want ≤ %d", o.rFloor, flim)
-						}
-						return
-					}
-					if o.r3 < 0 || o.r3 > lim[0] {
-						t.Errorf("%d rounds to 3%%, want ≤ %d", o.r3, lim[0])
-					}
-					if o.r1e4 < 0 || o.r1e4 > lim[1] {
-						t.Errorf("%d rounds to 1e-4, want ≤ %d", o.r1e4, lim[1])
-					}
+					checkWarm(t, e, cr, seed, ces, lim, flim, rounds)
 				})
 			}
 		}
@@ -595,4 +555,32 @@ func TestLearningPeopleBundled(t *testing.T) {
 		}
 	}
 	checkGolden(t, "economy-12-people", res)
+}
+
+// checkWarm runs the default rule from economy e's prices (last year's)
+// and checks crowd cr's rounds: to 1.25 × floorOf within flim where the
+// crowd rounds, else to 3% and 1e-4 within lim.
+func checkWarm(t *testing.T, e *councils.Economy, cr crowd, seed uint64, ces bool, lim [2]int, flim int, rounds bool) {
+	t.Helper()
+	floor := 0.0
+	if rounds {
+		floor = floorOf(t, e, cr, seed, 15, 60, ces)
+	}
+	o := runCrowd(t, e, "learning", e.Prices, 40, floor)
+	t.Logf("3%%: %d, 1e-3: %d, 1e-4: %d, floor %.3g: %d", o.r3, o.r1e3, o.r1e4, floor, o.rFloor)
+	if o.diverged {
+		t.Fatal("diverged")
+	}
+	if rounds {
+		if o.rFloor < 0 || o.rFloor > flim {
+			t.Errorf("%d rounds to 1.25 × floor, want ≤ %d", o.rFloor, flim)
+		}
+		return
+	}
+	if o.r3 < 0 || o.r3 > lim[0] {
+		t.Errorf("%d rounds to 3%%, want ≤ %d", o.r3, lim[0])
+	}
+	if o.r1e4 < 0 || o.r1e4 > lim[1] {
+		t.Errorf("%d rounds to 1e-4, want ≤ %d", o.r1e4, lim[1])
+	}
 }
