@@ -105,25 +105,9 @@ func (o *oracle) gaps(r *planning.Round, surplus float64, p []float64, g []float
 			d[l.Good] += l.Qty
 		}
 	}
-	worst := 0.0
-	for j := range g {
-		// ln(d/s): smooth where the gap saturates near 1, and its largest
-		// size is the largest gap's, as gap = 1 − e^−|ln(d/s)|.
-		g[j] = 0
-		switch {
-		case s[j] > 0 && d[j] > 0:
-			g[j] = math.Log(d[j] / s[j])
-		case s[j] > 0:
-			g[j] = -50
-		case d[j] > 0:
-			g[j] = 50
-		}
-		if !(math.Abs(g[j]) <= math.MaxFloat64) {
-			return math.Inf(1)
-		}
-		worst = math.Max(worst, math.Abs(g[j]))
-	}
-	return worst
+	// ln(d/s): smooth where the gap saturates near 1, and its largest
+	// size is the largest gap's, as gap = 1 − e^−|ln(d/s)|.
+	return logGaps(s, d, g)
 }
 
 // next returns the prices of the round after the open round r: from r's
