@@ -1,0 +1,115 @@
+package learning_test
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"testing"
+
+	"parecon/councils"
+	"parecon/planning/learning"
+)
+
+var (
+	stuckDiag = flag.Bool("stuck-diag", false, "log, per round, where the default rule's largest gap sits on -people-goods × -people-councils (crowd -people-crowds, seed -people-seeds, CES consumers with -stuck-ces)")
+	stuckCES  = flag.Bool("stuck-ces", false, "with -stuck-diag, CES consumers")
+)
+
+// TestStuckDiag logs, with -stuck-diag -v, per round of the default rule on
+// one crowd's economy: the largest gap, its good, that market's supply,
+// demand, price and floor, the trust region, fallbacks and whether the rule
+// holds; without the flag it runs the 15 × 60 round-to economy 5 rounds and
+// checks that the gap falls.
+func TestStuckDiag(t *testing.T) {
+	goods, nc, seed, ces, crName, n := 15, 60, uint64(1), false, "round-to", 5
+	if *stuckDiag {
+		goods, nc, seed, n = *peopleGoods, *peopleCouncils, uint64(*peopleSeeds), 40
+		ces = *stuckCES
+		if *peopleCrowds != "" {
+			crName = *peopleCrowds
+		}
+	}
+	var cr crowd
+	for _, c := range crowds {
+		if c.name == crName {
+			cr = c
+		}
+	}
+	e := crowdEconomy(t, goods, nc, seed, ces, cr)
+	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n, Prices: coldPrices(e)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := learning.New()
+	worst := map[int]bool{}
+	first, last := math.NaN(), math.NaN()
+	for {
+		cr, err := pr.CloseAt(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cr.Status == councils.StatusOpen {
+			// A shadow of the process's rule, fed the same rounds: its
+			// state is the rule's (checked by its prices).
+			rs := pr.Board().Rounds()
+			next, _ := l.Next(pr.Plan(), rs[:len(rs)-1])
+			for j, p := range next {
+				if p != rs[len(rs)-1].Prices[j] {
+					t.Fatalf("round %d good %d: the shadow rule's price %g, the process's %g", len(rs)-1, j, p, rs[len(rs)-1].Prices[j])
+				}
+			}
+		}
+		c := cr.Closed
+		if math.IsNaN(first) {
+			first = c.MaxGap
+		}
+		last = c.MaxGap
+		if *stuckDiag {
+			w := c.Worst
+			worst[w] = true
+			big, zs, zd := 0, 0, 0
+			for j := range c.Gap {
+				if math.Abs(c.Gap[j]) > 0.3 {
+					big++
+				}
+				if c.Supply[j] == 0 && c.Demand[j] > 0 {
+					zs++
+				}
+				if c.Demand[j] == 0 && c.Supply[j] > 0 {
+					zd++
+				}
+			}
+			rad, fb, hold, best, rnd, fl := learning.DiagState(l, w)
+			// The net price margin of the worst good's suppliers.
+			margin := ""
+			for _, m := range e.Models {
+				if ps, ok := m.(*councils.Person); ok {
+					m = ps.Model
+				}
+				if cd, ok := m.(*councils.CobbDouglas); ok && cd.Output == w {
+					q := c.Prices[w]
+					for _, em := range cd.Emissions {
+						q -= em.Qty * c.Prices[em.Good]
+					}
+					margin += fmt.Sprintf(" q/p %.3g", q/c.Prices[w])
+				}
+			}
+			t.Logf("round %2d gap %.3g worst %d (%s s %.4g d %.4g p %.3g floor %.3g) >0.3: %d, unsupplied %d, undemanded %d; radius %.3g fallbacks %d holding %v best %.3g rounding %d;%s",
+				c.Number, c.MaxGap, w, e.Plan.Goods[w].ID, c.Supply[w], c.Demand[w], c.Prices[w], fl, big, zs, zd, rad, fb, hold, best, rnd, margin)
+		}
+		if cr.Status != councils.StatusOpen {
+			break
+		}
+	}
+	for i, m := range e.Models {
+		if ps, ok := m.(*councils.Person); ok {
+			m = ps.Model
+		}
+		if w, ok := m.(*councils.CobbDouglas); ok && worst[w.Output] && *stuckDiag {
+			t.Logf("worker %d supplies %s: b %.4g, %d inputs, emissions %v, rounds to %d figures", i, e.Plan.Goods[w.Output].ID, w.B, len(w.Inputs), w.Emissions, e.Scenario.Councils[i].RoundTo)
+		}
+	}
+	if !(last < first) {
+		t.Errorf("largest gap %.3g after %d rounds, not below round 0's %.3g", last, n, first)
+	}
+}
