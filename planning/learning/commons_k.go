@@ -220,13 +220,7 @@ func (f *kFit) update(phi []float64, e float64) {
 // x) with its level at ly: the formula of predict, without the council's
 // speed. It reports false where the fit produces nothing.
 func (w *workerFit) logOutputAt(p, x []float64, ly float64) (float64, bool) {
-	q := 0.0
-	for i, g := range w.out {
-		q += p[g] * w.r[i]
-	}
-	for i, g := range w.em {
-		q -= p[g] * w.eps[i]
-	}
+	q := w.netUnitValue(p)
 	if !(q > 0) || w.b == 0 {
 		return 0, false
 	}

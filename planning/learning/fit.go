@@ -217,13 +217,7 @@ func (w *workerFit) predict(p, x []float64) {
 		w.predictShaped(p, x)
 		return
 	}
-	q := 0.0
-	for i, g := range w.out {
-		q += p[g] * w.r[i]
-	}
-	for i, g := range w.em {
-		q -= p[g] * w.eps[i]
-	}
+	q := w.netUnitValue(p)
 	w.q = q
 	if !(q > 0) {
 		w.y, w.s = 0, 0
@@ -464,4 +458,18 @@ func resize(s []float64, n int) []float64 {
 		s[i] = 0
 	}
 	return s
+}
+
+// netUnitValue returns the value at prices p of one unit of the worker's
+// output less its emissions per unit: Σ p·r over the outputs, less Σ p·ε
+// over the emissions.
+func (w *workerFit) netUnitValue(p []float64) float64 {
+	q := 0.0
+	for i, g := range w.out {
+		q += p[g] * w.r[i]
+	}
+	for i, g := range w.em {
+		q -= p[g] * w.eps[i]
+	}
+	return q
 }

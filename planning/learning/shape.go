@@ -373,13 +373,7 @@ func (w *workerFit) shapeE() float64 {
 func (w *workerFit) predictShaped(p, x []float64) {
 	t := &w.shape
 	nio := len(w.out) + len(w.em)
-	q := 0.0
-	for i, g := range w.out {
-		q += p[g] * w.r[i]
-	}
-	for i, g := range w.em {
-		q -= p[g] * w.eps[i]
-	}
+	q := w.netUnitValue(p)
 	w.q = q
 	if !(q > 0) {
 		w.y, w.s, t.uy = 0, 0, 0
