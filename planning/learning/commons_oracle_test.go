@@ -22,16 +22,7 @@ import (
 // commonsGaps is oracle.gaps for a plan with commons goods.
 func (o *oracle) commonsGaps(r *planning.Round, surplus float64, p []float64, g []float64) float64 {
 	n := len(p)
-	lnp := make([]float64, 2*n)
-	for j := range p {
-		lnp[j] = math.Log(p[j])
-	}
-	k := o.plan.CommonsK(r)
-	for j := range n {
-		if k[j] > 0 {
-			lnp[n+j] = math.Log(k[j])
-		}
-	}
+	lnp := o.commonsLogs(r, p)
 	levy, split := o.plan.LevyAt(r.Votes(), r.Number+1)
 	pool := planning.Value2(o.fixed, p) + surplus
 	s := append([]float64(nil), o.fixed...)
@@ -248,16 +239,7 @@ func TestCommonsOracle(t *testing.T) {
 // sets the K and the pool of the round after it.
 func (o *oracle) setup(r *planning.Round, surplus float64, p []float64, cj []int) ([]float64, float64) {
 	n := len(p)
-	lnp := make([]float64, 2*n)
-	for j := range p {
-		lnp[j] = math.Log(p[j])
-	}
-	k := o.plan.CommonsK(r)
-	for j := range n {
-		if k[j] > 0 {
-			lnp[n+j] = math.Log(k[j])
-		}
-	}
+	lnp := o.commonsLogs(r, p)
 	levy, _ := o.plan.LevyAt(r.Votes(), r.Number+1)
 	pool := planning.Value2(o.fixed, p) + surplus
 	y := make([]float64, n)
@@ -420,4 +402,22 @@ func runPlanningOracle(t testing.TB, e *councils.Economy, prices []float64, star
 	}
 	rs := pr.Board().Rounds()
 	return commonsRun{roundsTo(rs, 0.03), roundsTo(rs, 1e-6)}
+}
+
+// commonsLogs returns the log prices p followed by the log K the board
+// publishes after round r (0 where a good has no K), as the councils'
+// models take them.
+func (o *oracle) commonsLogs(r *planning.Round, p []float64) []float64 {
+	n := len(p)
+	lnp := make([]float64, 2*n)
+	for j := range p {
+		lnp[j] = math.Log(p[j])
+	}
+	k := o.plan.CommonsK(r)
+	for j := range n {
+		if k[j] > 0 {
+			lnp[n+j] = math.Log(k[j])
+		}
+	}
+	return lnp
 }
