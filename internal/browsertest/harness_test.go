@@ -423,11 +423,27 @@ func wait[T any](t *testing.T, ctx context.Context, what, expr string) T {
 	t.Helper()
 	c, cancel := timeout(ctx, 20*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(c, chromedp.Poll[T](expr, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
-	if err != nil {
-		t.Fatalf("waiting for %s (%s): %v%s", what, expr, err, pageState(ctx))
+	for {
+		v, err := chromedp.Run(c, chromedp.Poll[T](expr, chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))
+		if err != nil && contextGone(err) && c.Err() == nil {
+			// The page navigated while the poll ran (its JavaScript
+			// context went with the old document): poll the new one.
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("waiting for %s (%s): %v%s", what, expr, err, pageState(ctx))
+		}
+		return v
 	}
-	return v
+}
+
+// contextGone reports whether err says the page's JavaScript execution
+// context was destroyed under an evaluation, as a navigation does.
+func contextGone(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed")
 }
 
 // pageState describes the page for a failure message.
