@@ -262,18 +262,31 @@ const maxFigures = 4
 // figures returns the significant figures x > 0 is written with, if it is
 // a decimal of at most maxFigures of them (within a float64's precision),
 // else 0.
+//
+// A decimal of n figures is one of n+1 too, so a quantity that is not one
+// of maxFigures is told by one test: most proposals do not round, and
+// the rule reads every one each round.
 func figures(x float64) int {
 	if !(x > 0) || math.IsInf(x, 0) {
 		return 0
 	}
-	e := math.Floor(math.Log10(x))
-	for n := 1; n <= maxFigures; n++ {
-		m := x * math.Pow(10, float64(n-1)-e)
-		if math.Abs(m-math.Round(m)) <= 1e-9*m {
+	e := decExp(x)
+	if !decimal(x, maxFigures, e) {
+		return 0
+	}
+	for n := 1; n < maxFigures; n++ {
+		if decimal(x, n, e) {
 			return n
 		}
 	}
-	return 0
+	return maxFigures
+}
+
+// decimal reports whether x, of decimal exponent e, is written with n
+// significant figures, within a float64's precision.
+func decimal(x float64, n int, e float64) bool {
+	m := x * pow10(float64(n-1)-e)
+	return math.Abs(m-math.Round(m)) <= 1e-9*m
 }
 
 // quantumOf returns the relative resolution of a proposal that rounds its
@@ -298,7 +311,7 @@ func quantumOf(pr *planning.Proposal) float64 {
 	if n == 0 {
 		return 0
 	}
-	return math.Pow(10, float64(1-n))
+	return pow10(float64(1 - n))
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
@@ -321,7 +334,7 @@ func unround(pr *planning.Proposal, q float64, role planning.Role, dst *planning
 		for _, l := range x {
 			v := l.Qty
 			if v > 0 {
-				v += sign * math.Pow(10, math.Floor(math.Log10(v))-n+1) / 2
+				v += sign * pow10(math.Floor(math.Log10(v))-n+1) / 2
 			}
 			dst = append(dst, planning.Line{Good: l.Good, Qty: v})
 		}

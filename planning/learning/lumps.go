@@ -32,7 +32,7 @@ func (l *Rule) lumps(r *planning.Round) {
 		for _, side := range [2][]planning.Line{pr.Out, pr.In} {
 			for _, x := range side {
 				if x.Qty > 0 {
-					h := math.Pow(10, math.Floor(math.Log10(x.Qty))-n+1) / 2
+					h := pow10(math.Floor(math.Log10(x.Qty))-n+1) / 2
 					l.lump[x.Good] += h * h
 				}
 			}

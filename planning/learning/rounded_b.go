@@ -117,7 +117,7 @@ func roundErr(lines []planning.Line, q float64, skip []bool) float64 {
 		if l.Qty <= 0 || (skip != nil && skip[l.Good]) {
 			continue
 		}
-		u := math.Pow(10, math.Floor(math.Log10(l.Qty))-n+1) / 2
+		u := pow10(math.Floor(math.Log10(l.Qty))-n+1) / 2
 		eps = math.Max(eps, u/l.Qty)
 	}
 	return eps
