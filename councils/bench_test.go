@@ -33,7 +33,9 @@ func benchEconomy(b *testing.B, goods, councils int) *Economy {
 // BenchmarkRound measures one steady round of the engine as Run plays it
 // through a Process: every simulated proposal, the totals and the rule's
 // price update. It plays rounds from round 0, two to warm up and then b.N,
-// reporting ns and bytes per round and bytes per council.
+// reporting ns, CPU milliseconds (cpu-ms/round, all goroutines: steadier
+// than wall time on a shared machine) and bytes per round and bytes per
+// council.
 func BenchmarkRound(b *testing.B) {
 	for _, size := range []struct{ goods, councils int }{{100, 10000}, {200, 20000}, {1000, 100000}} {
 		for _, rule := range []string{"tatonnement", rules.Default} {
@@ -68,13 +70,16 @@ func benchRounds(b *testing.B, e *Economy, ruleName string) {
 	runtime.ReadMemStats(&before)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		step()
 	}
+	cpu := cpuTime() - cpu0
 	b.StopTimer()
 	settle(p.sim)
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/round")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/round")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(e.Plan.Councils)), "B/council")
 }
 
