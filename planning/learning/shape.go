@@ -189,13 +189,14 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 	t.lsh = append(t.lsh[:0], t.alsh...)
 }
 
-// anchor sets t's log shares and log returns of w's newest proposal.
+// anchor sets t's log shares and log returns of w's newest proposal,
+// from the logs of its value shares (w.lnb).
 func (t *shapeFit) anchor(w *workerFit) {
+	t.alb = math.Log(w.b)
 	t.alsh = t.alsh[:0]
 	for i := range w.in {
-		t.alsh = append(t.alsh, math.Log(w.beta[i]/w.b))
+		t.alsh = append(t.alsh, w.lnb[i]-t.alb)
 	}
-	t.alb = math.Log(w.b)
 }
 
 // observe adds the pair of t's previous proposal and w's newest to the
