@@ -21,3 +21,25 @@ func DiagState(r planning.Rule, j int) (radius float64, fallbacks int, holding b
 	}
 	return l.radius, l.Fallbacks, l.holding, l.bestGap, l.rounding, floor
 }
+
+// DiagMore returns more of a learning rule's state for the unseen
+// diagnostics (tests only): whether the last solve failed, the stall
+// safeguard is on, the last miss, the shaped workers, the predicted gap
+// of good j, and the number of stuck goods.
+func DiagMore(r planning.Rule, j int) (failing, stallOn bool, miss float64, shaped int, pred float64, stuck int) {
+	l := r.(*Rule)
+	for _, w := range l.m.wf {
+		if w != nil && w.shape.on {
+			shaped++
+		}
+	}
+	for _, n := range l.stuck {
+		if n >= stuckRounds {
+			stuck++
+		}
+	}
+	if j < len(l.pred) {
+		pred = l.pred[j]
+	}
+	return l.failing, l.stall.on, l.miss, shaped, pred, stuck
+}
