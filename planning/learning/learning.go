@@ -678,6 +678,13 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// however well it is predicted; a radius that only held would
 		// leave the plan crawling).
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+	case l.failing && m1 < m0 && errp <= safeTrusted*m0:
+		// A safe step (the learned economy had no solution) whose
+		// prediction came true and that lowered the gaps: the fits
+		// are right near these prices even if their economy cannot be
+		// solved, and the region grows as for a step the learned
+		// economy chose.
+		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
 	case l.predRepeats*10 > len(plan.Councils):
 		// A tenth of the councils had not yet answered the prices they
 		// last saw: the prediction extrapolated their answers from the
@@ -708,6 +715,10 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		l.radius = math.Max(radiusTiny, 0.5*l.step)
 	}
 }
+
+// safeTrusted is the largest miss of a safe step's prediction (judge's,
+// relative to the gaps' squares) for which the trust region grows.
+const safeTrusted = 0.05
 
 // radiusTiny is the smallest trust region a cycle can shrink it to.
 const radiusTiny = 1e-9
