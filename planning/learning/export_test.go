@@ -1,6 +1,11 @@
 package learning
 
-import "parecon/planning"
+import (
+	"fmt"
+	"math"
+
+	"parecon/planning"
+)
 
 // Stats returns a learning rule's solver statistics (tests only).
 func Stats(r planning.Rule) (newton, gmres, calls int, fallbacks int) {
@@ -42,4 +47,19 @@ func DiagMore(r planning.Rule, j int) (failing, stallOn bool, miss float64, shap
 		pred = l.pred[j]
 	}
 	return l.failing, l.stall.on, l.miss, shaped, pred, stuck
+}
+
+// DiagShapes describes the fits of the workers whose first output is
+// good j (tests only): λ̂, b, and the shape's on, ε, γ, σ and Σz².
+func DiagShapes(r planning.Rule, j int) string {
+	l := r.(*Rule)
+	s := ""
+	for c, w := range l.m.wf {
+		if w == nil || len(w.out) == 0 || w.out[0] != j {
+			continue
+		}
+		t := &w.shape
+		s += fmt.Sprintf(" [c%d late %v lam %.3g b %.3g idle %v on %v eps %.3g gam %.3g sig %.3g zz %.3g y %.3g]", c, l.isLate(c), w.lam, w.b, w.idle, t.on, t.eps, t.gam, t.sigma, t.zz, math.Exp(w.ly))
+	}
+	return s
 }

@@ -208,6 +208,39 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 	}
 }
 
+// answeredNow reports whether worker c's proposal pr, though the council
+// answers late, answers this round's prices p: a late council whose late
+// answer would make a loss at p answers p instead (no council plans a
+// loss), and fitted at the round before's prices that proposal reads as
+// returns to scale and a speed it does not have (100 × 1,000 mixed
+// crowds: a late worker of returns 0.9 read as b 0.78–0.92 and λ̂ 0.45,
+// its supply swinging by a factor 3 on price moves of 4%). A worker
+// spends the share b of its net output value on its inputs at the prices
+// it answers (any technology of constant returns to scale, lag.go): the
+// proposal answers the prices at which its input share is nearer the
+// council's last fitted b (lag.go's b before the first fit).
+func (l *Rule) answeredNow(c int, role planning.Role, pr *planning.Proposal, p []float64) bool {
+	if role != planning.Worker {
+		return false
+	}
+	b := l.m.adj[c].b
+	if w := l.m.wf[c]; w != nil && w.n > 0 && w.b > 0 {
+		b = w.b
+	}
+	if !(b > 0) {
+		return false
+	}
+	in0, net0 := workerValues(pr, l.m.poll, p)
+	in1, net1 := workerValues(pr, l.m.poll, l.pPrev)
+	if !(in0 > 0 && net0 > 0) {
+		return false
+	}
+	if !(in1 > 0 && net1 > 0) {
+		return true
+	}
+	return math.Abs(math.Log(in0/(net0*b))) < math.Abs(math.Log(in1/(net1*b)))
+}
+
 // isLate reports whether council c answers the round before's prices.
 func (l *Rule) isLate(c int) bool {
 	return c < len(l.late) && (l.late[c].late || l.late[c].rep)

@@ -531,7 +531,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		if fresh && prev != nil && l.nSeen >= 3 && !lateStill {
 			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
 		}
-		if fresh && l.isLate(c) {
+		if fresh && l.isLate(c) && !l.answeredNow(c, role, pr, r.Prices) {
 			prices, lnp = l.pPrev, l.xPrev
 			if role == planning.Consumer {
 				budget = planning.Value(pr.In, prices)

@@ -73,6 +73,7 @@ func TestUnseenDiag(t *testing.T) {
 			pred := prevPred
 			t.Logf("round %2d gap %.3g worst %d (s %.4g d %.4g p %.3g pred %.3g; suppliers %v) >3%%: %d; radius %.3g fallbacks %d failing %v stall %v miss %.3g shaped %d stuck %d",
 				c.Number, c.MaxGap, w, c.Supply[w], c.Demand[w], c.Prices[w], pred, sup, big, rad, fb, failing, st, miss, shaped, stuck)
+			t.Logf("    %s", learning.DiagShapes(l, w))
 		}
 		if cr.Status != councils.StatusOpen {
 			break
