@@ -217,17 +217,16 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 // its supply swinging by a factor 3 on price moves of 4%). A worker
 // spends the share b of its net output value on its inputs at the prices
 // it answers (any technology of constant returns to scale, lag.go): the
-// proposal answers the prices at which its input share is nearer the
-// council's last fitted b (lag.go's b before the first fit).
+// proposal answers the prices at which its input share is nearer the b
+// lag.go read from the council's first proposal. (Nearer the b of its
+// last fit instead, a fit misread once misreads the next: 15 × 60 late
+// workers, one plan never reached 10⁻⁴.)
 func (l *Rule) answeredNow(c int, role planning.Role, pr *planning.Proposal, p []float64) bool {
 	if role != planning.Worker {
 		return false
 	}
 	b := l.m.adj[c].b
-	if w := l.m.wf[c]; w != nil && w.n > 0 && w.b > 0 {
-		b = w.b
-	}
-	if !(b > 0) {
+	if !l.m.adj[c].haveB || !(b > 0) {
 		return false
 	}
 	in0, net0 := workerValues(pr, l.m.poll, p)
