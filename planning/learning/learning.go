@@ -97,6 +97,9 @@ type Rule struct {
 	// resume); failing says the last round's solve failed.
 	modelRadius float64
 	failing     bool
+	// short says the last step was held short by the trust region, in a
+	// plan whose councils do not round.
+	short bool
 	// The best round so far of a plan whose councils round (holdBest):
 	// its largest gap and prices, the rounds since, and whether the rule
 	// holds its prices (holdGap the largest gap when it began to).
@@ -300,6 +303,10 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.rise(r, lo)
 	l.next[num] = l.x[num]
 	l.step = f * big
+	l.short = f < 1
+	for _, fl := range l.floor {
+		l.short = l.short && fl == 0
+	}
 	// Predict the round about to open, with the budgets it will publish.
 	l.m.eval(l.next, true, r.Surplus)
 	for j := range l.pred {
@@ -684,6 +691,12 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// are right near these prices even if their economy cannot be
 		// solved, and the region grows as for a step the learned
 		// economy chose.
+		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+	case l.short && m0 > mp && (m0-m1) >= 0.5*(m0-mp) && errp <= safeTrusted*m0:
+		// The step achieved at least half the predicted improvement and
+		// the prediction came true: the region, not the model, held the
+		// step short (a region at its floor with every prediction
+		// coming true crawled a few thousandths of the gap a round).
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
 	case l.predRepeats*10 > len(plan.Councils):
 		// A tenth of the councils had not yet answered the prices they
