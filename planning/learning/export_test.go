@@ -59,6 +59,14 @@ func DiagShapes(r planning.Rule, j int) string {
 			continue
 		}
 		t := &w.shape
+		if c < len(l.late) {
+			f := &l.late[c]
+			ra, rb := math.NaN(), math.NaN()
+			if f.aa > 0 && f.bb > 0 {
+				ra, rb = (f.uu-f.ua*f.ua/f.aa)/f.uu, (f.uu-f.ub*f.ub/f.bb)/f.uu
+			}
+			s += fmt.Sprintf(" {late uu %.3g n %d ra %.3g rb %.3g rep %v}", f.uu, f.n, ra, rb, f.rep)
+		}
 		s += fmt.Sprintf(" [c%d late %v lam %.3g b %.3g idle %v on %v eps %.3g gam %.3g sig %.3g zz %.3g y %.3g]", c, l.isLate(c), w.lam, w.b, w.idle, t.on, t.eps, t.gam, t.sigma, t.zz, math.Exp(w.ly))
 	}
 	return s

@@ -76,6 +76,26 @@ const (
 	lateExactLeft = 1e-6
 )
 
+// lateShareWorker is lateShare for a worker council. A consumer's mix
+// can follow the round before's prices on time, through its budget (the
+// surplus of the round before: a consumer with subsistence needs shifts
+// its mix with it; at 0.1 for consumers too, the subsistence golden took
+// 1.4·10⁻⁴ in round 4 where it took 2·10⁻⁵); a worker's has no such path.
+// At lateShare, a late worker whose late answer would lose, and which
+// answers on time then, left b 7% of what a leaves and was never taken
+// for late (100 × 1,000 mixed crowds: a cobweb of 5–10% a round on its
+// good at the end).
+const lateShareWorker = 0.1
+
+// lateSpeed is the least λ̂ (lag.go) of a council the board takes for
+// late by lateShare or lateSharp: below it the council's rounds have
+// shown it to move only partway, and a partial step's mix follows the
+// round before's prices too. (At 1, a late worker that answers on time
+// where its late answer would lose, read by lag.go at λ̂ 0.95, was never
+// taken for late: 100 × 1,000 mixed crowds, its supply swinging by 10%
+// a round on price moves of 0.5% in a cobweb.)
+const lateSpeed = 0.9
+
 // lateFit holds the regressions of one council.
 type lateFit struct {
 	uu, ua, aa, ub, bb float64
@@ -189,9 +209,13 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		// From one round only a clear case: b alone accounts for the
 		// move, as it does exactly for a late council of the fitted
 		// forms.
-		f.late = ra > lateLeft*f.uu && rb < lateSharp*f.uu && l.m.adj[c].speed() == 1
+		f.late = ra > lateLeft*f.uu && rb < lateSharp*f.uu && l.m.adj[c].speed() >= lateSpeed
 	default:
-		f.late = ra > lateLeft*f.uu && rb < lateShare*ra && l.m.adj[c].speed() == 1
+		share := lateShare
+		if l.m.plan.Councils[c].Role == planning.Worker {
+			share = lateShareWorker
+		}
+		f.late = ra > lateLeft*f.uu && rb < share*ra && l.m.adj[c].speed() >= lateSpeed
 	}
 	if f.late && !was {
 		if cf := l.m.cf[c]; cf != nil {
