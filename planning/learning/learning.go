@@ -97,9 +97,10 @@ type Rule struct {
 	// resume); failing says the last round's solve failed.
 	modelRadius float64
 	failing     bool
-	// short says the last step was held short by the trust region, in a
-	// plan whose councils do not round.
-	short bool
+	// exact says no council rounded in the round the last step was
+	// taken from (every floor 0); short that the step was held short by
+	// the trust region in such a round.
+	exact, short bool
 	// The best round so far of a plan whose councils round (holdBest):
 	// its largest gap and prices, the rounds since, and whether the rule
 	// holds its prices (holdGap the largest gap when it began to).
@@ -303,10 +304,11 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.rise(r, lo)
 	l.next[num] = l.x[num]
 	l.step = f * big
-	l.short = f < 1
+	l.exact = true
 	for _, fl := range l.floor {
-		l.short = l.short && fl == 0
+		l.exact = l.exact && fl == 0
 	}
+	l.short = f < 1 && l.exact
 	// Predict the round about to open, with the budgets it will publish.
 	l.m.eval(l.next, true, r.Surplus)
 	for j := range l.pred {
@@ -685,7 +687,7 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// however well it is predicted; a radius that only held would
 		// leave the plan crawling).
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
-	case l.failing && m1 < m0 && errp <= safeTrusted*m0:
+	case l.failing && l.exact && m1 < m0 && errp <= safeTrusted*m0:
 		// A safe step (the learned economy had no solution) whose
 		// prediction came true and that lowered the gaps: the fits
 		// are right near these prices even if their economy cannot be
