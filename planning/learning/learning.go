@@ -598,6 +598,8 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				m.learnK(c, w, obs, r, l.x)
 				if !w.observe(obs, m.poll, prices, lnp) && w.n == 0 {
 					w = nil
+				} else if w.idle {
+					w.idleShape(prices, lnp)
 				} else {
 					m.roundedB(c, w, pr, m.adj[c].quantum, lam)
 					m.learnShape(c, w, lam)
