@@ -1,6 +1,11 @@
 package learning
 
-import "parecon/planning"
+import (
+	"fmt"
+	"math"
+
+	"parecon/planning"
+)
 
 // Stats returns a learning rule's solver statistics (tests only).
 func Stats(r planning.Rule) (newton, gmres, calls int, fallbacks int) {
@@ -20,4 +25,49 @@ func DiagState(r planning.Rule, j int) (radius float64, fallbacks int, holding b
 		floor = l.floor[j]
 	}
 	return l.radius, l.Fallbacks, l.holding, l.bestGap, l.rounding, floor
+}
+
+// DiagMore returns more of a learning rule's state for the unseen
+// diagnostics (tests only): whether the last solve failed, the stall
+// safeguard is on, the last miss, the shaped workers, the predicted gap
+// of good j, and the number of stuck goods.
+func DiagMore(r planning.Rule, j int) (failing, stallOn bool, miss float64, shaped int, pred float64, stuck int) {
+	l := r.(*Rule)
+	for _, w := range l.m.wf {
+		if w != nil && w.shape.on {
+			shaped++
+		}
+	}
+	for _, n := range l.stuck {
+		if n >= stuckRounds {
+			stuck++
+		}
+	}
+	if j < len(l.pred) {
+		pred = l.pred[j]
+	}
+	return l.failing, l.stall.on, l.miss, shaped, pred, stuck
+}
+
+// DiagShapes describes the fits of the workers whose first output is
+// good j (tests only): λ̂, b, and the shape's on, ε, γ, σ and Σz².
+func DiagShapes(r planning.Rule, j int) string {
+	l := r.(*Rule)
+	s := ""
+	for c, w := range l.m.wf {
+		if w == nil || len(w.out) == 0 || w.out[0] != j {
+			continue
+		}
+		t := &w.shape
+		if c < len(l.late) {
+			f := &l.late[c]
+			ra, rb := math.NaN(), math.NaN()
+			if f.aa > 0 && f.bb > 0 {
+				ra, rb = (f.uu-f.ua*f.ua/f.aa)/f.uu, (f.uu-f.ub*f.ub/f.bb)/f.uu
+			}
+			s += fmt.Sprintf(" {late uu %.3g n %d ra %.3g rb %.3g rep %v}", f.uu, f.n, ra, rb, f.rep)
+		}
+		s += fmt.Sprintf(" [c%d late %v lam %.3g b %.3g idle %v on %v eps %.3g gam %.3g sig %.3g zz %.3g y %.3g]", c, l.isLate(c), w.lam, w.b, w.idle, t.on, t.eps, t.gam, t.sigma, t.zz, math.Exp(w.ly))
+	}
+	return s
 }

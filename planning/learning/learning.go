@@ -97,6 +97,10 @@ type Rule struct {
 	// resume); failing says the last round's solve failed.
 	modelRadius float64
 	failing     bool
+	// exact says no council rounded in the round the last step was
+	// taken from (every floor 0); short that the step was held short by
+	// the trust region in such a round.
+	exact, short bool
 	// The best round so far of a plan whose councils round (holdBest):
 	// its largest gap and prices, the rounds since, and whether the rule
 	// holds its prices (holdGap the largest gap when it began to).
@@ -300,6 +304,11 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.rise(r, lo)
 	l.next[num] = l.x[num]
 	l.step = f * big
+	l.exact = true
+	for _, fl := range l.floor {
+		l.exact = l.exact && fl == 0
+	}
+	l.short = f < 1 && l.exact
 	// Predict the round about to open, with the budgets it will publish.
 	l.m.eval(l.next, true, r.Surplus)
 	for j := range l.pred {
@@ -531,7 +540,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		if fresh && prev != nil && l.nSeen >= 3 && !lateStill {
 			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
 		}
-		if fresh && l.isLate(c) {
+		if fresh && l.isLate(c) && !l.answeredNow(c, role, pr, r.Prices) {
 			prices, lnp = l.pPrev, l.xPrev
 			if role == planning.Consumer {
 				budget = planning.Value(pr.In, prices)
@@ -589,6 +598,8 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				m.learnK(c, w, obs, r, l.x)
 				if !w.observe(obs, m.poll, prices, lnp) && w.n == 0 {
 					w = nil
+				} else if w.idle {
+					w.idleShape(prices, lnp)
 				} else {
 					m.roundedB(c, w, pr, m.adj[c].quantum, lam)
 					m.learnShape(c, w, lam)
@@ -678,6 +689,19 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// however well it is predicted; a radius that only held would
 		// leave the plan crawling).
 		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+	case l.failing && l.exact && m1 < m0 && errp <= safeTrusted*m0:
+		// A safe step (the learned economy had no solution) whose
+		// prediction came true and that lowered the gaps: the fits
+		// are right near these prices even if their economy cannot be
+		// solved, and the region grows as for a step the learned
+		// economy chose.
+		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+	case l.short && m0 > mp && (m0-m1) >= 0.5*(m0-mp) && errp <= safeTrusted*m0:
+		// The step achieved at least half the predicted improvement and
+		// the prediction came true: the region, not the model, held the
+		// step short (a region at its floor with every prediction
+		// coming true crawled a few thousandths of the gap a round).
+		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
 	case l.predRepeats*10 > len(plan.Councils):
 		// A tenth of the councils had not yet answered the prices they
 		// last saw: the prediction extrapolated their answers from the
@@ -708,6 +732,10 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		l.radius = math.Max(radiusTiny, 0.5*l.step)
 	}
 }
+
+// safeTrusted is the largest miss of a safe step's prediction (judge's,
+// relative to the gaps' squares) for which the trust region grows.
+const safeTrusted = 0.05
 
 // radiusTiny is the smallest trust region a cycle can shrink it to.
 const radiusTiny = 1e-9
