@@ -88,10 +88,16 @@ type Result struct {
 	TakeoverMs    float64   `json:"takeoverMs,omitempty"` // kill → another server holds the plan\'s lock
 
 	// Details.
-	Councils          int      `json:"councils"`
-	SpreadSec         float64  `json:"spreadSec"`
-	Rounds            int      `json:"rounds"`
-	Acked             int      `json:"acked"`
+	Councils  int     `json:"councils"`
+	SpreadSec float64 `json:"spreadSec"`
+	Rounds    int     `json:"rounds"`
+	Acked     int     `json:"acked"`
+	// AckedRounds counts each council's rounds with an acknowledged
+	// proposal once: a council that proposes again in a round (after a
+	// reconnect to a server that had not yet read the round's opening,
+	// whose snapshot is a round behind and which refuses the proposal in
+	// flight as stale) is acknowledged twice there.
+	AckedRounds       int      `json:"ackedRounds"`
 	ConnectSec        float64  `json:"connectSec"`
 	RunSec            float64  `json:"runSec"`
 	CloseFanoutMaxMs  float64  `json:"closeFanoutMaxMs"`
@@ -471,7 +477,12 @@ func summarise(res *Result, clients []*client, rounds int) {
 	lastAck := map[int]time.Time{}
 	closed := map[int][]time.Time{}
 	for _, c := range clients {
+		seen := map[int]bool{}
 		for _, a := range c.acks {
+			if !seen[a.round] {
+				seen[a.round] = true
+				res.AckedRounds++
+			}
 			acks = append(acks, ms(a.at.Sub(a.sent)))
 			if f, ok := firstSend[a.round]; !ok || a.sent.Before(f) {
 				firstSend[a.round] = a.sent

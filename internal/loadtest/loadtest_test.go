@@ -226,7 +226,13 @@ func TestRunSeveralServers(t *testing.T) {
 	}
 	b, _ := json.Marshal(res)
 	t.Logf("%s", b)
-	if res.Errors != 0 || res.Connections != 60 || res.Acked != 240 || res.ClientsCompleted != 60 || res.Reconnects != 30 {
+	// Every council is acknowledged in each of the 4 rounds. A council
+	// that reconnects to the other server before that server has read the
+	// leader's last round may see a snapshot a round behind: its proposal
+	// in flight is refused as stale, and it proposes again when the round
+	// reaches it, acknowledged a second time in that round (a revision).
+	if res.Errors != 0 || res.Connections != 60 || res.AckedRounds != 240 || res.Acked < 240 || res.Acked-240 > res.RejectedProposals ||
+		res.ClientsCompleted != 60 || res.Reconnects != 30 {
 		t.Fatalf("result %s", b)
 	}
 	if res.TakeoverMs <= 0 || res.TakeoverMs > 5000 {
