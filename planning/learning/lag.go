@@ -47,6 +47,11 @@ const lagSnap = 0.03
 // below lagPrior's square root).
 const lagStill = 1e-6
 
+// lagSig is how many standard errors of its regression (from the
+// council's rounding) 1 − λ̂ must be of a rounding council before the rule
+// takes it to move partway.
+const lagSig = 2.0
+
 // lagMin is the smallest λ̂ the rule believes.
 const lagMin = 0.1
 
@@ -219,6 +224,14 @@ func (a *lagFit) add(u, v float64) {
 	a.delta = (a11*a.sy - a12*b1) / det
 	lam := 1 - k
 	if math.Abs(lam-1) < lagSnap || lam > 1 || !finite(lam) {
+		lam = 1
+	}
+	if a.quantum > 0 && k < lagSig*math.Sqrt(math.Max(a.noise, a.quantum*a.quantum/12)*a22/det) {
+		// A council that rounds moves partway only where its rounds
+		// show it beyond their rounding's scatter: its identities'
+		// errors, of the order of its resolution, read as a λ̂ of
+		// 0.9 (half the councils of a crowd that only rounds, each
+		// then de-lagged and predicted as a partial mover).
 		lam = 1
 	}
 	a.lam = math.Max(lagMin, lam)

@@ -554,7 +554,8 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			a.prior = l.lamPrior
 			known := a.informed
 			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev) {
-				a.observe(role, pr, prev, m.poll, prices, budget)
+				prL, prevL := m.lagLines(role, a.quantum, pr, prev)
+				a.observe(role, prL, prevL, m.poll, prices, budget)
 				if role == planning.Consumer && len(plan.Goods)-1 <= scaledMax {
 					// A step scaled to the budget teaches λ against
 					// the fitted answer (lag_scaled.go). (scaledMax
@@ -601,6 +602,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				} else if w.idle {
 					w.idleShape(prices, lnp)
 				} else {
+					m.roundedEps(c, w, pr, m.adj[c].quantum, lam, prices)
 					m.roundedB(c, w, pr, m.adj[c].quantum, lam)
 					m.learnShape(c, w, lam)
 				}

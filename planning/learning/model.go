@@ -26,12 +26,14 @@ type fitted struct {
 	// council held at it, 1 − λ̂ for one that moves only part of the way
 	// (a responsive council too, whose fitted answer then counts λ̂).
 	heldW []float64
-	nHeld int               // the councils held whole: the first nHeld of held
-	parts []int             // responsive councils that move only part of the way
-	adj   []lagFit          // per council: how far it moves in a round
-	bt    []bTrack          // per council: a rounding worker's b (rounded_b.go)
-	delag planning.Proposal // scratch: a de-lagged proposal
-	unr   planning.Proposal // scratch: a rounded proposal's midpoints
+	nHeld int                  // the councils held whole: the first nHeld of held
+	parts []int                // responsive councils that move only part of the way
+	adj   []lagFit             // per council: how far it moves in a round
+	bt    []bTrack             // per council: a rounding worker's b (rounded_b.go)
+	et    []epsTrack           // per council: a rounding worker's ε (rounded_eps.go)
+	delag planning.Proposal    // scratch: a de-lagged proposal
+	unr   planning.Proposal    // scratch: a rounded proposal's midpoints
+	unrL  [2]planning.Proposal // scratch: lagLines' midpoints
 	// scaled is observeScaled's scratch.
 	scaled scaledFitter
 
