@@ -40,7 +40,6 @@ type workerFit struct {
 	eps  []float64 // emission per unit of the first output
 	in   []int
 	beta []float64 // value share of each input in q·y
-	lnb  []float64 // ln beta, each computed once (−∞ for a share of 0)
 	pin  []float64 // log price of each input
 	b    float64   // Σ β
 	bE   float64   // b capped at maxB, for the elasticities
@@ -148,7 +147,7 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 		}
 	}
 	b := 0.0
-	em, eps, in, beta, lnb, pin := w.em, w.eps, w.in, w.beta, w.lnb, w.pin
+	em, eps, in, beta, pin := w.em, w.eps, w.in, w.beta, w.pin
 	for _, l := range pr.In {
 		if poll[l.Good] {
 			em[ie] = l.Good
@@ -157,10 +156,6 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 		} else {
 			in[ii] = l.Good
 			beta[ii] = p[l.Good] * l.Qty * inv
-			if !same {
-				// (sigmaPair has set them.)
-				lnb[ii] = math.Log(beta[ii])
-			}
 			pin[ii] = lnp[l.Good]
 			b += beta[ii]
 			ii++
@@ -195,7 +190,7 @@ func (c *consumerFit) speed() float64 {
 // them together in memory.
 func (w *workerFit) carve(nOut, nEm, nIn int) {
 	nl := nOut + nEm + nIn
-	w.fbuf = w.mem.floatSlice(w.fbuf, nOut+nEm+4*nIn+3*nl)
+	w.fbuf = w.mem.floatSlice(w.fbuf, nOut+nEm+3*nIn+3*nl)
 	w.ibuf = w.mem.intSlice(w.ibuf, nl)
 	f, g := w.fbuf, w.ibuf
 	take := func(k int) []float64 {
@@ -210,7 +205,7 @@ func (w *workerFit) carve(nOut, nEm, nIn int) {
 	}
 	w.out, w.em, w.in = takeInt(nOut), takeInt(nEm), takeInt(nIn)
 	w.r, w.eps = take(nOut), take(nEm)
-	w.beta, w.lnb, w.pin, w.cur = take(nIn), take(nIn), take(nIn), take(nIn)
+	w.beta, w.pin, w.cur = take(nIn), take(nIn), take(nIn)
 	w.val, w.g, w.h = take(nl), take(nl), take(nl)
 }
 

@@ -209,14 +209,13 @@ func (w *workerFit) idleShape(p, x []float64) {
 	t.on = w.y == 0
 }
 
-// anchor sets t's log shares and log returns of w's newest proposal,
-// from the logs of its value shares (w.lnb).
+// anchor sets t's log shares and log returns of w's newest proposal.
 func (t *shapeFit) anchor(w *workerFit) {
-	t.alb = math.Log(w.b)
 	t.alsh = t.alsh[:0]
 	for i := range w.in {
-		t.alsh = append(t.alsh, w.lnb[i]-t.alb)
+		t.alsh = append(t.alsh, math.Log(w.beta[i]/w.b))
 	}
+	t.alb = math.Log(w.b)
 }
 
 // observe adds the pair of t's previous proposal and w's newest to the

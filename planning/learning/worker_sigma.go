@@ -36,8 +36,7 @@ import (
 // the round shows the council's answer as it is. The fit's slices still
 // hold the last proposal's shares and log prices, with the same inputs;
 // w.cur, which fit sets again after, holds each input's log change of
-// share (computed once). It sets w.lnb to the new shares' logs, which
-// observe then leaves as they are.
+// share (computed once).
 func (w *workerFit) sigmaPair(pr *planning.Proposal, poll []bool, p, lnp []float64, inv float64) {
 	mx, my, n := 0.0, 0.0, 0
 	i := 0
@@ -45,16 +44,13 @@ func (w *workerFit) sigmaPair(pr *planning.Proposal, poll []bool, p, lnp []float
 		if poll[l.Good] {
 			continue
 		}
-		b := p[l.Good] * l.Qty * inv
-		lb := math.Log(b)
-		if b > 0 && w.beta[i] > 0 {
-			d := lb - w.lnb[i]
+		if b := p[l.Good] * l.Qty * inv; b > 0 && w.beta[i] > 0 {
+			d := math.Log(b / w.beta[i])
 			w.cur[i] = d
 			mx += lnp[l.Good] - w.pin[i]
 			my += d
 			n++
 		}
-		w.lnb[i] = lb
 		i++
 	}
 	if n < 2 {
@@ -160,7 +156,7 @@ func (w *workerFit) lnCost(x []float64) float64 {
 	for i, g := range w.in {
 		z := math.Inf(-1)
 		if w.beta[i] > 0 {
-			z = w.lnb[i] + e1*(x[g]-w.pin[i])
+			z = math.Log(w.beta[i]) + e1*(x[g]-w.pin[i])
 		}
 		w.cur[i] = z
 		m = math.Max(m, z)
