@@ -44,21 +44,7 @@ func TestStuckDiag(t *testing.T) {
 	worst := map[int]bool{}
 	first, last := math.NaN(), math.NaN()
 	for {
-		cr, err := pr.CloseAt(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cr.Status == councils.StatusOpen {
-			// A shadow of the process's rule, fed the same rounds: its
-			// state is the rule's (checked by its prices).
-			rs := pr.Board().Rounds()
-			next, _ := l.Next(pr.Plan(), rs[:len(rs)-1])
-			for j, p := range next {
-				if p != rs[len(rs)-1].Prices[j] {
-					t.Fatalf("round %d good %d: the shadow rule's price %g, the process's %g", len(rs)-1, j, p, rs[len(rs)-1].Prices[j])
-				}
-			}
-		}
+		cr := closeShadowed(t, pr, l)
 		c := cr.Closed
 		if math.IsNaN(first) {
 			first = c.MaxGap

@@ -34,19 +34,7 @@ func TestUnseenDiag(t *testing.T) {
 	l := learning.New()
 	prevPred := math.NaN()
 	for {
-		cr, err := pr.CloseAt(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cr.Status == councils.StatusOpen {
-			rs := pr.Board().Rounds()
-			next, _ := l.Next(pr.Plan(), rs[:len(rs)-1])
-			for j, p := range next {
-				if p != rs[len(rs)-1].Prices[j] {
-					t.Fatalf("round %d good %d: the shadow rule's price %g, the process's %g", len(rs)-1, j, p, rs[len(rs)-1].Prices[j])
-				}
-			}
-		}
+		cr := closeShadowed(t, pr, l)
 		c := cr.Closed
 		if *unseenDiag != "" {
 			w := c.Worst
