@@ -71,3 +71,29 @@ func DiagShapes(r planning.Rule, j int) string {
 	}
 	return s
 }
+
+// DiagLag returns what a learning rule knows of council c's adjustment
+// speed (tests only): λ̂, its resolution, whether its newest proposal was
+// read as its answer, informed, exact and the prior.
+func DiagLag(r planning.Rule, c int) (lam, quantum float64, whole, informed, exact bool, prior float64) {
+	l := r.(*Rule)
+	if l.m == nil || c >= len(l.m.adj) {
+		return
+	}
+	a := &l.m.adj[c]
+	return a.speed(), a.quantum, a.whole, a.informed, a.exact, a.priorSpeed()
+}
+
+// DiagPred returns the signed gap the rule predicted for good j of the
+// round it opened last (tests only).
+func DiagPred(r planning.Rule, j int) float64 {
+	l := r.(*Rule)
+	if j < len(l.pred) {
+		return l.pred[j]
+	}
+	return math.NaN()
+}
+
+// SetStrayHook sets the hook strayTest calls on a stray (tests only).
+func SetStrayHook(f func(c int, d, elo, ehi, tol float64)) { StrayHook = f }
+func SetTestHook(f func(c int, d, elo, ehi, slack float64)) { TestHook = f }

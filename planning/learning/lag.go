@@ -84,7 +84,22 @@ type lagFit struct {
 	// quantum is the relative resolution of the council's newest
 	// proposal if it rounds (see quantumOf), else 0.
 	quantum float64
+	// strays counts the rounds running in which a rounding worker read
+	// as moving the whole way moved its output further than its answer
+	// could have (roundedB's whole-move test); partial says strays
+	// reached partialAfter: the council moves partway, whatever its
+	// identities, too scattered by its rounding to show it, say.
+	strays  int
+	partial bool
+	// see, sed, sdd and sn are strayTest's pooled sums.
+	see, sed, sdd float64
+	sn            int
 }
+
+// partialAfter is how many rounds running a rounding worker read as a
+// whole mover must have strayed from its answer's move (roundedB) before
+// the rule takes it to move partway.
+const partialAfter = 2
 
 // speed returns λ̂, 1 until a proposal has been seen.
 func (a *lagFit) speed() float64 {

@@ -83,6 +83,10 @@ type Rule struct {
 	// lamPrior is the mean λ̂ of the councils whose rounds have taught
 	// it (0 before any has): what the rule takes for the others.
 	lamPrior float64
+	// partPrior is the mean λ̂ of those read below 1 (0 before any is):
+	// what the rule takes for a rounding worker shown to move partway
+	// whose identities do not say how far (lagFit.partial).
+	partPrior float64
 	// dirs holds the step before the last and the last (log prices).
 	dirs []float64
 	// swings counts the rounds running whose step reversed the one
@@ -577,6 +581,13 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					a.lam = 1
 				}
 			}
+			if a.partial && l.partPrior > 0 && l.partPrior < a.speed() {
+				// A rounding worker whose output strayed from its
+				// answer's move (strayTest) moves partway; its
+				// identities, scattered by its rounding, do not say how
+				// far: take it to move as the partial movers do.
+				a.lam = l.partPrior
+			}
 			if a.informed && !known && a.speed() < 0.9 {
 				l.relearned++
 			}
@@ -641,14 +652,22 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 	// The prior of the next round: the mean λ̂ of the councils whose
 	// rounds have taught it.
 	sum, n := 0.0, 0
+	psum, pn := 0.0, 0
 	for c := range m.adj {
 		if a := &m.adj[c]; a.informed {
 			sum += a.speed()
 			n++
+			if a.speed() < 1 && !a.partial {
+				psum += a.speed()
+				pn++
+			}
 		}
 	}
 	if n > 0 {
 		l.lamPrior = sum / float64(n)
+	}
+	if pn > 0 {
+		l.partPrior = psum / float64(pn)
 	}
 	m.finishWorkers(x0, fixedValue, surplus)
 	m.nHeld = len(m.held)

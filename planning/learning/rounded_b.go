@@ -79,6 +79,7 @@ func (m *fitted) roundedB(c int, w *workerFit, pr *planning.Proposal, q, lam flo
 			e -= 0.5 * (t.share[i] + w.beta[i]/w.b) * (w.pin[i] - t.pin[i])
 		}
 		d := w.ly - t.ly
+		m.strayTest(c, w, d, e, epsOut+t.eps, epsOut+epsIn)
 		if r := d / e; e != 0 && r > 0 && !math.IsInf(r, 0) {
 			est := r / (1 + r)
 			err := (epsOut + t.eps) / math.Abs(e) / ((1 + r) * (1 + r))
@@ -101,6 +102,77 @@ func (m *fitted) roundedB(c int, w *workerFit, pr *planning.Proposal, q, lam flo
 	}
 	t.pin = append(t.pin[:0], w.pin...)
 }
+
+// strayTest pools, for worker c read as moving the whole way, how its
+// output moves with its prices: for an answer of any technology
+// homogeneous of degree b the change d of its log output is b/(1 − b)
+// times the change e of ln q − ln c (Törnqvist, to second order), the
+// same elasticity η every round, within its rounding (tol, the two
+// proposals' relative half units of their outputs). A council that moves
+// partway follows a price move by only part of its answer's and keeps
+// moving towards its answer where the prices barely move: its rounds
+// show no one η, or one below what its figures allow (b within ±rel·b
+// of the newest proposal's). At two figures its identities (lag.go)
+// scatter by as much as a partial step's trace and read λ̂ = 1; this
+// reading, of its output's moves of several percent against a rounding
+// of one, does not. Each round weighs by the inverse of its variance:
+// tol² and strayRel of the move, for the Törnqvist reading's second
+// order after a leap.
+func (m *fitted) strayTest(c int, w *workerFit, d, e, tol, rel float64) {
+	a := &m.adj[c]
+	lo, hi := math.Max(math.Min(w.b*(1-rel), w.bE), 0), math.Min(math.Max(w.b*(1+rel), w.bE), maxB)
+	elo, ehi := lo/(1-lo), hi/(1-hi)
+	v := tol*tol + strayRel*strayRel*ehi*ehi*e*e
+	if !(v > 0) || !finite(d) || !finite(e) {
+		return
+	}
+	a.see += e * e / v
+	a.sed += e * d / v
+	a.sdd += d * d / v
+	a.sn++
+	if a.sn < 2 || !(a.see > 0) {
+		return
+	}
+	eta := a.sed / a.see
+	chi := a.sdd - eta*a.sed // Σ (d − η̂e)²/v
+	below := 0.0
+	if eta < elo {
+		below = (elo - eta) * (elo - eta) * a.see
+	}
+	score := math.Max(chi/float64(a.sn-1), below)
+	if TestHook != nil {
+		TestHook(c, eta, elo, ehi, score)
+	}
+	if score > strayChi {
+		// A round far beyond the rounding's scatter counts for
+		// partialAfter rounds at once.
+		a.strays++
+		if score > strayChi*strayChi {
+			a.strays = partialAfter
+		}
+		if StrayHook != nil {
+			StrayHook(c, d, elo, ehi, float64(a.strays))
+		}
+	}
+	if a.strays >= partialAfter {
+		a.partial = true
+	}
+}
+
+var TestHook func(c int, d, elo, ehi, slack float64)
+var StrayHook func(c int, d, elo, ehi, tol float64)
+
+// strayRel is the share of its answer's move by which a whole mover's may
+// differ from the Törnqvist reading (strayTest): the reading is of second
+// order in the price changes, and a leap changes some by several units.
+const strayRel = 0.15
+
+// strayChi is the mean square of strayTest's weighed residuals per round
+// beyond which a council's rounds show no one elasticity (and the square
+// of the standard errors by which its η̂ may fall below its figures'):
+// the weights take the rounding's bound, about √3 of its standard
+// deviation, so a whole mover's mean square is below 1.
+const strayChi = 4.0
 
 // wholeLam is the least λ̂ of a council roundedB takes to move the whole
 // way.
