@@ -94,6 +94,9 @@ func DiagPred(r planning.Rule, j int) float64 {
 	return math.NaN()
 }
 
-// SetStrayHook sets the hook strayTest calls on a stray (tests only).
-func SetStrayHook(f func(c int, d, elo, ehi, tol float64)) { StrayHook = f }
-func SetTestHook(f func(c int, d, elo, ehi, slack float64)) { TestHook = f }
+// DiagPartial reports whether a learning rule takes council c for a
+// rounding worker that moves partway (strayTest; tests only).
+func DiagPartial(r planning.Rule, c int) bool {
+	l := r.(*Rule)
+	return l.m != nil && c < len(l.m.adj) && l.m.adj[c].partial
+}

@@ -84,9 +84,9 @@ type lagFit struct {
 	// quantum is the relative resolution of the council's newest
 	// proposal if it rounds (see quantumOf), else 0.
 	quantum float64
-	// strays counts the rounds running in which a rounding worker read
-	// as moving the whole way moved its output further than its answer
-	// could have (roundedB's whole-move test); partial says strays
+	// strays counts the rounds in which a rounding worker read as
+	// moving the whole way had its outputs, pooled over its rounds, move
+	// as no answer of its figures can (strayTest); partial says strays
 	// reached partialAfter: the council moves partway, whatever its
 	// identities, too scattered by its rounding to show it, say.
 	strays  int
@@ -96,9 +96,15 @@ type lagFit struct {
 	sn            int
 }
 
-// partialAfter is how many rounds running a rounding worker read as a
-// whole mover must have strayed from its answer's move (roundedB) before
-// the rule takes it to move partway.
+// partialAfter is how many rounds a rounding worker read as a whole mover
+// must have strayed from its answer's move (strayTest) before the rule
+// takes it to move partway: one round's reading of a few rounds can flip
+// on a unit of a last figure. (Taking one round far beyond the scatter,
+// sixteen times strayChi, for two put two of the tests' economies, seeds
+// 1–3, past their bounds: people-0.5 seed 3 with CES consumers never
+// within 1.25 times its floor in 40 rounds, people-1 seed 2 from its own
+// last year 9 rounds for 8; though the 40 × 200 people-1 crowds came
+// 1.2 rounds sooner.)
 const partialAfter = 2
 
 // speed returns λ̂, 1 until a proposal has been seen.

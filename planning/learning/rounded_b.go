@@ -140,27 +140,13 @@ func (m *fitted) strayTest(c int, w *workerFit, d, e, tol, rel float64) {
 		below = (elo - eta) * (elo - eta) * a.see
 	}
 	score := math.Max(chi/float64(a.sn-1), below)
-	if TestHook != nil {
-		TestHook(c, eta, elo, ehi, score)
-	}
 	if score > strayChi {
-		// A round far beyond the rounding's scatter counts for
-		// partialAfter rounds at once.
 		a.strays++
-		if score > strayChi*strayChi {
-			a.strays = partialAfter
-		}
-		if StrayHook != nil {
-			StrayHook(c, d, elo, ehi, float64(a.strays))
-		}
 	}
 	if a.strays >= partialAfter {
 		a.partial = true
 	}
 }
-
-var TestHook func(c int, d, elo, ehi, slack float64)
-var StrayHook func(c int, d, elo, ehi, tol float64)
 
 // strayRel is the share of its answer's move by which a whole mover's may
 // differ from the Törnqvist reading (strayTest): the reading is of second
