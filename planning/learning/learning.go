@@ -736,15 +736,6 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// region.
 	case l.m.missedK():
 		// The same for the response to the commons K (commons_k.go).
-	case m0 > mp && (m0-m1) >= 0.25*(m0-mp) && m1 <= 0.5*m0:
-		// The step achieved a quarter of the predicted improvement and
-		// halved the gaps' squares, short of the first case: keep the
-		// region, as a trust region does between its bounds. (Halving
-		// it here, as for a step that failed, had the mixed crowds'
-		// region shrink round after round while their gaps fell by a
-		// third a round: a council that moves partway and rounds is
-		// predicted only roughly, and the region at its floor held
-		// the plan to a crawl.)
 	default:
 		l.radius = math.Max(radiusMin, 0.5*l.step)
 	}
