@@ -112,6 +112,7 @@ type Rule struct {
 	// dry counts, per good, the rounds running that left it demanded
 	// and unsupplied (unsupplied.go).
 	dry []int
+	scant []int
 	// fell holds, per good, the log price above the numéraire's from
 	// which it last fell to the floor (NaN if none; unsupplied.go).
 	fell []float64
@@ -300,6 +301,9 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 	}
 	l.climbDry(hi)
+	if !solved {
+		l.climbScant(hi)
+	}
 	l.climbStuck(r, lo, hi)
 	l.rise(r, lo)
 	l.next[num] = l.x[num]
@@ -717,6 +721,8 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// region.
 	case l.m.missedK():
 		// The same for the response to the commons K (commons_k.go).
+	case l.failing && farGoods(r)*10 >= len(r.Gap):
+		l.radius = math.Max(dryStep, 0.5*l.step)
 	default:
 		l.radius = math.Max(radiusMin, 0.5*l.step)
 	}
@@ -734,6 +740,21 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		l.radius = math.Max(radiusTiny, 0.5*l.step)
 	}
 }
+
+// farGoods returns the number of goods whose gap in round r is above
+// farGap.
+func farGoods(r *planning.Round) int {
+	n := 0
+	for _, g := range r.Gap {
+		if math.Abs(g) > farGap {
+			n++
+		}
+	}
+	return n
+}
+
+// farGap is the gap above which a market is far from clearing (farGoods).
+const farGap = 0.5
 
 // safeTrusted is the largest miss of a safe step's prediction (judge's,
 // relative to the gaps' squares) for which the trust region grows.
