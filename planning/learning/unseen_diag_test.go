@@ -11,9 +11,9 @@ import (
 )
 
 var (
-	unseenDiag  = flag.String("unseen-diag", "", "log, per round, where the default rule's largest gap sits on this behaviour of unseen_test.go (-people-goods × -people-councils, seed -people-seeds, CES consumers with -stuck-ces)")
+	unseenDiag      = flag.String("unseen-diag", "", "log, per round, where the default rule's largest gap sits on this behaviour of unseen_test.go (-people-goods × -people-councils, seed -people-seeds, CES consumers with -stuck-ces)")
 	unseenDiagSolve = flag.Bool("unseen-diag-solve", false, "with -unseen-diag, solve the learned economy afresh each round and log its largest residuals (disturbs the shadow rule's scratch)")
-	unseenDiagN = flag.Int("unseen-diag-rounds", 40, "rounds of -unseen-diag")
+	unseenDiagN     = flag.Int("unseen-diag-rounds", 40, "rounds of -unseen-diag")
 )
 
 // TestUnseenDiag logs, with -unseen-diag B -v, per round of the default

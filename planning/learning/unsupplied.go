@@ -28,33 +28,11 @@ func (l *Rule) countDry(r *planning.Round) {
 	if len(l.dry) != len(r.Supply) {
 		l.dry = make([]int, len(r.Supply))
 	}
-	if len(l.scant) != len(r.Supply) {
-		l.scant = make([]int, len(r.Supply))
-	}
 	for j := range l.dry {
 		if j != l.m.plan.Numeraire && r.Supply[j] == 0 && r.Demand[j] > 0 {
 			l.dry[j]++
 		} else {
 			l.dry[j] = 0
-		}
-		if j != l.m.plan.Numeraire && r.Demand[j] > 0 && r.Supply[j] <= scantShare*r.Demand[j] {
-			l.scant[j]++
-		} else {
-			l.scant[j] = 0
-		}
-	}
-}
-
-// scantShare is the largest share of a good's demand its supply may meet
-// for the round to count as leaving it scant (scant).
-const scantShare = 0.01
-
-// climbScant raises the next log price of every good left scant two
-// rounds running by at least dryStep from the last, within hi.
-func (l *Rule) climbScant(hi float64) {
-	for j, n := range l.scant {
-		if n >= 2 {
-			l.next[j] = math.Max(l.next[j], math.Min(hi, l.x[j]+dryStep))
 		}
 	}
 }
