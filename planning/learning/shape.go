@@ -208,10 +208,13 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 // crowd seed 4.)
 //
 // A worker whose shape has not been read yet (it produced in one round
-// only, or its rounds were not usable) is read the same way with fixed
-// proportions for its shape, σ = 0, γ = 0 and its Cobb–Douglas ε: a
-// Cobb–Douglas council, the fit it had, makes something at any prices,
-// and this one has shown it does not. Where that shape too predicts
+// only, or its rounds were not usable) and that has made nothing two
+// rounds running is read the same way with fixed proportions for its
+// shape, σ = 0, γ = 0 and its Cobb–Douglas ε: a Cobb–Douglas council, the
+// fit it had, makes something at any prices, and this one has shown it
+// does not. (From its first round of nothing, CES workers of the warm
+// substitution crowd that made nothing for a round took 6–11 rounds to
+// 3%, not 5.) Where that shape too predicts
 // output at these prices, the fit stays as it was. (A fixed-proportions
 // council of the 100 × 1,000 mixed crowd, seed 2, made 3.5·10⁴ of a good in
 // the first round and nothing after: its Cobb–Douglas fit supplied three
@@ -224,6 +227,9 @@ func (w *workerFit) idleShape(p, x []float64) {
 		return
 	}
 	if !t.est {
+		if w.idleN < 2 {
+			return
+		}
 		t.sigma, t.eps, t.gam = 0, math.Min(maxShapeE, w.bE/(1-w.bE)), 0
 		t.on = true
 		w.predictShaped(p, x)
