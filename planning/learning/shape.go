@@ -227,7 +227,10 @@ func (w *workerFit) idleShape(p, x []float64) {
 		return
 	}
 	if !t.est {
-		if w.idleN < 2 {
+		if w.idleN < 2 || !(w.netUnitValue(p) > 0) {
+			// A council whose emissions cost more than its outputs
+			// are worth makes nothing under any fit: its nothing is
+			// no evidence against the one it has.
 			return
 		}
 		t.sigma, t.eps, t.gam = 0, math.Min(maxShapeE, w.bE/(1-w.bE)), 0
