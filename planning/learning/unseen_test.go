@@ -295,7 +295,7 @@ func TestUnseenTable(t *testing.T) {
 // the workers) within 3% in at most 6 rounds, 1e-3 in 8 and 1e-4 in 8,
 // and held there (no gap above 1e-4 after); fixed proportions, whose
 // shape the board now reads from their proposals (shape.go), within 3%
-// in at most 13 rounds, 1e-3 in 21 and 1e-4 in 28 (at worst 12, 20 and 27
+// in at most 13 rounds, 1e-3 in 21 and 1e-4 in 28 (at worst 11, 14 and 17
 // since unseen26; 16, 24 and 29 were asserted before, 15, 23 and 28 reached
 // at worst, seed 1, Cobb–Douglas consumers, with the trust region grown by steps
 // it held short whose predictions came true; 17, 26 and 31 before, with
