@@ -69,6 +69,8 @@ type workerFit struct {
 	// idle says the council's newest proposal produced nothing (the fit
 	// is still that of its last proposal that did).
 	idle bool
+	// idleN counts the proposals running that produced nothing.
+	idleN int
 
 	// Scratch at the model's current prices.
 	q, y, s float64   // net unit value, output, surplus
@@ -105,6 +107,11 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 		}
 	}
 	w.idle = nOut == 0
+	if nOut == 0 {
+		w.idleN++
+	} else {
+		w.idleN = 0
+	}
 	if nOut == 0 {
 		return false
 	}
