@@ -91,8 +91,9 @@ func (s *scaledFitter) shares(ls float64) {
 	e := 1 - math.Exp(ls)
 	m := math.Inf(-1)
 	for i := range s.w {
-		s.w[i] = s.lw[i] + e*s.dx[i]
-		m = math.Max(m, s.w[i])
+		w := s.lw[i] + e*s.dx[i]
+		s.w[i] = w
+		m = maxOf(m, w)
 	}
 	toShares(s.w, m)
 }
@@ -100,6 +101,11 @@ func (s *scaledFitter) shares(ls float64) {
 // full returns R₀ at elasticity e^ls.
 func (s *scaledFitter) full(ls float64) float64 {
 	s.shares(ls)
+	return s.residual()
+}
+
+// residual returns R₀ at the shares s.w.
+func (s *scaledFitter) residual() float64 {
 	r := 0.0
 	for i, v := range s.v {
 		d := v - s.w[i]
@@ -194,10 +200,10 @@ func (s *scaledFitter) fit(ls float64, full bool) (float64, float64) {
 		if !(gg > 0) {
 			break
 		}
-		step := math.Max(-1, math.Min(1, eg/gg))
+		step := maxOf(-1, minOf(1, eg/gg))
 		moved := false
 		for range 4 {
-			t := math.Max(scaledLnSigmaLo, math.Min(scaledLnSigmaHi, ls+step))
+			t := maxOf(scaledLnSigmaLo, minOf(scaledLnSigmaHi, ls+step))
 			if rt := res(t); rt < r {
 				ls, r, moved = t, rt, true
 				break
@@ -266,7 +272,8 @@ func (s *scaledFitter) read(pr, prev *planning.Proposal, cf *consumerFit, x, p [
 	// councils do every round, costs no search.
 	lc := math.Log(cf.sigma)
 	_, _, sc := s.partial(lc)
-	if s.full(lc) <= scaledFit*scaledFit*sc/(s.rho*s.rho) {
+	// (R₀ at the same σ: partial has just set s.w to its shares.)
+	if s.residual() <= scaledFit*scaledFit*sc/(s.rho*s.rho) {
 		return 0, 0, false
 	}
 	ls1, _ := s.fit(lc, false)

@@ -330,7 +330,7 @@ func (l *Rule) relMoved(pr *planning.Proposal) bool {
 	for _, side := range [2][]planning.Line{pr.Out, pr.In} {
 		for _, ln := range side {
 			d := l.x[ln.Good] - l.xPrev[ln.Good]
-			lo, hi = math.Min(lo, d), math.Max(hi, d)
+			lo, hi = minOf(lo, d), maxOf(hi, d)
 		}
 	}
 	return hi-lo > lagStill

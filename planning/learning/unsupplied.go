@@ -42,7 +42,7 @@ func (l *Rule) countDry(r *planning.Round) {
 func (l *Rule) climbDry(hi float64) {
 	for j, n := range l.dry {
 		if n >= 2 {
-			l.next[j] = math.Max(l.next[j], math.Min(hi, l.x[j]+dryStep))
+			l.next[j] = maxOf(l.next[j], minOf(hi, l.x[j]+dryStep))
 		}
 	}
 }
@@ -78,7 +78,7 @@ func (l *Rule) rise(r *planning.Round, lo float64) {
 			continue
 		}
 		if r.Demand[j] > r.Supply[j] {
-			l.next[j] = math.Max(l.next[j], v+l.x[num])
+			l.next[j] = maxOf(l.next[j], v+l.x[num])
 			l.fell[j] = math.NaN()
 		}
 	}
