@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// BenchmarkRound1 times round 1 of parecon run's plan at issue 2's scale
+// BenchmarkSecondRound times round 1 (the second) of parecon run's plan at issue 2's scale
 // (1000 goods, 100,000 councils, learning, tolerance 1e-6): each iteration
 // closes round 0 of a fresh process untimed, then times closing round 1
 // (labelled round=one for a CPU profile's -tagfocus).
-func BenchmarkRound1(b *testing.B) {
+func BenchmarkSecondRound(b *testing.B) {
 	e := benchEconomy(b, 1000, 100000)
 	var took float64
 	for i := 0; i < b.N; i++ {
