@@ -134,8 +134,9 @@ func sameLines(a, b []planning.Line) bool {
 
 // observe updates λ̂ from the council's fresh proposal pr, its standing
 // proposal before it prev (nil if none), the round's prices p and the
-// council's budget (consumers).
-func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget float64) {
+// council's budget (consumers); ray remembers sameRay of the two (nil:
+// none).
+func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget float64, ray *rayMemo) {
 	if role == planning.Worker {
 		in, net := workerValues(pr, poll, p)
 		if !a.haveB {
@@ -150,7 +151,7 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 			}
 			return
 		}
-		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) || (a.quantum == 0 && sameRay(pr, prev)) {
+		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) || (a.quantum == 0 && ray.of(pr, prev)) {
 			return
 		}
 		pin, pnet := workerValues(prev, poll, p)

@@ -531,11 +531,12 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		// A fresh proposal first teaches how far the council moves, then
 		// its answer: the proposal de-lagged by that speed.
 		obs, lam := pr, 1.0
+		ray := rayMemo{pr: pr, prev: prev}
 		// A council that answers late is fitted at the prices it
 		// answered (late.go).
 		prices, lnp, budget := r.Prices, l.x, r.Budgets[c]
 		if fresh && !still {
-			l.lateRepeat(c, role, pr, prev)
+			l.lateRepeat(c, role, pr, prev, &ray)
 		}
 		if fresh && prev != nil && l.nSeen >= 3 && !lateStill {
 			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
@@ -553,9 +554,9 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			}
 			a.prior = l.lamPrior
 			known := a.informed
-			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev) {
+			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev, &ray) {
 				prL, prevL := m.lagLines(role, a.quantum, pr, prev)
-				a.observe(role, prL, prevL, m.poll, prices, budget)
+				a.observe(role, prL, prevL, m.poll, prices, budget, &ray)
 				if role == planning.Consumer && len(plan.Goods)-1 <= scaledMax {
 					// A step scaled to the budget teaches λ against
 					// the fitted answer (lag_scaled.go). (scaledMax

@@ -84,6 +84,26 @@ func (l *Rule) rise(r *planning.Round, lo float64) {
 	}
 }
 
+// rayMemo holds sameRay(pr, prev) for one council's proposals, which
+// Rule.observe asks of up to three readers (lateRepeat, sameMix and
+// lagFit.observe): worked out at the first ask, then remembered.
+type rayMemo struct {
+	pr, prev    *planning.Proposal
+	known, same bool
+}
+
+// of returns sameRay(pr, prev), from the memo if it is of these two
+// proposals (r may be nil).
+func (r *rayMemo) of(pr, prev *planning.Proposal) bool {
+	if r == nil || r.pr != pr || r.prev != prev {
+		return sameRay(pr, prev)
+	}
+	if !r.known {
+		r.same, r.known = sameRay(pr, prev), true
+	}
+	return r.same
+}
+
 // sameRay reports whether a worker's proposal pr is its standing proposal
 // prev scaled, every line by the same factor (to 1e-9). A council that
 // substitutes (any smooth technology of the fitted kinds) changes the mix
