@@ -258,8 +258,15 @@ func (s *scaledFitter) read(pr, prev *planning.Proposal, cf *consumerFit, x, p [
 		// steady rounds of a plan, where most consumers are here).
 		return 0, 0, false
 	}
-	lc := math.Log(cf.sigma)
-	if 1-math.Exp(lc) == 0 && fittedSure(pr, prev, cf, x, p, budget, pc/budget) {
+	// ln σ, and whether the fit's shares move with prices (scaledFitter.
+	// shares' e): at σ = 1, ln 1 = 0 and 1 − e⁰ = 0 exactly, without the
+	// calls (TestLnOne).
+	lc, moves := 0.0, false
+	if cf.sigma != 1 {
+		lc = math.Log(cf.sigma)
+		moves = 1-math.Exp(lc) != 0
+	}
+	if !moves && fittedSure(pr, prev, cf, x, p, budget, pc/budget) {
 		// (fitted's test, decided without its exponentials.)
 		return 0, 0, false
 	}

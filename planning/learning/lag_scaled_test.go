@@ -201,3 +201,16 @@ func TestFittedSure(t *testing.T) {
 		t.Errorf("decided %d, held undecided %d, failed %d: the cases do not straddle the bound, or fittedSure decides too few", sure, held, missed)
 	}
 }
+
+// TestLnOne checks what scaledFitter.read takes for σ = 1 without the
+// calls: ln 1 = +0 and e⁰ = 1, exactly.
+func TestLnOne(t *testing.T) {
+	one := 1.0
+	if l := math.Log(one); l != 0 || math.Signbit(l) {
+		t.Errorf("ln 1 = %v", l)
+	}
+	zero := 0.0
+	if e := math.Exp(zero); e != 1 {
+		t.Errorf("e^0 = %v", e)
+	}
+}
