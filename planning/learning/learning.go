@@ -520,10 +520,16 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 	// their fits are at hand.
 	m.startAggregate()
 	m.wOK = false
+	// The mean λ̂ of the councils whose rounds have taught it (the prior
+	// of the next round) is summed in the same pass, in council order,
+	// each council's once its own reading is done: only that reading
+	// changes its lagFit.
+	var lamSum lamMean
 	for c, pr := range r.Proposals {
 		prev := m.props[c]
 		m.props[c] = pr
 		if pr == nil {
+			lamSum.add(m.adj, c)
 			continue
 		}
 		fresh := r.Fresh != nil && r.Fresh[c]
@@ -636,20 +642,16 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				m.held, m.heldW = append(m.held, c), append(m.heldW, 1)
 			}
 		}
+		lamSum.add(m.adj, c)
+	}
+	for c := len(r.Proposals); c < len(m.adj); c++ {
+		lamSum.add(m.adj, c)
 	}
 	m.addFund()
 	m.aggOK = true
-	// The prior of the next round: the mean λ̂ of the councils whose
-	// rounds have taught it.
-	sum, n := 0.0, 0
-	for c := range m.adj {
-		if a := &m.adj[c]; a.informed {
-			sum += a.speed()
-			n++
-		}
-	}
-	if n > 0 {
-		l.lamPrior = sum / float64(n)
+	// The prior of the next round.
+	if lamSum.n > 0 {
+		l.lamPrior = lamSum.sum / float64(lamSum.n)
 	}
 	m.finishWorkers(x0, fixedValue, surplus)
 	m.nHeld = len(m.held)
@@ -657,6 +659,23 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-m.adj[c].speed())
 	}
 	l.learnSigmas()
+}
+
+// lamMean sums the λ̂ of the councils whose rounds have informed it.
+type lamMean struct {
+	sum float64
+	n   int
+}
+
+// add adds council c's λ̂ if it is informed (nothing for a council
+// beyond adj).
+func (s *lamMean) add(adj []lagFit, c int) {
+	if c < len(adj) {
+		if a := &adj[c]; a.informed {
+			s.sum += a.speed()
+			s.n++
+		}
+	}
 }
 
 // judge compares the round that just closed with what the rule predicted
