@@ -282,10 +282,10 @@ func (t *shapeFit) observe(w *workerFit) {
 		slope := t.sxy / t.sxx
 		s2 := 0.0
 		if t.dof > 1 {
-			s2 = math.Max(0, t.syy-t.sxy*slope) / float64(t.dof-1)
+			s2 = maxOf(0, t.syy-t.sxy*slope) / float64(t.dof-1)
 		}
 		slope = t.sxy / (t.sxx + s2)
-		sigma = math.Max(0, math.Min(20, 1-slope))
+		sigma = maxOf(0, minOf(20, 1-slope))
 	}
 	// The change of ln c at the new σ, from the previous shares.
 	dc := t.dlc(w, sigma)
@@ -309,8 +309,8 @@ func (t *shapeFit) observe(w *workerFit) {
 	eps := (t.zy + shapePrior*e0) / (t.zz + shapePrior)
 	gam := (t.zg + shapePrior) / (t.zz + shapePrior)
 	t.sigma = snap(sigma, 1)
-	t.eps = snap(math.Max(0.05, math.Min(maxShapeE, eps)), e0)
-	t.gam = snap(math.Max(0, math.Min(2, gam)), 1)
+	t.eps = snap(maxOf(0.05, minOf(maxShapeE, eps)), e0)
+	t.gam = snap(maxOf(0, minOf(2, gam)), 1)
 	t.est = true
 	t.on = (t.gam != 1 || t.eps != e0) && t.wins >= t.need &&
 		(t.errShape < shapeWin*t.errCD || t.wins >= shapeStreak)
@@ -345,7 +345,7 @@ func (t *shapeFit) judge(w *workerFit) {
 		return // nothing read yet: the shape is the Cobb–Douglas fit
 	}
 	sigma, eps, gam := t.sigma, t.eps, t.gam
-	bE := math.Min(math.Exp(t.lb), maxB)
+	bE := minOf(math.Exp(t.lb), maxB)
 	e0 := bE / (1 - bE)
 	n := len(w.in)
 	mx, my := 0.0, 0.0
@@ -402,7 +402,7 @@ func (t *shapeFit) dlc(w *workerFit, sigma float64) float64 {
 	e := 1 - sigma
 	mx := math.Inf(-1)
 	for i := range w.in {
-		mx = math.Max(mx, t.lsh[i]+e*(w.pin[i]-t.pin[i]))
+		mx = maxOf(mx, t.lsh[i]+e*(w.pin[i]-t.pin[i]))
 	}
 	s := 0.0
 	for i := range w.in {
@@ -424,8 +424,8 @@ func snap(v, v0 float64) float64 {
 // the council's own returns (solveDamped's stiffer economies).
 func (w *workerFit) shapeE() float64 {
 	e := w.shape.eps
-	if w.bE < math.Min(w.b, maxB) {
-		e = math.Min(e, w.bE/(1-w.bE))
+	if w.bE < minOf(w.b, maxB) {
+		e = minOf(e, w.bE/(1-w.bE))
 	}
 	return e
 }
@@ -478,9 +478,9 @@ func (w *workerFit) predictShaped(p, x []float64) {
 		lc = (mx + math.Log(s)) / e
 	}
 	z := math.Log(q) - w.lq - lc
-	ly := math.Min(700, w.ly+w.shapeE()*z)
+	ly := minOf(700, w.ly+w.shapeE()*z)
 	y := math.Exp(ly) * w.speed()
-	u := math.Exp(math.Min(700, t.alb+w.lq+lc+t.gam*z))
+	u := math.Exp(minOf(700, t.alb+w.lq+lc+t.gam*z))
 	if u >= q {
 		// No council produces at a loss (its outputs worth less than
 		// its inputs): where the shape puts the spending per unit above
