@@ -267,7 +267,10 @@ func (p *plan) committed(batch []*item) {
 		}
 		if errors.Is(it.err, store.ErrRoundNotOpen) {
 			// Another server closed the round first: the same answer as a
-			// stale round gets from the checks.
+			// stale round gets from the checks, and this copy catches up
+			// (once the batch is applied) without waiting for the
+			// notification.
+			p.cl.syncWanted = true
 			for _, w := range waiters {
 				p.reject(w, councils.Errorf(councils.Conflict, "round", "round %d closed before this proposal was stored; nothing was kept", w.f.Round))
 			}

@@ -37,6 +37,12 @@ func (s *Service) Connect(ctx context.Context, who Principal, c *hub.Client) err
 		}
 		p.conns[k]++
 		s.hub.Register(c, snap)
+		// A follower's copy may lag the database by a notification (a
+		// round the leader just opened): read it now, so a snapshot a
+		// round behind is followed at once by the round's frames.
+		if p.cl.follower {
+			p.wantSync()
+		}
 	}); err != nil {
 		return err
 	}

@@ -160,7 +160,7 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 			for i := range n {
 				phi[i] = k.lnCur[i] - f.lnK0[i]
 				pred += f.c[i] * phi[i]
-				big = math.Max(big, math.Abs(phi[i]))
+				big = maxOf(big, math.Abs(phi[i]))
 			}
 			// A council that rounds its figures to a resolution q
 			// (lag.go) answers a move of ln K below kShow·q by at most
@@ -168,7 +168,7 @@ func (m *fitted) learnK(c int, w *workerFit, obs *planning.Proposal, r *planning
 			// pass for a response to K.
 			a := &m.adj[c]
 			if big > 1e-9 && big < 50 && big > kShow*a.quantum {
-				f.noise = math.Max(a.noise, a.quantum*a.quantum/12)
+				f.noise = maxOf(a.noise, a.quantum*a.quantum/12)
 				e := math.Log(y) - pred
 				k.seen++
 				if math.Abs(e) > kMissed+3*math.Sqrt(f.noise) {
@@ -206,7 +206,7 @@ func (f *kFit) update(phi []float64, e float64) {
 	}
 	sum := 0.0
 	for i := range n {
-		f.c[i] = math.Min(cMax, f.c[i])
+		f.c[i] = minOf(cMax, f.c[i])
 		sum += f.c[i]
 	}
 	if sum > cMax {
@@ -283,7 +283,7 @@ func (l *Rule) solveCommons(x0 []float64) (float64, bool) {
 		for i, j := range k.goods {
 			y := k.stock[i] + m.supV[j]/m.p[j]
 			v := lnPos(y)
-			d = math.Max(d, math.Abs(v-aim[i]))
+			d = maxOf(d, math.Abs(v-aim[i]))
 			aim[i] = v
 		}
 		if d < commonsAimTol {
@@ -337,7 +337,7 @@ func (l *Rule) driveK(aim []float64, mx float64) (float64, bool) {
 	for it := 0; it < driveIter; it++ {
 		// m is evaluated at the last solution (keep, then l.s.x).
 		for i, j := range k.goods {
-			drive[j] = math.Max(0, math.Exp(aim[i])-k.stock[i]) * m.p[j] / m.pool
+			drive[j] = maxOf(0, math.Exp(aim[i])-k.stock[i]) * m.p[j] / m.pool
 		}
 		m.commons.drive = drive
 		m.aggOK = false
@@ -354,10 +354,10 @@ func (l *Rule) driveK(aim []float64, mx float64) (float64, bool) {
 		m.eval(l.s.x, true, lag)
 		d := 0.0
 		for i, j := range k.goods {
-			want := math.Max(0, math.Exp(aim[i])-k.stock[i])
-			d = math.Max(d, math.Abs(m.supV[j]/m.p[j]-want)/math.Max(want, 1e-300))
+			want := maxOf(0, math.Exp(aim[i])-k.stock[i])
+			d = maxOf(d, math.Abs(m.supV[j]/m.p[j]-want)/maxOf(want, 1e-300))
 		}
-		d = math.Max(d, math.Abs(m.surplus-sStar)/m.pool)
+		d = maxOf(d, math.Abs(m.surplus-sStar)/m.pool)
 		lag += (sStar - m.surplus) / (1 - m.commons.levy)
 		copy(x0, l.s.x)
 		if d < 1e-10 {

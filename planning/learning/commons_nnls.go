@@ -104,7 +104,7 @@ func solveFree(a, b []float64, free []bool, z []float64) bool {
 	jacobi(g, v, k)
 	top := 0.0
 	for r := range k {
-		top = math.Max(top, g[r*k+r])
+		top = maxOf(top, g[r*k+r])
 	}
 	if !(top > 0) {
 		return false

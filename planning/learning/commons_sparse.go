@@ -127,7 +127,7 @@ func subsetFit(a, b, rows, obs []float64, set []int, fit []float64) (float64, bo
 			g[r*w+s] = a[i*m+j]
 		}
 		g[r*w+k] = b[i]
-		scale = math.Max(scale, a[i*m+i])
+		scale = maxOf(scale, a[i*m+i])
 	}
 	if !(scale > 0) {
 		return 0, false

@@ -56,7 +56,7 @@ func (l *Rule) capWorkers(c float64) {
 	m := l.m
 	for _, k := range m.workers {
 		if w := m.wf[k]; w != nil {
-			w.bE = math.Min(w.b, c)
+			w.bE = minOf(w.b, c)
 		}
 	}
 	m.wOK, m.gradsOK, m.flat.ok = false, false, false
@@ -74,7 +74,7 @@ func (l *Rule) resume(solved bool) {
 		l.failing, l.modelRadius = true, l.radius
 	case solved && l.failing:
 		l.failing = false
-		l.radius = math.Max(l.radius, l.modelRadius)
+		l.radius = maxOf(l.radius, l.modelRadius)
 	}
 }
 
@@ -83,7 +83,7 @@ func (l *Rule) resume(solved bool) {
 func (l *Rule) shorten(t []float64, d float64) []float64 {
 	big := 0.0
 	for j := range t {
-		big = math.Max(big, math.Abs(t[j]-l.x[j]))
+		big = maxOf(big, math.Abs(t[j]-l.x[j]))
 	}
 	if big > d {
 		for j := range t {

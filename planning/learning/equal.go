@@ -63,12 +63,12 @@ func (s *solver) valueShare(j int) float64 {
 	m := s.m
 	total := 0.0
 	for k := range m.supV {
-		total += math.Max(m.supV[k], m.demV[k])
+		total += maxOf(m.supV[k], m.demV[k])
 	}
 	if total <= 0 {
 		return 1
 	}
-	return math.Max(m.supV[j], m.demV[j]) / total
+	return maxOf(m.supV[j], m.demV[j]) / total
 }
 
 // equalFrom is the largest catalogue (goods less the numéraire) for which

@@ -67,7 +67,7 @@ func DiagShapes(r planning.Rule, j int) string {
 			}
 			s += fmt.Sprintf(" {late uu %.3g n %d ra %.3g rb %.3g rep %v}", f.uu, f.n, ra, rb, f.rep)
 		}
-		s += fmt.Sprintf(" [c%d late %v lam %.3g b %.3g idle %v on %v eps %.3g gam %.3g sig %.3g zz %.3g y %.3g]", c, l.isLate(c), w.lam, w.b, w.idle, t.on, t.eps, t.gam, t.sigma, t.zz, math.Exp(w.ly))
+		s += fmt.Sprintf(" [c%d late %v lam %.3g b %.3g idle %v on %v eps %.3g gam %.3g sig %.3g zz %.3g y %.3g errSh %.3g errCD %.3g wins %d need %d est %v]", c, l.isLate(c), w.lam, w.b, w.idle, t.on, t.eps, t.gam, t.sigma, t.zz, math.Exp(w.ly), t.errShape, t.errCD, t.wins, t.need, t.est)
 	}
 	return s
 }
@@ -99,4 +99,60 @@ func DiagPred(r planning.Rule, j int) float64 {
 func DiagPartial(r planning.Rule, c int) bool {
 	l := r.(*Rule)
 	return l.m != nil && c < len(l.m.adj) && l.m.adj[c].partial
+}
+
+// DiagSolve solves the learned economy afresh from the round's log prices
+// (tests only; it disturbs the rule's scratch, not its learned state) and
+// describes how far it got and its largest residuals: per good, its
+// fitted suppliers, those predicted to make something there, shaped, idle.
+func DiagSolve(r planning.Rule) string {
+	l := r.(*Rule)
+	m := l.m
+	m.fullSpend = true
+	x0 := append([]float64(nil), l.x...)
+	mx, ok := l.solveCommons(x0)
+	tau := l.s.tau
+	m.eval(l.s.x, false, 0)
+	s := fmt.Sprintf("solve ok %v mx %.3g tau %.3g iters %d:", ok, mx, tau, l.s.iters)
+	type gr struct {
+		j int
+		r float64
+	}
+	var top []gr
+	for j := range m.p {
+		top = append(top, gr{j, m.rel(j)})
+	}
+	for i := 0; i < len(top); i++ {
+		for k := i + 1; k < len(top); k++ {
+			if math.Abs(top[k].r) > math.Abs(top[i].r) {
+				top[i], top[k] = top[k], top[i]
+			}
+		}
+		if i == 4 {
+			break
+		}
+	}
+	for _, g := range top[:5] {
+		nf, npos, nsh, nidle := 0, 0, 0, 0
+		for _, c := range m.workers {
+			w := m.wf[c]
+			if w == nil || len(w.out) == 0 || w.out[0] != g.j {
+				continue
+			}
+			nf++
+			if w.y > 0 {
+				npos++
+			}
+			if w.shape.on {
+				nsh++
+			}
+			if w.idle {
+				nidle++
+			}
+		}
+		s += fmt.Sprintf(" [g%d rel %.3g dp %.3g sup %.3g dem %.3g fits %d pos %d shaped %d idle %d]", g.j, g.r, l.s.x[g.j]-l.x[g.j], m.supV[g.j], m.demV[g.j], nf, npos, nsh, nidle)
+	}
+	m.fullSpend = false
+	m.wOK, m.gradsOK, m.flat.ok = false, false, false
+	return s
 }

@@ -69,6 +69,8 @@ type workerFit struct {
 	// idle says the council's newest proposal produced nothing (the fit
 	// is still that of its last proposal that did).
 	idle bool
+	// idleN counts the proposals running that produced nothing.
+	idleN int
 
 	// Scratch at the model's current prices.
 	q, y, s float64   // net unit value, output, surplus
@@ -105,6 +107,11 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 		}
 	}
 	w.idle = nOut == 0
+	if nOut == 0 {
+		w.idleN++
+	} else {
+		w.idleN = 0
+	}
 	if nOut == 0 {
 		return false
 	}
@@ -163,7 +170,7 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 	}
 	w.b = b
 	w.ly, w.lq = lny, lnq
-	w.bE = math.Min(w.b, maxB)
+	w.bE = minOf(w.b, maxB)
 	copy(w.cur, w.beta)
 	return true
 }
@@ -408,7 +415,7 @@ func estimateSigma(sxx, sxy, syy float64, dof int) float64 {
 	slope := sxy / sxx
 	s2 := 0.0
 	if dof > 1 {
-		s2 = math.Max(0, syy-sxy*slope) / float64(dof-1)
+		s2 = maxOf(0, syy-sxy*slope) / float64(dof-1)
 	}
 	slope = sxy / (sxx + s2/(sigmaSpread*sigmaSpread))
 	if math.Abs(slope) < 1e-9 {
@@ -416,7 +423,7 @@ func estimateSigma(sxx, sxy, syy float64, dof int) float64 {
 		// whose shares do not depend on prices.
 		return 1
 	}
-	return math.Max(0.05, math.Min(20, 1-slope))
+	return maxOf(0.05, minOf(20, 1-slope))
 }
 
 // predict sets the normalised shares (summing to 1) at log prices x.
@@ -430,7 +437,7 @@ func (c *consumerFit) predict(x []float64) {
 	for i, g := range c.goods {
 		a := c.lw[i] + e*(x[g]-c.pj[i])
 		c.w[i] = a
-		m = math.Max(m, a)
+		m = maxOf(m, a)
 	}
 	toShares(c.w, m)
 }

@@ -44,7 +44,7 @@ const (
 func (l *Rule) holdBest(r *planning.Round) ([]float64, bool) {
 	reach := 0.0
 	for _, f := range l.floor {
-		reach = math.Max(reach, f)
+		reach = maxOf(reach, f)
 	}
 	if reach == 0 || (l.best != nil && len(l.best) != len(r.Prices)) {
 		// Nobody rounds, or the plan has grown: nothing to hold.
@@ -52,7 +52,7 @@ func (l *Rule) holdBest(r *planning.Round) ([]float64, bool) {
 		return nil, false
 	}
 	if l.holding {
-		if sameFloats(r.Prices, l.best) && r.MaxGap <= holdSlack*math.Max(l.holdGap, reach) && r.Failing == 0 && l.heldEach(r) {
+		if sameFloats(r.Prices, l.best) && r.MaxGap <= holdSlack*maxOf(l.holdGap, reach) && r.Failing == 0 && l.heldEach(r) {
 			return append([]float64(nil), r.Prices...), true
 		}
 		l.holding, l.bestGap = false, math.Inf(1)
@@ -82,7 +82,7 @@ func (l *Rule) heldEach(r *planning.Round) bool {
 		return true
 	}
 	for j, g := range r.Gap {
-		if g > holdSlack*math.Max(l.holdGap, math.Max(l.bestGaps[j], l.floor[j])) {
+		if g > holdSlack*maxOf(l.holdGap, maxOf(l.bestGaps[j], l.floor[j])) {
 			return false
 		}
 	}
@@ -94,7 +94,7 @@ func (l *Rule) heldEach(r *planning.Round) bool {
 func stepTo(r *planning.Round, p []float64) float64 {
 	s := 0.0
 	for j, v := range p {
-		s = math.Max(s, math.Abs(math.Log(v)-math.Log(r.Prices[j])))
+		s = maxOf(s, math.Abs(math.Log(v)-math.Log(r.Prices[j])))
 	}
 	return s
 }

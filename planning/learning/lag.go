@@ -155,8 +155,9 @@ func sameLines(a, b []planning.Line) bool {
 
 // observe updates λ̂ from the council's fresh proposal pr, its standing
 // proposal before it prev (nil if none), the round's prices p and the
-// council's budget (consumers).
-func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget float64) {
+// council's budget (consumers); ray remembers sameRay of the two (nil:
+// none).
+func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget float64, ray *rayMemo) {
 	if role == planning.Worker {
 		in, net := workerValues(pr, poll, p)
 		if !a.haveB {
@@ -171,11 +172,11 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 			}
 			return
 		}
-		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) || (a.quantum == 0 && sameRay(pr, prev)) {
+		if prev == nil || !(net > 0) || !sameLines(pr.Out, prev.Out) || !sameLines(pr.In, prev.In) || (a.quantum == 0 && ray.of(pr, prev)) {
 			return
 		}
 		pin, pnet := workerValues(prev, poll, p)
-		s := math.Max(net, math.Abs(pnet))
+		s := maxOf(net, math.Abs(pnet))
 		u := (pin - a.b*pnet) / s
 		v := (in - a.b*net) / s
 		a.whole = false
@@ -235,7 +236,7 @@ func (a *lagFit) add(u, v float64) {
 	// A council that rounds scatters its identities by about its
 	// resolution q however it moves (a uniform error of q has variance
 	// q²/12): that much noise it has at least.
-	tk := math.Max(lagPrior, 16*math.Max(a.noise, a.quantum*a.quantum/12))
+	tk := maxOf(lagPrior, 16*maxOf(a.noise, a.quantum*a.quantum/12))
 	const td = 1
 	a11, a12, a22 := a.suu+tk, a.su, a.s1+td
 	det := a11*a22 - a12*a12
@@ -247,7 +248,7 @@ func (a *lagFit) add(u, v float64) {
 	if math.Abs(lam-1) < lagSnap || lam > 1 || !finite(lam) {
 		lam = 1
 	}
-	if a.quantum > 0 && k < lagSig*math.Sqrt(math.Max(a.noise, a.quantum*a.quantum/12)*a22/det) {
+	if a.quantum > 0 && k < lagSig*math.Sqrt(maxOf(a.noise, a.quantum*a.quantum/12)*a22/det) {
 		// A council that rounds moves partway only where its rounds
 		// show it beyond their rounding's scatter: its identities'
 		// errors, of the order of its resolution, read as a λ̂ of
@@ -255,7 +256,7 @@ func (a *lagFit) add(u, v float64) {
 		// then de-lagged and predicted as a partial mover).
 		lam = 1
 	}
-	a.lam = math.Max(lagMin, lam)
+	a.lam = maxOf(lagMin, lam)
 }
 
 // delag returns the answer the council's proposal pr stands for, given its
@@ -280,7 +281,7 @@ func (a *lagFit) delag(role planning.Role, pr, prev *planning.Proposal, p []floa
 		dst = dst[:0]
 		for i, l := range x {
 			q := x0[i].Qty + (l.Qty*unscale-x0[i].Qty)/lam
-			dst = append(dst, planning.Line{Good: l.Good, Qty: math.Max(q, l.Qty/20)})
+			dst = append(dst, planning.Line{Good: l.Good, Qty: maxOf(q, l.Qty/20)})
 		}
 		return dst
 	}

@@ -91,8 +91,9 @@ func (s *scaledFitter) shares(ls float64) {
 	e := 1 - math.Exp(ls)
 	m := math.Inf(-1)
 	for i := range s.w {
-		s.w[i] = s.lw[i] + e*s.dx[i]
-		m = math.Max(m, s.w[i])
+		w := s.lw[i] + e*s.dx[i]
+		s.w[i] = w
+		m = maxOf(m, w)
 	}
 	toShares(s.w, m)
 }
@@ -100,6 +101,11 @@ func (s *scaledFitter) shares(ls float64) {
 // full returns R₀ at elasticity e^ls.
 func (s *scaledFitter) full(ls float64) float64 {
 	s.shares(ls)
+	return s.residual()
+}
+
+// residual returns R₀ at the shares s.w.
+func (s *scaledFitter) residual() float64 {
 	r := 0.0
 	for i, v := range s.v {
 		d := v - s.w[i]
@@ -194,10 +200,10 @@ func (s *scaledFitter) fit(ls float64, full bool) (float64, float64) {
 		if !(gg > 0) {
 			break
 		}
-		step := math.Max(-1, math.Min(1, eg/gg))
+		step := maxOf(-1, minOf(1, eg/gg))
 		moved := false
 		for range 4 {
-			t := math.Max(scaledLnSigmaLo, math.Min(scaledLnSigmaHi, ls+step))
+			t := maxOf(scaledLnSigmaLo, minOf(scaledLnSigmaHi, ls+step))
 			if rt := res(t); rt < r {
 				ls, r, moved = t, rt, true
 				break
@@ -252,21 +258,19 @@ func (s *scaledFitter) read(pr, prev *planning.Proposal, cf *consumerFit, x, p [
 		// steady rounds of a plan, where most consumers are here).
 		return 0, 0, false
 	}
-	s.v, s.pi, s.lw, s.dx, s.w = resize(s.v, n), resize(s.pi, n), resize(s.lw, n), resize(s.dx, n), resize(s.w, n)
-	s.rho = pc / budget
-	for i, l := range pr.In {
-		s.v[i] = p[l.Good] * l.Qty / budget
-		s.pi[i] = p[l.Good] * prev.In[i].Qty / budget
-		s.lw[i] = cf.lw[i]
-		s.dx[i] = x[l.Good] - cf.pj[i]
+	// ln σ, and whether the fit's shares move with prices (scaledFitter.
+	// shares' e): at σ = 1, ln 1 = 0 and 1 − e⁰ = 0 exactly, without the
+	// calls (TestLnOne).
+	lc, moves := 0.0, false
+	if cf.sigma != 1 {
+		lc = math.Log(cf.sigma)
+		moves = 1-math.Exp(lc) != 0
 	}
-	// The fit's own answer may account for the step already, to within
-	// what a read needs (R₀ above scaledFit² of the move, which k ≤ 1/ρ
-	// bounds): a council answering in full as fitted, as the reference
-	// councils do every round, costs no search.
-	lc := math.Log(cf.sigma)
-	_, _, sc := s.partial(lc)
-	if s.full(lc) <= scaledFit*scaledFit*sc/(s.rho*s.rho) {
+	if !moves && fittedSure(pr, prev, cf, x, p, budget, pc/budget) {
+		// (fitted's test, decided without its exponentials.)
+		return 0, 0, false
+	}
+	if s.fitted(pr, prev, cf, x, p, budget, pc, lc) {
 		return 0, 0, false
 	}
 	ls1, _ := s.fit(lc, false)
@@ -285,3 +289,85 @@ func (s *scaledFitter) read(pr, prev *planning.Proposal, cf *consumerFit, x, p [
 	}
 	return c / (k + c), math.Sqrt(sxx), true
 }
+
+// fitted sets s to the step's value shares and reports whether the fit's
+// own answer, at its σ (ln σ = lc), accounts for the step already, to
+// within what a read needs (R₀ above scaledFit² of the move, which k ≤ 1/ρ
+// bounds): a council answering in full as fitted, as the reference
+// councils do every round, costs no search. pc is the standing bundle's
+// cost.
+func (s *scaledFitter) fitted(pr, prev *planning.Proposal, cf *consumerFit, x, p []float64, budget, pc, lc float64) bool {
+	n := len(pr.In)
+	s.v, s.pi, s.lw, s.dx, s.w = resize(s.v, n), resize(s.pi, n), resize(s.lw, n), resize(s.dx, n), resize(s.w, n)
+	s.rho = pc / budget
+	for i, l := range pr.In {
+		s.v[i] = p[l.Good] * l.Qty / budget
+		s.pi[i] = p[l.Good] * prev.In[i].Qty / budget
+		s.lw[i] = cf.lw[i]
+		s.dx[i] = x[l.Good] - cf.pj[i]
+	}
+	_, _, sc := s.partial(lc)
+	// (R₀ at the same σ: partial has just set s.w to its shares.)
+	return s.residual() <= scaledFit*scaledFit*sc/(s.rho*s.rho)
+}
+
+// fittedSure reports whether read's first test, that the fit's own answer
+// accounts for the step (R₀ ≤ scaledFit²·sc/ρ² at the fit's σ), holds,
+// for a fit whose shares do not move with prices (at σ = 1, where
+// scaledFitter.shares adds e = 1 − e^{ln σ} = 0 times the price changes
+// to the log shares): read's shares are then the softmax of cf.lw, the
+// logarithms of the proposal's shares cf.raw (a zero share standing for
+// minShare·f, as consumerFit.observe takes it), normalised. fittedSure
+// sums the residuals from cf.raw normalised instead, without an
+// exponential a line: the two sets of shares differ by rounding, a
+// relative 10⁻¹² or so (the logarithm's, the exponential's and the
+// normalisations' errors), and the test is decided here only where it
+// holds with a margin far beyond that (fittedSlack on the shares, as an
+// absolute bound on the difference in norm, and fittedRel on the sums),
+// so that read's own test would find the same, bit for bit. Elsewhere
+// (near the bound, or at anything not finite) it reports false and read
+// makes the test itself. pc is the standing bundle's cost, rho = pc/budget.
+func fittedSure(pr, prev *planning.Proposal, cf *consumerFit, x, p []float64, budget, rho float64) bool {
+	raw, zero := cf.raw, minShare*cf.f
+	if len(raw) != len(pr.In) {
+		return false
+	}
+	sum := 0.0
+	for _, r := range raw {
+		if !(r > 0) {
+			r = zero
+		}
+		sum += r
+	}
+	inv := 1 / sum
+	var r0, sc float64
+	for i, l := range pr.In {
+		g := l.Good
+		if d := x[g] - cf.pj[i]; d-d != 0 {
+			// Not finite: read's shares are NaN.
+			return false
+		}
+		w := raw[i]
+		if !(w > 0) {
+			w = zero
+		}
+		w *= inv
+		v := p[g] * l.Qty / budget
+		e := v - w
+		d := p[g]*prev.In[i].Qty/budget - rho*w
+		r0 += e * e
+		sc += d * d
+	}
+	hi := math.Sqrt(r0)*(1+fittedRel) + fittedSlack
+	lo := math.Sqrt(sc)*(1-fittedRel) - rho*fittedSlack
+	return lo > 0 && hi*hi*(1+fittedRel) < scaledFit*scaledFit*lo*lo/(rho*rho)*(1-fittedRel)
+}
+
+// fittedSlack bounds, in norm, how far fittedSure's shares may be from
+// read's (relative errors of about 10⁻¹² a share, shares summing to 1),
+// and fittedRel the relative rounding of its sums and of read's: both a
+// thousand times and more what they stand for.
+const (
+	fittedSlack = 1e-9
+	fittedRel   = 1e-6
+)

@@ -2,6 +2,7 @@ package learning
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"parecon/planning"
@@ -131,5 +132,85 @@ func TestObserveScaled(t *testing.T) {
 		if lam, _, ok := s.read(pr, prev, cf, x1, p1, b1); ok && lam < 0.97 {
 			t.Errorf("σ %.1f, answering in full: read as λ %.3f", sigma, lam)
 		}
+	}
+}
+
+// TestFittedSure checks fittedSure against read's own test (fitted) on
+// random Cobb–Douglas consumers whose next proposals miss their fitted
+// answers by relative errors from 10⁻¹⁶ to 10⁻¹, either side of the test's
+// bound: wherever fittedSure decides, fitted must find the same; and it
+// must decide most of the clear cases.
+func TestFittedSure(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 26))
+	sure, held, missed := 0, 0, 0
+	for trial := 0; trial < 4000; trial++ {
+		n := scaledLines + rng.IntN(30)
+		p0, p1, x0, x1 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		w := make([]float64, n)
+		tot := 0.0
+		for i := range n {
+			p0[i] = math.Exp(2 * rng.NormFloat64())
+			p1[i] = p0[i] * math.Exp(rng.NormFloat64())
+			x0[i], x1[i] = math.Log(p0[i]), math.Log(p1[i])
+			w[i] = rng.Float64()
+			if rng.IntN(20) == 0 {
+				w[i] = 0
+			}
+			tot += w[i]
+		}
+		b0, b1 := 100*rng.Float64()+1, 100*rng.Float64()+1
+		prev := &planning.Proposal{}
+		for i := range n {
+			prev.In = append(prev.In, planning.Line{Good: i, Qty: w[i] / tot * b0 / p0[i]})
+		}
+		cf := &consumerFit{sigma: 1, mem: newFitMemory()}
+		if !cf.observe(prev, p0, x0, b0) || cf.sigma != 1 {
+			t.Fatal("the answer taught nothing")
+		}
+		scale := math.Pow(10, -16+15*rng.Float64())
+		pr := &planning.Proposal{}
+		spend := 0.0
+		for i := range n {
+			q := w[i] / tot * b1 / p1[i] * (1 + scale*rng.NormFloat64())
+			pr.In = append(pr.In, planning.Line{Good: i, Qty: q})
+			spend += p1[i] * q
+		}
+		for i := range pr.In {
+			pr.In[i].Qty *= b1 / spend
+		}
+		pc := planning.Value(prev.In, p1)
+		if d := pc/b1 - 1; d*d <= lagPrior {
+			continue
+		}
+		lc := math.Log(cf.sigma)
+		var s scaledFitter
+		exact := s.fitted(pr, prev, cf, x1, p1, b1, pc, lc)
+		switch fast := fittedSure(pr, prev, cf, x1, p1, b1, pc/b1); {
+		case fast && !exact:
+			t.Fatalf("trial %d: fittedSure holds where read's test does not (n %d, scale %g)", trial, n, scale)
+		case fast:
+			sure++
+		case exact:
+			held++
+		default:
+			missed++
+		}
+	}
+	t.Logf("decided %d, left to read's test %d (held) and %d (failed)", sure, held, missed)
+	if sure == 0 || missed == 0 || held > sure/10 {
+		t.Errorf("decided %d, held undecided %d, failed %d: the cases do not straddle the bound, or fittedSure decides too few", sure, held, missed)
+	}
+}
+
+// TestLnOne checks what scaledFitter.read takes for σ = 1 without the
+// calls: ln 1 = +0 and e⁰ = 1, exactly.
+func TestLnOne(t *testing.T) {
+	one := 1.0
+	if l := math.Log(one); l != 0 || math.Signbit(l) {
+		t.Errorf("ln 1 = %v", l)
+	}
+	zero := 0.0
+	if e := math.Exp(zero); e != 1 {
+		t.Errorf("e^0 = %v", e)
 	}
 }

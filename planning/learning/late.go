@@ -294,8 +294,8 @@ func (l *Rule) isLate(c int) bool {
 // the board learns nothing new from it, and the learned economy, the same
 // as last round's, aims where it aimed: the prices hold for the round in
 // which the council answers them. It holds one round: the next proposal
-// that moves its mix is judged afresh.
-func (l *Rule) lateRepeat(c int, role planning.Role, pr, prev *planning.Proposal) {
+// that moves its mix is judged afresh. ray remembers sameRay(pr, prev).
+func (l *Rule) lateRepeat(c int, role planning.Role, pr, prev *planning.Proposal, ray *rayMemo) {
 	if prev == nil && len(l.late) != len(l.m.props) {
 		return // nothing to repeat, and nothing noted yet
 	}
@@ -304,7 +304,7 @@ func (l *Rule) lateRepeat(c int, role planning.Role, pr, prev *planning.Proposal
 	}
 	f := &l.late[c]
 	f.rep = false
-	if prev == nil || !sameRay(pr, prev) {
+	if prev == nil || !ray.of(pr, prev) {
 		return
 	}
 	switch role {
@@ -330,7 +330,7 @@ func (l *Rule) relMoved(pr *planning.Proposal) bool {
 	for _, side := range [2][]planning.Line{pr.Out, pr.In} {
 		for _, ln := range side {
 			d := l.x[ln.Good] - l.xPrev[ln.Good]
-			lo, hi = math.Min(lo, d), math.Max(hi, d)
+			lo, hi = minOf(lo, d), maxOf(hi, d)
 		}
 	}
 	return hi-lo > lagStill
@@ -360,10 +360,11 @@ func (l *Rule) lates() int {
 }
 
 // sameMix reports whether a fresh proposal pr of a council that does not
-// round is its standing proposal prev scaled (sameRay), a consumer's with
+// round is its standing proposal prev scaled (sameRay, asked of the memo
+// ray), a consumer's with
 // two lines or more: it teaches nothing of λ. A consumer that answers
 // late repeats its answer in round 1, scaled to its new budget, and read
 // by lag_scaled.go it looks like one that did not move at all.
-func sameMix(role planning.Role, a *lagFit, pr, prev *planning.Proposal) bool {
-	return role == planning.Consumer && a.quantum == 0 && len(pr.In) > 1 && sameRay(pr, prev)
+func sameMix(role planning.Role, a *lagFit, pr, prev *planning.Proposal, ray *rayMemo) bool {
+	return role == planning.Consumer && a.quantum == 0 && len(pr.In) > 1 && ray.of(pr, prev)
 }

@@ -279,7 +279,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	big := 0.0
 	for j := range l.next {
 		if !l.free(j, target, lo, r) {
-			big = math.Max(big, math.Abs(target[j]-l.x[j]))
+			big = maxOf(big, math.Abs(target[j]-l.x[j]))
 		}
 	}
 	f := 1.0
@@ -300,7 +300,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 			l.next[j] = l.x[j] + f*(target[j]-l.x[j])
 		}
 		if j != num {
-			l.next[j] = math.Max(lo, math.Min(hi, l.next[j]))
+			l.next[j] = maxOf(lo, minOf(hi, l.next[j]))
 		}
 	}
 	l.climbDry(hi)
@@ -353,7 +353,7 @@ func (l *Rule) quasi(plan *planning.Plan, r *planning.Round) []float64 {
 	q := l.s.x
 	d := 0.0
 	for j := range q {
-		d = math.Max(d, math.Abs(q[j]-l.star[j]))
+		d = maxOf(d, math.Abs(q[j]-l.star[j]))
 	}
 	l.blend = resize(l.blend, len(q))
 	bestLam := 1.0
@@ -476,7 +476,7 @@ const quasiMinTol = 1e-4
 func (l *Rule) maxRel() float64 {
 	g := 0.0
 	for j := range l.m.p {
-		g = math.Max(g, math.Abs(l.m.rel(j)))
+		g = maxOf(g, math.Abs(l.m.rel(j)))
 	}
 	return g
 }
@@ -524,10 +524,16 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 	// their fits are at hand.
 	m.startAggregate()
 	m.wOK = false
+	// The mean λ̂ of the councils whose rounds have taught it (the prior
+	// of the next round) is summed in the same pass, in council order,
+	// each council's once its own reading is done: only that reading
+	// changes its lagFit.
+	var lamSum lamMean
 	for c, pr := range r.Proposals {
 		prev := m.props[c]
 		m.props[c] = pr
 		if pr == nil {
+			lamSum.add(m.adj, c)
 			continue
 		}
 		fresh := r.Fresh != nil && r.Fresh[c]
@@ -535,11 +541,12 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		// A fresh proposal first teaches how far the council moves, then
 		// its answer: the proposal de-lagged by that speed.
 		obs, lam := pr, 1.0
+		ray := rayMemo{pr: pr, prev: prev}
 		// A council that answers late is fitted at the prices it
 		// answered (late.go).
 		prices, lnp, budget := r.Prices, l.x, r.Budgets[c]
 		if fresh && !still {
-			l.lateRepeat(c, role, pr, prev)
+			l.lateRepeat(c, role, pr, prev, &ray)
 		}
 		if fresh && prev != nil && l.nSeen >= 3 && !lateStill {
 			l.lateObserve(c, pr, prev, l.x, l.xPrev, l.xPrev2)
@@ -557,9 +564,9 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			}
 			a.prior = l.lamPrior
 			known := a.informed
-			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev) {
+			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev, &ray) {
 				prL, prevL := m.lagLines(role, a.quantum, pr, prev)
-				a.observe(role, prL, prevL, m.poll, prices, budget)
+				a.observe(role, prL, prevL, m.poll, prices, budget, &ray)
 				if role == planning.Consumer && len(plan.Goods)-1 <= scaledMax {
 					// A step scaled to the budget teaches λ against
 					// the fitted answer (lag_scaled.go). (scaledMax
@@ -646,28 +653,20 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 				m.held, m.heldW = append(m.held, c), append(m.heldW, 1)
 			}
 		}
+		lamSum.add(m.adj, c)
+	}
+	for c := len(r.Proposals); c < len(m.adj); c++ {
+		lamSum.add(m.adj, c)
 	}
 	m.addFund()
 	m.aggOK = true
-	// The prior of the next round: the mean λ̂ of the councils whose
-	// rounds have taught it.
-	sum, n := 0.0, 0
-	psum, pn := 0.0, 0
-	for c := range m.adj {
-		if a := &m.adj[c]; a.informed {
-			sum += a.speed()
-			n++
-			if a.speed() < 1 && !a.partial {
-				psum += a.speed()
-				pn++
-			}
-		}
+	// The prior of the next round, and of a rounding worker shown to move
+	// partway (partPrior).
+	if lamSum.n > 0 {
+		l.lamPrior = lamSum.sum / float64(lamSum.n)
 	}
-	if n > 0 {
-		l.lamPrior = sum / float64(n)
-	}
-	if pn > 0 {
-		l.partPrior = psum / float64(pn)
+	if lamSum.pn > 0 {
+		l.partPrior = lamSum.psum / float64(lamSum.pn)
 	}
 	m.finishWorkers(x0, fixedValue, surplus)
 	m.nHeld = len(m.held)
@@ -675,6 +674,29 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-m.adj[c].speed())
 	}
 	l.learnSigmas()
+}
+
+// lamMean sums the λ̂ of the councils whose rounds have informed it, and
+// apart (psum, pn) those read below 1 from their own identities (not
+// taken to move partway by strayTest).
+type lamMean struct {
+	sum, psum float64
+	n, pn     int
+}
+
+// add adds council c's λ̂ if it is informed (nothing for a council
+// beyond adj).
+func (s *lamMean) add(adj []lagFit, c int) {
+	if c < len(adj) {
+		if a := &adj[c]; a.informed {
+			s.sum += a.speed()
+			s.n++
+			if a.speed() < 1 && !a.partial {
+				s.psum += a.speed()
+				s.pn++
+			}
+		}
+	}
 }
 
 // judge compares the round that just closed with what the rule predicted
@@ -698,31 +720,31 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		e := beyond(signedGap(r, j)-l.pred[j], l.floor[j])
 		errp += e * e
 	}
-	l.miss, l.judged = errp/math.Max(m0, math.SmallestNonzeroFloat64), true
+	l.miss, l.judged = errp/maxOf(m0, math.SmallestNonzeroFloat64), true
 	switch {
 	case m0 > mp && (m0-m1) >= 0.5*(m0-mp) && m1 <= 0.25*m0:
 		// The step achieved at least half the predicted improvement, and
 		// halved the gaps at least: not a lucky draw of noise.
-		l.radius = math.Min(radiusMax, math.Max(l.radius, 4*l.step))
+		l.radius = minOf(radiusMax, maxOf(l.radius, 4*l.step))
 	case errp <= 0.01*m0:
 		// The prediction was accurate: the model can be trusted further
 		// (a council that moves only part of the way makes progress slow
 		// however well it is predicted; a radius that only held would
 		// leave the plan crawling).
-		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
 	case l.failing && l.exact && m1 < m0 && errp <= safeTrusted*m0:
 		// A safe step (the learned economy had no solution) whose
 		// prediction came true and that lowered the gaps: the fits
 		// are right near these prices even if their economy cannot be
 		// solved, and the region grows as for a step the learned
 		// economy chose.
-		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
 	case l.short && m0 > mp && (m0-m1) >= 0.5*(m0-mp) && errp <= safeTrusted*m0:
 		// The step achieved at least half the predicted improvement and
 		// the prediction came true: the region, not the model, held the
 		// step short (a region at its floor with every prediction
 		// coming true crawled a few thousandths of the gap a round).
-		l.radius = math.Min(radiusMax, math.Max(l.radius, 2*l.step))
+		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
 	case l.predRepeats*10 > len(plan.Councils):
 		// A tenth of the councils had not yet answered the prices they
 		// last saw: the prediction extrapolated their answers from the
@@ -736,8 +758,19 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// region.
 	case l.m.missedK():
 		// The same for the response to the commons K (commons_k.go).
+	case l.failing && farGoods(r)*10 >= len(r.Gap):
+		// A safe step (the learned economy had no solution) while a
+		// tenth of the markets or more are far from clearing (producers
+		// that make nothing at these prices, whose fits the learned
+		// economy lacks): its prediction is the unsolvable economy's,
+		// and a region halved at each miss crawled at a few hundredths
+		// in log prices for up to 20 rounds (100 × 1,000, fixed
+		// proportions, seed 4). It keeps at least dryStep, the least
+		// climb of a good nobody supplies; the cycle check below still
+		// halves the steps of a tâtonnement that swings.
+		l.radius = math.Max(dryStep, 0.5*l.step)
 	default:
-		l.radius = math.Max(radiusMin, 0.5*l.step)
+		l.radius = maxOf(radiusMin, 0.5*l.step)
 	}
 	// Steps that reverse the one before them, twice running, without
 	// halving the gaps are a cycle: the target swings from one side of
@@ -750,9 +783,24 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		l.swings = 0
 	}
 	if l.swings >= 2 {
-		l.radius = math.Max(radiusTiny, 0.5*l.step)
+		l.radius = maxOf(radiusTiny, 0.5*l.step)
 	}
 }
+
+// farGoods returns the number of goods whose gap in round r is above
+// farGap.
+func farGoods(r *planning.Round) int {
+	n := 0
+	for _, g := range r.Gap {
+		if math.Abs(g) > farGap {
+			n++
+		}
+	}
+	return n
+}
+
+// farGap is the gap above which a market is far from clearing (farGoods).
+const farGap = 0.5
 
 // safeTrusted is the largest miss of a safe step's prediction (judge's,
 // relative to the gaps' squares) for which the trust region grows.
@@ -792,7 +840,7 @@ func meritOf(r *planning.Round, floor []float64) float64 {
 
 // beyond returns how far |g| exceeds f (0 if it does not).
 func beyond(g, f float64) float64 {
-	return math.Max(0, math.Abs(g)-f)
+	return maxOf(0, math.Abs(g)-f)
 }
 
 // setFloor sets l.floor from round r's proposals: for each good, an
@@ -821,7 +869,7 @@ func (l *Rule) setFloor(r *planning.Round) {
 		}
 	}
 	for j := range l.floor {
-		if s := math.Max(r.Supply[j], r.Demand[j]); s > 0 {
+		if s := maxOf(r.Supply[j], r.Demand[j]); s > 0 {
 			l.floor[j] /= 8 * s
 		}
 	}
@@ -878,7 +926,15 @@ func (l *Rule) partial(x0 []float64, r *planning.Round) ([]float64, bool) {
 	if !ok {
 		return nil, false
 	}
-	t := l.s.x
+	// The rest's equilibrium is that of an economy without the producers
+	// of the skipped goods, and its prices may be far from any the
+	// councils would answer: a step of at most dampStep towards it, as
+	// towards a stiffer economy's (solveDamped). From cold prices with
+	// most fixed-proportions workers making nothing, the whole step raised
+	// one price by e¹², its producer's surplus of 4.6·10¹⁹ went into the
+	// next round's budgets, and the plan took 13 rounds to shed it
+	// (100 × 1,000, seed 4).
+	t := l.shorten(l.s.x, dampStep)
 	for j, sk := range l.skip {
 		if sk {
 			t[j] = fb[j]

@@ -39,8 +39,8 @@ func (l *Rule) lumps(r *planning.Round) {
 		}
 	}
 	for j, v := range l.lump {
-		if s := math.Max(r.Supply[j], r.Demand[j]); s > 0 && v > 0 {
-			l.floor[j] = math.Max(l.floor[j], math.Sqrt(v)/s)
+		if s := maxOf(r.Supply[j], r.Demand[j]); s > 0 && v > 0 {
+			l.floor[j] = maxOf(l.floor[j], math.Sqrt(v)/s)
 		}
 	}
 }

@@ -396,7 +396,7 @@ func (m *fitted) heldAndConsumers(x []float64, lag bool, lagSurplus, fixedValue,
 // rel returns good j's signed gap at the evaluated point: (demand −
 // supply)/max(supply, demand), as the board measures it.
 func (m *fitted) rel(j int) float64 {
-	d := math.Max(m.supV[j], m.demV[j])
+	d := maxOf(m.supV[j], m.demV[j])
 	if d <= 0 {
 		return 0
 	}

@@ -91,8 +91,8 @@ func (m *fitted) roundedB(c int, w *workerFit, pr *planning.Proposal, q, lam flo
 	// The newest proposal's interval for b.
 	half := w.b * (epsOut + epsIn)
 	if t.err > 0 && t.err < half/4 {
-		b := math.Max(w.b-half, math.Min(w.b+half, t.est))
-		w.bE = math.Min(b, maxB)
+		b := maxOf(w.b-half, minOf(w.b+half, t.est))
+		w.bE = minOf(b, maxB)
 	}
 	t.ly, t.lq, t.b, t.eps, t.lam, t.have = w.ly, w.lq, w.b, epsOut, lam, true
 	t.in = append(t.in[:0], w.in...)
@@ -176,7 +176,7 @@ func roundErr(lines []planning.Line, q float64, skip []bool) float64 {
 			continue
 		}
 		u := pow10(math.Floor(math.Log10(l.Qty))-n+1) / 2
-		eps = math.Max(eps, u/l.Qty)
+		eps = maxOf(eps, u/l.Qty)
 	}
 	return eps
 }

@@ -87,10 +87,10 @@ func (m *fitted) roundedEps(c int, w *workerFit, pr *planning.Proposal, q, lam f
 			t.have = false
 			return
 		}
-		lo := math.Max(0, l.Qty-unit(l.Qty)) / (y + uy)
+		lo := maxOf(0, l.Qty-unit(l.Qty)) / (y + uy)
 		hi := l.Qty / (y - uy)
-		if same && math.Max(lo, t.lo[i]) <= math.Min(hi, t.hi[i]) {
-			lo, hi = math.Max(lo, t.lo[i]), math.Min(hi, t.hi[i])
+		if same && maxOf(lo, t.lo[i]) <= minOf(hi, t.hi[i]) {
+			lo, hi = maxOf(lo, t.lo[i]), minOf(hi, t.hi[i])
 		}
 		t.lo[i], t.hi[i] = lo, hi
 		i++
@@ -118,7 +118,7 @@ func (m *fitted) roundedEps(c int, w *workerFit, pr *planning.Proposal, q, lam f
 		w.cur[i] *= s
 	}
 	w.b *= s
-	w.bE = math.Min(w.b, maxB)
+	w.bE = minOf(w.b, maxB)
 	w.lq = math.Log(q1)
 }
 

@@ -65,6 +65,9 @@ type shapeFit struct {
 	est             bool
 	errShape, errCD float64
 	wins            int // the rounds running the shape predicted better
+	// prior says the shape on is idleShape's fixed proportions for a
+	// worker whose shape has not been read, not a reading.
+	prior bool
 	// need is how many such rounds the fit waits for: 1, or 2 for a
 	// council lag.go's identities read, whose one round may be a partial
 	// step the board has not told yet (learnShape).
@@ -145,6 +148,10 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 		return
 	}
 	t := &w.shape
+	if t.prior {
+		// Producing again: what idleShape assumed of it is not read.
+		t.on, t.prior = false, false
+	}
 	if w.n == 1 || len(t.in) != len(w.in) || lam < wholeLam {
 		// A council that moves only part of the way is read as the
 		// Cobb–Douglas fit that lag.go's identities assume: what the
@@ -199,9 +206,38 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 // of 8.7·10⁵ from the first leap: the learned economy counted on that
 // supply of its good, demanded 2·10⁴, for 25 rounds, 100 × 1,000 mixed
 // crowd seed 4.)
+//
+// A worker whose shape has not been read yet (it produced in one round
+// only, or its rounds were not usable) and that has made nothing two
+// rounds running is read the same way with fixed proportions for its
+// shape, σ = 0, γ = 0 and its Cobb–Douglas ε: a Cobb–Douglas council, the
+// fit it had, makes something at any prices, and this one has shown it
+// does not. (From its first round of nothing, CES workers of the warm
+// substitution crowd that made nothing for a round took 6–11 rounds to
+// 3%, not 5.) Where that shape too predicts
+// output at these prices, the fit stays as it was. (A fixed-proportions
+// council of the 100 × 1,000 mixed crowd, seed 2, made 3.5·10⁴ of a good in
+// the first round and nothing after: its Cobb–Douglas fit supplied three
+// times the good's demand in the learned economy, whose prices left the
+// good at a gap of 1 for 13 rounds.) The fit drops this shape at the
+// worker's next proposal that produces.
 func (w *workerFit) idleShape(p, x []float64) {
 	t := &w.shape
-	if !t.est || t.on || len(t.alsh) != len(w.in) {
+	if t.on || len(t.alsh) != len(w.in) || w.b <= 0 {
+		return
+	}
+	if !t.est {
+		if w.idleN < 2 || !(w.netUnitValue(p) > 0) {
+			// A council whose emissions cost more than its outputs
+			// are worth makes nothing under any fit: its nothing is
+			// no evidence against the one it has.
+			return
+		}
+		t.sigma, t.eps, t.gam = 0, math.Min(maxShapeE, w.bE/(1-w.bE)), 0
+		t.on = true
+		w.predictShaped(p, x)
+		t.on = w.y == 0
+		t.prior = t.on
 		return
 	}
 	t.on = true
@@ -246,10 +282,10 @@ func (t *shapeFit) observe(w *workerFit) {
 		slope := t.sxy / t.sxx
 		s2 := 0.0
 		if t.dof > 1 {
-			s2 = math.Max(0, t.syy-t.sxy*slope) / float64(t.dof-1)
+			s2 = maxOf(0, t.syy-t.sxy*slope) / float64(t.dof-1)
 		}
 		slope = t.sxy / (t.sxx + s2)
-		sigma = math.Max(0, math.Min(20, 1-slope))
+		sigma = maxOf(0, minOf(20, 1-slope))
 	}
 	// The change of ln c at the new σ, from the previous shares.
 	dc := t.dlc(w, sigma)
@@ -273,11 +309,19 @@ func (t *shapeFit) observe(w *workerFit) {
 	eps := (t.zy + shapePrior*e0) / (t.zz + shapePrior)
 	gam := (t.zg + shapePrior) / (t.zz + shapePrior)
 	t.sigma = snap(sigma, 1)
-	t.eps = snap(math.Max(0.05, math.Min(maxShapeE, eps)), e0)
-	t.gam = snap(math.Max(0, math.Min(2, gam)), 1)
+	t.eps = snap(maxOf(0.05, minOf(maxShapeE, eps)), e0)
+	t.gam = snap(maxOf(0, minOf(2, gam)), 1)
 	t.est = true
-	t.on = (t.gam != 1 || t.eps != e0) && t.errShape < shapeWin*t.errCD && t.wins >= t.need
+	t.on = (t.gam != 1 || t.eps != e0) && t.wins >= t.need &&
+		(t.errShape < shapeWin*t.errCD || t.wins >= shapeStreak)
 }
+
+// shapeStreak is the number of rounds running in which the shape must
+// have predicted better than the Cobb–Douglas fit for the fit to use it
+// whatever its decayed scores: one early misread of a large leap (the
+// shape read from one or two rounds) otherwise outweighs every later
+// round, whose smaller moves add less squared error to both scores.
+const shapeStreak = 3
 
 // judgeMemory is the weight an older round's errors keep in judge's
 // scores at each new one: the shape read from more rounds should be
@@ -301,7 +345,7 @@ func (t *shapeFit) judge(w *workerFit) {
 		return // nothing read yet: the shape is the Cobb–Douglas fit
 	}
 	sigma, eps, gam := t.sigma, t.eps, t.gam
-	bE := math.Min(math.Exp(t.lb), maxB)
+	bE := minOf(math.Exp(t.lb), maxB)
 	e0 := bE / (1 - bE)
 	n := len(w.in)
 	mx, my := 0.0, 0.0
@@ -358,7 +402,7 @@ func (t *shapeFit) dlc(w *workerFit, sigma float64) float64 {
 	e := 1 - sigma
 	mx := math.Inf(-1)
 	for i := range w.in {
-		mx = math.Max(mx, t.lsh[i]+e*(w.pin[i]-t.pin[i]))
+		mx = maxOf(mx, t.lsh[i]+e*(w.pin[i]-t.pin[i]))
 	}
 	s := 0.0
 	for i := range w.in {
@@ -380,8 +424,8 @@ func snap(v, v0 float64) float64 {
 // the council's own returns (solveDamped's stiffer economies).
 func (w *workerFit) shapeE() float64 {
 	e := w.shape.eps
-	if w.bE < math.Min(w.b, maxB) {
-		e = math.Min(e, w.bE/(1-w.bE))
+	if w.bE < minOf(w.b, maxB) {
+		e = minOf(e, w.bE/(1-w.bE))
 	}
 	return e
 }
@@ -434,9 +478,9 @@ func (w *workerFit) predictShaped(p, x []float64) {
 		lc = (mx + math.Log(s)) / e
 	}
 	z := math.Log(q) - w.lq - lc
-	ly := math.Min(700, w.ly+w.shapeE()*z)
+	ly := minOf(700, w.ly+w.shapeE()*z)
 	y := math.Exp(ly) * w.speed()
-	u := math.Exp(math.Min(700, t.alb+w.lq+lc+t.gam*z))
+	u := math.Exp(minOf(700, t.alb+w.lq+lc+t.gam*z))
 	if u >= q {
 		// No council produces at a loss (its outputs worth less than
 		// its inputs): where the shape puts the spending per unit above

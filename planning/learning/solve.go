@@ -64,7 +64,7 @@ const solveTol = 1e-11
 // guide than its own errors, and every digit beyond costs the largest
 // Krylov solves.
 func (s *solver) tol() float64 {
-	return math.Max(solveTol, math.Min(1e-6, 1e-4*s.m.plan.Tolerance))
+	return maxOf(solveTol, minOf(1e-6, 1e-4*s.m.plan.Tolerance))
 }
 
 // solver holds the scratch of the Newton method.
@@ -163,7 +163,7 @@ func (s *solver) merit(shift float64) (float64, float64) {
 	for _, j := range s.vars {
 		r := s.f[j] - shift*s.f0[j]
 		phi += r * r
-		mx = math.Max(mx, math.Abs(r))
+		mx = maxOf(mx, math.Abs(r))
 	}
 	return phi / 2, mx
 }
@@ -186,7 +186,7 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 	s.lo, s.hi = x0[num]+lnFloor, x0[num]+lnCeil
 	for j := range s.x {
 		if j != num {
-			s.x[j] = math.Max(s.lo, math.Min(s.hi, s.x[j]))
+			s.x[j] = maxOf(s.lo, minOf(s.hi, s.x[j]))
 		}
 	}
 	s.lag, s.lagSurplus = lag, lagSurplus
@@ -262,7 +262,7 @@ func (s *solver) homotopy(maxIter int) (float64, bool) {
 	}
 	tau, dtau := 0.0, 1.0
 	for s.iters < maxIter {
-		t := math.Min(1, tau+dtau)
+		t := minOf(1, tau+dtau)
 		copy(s.save, s.x)
 		tol := stageTol
 		if t == 1 {
@@ -274,7 +274,7 @@ func (s *solver) homotopy(maxIter int) (float64, bool) {
 				return mx, true
 			}
 			tau = t
-			dtau = math.Min(1, 2*dtau)
+			dtau = minOf(1, 2*dtau)
 			continue
 		}
 		copy(s.x, s.save)
@@ -353,7 +353,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		// direction at all: the line search then fails at any length.)
 		big := 0.0
 		for _, v := range s.d {
-			big = math.Max(big, math.Abs(v))
+			big = maxOf(big, math.Abs(v))
 		}
 		if big > maxNewton {
 			for k := range s.d {
@@ -366,7 +366,7 @@ func (s *solver) newton(shift, tol float64, maxIter int) (float64, bool) {
 		for ls := 0; ls < 30; ls++ {
 			copy(s.xt, s.x)
 			for k, j := range s.vars {
-				s.xt[j] = math.Max(lo, math.Min(hi, s.x[j]+alpha*s.d[k]))
+				s.xt[j] = maxOf(lo, minOf(hi, s.x[j]+alpha*s.d[k]))
 			}
 			m.eval(s.xt, s.lag, s.lagSurplus)
 			s.weigh()
@@ -532,9 +532,9 @@ func (s *solver) apply(v, out []float64) {
 // converging fast (an inexact Newton method's forcing term); but never
 // more tightly than the step needs to bring mx within tol.
 func forcing(phi, mx, tol float64) float64 {
-	eta := math.Max(1e-6, math.Min(0.1, 0.1*math.Sqrt(2*phi)))
+	eta := maxOf(1e-6, minOf(0.1, 0.1*math.Sqrt(2*phi)))
 	if mx > 0 {
-		eta = math.Max(eta, math.Min(0.1, 0.3*tol/mx))
+		eta = maxOf(eta, minOf(0.1, 0.3*tol/mx))
 	}
 	return eta
 }
@@ -774,7 +774,7 @@ func (s *solver) leastSquares(x0 []float64, lagSurplus float64, maxIter int) boo
 		for ls := 0; ls < 20; ls++ {
 			copy(s.xt, s.x)
 			for k, j := range s.vars {
-				s.xt[j] = math.Max(lo, math.Min(hi, s.x[j]+alpha*math.Max(-maxNewton, math.Min(maxNewton, s.d[k]))))
+				s.xt[j] = maxOf(lo, minOf(hi, s.x[j]+alpha*maxOf(-maxNewton, minOf(maxNewton, s.d[k]))))
 			}
 			m.eval(s.xt, true, lagSurplus)
 			s.weigh()
@@ -813,12 +813,12 @@ func (s *solver) setLSWeights() {
 	}
 	total := 0.0
 	for j := range s.lsw {
-		total += math.Max(m.supV[j], m.demV[j])
+		total += maxOf(m.supV[j], m.demV[j])
 	}
 	for j := range s.lsw {
 		s.lsw[j] = 1
 		if total > 0 {
-			s.lsw[j] = float64(len(s.lsw)) * math.Max(m.supV[j], m.demV[j]) / total
+			s.lsw[j] = float64(len(s.lsw)) * maxOf(m.supV[j], m.demV[j]) / total
 		}
 	}
 }

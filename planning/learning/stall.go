@@ -65,7 +65,7 @@ func (l *Rule) stallObserve(plan *planning.Plan, r *planning.Round) {
 	trusted := l.judged && l.miss <= stallTrusted
 	if sc.on && (r.MaxGap < releaseGap || trusted) {
 		sc.on = false
-		l.radius = math.Max(l.radius, releaseRadius)
+		l.radius = maxOf(l.radius, releaseRadius)
 	}
 	k := len(sc.hist)
 	if sc.on || trusted || r.MaxGap <= stallGap || k <= stallRounds || l.lates()*20 >= len(plan.Councils) {
@@ -73,7 +73,7 @@ func (l *Rule) stallObserve(plan *planning.Plan, r *planning.Round) {
 	}
 	best := math.Inf(1)
 	for _, g := range sc.hist[k-stallRounds:] {
-		best = math.Min(best, g)
+		best = minOf(best, g)
 	}
 	if best >= stallShare*sc.hist[k-1-stallRounds] {
 		sc.on, sc.fresh = true, true
@@ -109,14 +109,14 @@ func (l *Rule) stallTarget(plan *planning.Plan, r *planning.Round) ([]float64, b
 			dir = -1
 		}
 		if dir*sc.sign[j] < 0 {
-			sc.eta[j] = math.Max(stallMin, 0.5*sc.eta[j])
+			sc.eta[j] = maxOf(stallMin, 0.5*sc.eta[j])
 		} else if sc.sign[j] != 0 {
-			sc.eta[j] = math.Min(stallMax, stallUp*sc.eta[j])
+			sc.eta[j] = minOf(stallMax, stallUp*sc.eta[j])
 		}
 		sc.sign[j] = dir
 		step := sc.eta[j]
 		if d > 0 && s > 0 {
-			step = math.Min(step, math.Abs(math.Log(d/s)))
+			step = minOf(step, math.Abs(math.Log(d/s)))
 		}
 		t[j] += dir * step
 	}
@@ -181,9 +181,9 @@ func (l *Rule) climbStuck(r *planning.Round, lo, hi float64) {
 			continue
 		}
 		if r.Demand[j] > r.Supply[j] {
-			l.next[j] = math.Max(l.next[j], math.Min(hi, l.x[j]+dryStep))
+			l.next[j] = maxOf(l.next[j], minOf(hi, l.x[j]+dryStep))
 		} else {
-			l.next[j] = math.Min(l.next[j], math.Max(lo, l.x[j]-dryStep))
+			l.next[j] = minOf(l.next[j], maxOf(lo, l.x[j]-dryStep))
 		}
 	}
 }

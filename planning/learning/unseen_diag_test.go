@@ -11,8 +11,9 @@ import (
 )
 
 var (
-	unseenDiag  = flag.String("unseen-diag", "", "log, per round, where the default rule's largest gap sits on this behaviour of unseen_test.go (-people-goods × -people-councils, seed -people-seeds, CES consumers with -stuck-ces)")
-	unseenDiagN = flag.Int("unseen-diag-rounds", 40, "rounds of -unseen-diag")
+	unseenDiag      = flag.String("unseen-diag", "", "log, per round, where the default rule's largest gap sits on this behaviour of unseen_test.go (-people-goods × -people-councils, seed -people-seeds, CES consumers with -stuck-ces)")
+	unseenDiagSolve = flag.Bool("unseen-diag-solve", false, "with -unseen-diag, solve the learned economy afresh each round and log its largest residuals (disturbs the shadow rule's scratch)")
+	unseenDiagN     = flag.Int("unseen-diag-rounds", 40, "rounds of -unseen-diag")
 )
 
 // TestUnseenDiag logs, with -unseen-diag B -v, per round of the default
@@ -62,6 +63,17 @@ func TestUnseenDiag(t *testing.T) {
 			t.Logf("round %2d gap %.3g worst %d (s %.4g d %.4g p %.3g pred %.3g; suppliers %v) >3%%: %d; radius %.3g fallbacks %d failing %v stall %v miss %.3g shaped %d stuck %d",
 				c.Number, c.MaxGap, w, c.Supply[w], c.Demand[w], c.Prices[w], pred, sup, big, rad, fb, failing, st, miss, shaped, stuck)
 			t.Logf("    %s", learning.DiagShapes(l, w))
+			pmin, pmax, jmax := math.Inf(1), 0.0, 0
+			for j, p := range c.Prices {
+				pmin = math.Min(pmin, p)
+				if p > pmax {
+					pmax, jmax = p, j
+				}
+			}
+			t.Logf("    prices %.3g..%.3g (max at %d: s %.3g d %.3g) surplus %.3g", pmin, pmax, jmax, c.Supply[jmax], c.Demand[jmax], c.Surplus)
+			if *unseenDiagSolve {
+				t.Logf("    %s", learning.DiagSolve(l))
+			}
 		}
 		if cr.Status != councils.StatusOpen {
 			break

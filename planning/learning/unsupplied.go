@@ -42,7 +42,7 @@ func (l *Rule) countDry(r *planning.Round) {
 func (l *Rule) climbDry(hi float64) {
 	for j, n := range l.dry {
 		if n >= 2 {
-			l.next[j] = math.Max(l.next[j], math.Min(hi, l.x[j]+dryStep))
+			l.next[j] = maxOf(l.next[j], minOf(hi, l.x[j]+dryStep))
 		}
 	}
 }
@@ -78,10 +78,30 @@ func (l *Rule) rise(r *planning.Round, lo float64) {
 			continue
 		}
 		if r.Demand[j] > r.Supply[j] {
-			l.next[j] = math.Max(l.next[j], v+l.x[num])
+			l.next[j] = maxOf(l.next[j], v+l.x[num])
 			l.fell[j] = math.NaN()
 		}
 	}
+}
+
+// rayMemo holds sameRay(pr, prev) for one council's proposals, which
+// Rule.observe asks of up to three readers (lateRepeat, sameMix and
+// lagFit.observe): worked out at the first ask, then remembered.
+type rayMemo struct {
+	pr, prev    *planning.Proposal
+	known, same bool
+}
+
+// of returns sameRay(pr, prev), from the memo if it is of these two
+// proposals (r may be nil).
+func (r *rayMemo) of(pr, prev *planning.Proposal) bool {
+	if r == nil || r.pr != pr || r.prev != prev {
+		return sameRay(pr, prev)
+	}
+	if !r.known {
+		r.same, r.known = sameRay(pr, prev), true
+	}
+	return r.same
 }
 
 // sameRay reports whether a worker's proposal pr is its standing proposal

@@ -159,7 +159,7 @@ func (w *workerFit) lnCost(x []float64) float64 {
 			z = math.Log(w.beta[i]) + e1*(x[g]-w.pin[i])
 		}
 		w.cur[i] = z
-		m = math.Max(m, z)
+		m = maxOf(m, z)
 	}
 	sum := 0.0
 	for i, z := range w.cur {
@@ -276,7 +276,7 @@ func workerSigma(sxx, sxy, syy float64, dof int) float64 {
 	slope := sxy / sxx
 	s2 := 0.0
 	if dof > 1 {
-		s2 = math.Max(0, syy-sxy*slope) / float64(dof-1)
+		s2 = maxOf(0, syy-sxy*slope) / float64(dof-1)
 	}
 	t2 := slope * slope * sxx // slope² / se² times s2
 	if t2 <= sigmaEvidence*sigmaEvidence*s2 {
@@ -286,7 +286,7 @@ func workerSigma(sxx, sxy, syy float64, dof int) float64 {
 	if math.Abs(slope) < sigmaFlat {
 		return 1
 	}
-	return math.Max(workerSigmaMin, math.Min(20, 1-slope))
+	return maxOf(workerSigmaMin, minOf(20, 1-slope))
 }
 
 // sigmaFlat is the slope 1 − σ below which a worker's fit is taken as
