@@ -2,7 +2,6 @@ package learning_test
 
 import (
 	"context"
-	"math"
 	"runtime/pprof"
 	"testing"
 
@@ -22,15 +21,7 @@ func BenchmarkLearningRound1(b *testing.B) {
 	if _, err := board.Open(next); err != nil {
 		b.Fatal(err)
 	}
-	r := board.Current()
-	lnp := make([]float64, len(plan.Goods))
-	for j, p := range r.Prices {
-		lnp[j] = math.Log(p)
-	}
-	submitAll(board, e, r, lnp)
-	if _, err := board.Close(); err != nil {
-		b.Fatal(err)
-	}
+	closeOpen(b, board, e)
 	rounds := board.Rounds()
 	b.ReportAllocs()
 	b.ResetTimer()

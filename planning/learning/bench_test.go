@@ -107,8 +107,16 @@ func closedRound0(tb testing.TB, e *councils.Economy) (*planning.Plan, *planning
 	if err != nil {
 		tb.Fatal(err)
 	}
+	closeOpen(tb, board, e)
+	return &plan, board
+}
+
+// closeOpen has every simulated council of e propose at board's open
+// round and closes it.
+func closeOpen(tb testing.TB, board *planning.Board, e *councils.Economy) {
+	tb.Helper()
 	r := board.Current()
-	lnp := make([]float64, len(plan.Goods))
+	lnp := make([]float64, len(r.Prices))
 	for j, p := range r.Prices {
 		lnp[j] = math.Log(p)
 	}
@@ -116,7 +124,6 @@ func closedRound0(tb testing.TB, e *councils.Economy) (*planning.Plan, *planning
 	if _, err := board.Close(); err != nil {
 		tb.Fatal(err)
 	}
-	return &plan, board
 }
 
 // submitAll submits every simulated council's proposal for round r (log
