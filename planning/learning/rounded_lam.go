@@ -24,7 +24,9 @@ import (
 // the λ of the b that fits best, if its standard error is below ownSE:
 // the rule then reads the council at its own λ̂ rather than at the mean of
 // the partial movers' (a council of λ = 0.74 read at their mean 0.56 is
-// predicted to lag behind what it does, round after round).
+// predicted to lag behind what it does, round after round), or, where its
+// λ̂ is within lagSig standard errors of 1, as the whole mover it then
+// is (strayTest, too, errs).
 
 // ownKeep is how many rounds ownSpeed pools (the newest).
 const ownKeep = 12
@@ -58,7 +60,8 @@ type lamTrack struct {
 // resolution q; e the change of ln q − ln c since its last round, cont
 // whether its inputs are the same goods; rel its figures' relative
 // bound on b) and, for a council strayTest takes to move partway,
-// re-estimates its own λ̂ (lagFit.own, 0 where its rounds do not tell it).
+// re-estimates its own λ̂ (lagFit.own: 1 where it is within lagSig
+// standard errors of 1, 0 where its rounds do not tell it).
 func (m *fitted) ownSpeed(c int, w *workerFit, pr *planning.Proposal, q, e float64, cont bool, rel float64) {
 	t := &m.bt[c].own
 	a := &m.adj[c]
@@ -138,7 +141,13 @@ func (m *fitted) ownSpeed(c int, w *workerFit, pr *planning.Proposal, q, e float
 	}
 	dof := float64(len(t.obs) - 1)
 	se := math.Sqrt(math.Max(1, bestChi/dof) / bestSxx)
-	if se < ownSE && bestLam > lagMin && bestLam <= 1+ownSE {
-		a.own = math.Min(bestLam, 1)
+	switch {
+	case se >= ownSE || !(bestLam > lagMin):
+		// Its rounds do not tell it.
+	case bestLam < 1-lagSig*se:
+		a.own = bestLam
+	default:
+		// Its outputs move as a whole mover's do.
+		a.own = 1
 	}
 }
