@@ -91,10 +91,6 @@ type lagFit struct {
 	// identities, too scattered by its rounding to show it, say.
 	strays  int
 	partial bool
-	// own is the council's own λ̂ read from its outputs (ownSpeed,
-	// rounded_lam.go) once it is taken to move partway: 1 where they say
-	// it moves the whole way, 0 where its rounds do not tell it.
-	own float64
 	// see, sed, sdd and sn are strayTest's pooled sums.
 	see, sed, sdd float64
 	sn            int
@@ -386,19 +382,4 @@ func unround(pr *planning.Proposal, q float64, role planning.Role, dst *planning
 	dst.Out = mid(dst.Out, pr.Out, 1)
 	dst.In = mid(dst.In, pr.In, in)
 	return dst
-}
-
-// partialSpeed returns the λ a council strayTest takes to move partway
-// is read at: its own λ̂ from its outputs (ownSpeed) where its rounds
-// tell it, else the partial movers' mean prior; 0 for a council not so
-// taken, or whose outputs say it moves the whole way, or where no council
-// has shown it moves partway (prior 0).
-func (a *lagFit) partialSpeed(prior float64) float64 {
-	if !a.partial || !(prior > 0) || a.own == 1 {
-		return 0
-	}
-	if a.own > 0 {
-		return a.own
-	}
-	return prior
 }

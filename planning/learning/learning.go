@@ -588,13 +588,12 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 					a.lam = 1
 				}
 			}
-			if own := a.partialSpeed(l.partPrior); own > 0 && own < a.speed() {
+			if a.partial && l.partPrior > 0 && l.partPrior < a.speed() {
 				// A rounding worker whose output strayed from its
 				// answer's move (strayTest) moves partway; its
 				// identities, scattered by its rounding, do not say how
-				// far: take it to move as its outputs say (ownSpeed),
-				// else as the partial movers do.
-				a.lam = own
+				// far: take it to move as the partial movers do.
+				a.lam = l.partPrior
 			}
 			if a.informed && !known && a.speed() < 0.9 {
 				l.relearned++

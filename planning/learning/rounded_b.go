@@ -44,9 +44,6 @@ type bTrack struct {
 	pin       []float64
 	est, err  float64
 	have      bool
-	// own is what ownSpeed keeps to read the council's own λ from its
-	// raw outputs.
-	own lamTrack
 }
 
 // roundedB refines worker c's elasticity (w.bE) from its rounded proposal
@@ -65,28 +62,22 @@ func (m *fitted) roundedB(c int, w *workerFit, pr *planning.Proposal, q, lam flo
 		lam = 1
 	}
 	epsOut, epsIn := roundErr(pr.Out, q, nil), roundErr(pr.In, q, m.poll)
-	rel := epsOut + epsIn
 	epsOut, epsIn = epsOut/lam, epsIn/lam
 	// Only a council that moves the whole way, now and in the round
 	// before, shows its answer's move: a partial step read with a λ̂
 	// not yet learned would be taken for a stiffer technology.
-	cont := t.have && len(t.in) == len(w.in)
-	for i := 0; cont && i < len(w.in); i++ {
-		cont = t.in[i] == w.in[i]
+	same := t.have && len(t.in) == len(w.in) && lam >= wholeLam && t.lam >= wholeLam
+	for i := 0; same && i < len(w.in); i++ {
+		same = t.in[i] == w.in[i]
 	}
-	// E: the change of ln q − ln c.
-	e := 0.0
-	if cont {
-		e = w.lq - t.lq
-		for i := range w.in {
-			e -= 0.5 * (t.share[i] + w.beta[i]/w.b) * (w.pin[i] - t.pin[i])
-		}
-	}
-	same := cont && lam >= wholeLam && t.lam >= wholeLam
 	if !same {
 		t.err = 0
 	} else {
-		// D: the change of ln y.
+		// E: the change of ln q − ln c; D: the change of ln y.
+		e := w.lq - t.lq
+		for i := range w.in {
+			e -= 0.5 * (t.share[i] + w.beta[i]/w.b) * (w.pin[i] - t.pin[i])
+		}
 		d := w.ly - t.ly
 		m.strayTest(c, w, d, e, epsOut+t.eps, epsOut+epsIn)
 		if r := d / e; e != 0 && r > 0 && !math.IsInf(r, 0) {
@@ -97,7 +88,6 @@ func (m *fitted) roundedB(c int, w *workerFit, pr *planning.Proposal, q, lam flo
 			}
 		}
 	}
-	m.ownSpeed(c, w, pr, q, e, cont, rel)
 	// The newest proposal's interval for b.
 	half := w.b * (epsOut + epsIn)
 	if t.err > 0 && t.err < half/4 {
