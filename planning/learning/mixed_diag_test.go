@@ -30,21 +30,13 @@ func TestMixedDiag(t *testing.T) {
 			crName = *peopleCrowds
 		}
 	}
-	var cr crowd
-	for _, c := range crowds {
-		if c.name == crName {
-			cr = c
-		}
-	}
+	cr := crowdNamed(t, crName)
 	e := crowdEconomy(t, goods, nc, seed, ces, cr)
 	if *mixedDiag {
 		floor := floorOf(t, e, cr, seed, goods, nc, ces)
 		t.Logf("floorOf %.4g (1.25× %.4g)", floor, 1.25*floor)
 	}
-	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n, Prices: coldPrices(e)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pr := coldProcess(t, e, n)
 	l := learning.New()
 	prevQ := map[int]float64{}
 	first, last := math.NaN(), math.NaN()

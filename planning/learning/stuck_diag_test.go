@@ -29,17 +29,9 @@ func TestStuckDiag(t *testing.T) {
 			crName = *peopleCrowds
 		}
 	}
-	var cr crowd
-	for _, c := range crowds {
-		if c.name == crName {
-			cr = c
-		}
-	}
+	cr := crowdNamed(t, crName)
 	e := crowdEconomy(t, goods, nc, seed, ces, cr)
-	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n, Prices: coldPrices(e)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pr := coldProcess(t, e, n)
 	l := learning.New()
 	worst := map[int]bool{}
 	first, last := math.NaN(), math.NaN()
@@ -98,4 +90,28 @@ func TestStuckDiag(t *testing.T) {
 	if !(last < first) {
 		t.Errorf("largest gap %.3g after %d rounds, not below round 0's %.3g", last, n, first)
 	}
+}
+
+// crowdNamed returns the crowd called name (-people-crowds), failing t
+// for a name no crowd has.
+func crowdNamed(t *testing.T, name string) crowd {
+	t.Helper()
+	for _, c := range crowds {
+		if c.name == name {
+			return c
+		}
+	}
+	t.Fatalf("no crowd is called %q", name)
+	return crowd{}
+}
+
+// coldProcess returns a process of e under the default rule, from the
+// cold prices the tables use, for at most n rounds.
+func coldProcess(t *testing.T, e *councils.Economy, n int) *councils.Process {
+	t.Helper()
+	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n, Prices: coldPrices(e)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pr
 }

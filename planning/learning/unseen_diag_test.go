@@ -28,10 +28,7 @@ func TestUnseenDiag(t *testing.T) {
 		b, goods, nc, seed, ces, n = *unseenDiag, *peopleGoods, *peopleCouncils, uint64(*peopleSeeds), *stuckCES, *unseenDiagN
 	}
 	e := unseenEconomy(t, goods, nc, seed, ces, b)
-	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n, Prices: coldPrices(e)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pr := coldProcess(t, e, n)
 	l := learning.New()
 	prevPred := math.NaN()
 	for {
