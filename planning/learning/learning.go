@@ -754,6 +754,15 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// step short (a region at its floor with every prediction
 		// coming true crawled a few thousandths of the gap a round).
 		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
+	case l.short && m0 > mp && (m0-m1) >= crawlGain*(m0-mp) && l.predRepeats == 0 && len(l.m.parts) == 0:
+		// The region held the step short and the gaps still fell by a
+		// good part of what was predicted, though the prediction
+		// missed: the direction is right, the length the region's.
+		// Halving it (to radiusMin) left one good whose supplier the
+		// fit misreads closing a fifth of its gap a round for 20
+		// rounds (fixed proportions, a worker paying mostly for its
+		// emissions at a margin of 1.01). The region grows.
+		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
 	case l.predRepeats*10 > len(plan.Councils):
 		// A tenth of the councils had not yet answered the prices they
 		// last saw: the prediction extrapolated their answers from the
@@ -810,6 +819,11 @@ func farGoods(r *planning.Round) int {
 
 // farGap is the gap above which a market is far from clearing (farGoods).
 const farGap = 0.5
+
+// crawlGain is the least share of the predicted improvement a step held
+// short by the region must achieve, whatever the prediction's miss, for
+// the region to grow.
+const crawlGain = 0.25
 
 // safeTrusted is the largest miss of a safe step's prediction (judge's,
 // relative to the gaps' squares) for which the trust region grows.
