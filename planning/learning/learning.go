@@ -116,8 +116,6 @@ type Rule struct {
 	// dry counts, per good, the rounds running that left it demanded
 	// and unsupplied (unsupplied.go).
 	dry []int
-	// lift and liftNeed are liftStart's scratch.
-	lift, liftNeed []float64
 	// fell holds, per good, the log price above the numéraire's from
 	// which it last fell to the floor (NaN if none; unsupplied.go).
 	fell []float64
@@ -240,13 +238,6 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		l.m.setLag(false)
 	}
 	_, solved := l.solveSigma(x0)
-	if !solved {
-		// Newton may have started where the fitted producers of some
-		// demanded good all make nothing (idle_start.go).
-		if xl, ok := l.liftStart(x0); ok {
-			_, solved = l.solveSigma(xl)
-		}
-	}
 	if lagged {
 		l.m.setLag(true)
 	}
