@@ -745,7 +745,7 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// step short (a region at its floor with every prediction
 		// coming true crawled a few thousandths of the gap a round).
 		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
-	case l.short && m0 > mp && (m0-m1) >= crawlGain*(m0-mp) && l.predRepeats == 0 && len(l.m.parts) == 0:
+	case l.short && m0 > mp && (m0-m1) >= crawlGain*(m0-mp) && l.predRepeats == 0 && len(l.m.parts) == 0 && l.continued():
 		// The region held the step short and the gaps still fell by a
 		// good part of what was predicted, though the prediction
 		// missed: the direction is right, the length the region's.
@@ -827,9 +827,23 @@ const radiusTiny = 1e-9
 // last) points back against the one before it: their inner product below
 // −½ of the product of their lengths.
 func (l *Rule) reversed() bool {
+	dd, nn := l.dirCos()
+	return nn > 0 && dd < -0.5*nn
+}
+
+// continued reports whether the last step went on in the direction of
+// the one before it (their cosine above one half): a crawl, not a swing.
+func (l *Rule) continued() bool {
+	dd, nn := l.dirCos()
+	return nn > 0 && dd > 0.5*nn
+}
+
+// dirCos returns the dot product of the last two steps and the product of
+// their lengths (0 if either is unknown or zero).
+func (l *Rule) dirCos() (float64, float64) {
 	n := len(l.x)
 	if len(l.dirs) < 2*n {
-		return false
+		return 0, 0
 	}
 	d0, d1 := l.dirs[:n], l.dirs[n:]
 	dd, n0, n1 := 0.0, 0.0, 0.0
@@ -838,7 +852,10 @@ func (l *Rule) reversed() bool {
 		n0 += d0[j] * d0[j]
 		n1 += d1[j] * d1[j]
 	}
-	return n0 > 0 && n1 > 0 && dd < -0.5*math.Sqrt(n0*n1)
+	if !(n0 > 0 && n1 > 0) {
+		return 0, 0
+	}
+	return dd, math.Sqrt(n0 * n1)
 }
 
 // meritOf returns the sum of squared gaps of a closed round beyond the
