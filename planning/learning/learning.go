@@ -745,6 +745,15 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// step short (a region at its floor with every prediction
 		// coming true crawled a few thousandths of the gap a round).
 		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
+	case l.short && m0 > mp && (m0-m1) >= crawlGain*(m0-mp) && l.predRepeats == 0 && len(l.m.parts) == 0 && l.continued():
+		// The region held the step short and the gaps still fell by a
+		// good part of what was predicted, though the prediction
+		// missed: the direction is right, the length the region's.
+		// Halving it (to radiusMin) left one good whose supplier the
+		// fit misreads closing a fifth of its gap a round for 20
+		// rounds (fixed proportions, a worker paying mostly for its
+		// emissions at a margin of 1.01). The region grows.
+		l.radius = minOf(radiusMax, maxOf(l.radius, 2*l.step))
 	case l.predRepeats*10 > len(plan.Councils):
 		// A tenth of the councils had not yet answered the prices they
 		// last saw: the prediction extrapolated their answers from the
@@ -802,6 +811,11 @@ func farGoods(r *planning.Round) int {
 // farGap is the gap above which a market is far from clearing (farGoods).
 const farGap = 0.5
 
+// crawlGain is the least share of the predicted improvement a step held
+// short by the region must achieve, whatever the prediction's miss, for
+// the region to grow.
+const crawlGain = 0.25
+
 // safeTrusted is the largest miss of a safe step's prediction (judge's,
 // relative to the gaps' squares) for which the trust region grows.
 const safeTrusted = 0.05
@@ -813,9 +827,23 @@ const radiusTiny = 1e-9
 // last) points back against the one before it: their inner product below
 // −½ of the product of their lengths.
 func (l *Rule) reversed() bool {
+	dd, nn := l.dirCos()
+	return nn > 0 && dd < -0.5*nn
+}
+
+// continued reports whether the last step went on in the direction of
+// the one before it (their cosine above one half): a crawl, not a swing.
+func (l *Rule) continued() bool {
+	dd, nn := l.dirCos()
+	return nn > 0 && dd > 0.5*nn
+}
+
+// dirCos returns the dot product of the last two steps and the product of
+// their lengths (0 if either is unknown or zero).
+func (l *Rule) dirCos() (float64, float64) {
 	n := len(l.x)
 	if len(l.dirs) < 2*n {
-		return false
+		return 0, 0
 	}
 	d0, d1 := l.dirs[:n], l.dirs[n:]
 	dd, n0, n1 := 0.0, 0.0, 0.0
@@ -824,7 +852,10 @@ func (l *Rule) reversed() bool {
 		n0 += d0[j] * d0[j]
 		n1 += d1[j] * d1[j]
 	}
-	return n0 > 0 && n1 > 0 && dd < -0.5*math.Sqrt(n0*n1)
+	if !(n0 > 0 && n1 > 0) {
+		return 0, 0
+	}
+	return dd, math.Sqrt(n0 * n1)
 }
 
 // meritOf returns the sum of squared gaps of a closed round beyond the
