@@ -50,7 +50,7 @@ func DiagMore(r planning.Rule, j int) (failing, stallOn bool, miss float64, shap
 }
 
 // DiagShapes describes the fits of the workers whose first output is
-// good j (tests only): λ̂, b, and the shape's on, ε, γ, σ and Σz².
+// good j (tests only): λ̂, b, and the shape's on, gross, ε, γ, σ and Σz².
 func DiagShapes(r planning.Rule, j int) string {
 	l := r.(*Rule)
 	s := ""
@@ -67,7 +67,7 @@ func DiagShapes(r planning.Rule, j int) string {
 			}
 			s += fmt.Sprintf(" {late uu %.3g n %d ra %.3g rb %.3g rep %v}", f.uu, f.n, ra, rb, f.rep)
 		}
-		s += fmt.Sprintf(" [c%d late %v lam %.3g b %.3g idle %v on %v eps %.3g gam %.3g sig %.3g zz %.3g y %.3g errSh %.3g errCD %.3g wins %d need %d est %v]", c, l.isLate(c), w.lam, w.b, w.idle, t.on, t.eps, t.gam, t.sigma, t.zz, math.Exp(w.ly), t.errShape, t.errCD, t.wins, t.need, t.est)
+		s += fmt.Sprintf(" [c%d late %v lam %.3g b %.3g idle %v on %v gross %v eps %.3g gam %.3g sig %.3g zz %.3g y %.3g errSh %.3g errG %.3g errCD %.3g wins %d need %d est %v]", c, l.isLate(c), w.lam, w.b, w.idle, t.on, t.gross, t.eps, t.gam, t.sigma, t.zz, math.Exp(w.ly), t.errShape, t.errGross, t.errCD, t.wins, t.need, t.est)
 	}
 	return s
 }

@@ -45,6 +45,10 @@ type workerFit struct {
 	bE   float64   // b capped at maxB, for the elasticities
 	ly   float64   // log output
 	lq   float64   // log net unit value
+	// ev is the value of the emissions per unit of y at the proposal's
+	// prices (Σ p·ε): with q, the gross unit value q + ev (shape.go's
+	// margin over inputs and emissions together).
+	ev float64
 	// sigma is the elasticity of substitution between the inputs,
 	// identified from how their value shares move with their relative
 	// prices across proposals (workerSigma; 1, Cobb–Douglas, until
@@ -153,12 +157,13 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 			io++
 		}
 	}
-	b := 0.0
+	b, ev := 0.0, 0.0
 	em, eps, in, beta, pin := w.em, w.eps, w.in, w.beta, w.pin
 	for _, l := range pr.In {
 		if poll[l.Good] {
 			em[ie] = l.Good
 			eps[ie] = l.Qty * invY
+			ev += p[l.Good] * eps[ie]
 			ie++
 		} else {
 			in[ii] = l.Good
@@ -168,7 +173,7 @@ func (w *workerFit) observe(pr *planning.Proposal, poll []bool, p, lnp []float64
 			ii++
 		}
 	}
-	w.b = b
+	w.b, w.ev = b, ev
 	w.ly, w.lq = lny, lnq
 	w.bE = minOf(w.b, maxB)
 	copy(w.cur, w.beta)

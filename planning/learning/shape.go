@@ -33,6 +33,27 @@ import "math"
 // A council whose rounds keep to Cobb–Douglas (every reference worker)
 // keeps the Cobb–Douglas fit exactly: the readings must differ from it by
 // more than shapeSnap.
+//
+// The margin q/c is net of the emissions: a producer whose costs include
+// paying for its emissions, as any workplace's do, may answer instead its
+// margin over its inputs and emissions together, its gross unit value R
+// (q plus the emissions' value e per unit) over its total unit cost
+// U₀·c + e. Near a net margin of 1, with most of the cost emissions, the
+// net margin moves many times as much as the gross one, and no one ε fits
+// both (a fixed-proportions worker whose cost was 90% emissions, at a
+// margin of 1.01: ε read 1.5 on the net margin where 0.22 fits, forecasts
+// missing by 30–60%). So the fit also reads, from the same pairs of
+// proposals, the gross shape
+//
+//	z(p)    = ln R(p) − ln R₀ − ln (U₀·c(p) + e(p)) + ln (U₀ + e₀)
+//
+// in place of the net z above, with its own ε and γ, and uses whichever
+// of the two has predicted the council's proposals better: the one that
+// did in shapeStreak rounds running (one early misread of a large leap
+// outweighs the later rounds in the decayed errors, as for the shape
+// against Cobb–Douglas), else the gross one where judge's decayed errors
+// say so, else the one it used; the net one for a worker with no
+// emissions, where the two are the same.
 
 // shapeMemory is the weight an older round keeps at each new one.
 const shapeMemory = 0.9
@@ -55,6 +76,16 @@ const maxShapeE = maxB / (1 - maxB)
 type shapeFit struct {
 	on              bool
 	sigma, eps, gam float64
+	// gross says the shape used is the gross one (ε and γ are epsG and
+	// gamG, else epsN and gamN): the margin over inputs and emissions
+	// together.
+	gross         bool
+	epsN, gamN    float64
+	epsG, gamG    float64
+	gzz, gzy, gzg float64 // the gross shape's sums, as zz, zy, zg
+	errGross      float64 // the gross shape's decayed squared errors
+	gwins         int     // the rounds running it predicted better than the net one
+	nwins         int     // and the rounds running the net one predicted better
 	// σ's regression, Δ ln s on Δ ln p demeaned over the inputs.
 	sxx, sxy, syy float64
 	dof           int
@@ -76,6 +107,7 @@ type shapeFit struct {
 	// b, the inputs' goods, shares and log prices, and λ̂.
 	have       bool
 	ly, lq, lb float64
+	lev        float64 // the emissions' value per unit (workerFit.ev)
 	lam        float64
 	in         []int
 	share, pin []float64
@@ -186,7 +218,7 @@ func (w *workerFit) learnShape(q, lam float64, need int) {
 	if !usable {
 		return
 	}
-	t.ly, t.lq, t.lb, t.lam = w.ly, w.lq, t.alb, lam
+	t.ly, t.lq, t.lb, t.lam, t.lev = w.ly, w.lq, t.alb, lam, w.ev
 	t.in = append(t.in[:0], w.in...)
 	t.share, t.pin = t.share[:0], t.pin[:0]
 	for i := range w.in {
@@ -290,9 +322,10 @@ func (t *shapeFit) observe(w *workerFit) {
 	// The change of ln c at the new σ, from the previous shares.
 	dc := t.dlc(w, sigma)
 	z := w.lq - t.lq - dc
+	zG := t.grossZ(w, dc)
 	dy := w.ly - t.ly
 	dg := t.alb + w.lq - t.lb - t.lq - dc
-	if !finite(z) || !finite(dy) || !finite(dg) {
+	if !finite(z) || !finite(zG) || !finite(dy) || !finite(dg) {
 		return
 	}
 	// Older rounds decay only at an informative one: near the
@@ -305,15 +338,57 @@ func (t *shapeFit) observe(w *workerFit) {
 	t.zz = rho*t.zz + z*z
 	t.zy = rho*t.zy + z*dy
 	t.zg = rho*t.zg + z*dg
+	rho = 1.0
+	if zG*zG > shapePrior {
+		rho = shapeMemory
+	}
+	t.gzz = rho*t.gzz + zG*zG
+	t.gzy = rho*t.gzy + zG*dy
+	t.gzg = rho*t.gzg + zG*dg
 	e0 := w.bE / (1 - w.bE)
-	eps := (t.zy + shapePrior*e0) / (t.zz + shapePrior)
-	gam := (t.zg + shapePrior) / (t.zz + shapePrior)
+	read := func(zz, zy, zg float64) (eps, gam float64) {
+		eps = (zy + shapePrior*e0) / (zz + shapePrior)
+		gam = (zg + shapePrior) / (zz + shapePrior)
+		return snap(maxOf(0.05, minOf(maxShapeE, eps)), e0), snap(maxOf(0, minOf(2, gam)), 1)
+	}
+	t.epsN, t.gamN = read(t.zz, t.zy, t.zg)
+	t.epsG, t.gamG = read(t.gzz, t.gzy, t.gzg)
 	t.sigma = snap(sigma, 1)
-	t.eps = snap(maxOf(0.05, minOf(maxShapeE, eps)), e0)
-	t.gam = snap(maxOf(0, minOf(2, gam)), 1)
 	t.est = true
+	switch {
+	case w.ev == 0 && t.lev == 0:
+		// No emissions: the two shapes are the same.
+		t.gross = false
+	case t.gwins >= shapeStreak:
+		t.gross = true
+	case t.nwins >= shapeStreak:
+		t.gross = false
+	case !t.gross:
+		t.gross = t.errGross < (1-grossWin)*t.errShape
+	}
+	t.eps, t.gam = t.epsN, t.gamN
+	err := t.errShape
+	if t.gross {
+		t.eps, t.gam, err = t.epsG, t.gamG, t.errGross
+	}
 	t.on = (t.gam != 1 || t.eps != e0) && t.wins >= t.need &&
-		(t.errShape < shapeWin*t.errCD || t.wins >= shapeStreak)
+		(err < shapeWin*t.errCD || t.wins >= shapeStreak)
+}
+
+// grossWin is how much closer than the net shape's the gross shape's
+// predictions must have come for the fit to use it: for a worker with no
+// emissions the two are the same but for rounding.
+const grossWin = 1e-3
+
+// grossZ returns the change of the gross margin (the gross unit value
+// over the total unit cost) from t's previous proposal to w's newest,
+// dc the change of ln c: the previous spending per unit scaled by c, and
+// the newest emissions' value, against the previous total.
+func (t *shapeFit) grossZ(w *workerFit, dc float64) float64 {
+	q0, q1 := math.Exp(t.lq), math.Exp(w.lq)
+	u0 := math.Exp(t.lb) * q0
+	return math.Log((q1+w.ev)/(q0+t.lev)) -
+		math.Log((u0*math.Exp(dc)+w.ev)/(u0+t.lev))
 }
 
 // shapeStreak is the number of rounds running in which the shape must
@@ -332,7 +407,7 @@ const judgeMemory = 0.5
 // predictions must have come for the fit to use it.
 const shapeWin = 0.5
 
-// judge scores the shape read so far and the Cobb–Douglas fit, both
+// judge scores the shapes read so far (net and gross) and the Cobb–Douglas fit, all
 // anchored at t's previous proposal, on w's newest: the squared errors
 // of the log output, the log spending per unit and the log shares
 // (demeaned) they predicted, decayed by judgeMemory. A shape is used
@@ -344,7 +419,7 @@ func (t *shapeFit) judge(w *workerFit) {
 	if !t.est {
 		return // nothing read yet: the shape is the Cobb–Douglas fit
 	}
-	sigma, eps, gam := t.sigma, t.eps, t.gam
+	sigma, eps, gam := t.sigma, t.epsN, t.gamN
 	bE := minOf(math.Exp(t.lb), maxB)
 	e0 := bE / (1 - bE)
 	n := len(w.in)
@@ -373,15 +448,27 @@ func (t *shapeFit) judge(w *workerFit) {
 	r := dy - e0*(dq-dc1)
 	eCD += r*r + (du-dq)*(du-dq)
 	z := dq - dc
+	eShG := eSh
 	r = dy - eps*z
 	ru := du - dc - gam*z
 	eSh += r*r + ru*ru
-	if !finite(eCD) || !finite(eSh) {
+	zG := t.grossZ(w, dc)
+	r = dy - t.epsG*zG
+	ru = du - dc - t.gamG*zG
+	eShG += r*r + ru*ru
+	if !finite(eCD) || !finite(eSh) || !finite(eShG) {
 		return
 	}
 	t.errCD = judgeMemory*t.errCD + eCD
 	t.errShape = judgeMemory*t.errShape + eSh
-	if eSh < shapeWin*eCD {
+	t.errGross = judgeMemory*t.errGross + eShG
+	switch {
+	case eShG < (1-grossWin)*eSh:
+		t.gwins, t.nwins = t.gwins+1, 0
+	case eSh < (1-grossWin)*eShG:
+		t.gwins, t.nwins = 0, t.nwins+1
+	}
+	if minOf(eSh, eShG) < shapeWin*eCD {
 		t.wins++
 	} else {
 		t.wins = 0
@@ -433,7 +520,8 @@ func (w *workerFit) shapeE() float64 {
 // predictShaped is predict for a worker whose shape is on: it sets y, q,
 // the surplus, the value of every line, and, for the Jacobian, ∂ln q/∂ln p
 // of the outputs and emissions in h and the inputs' shares s_k(p) in g
-// (the inputs' part of it).
+// (the inputs' part of it), and ∂z/∂ln p of every line in the other
+// halves: the outputs' and emissions' in g, the inputs' in h (zGrad).
 func (w *workerFit) predictShaped(p, x []float64) {
 	t := &w.shape
 	nio := len(w.out) + len(w.em)
@@ -477,7 +565,40 @@ func (w *workerFit) predictShaped(p, x []float64) {
 		}
 		lc = (mx + math.Log(s)) / e
 	}
-	z := math.Log(q) - w.lq - lc
+	var z float64
+	if t.gross {
+		// The gross unit value over the total unit cost: the anchor's
+		// spending per unit scaled by c, and the emissions at p.
+		e := 0.0
+		for i, g := range w.em {
+			e += p[g] * w.eps[i]
+		}
+		q0 := math.Exp(w.lq)
+		u0 := math.Exp(t.alb) * q0
+		uc := u0 * math.Exp(lc)
+		k := uc + e
+		z = math.Log((q+e)/(q0+w.ev)) - math.Log(k/(u0+w.ev))
+		for i, g := range w.out {
+			w.g[i] = p[g] * w.r[i] / (q + e)
+		}
+		for i, g := range w.em {
+			w.g[len(w.out)+i] = -p[g] * w.eps[i] / k
+		}
+		for i := range w.in {
+			w.h[nio+i] = -uc / k * cur[i]
+		}
+	} else {
+		z = math.Log(q) - w.lq - lc
+		for i, g := range w.out {
+			w.g[i] = p[g] * w.r[i] / q
+		}
+		for i, g := range w.em {
+			w.g[len(w.out)+i] = -p[g] * w.eps[i] / q
+		}
+		for i := range w.in {
+			w.h[nio+i] = -cur[i]
+		}
+	}
 	ly := minOf(700, w.ly+w.shapeE()*z)
 	y := math.Exp(ly) * w.speed()
 	u := math.Exp(minOf(700, t.alb+w.lq+lc+t.gam*z))

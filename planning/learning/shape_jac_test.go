@@ -10,13 +10,22 @@ import (
 // TestShapedJacobian checks the shaped workers' terms (shape_terms.go)
 // against finite differences of their values, and the product and the
 // diagonal against the dense rows, for shapes from fixed proportions to
-// substitutes, with and without lagged budgets.
+// substitutes, on the net margin and on the gross one, with and without
+// lagged budgets.
 func TestShapedJacobian(t *testing.T) {
-	shapes := []struct{ sigma, eps, gam float64 }{
-		{0, 2, 0},   // fixed proportions, iso-elastic supply
-		{1, 2.5, 1}, // Cobb–Douglas inputs, another elasticity
-		{0.4, 1.2, 0.5},
-		{3, 0.7, 1.6},
+	shapes := []struct {
+		sigma, eps, gam float64
+		gross           bool
+	}{
+		{0, 2, 0, false},   // fixed proportions, iso-elastic supply
+		{1, 2.5, 1, false}, // Cobb–Douglas inputs, another elasticity
+		{0.4, 1.2, 0.5, false},
+		{3, 0.7, 1.6, false},
+		// The margin over inputs and emissions together.
+		{0, 2, 0, true},
+		{1, 2.5, 1, true},
+		{0.4, 1.2, 0.5, true},
+		{3, 0.7, 1.6, true},
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, sh := range shapes {
@@ -25,7 +34,7 @@ func TestShapedJacobian(t *testing.T) {
 			for k, c := range m.workers {
 				if k%2 == 0 {
 					w := m.wf[c]
-					w.shape = shapeFit{on: true, sigma: sh.sigma, eps: sh.eps, gam: sh.gam}
+					w.shape = shapeFit{on: true, sigma: sh.sigma, eps: sh.eps, gam: sh.gam, gross: sh.gross}
 				}
 			}
 			n := len(x)

@@ -13,25 +13,22 @@ import (
 type answerFunc func(p []float64) *planning.Proposal
 
 // fixedAnswer has fixed coefficients per unit of output and an
-// iso-elastic supply y = y0·(m/m0)^e of its margin m = p_out/cost.
-func fixedAnswer(coef []float64, e float64, emits bool) answerFunc {
+// iso-elastic supply y = y0·(m/m0)^e of its margin m = p_out/cost, the
+// cost em units of the emission (good 2) per unit of output included.
+func fixedAnswer(coef []float64, e float64, em float64) answerFunc {
 	return func(p []float64) *planning.Proposal {
 		goods := []int{0, 1, 4}
 		cost := 0.0
 		for i, g := range goods {
 			cost += coef[i] * p[g]
 		}
-		em := 0.0
-		if emits {
-			em = 0.05
-			cost += em * p[2]
-		}
+		cost += em * p[2]
 		y := math.Pow(p[3]/cost, e)
 		pr := &planning.Proposal{Out: []planning.Line{{Good: 3, Qty: y}}}
 		for i, g := range goods {
 			pr.In = append(pr.In, planning.Line{Good: g, Qty: coef[i] * y})
 		}
-		if emits {
+		if em > 0 {
 			pr.In = append(pr.In, planning.Line{Good: 2, Qty: em * y})
 		}
 		return pr
@@ -95,8 +92,12 @@ func TestLearnShape(t *testing.T) {
 		// the Cobb–Douglas fit anchored at its proposals is kept.
 		{"ces-0.5", cesAnswer([]float64{0.3, 0.2, 0.5}, 0.7, 0.5), false, 0.5, 0.7 / 0.3, 1, 1e-9},
 		{"ces-2", cesAnswer([]float64{0.3, 0.2, 0.5}, 0.6, 2), false, 2, 0.6 / 0.4, 1, 1e-9},
-		{"fixed", fixedAnswer([]float64{0.3, 0.2, 0.4}, 2, false), true, 0, 2, 0, 1e-4},
-		{"fixed-emitting", fixedAnswer([]float64{0.3, 0.2, 0.4}, 2, true), true, 0, 2, 0, 0.05},
+		{"fixed", fixedAnswer([]float64{0.3, 0.2, 0.4}, 2, 0), true, 0, 2, 0, 1e-4},
+		// Emissions a small part of the cost, then most of it at a margin
+		// near 1: the gross shape (the margin over inputs and emissions
+		// together) is read, as exactly as without emissions.
+		{"fixed-emitting", fixedAnswer([]float64{0.3, 0.2, 0.4}, 2, 0.05), true, 0, 2, 0, 1e-4},
+		{"fixed-emitting-most", fixedAnswer([]float64{0.03, 0.02, 0.04}, 2, 6), true, 0, 2, 0, 1e-4},
 	}
 	poll := []bool{false, false, true, false, false}
 	for _, tc := range cases {
@@ -146,7 +147,8 @@ func TestLearnShape(t *testing.T) {
 				w.shape.on = on
 			}
 			s := w.shape
-			t.Logf("on %v σ %.4g ε %.4g γ %.4g; last miss %.2g (Cobb–Douglas fit up to %.2g)", s.on, s.sigma, s.eps, s.gam, miss, cdMiss)
+			t.Logf("on %v gross %v σ %.4g ε %.4g γ %.4g; last miss %.2g (Cobb–Douglas fit up to %.2g)", s.on, s.gross, s.sigma, s.eps, s.gam, miss, cdMiss)
+			t.Logf("errN %.3g errG %.3g errCD %.3g epsN %.4g epsG %.4g gamG %.4g", s.errShape, s.errGross, s.errCD, s.epsN, s.epsG, s.gamG)
 			if s.on != tc.on {
 				t.Fatalf("shape on %v, want %v", s.on, tc.on)
 			}
