@@ -51,9 +51,10 @@ import "math"
 // of the two has predicted the council's proposals better: the one that
 // did in shapeStreak rounds running (one early misread of a large leap
 // outweighs the later rounds in the decayed errors, as for the shape
-// against Cobb–Douglas), else the gross one where judge's decayed errors
-// say so, else the one it used; the net one for a worker with no
-// emissions, where the two are the same.
+// against Cobb–Douglas), else the gross one where it predicted the
+// newest proposal better and judge's decayed errors say so too, else the
+// one it used; the net one for a worker with no emissions, where the two
+// are the same.
 
 // shapeMemory is the weight an older round keeps at each new one.
 const shapeMemory = 0.9
@@ -363,7 +364,7 @@ func (t *shapeFit) observe(w *workerFit) {
 		t.gross = true
 	case t.nwins >= shapeStreak:
 		t.gross = false
-	case !t.gross:
+	case !t.gross && t.gwins > 0:
 		t.gross = t.errGross < (1-grossWin)*t.errShape
 	}
 	t.eps, t.gam = t.epsN, t.gamN
