@@ -237,7 +237,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	if lagged {
 		l.m.setLag(false)
 	}
-	_, solved := l.solveSigma(x0)
+	_, solved := l.solveShaped(x0, r.MaxGap)
 	if lagged {
 		l.m.setLag(true)
 	}
