@@ -166,3 +166,60 @@ func TestLearnShape(t *testing.T) {
 		})
 	}
 }
+
+// TestSmoothShape checks the smoothed shape solveShaped solves with: a
+// fixed-proportions emitter read from its proposals makes nothing where
+// its inputs cost more than its net unit value, and under smooth supplies
+// what its shape extrapolates there, continuing its supply just inside.
+func TestSmoothShape(t *testing.T) {
+	f := fixedAnswer([]float64{0.03, 0.02, 0.04}, 2, 6)
+	poll := []bool{false, false, true, false, false}
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := []float64{0, 0.2, -1, 0.9, 0.1}
+	p := make([]float64, len(x))
+	w := &workerFit{}
+	for range 12 {
+		for j := range x {
+			p[j] = math.Exp(x[j])
+		}
+		if !w.observe(f(p), poll, p, x) {
+			t.Fatal("no output")
+		}
+		w.learnShape(0, 1, 1)
+		for j := range x {
+			x[j] += 0.1 * rng.NormFloat64()
+		}
+	}
+	if !w.shape.on || !w.shape.gross {
+		t.Fatalf("shape on %v gross %v, want the gross shape", w.shape.on, w.shape.gross)
+	}
+	// Raise the inputs' prices until the shape says it makes nothing.
+	lo, hi := 0.0, 20.0
+	at := func(k float64, smooth bool) float64 {
+		y := append([]float64(nil), x...)
+		for _, g := range []int{0, 1, 4} {
+			y[g] += k
+		}
+		for j := range y {
+			p[j] = math.Exp(y[j])
+		}
+		w.shape.smooth = smooth
+		w.predict(p, y)
+		w.shape.smooth = false
+		return w.y
+	}
+	if at(lo, false) == 0 || at(hi, false) != 0 {
+		t.Fatalf("supply %g at the anchor, %g at inputs e^20 dearer", at(lo, false), at(hi, false))
+	}
+	for range 60 {
+		if mid := (lo + hi) / 2; at(mid, false) > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	in, out := at(lo, false), at(hi, true)
+	if at(hi, false) != 0 || !(out > 0) || math.Abs(out/in-1) > 1e-6 {
+		t.Errorf("at the loss: %g just inside, %g smoothed just outside (%g unsmoothed)", in, out, at(hi, false))
+	}
+}
