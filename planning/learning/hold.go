@@ -22,6 +22,10 @@ const (
 	holdAfter = 4
 	holdReach = 1.5
 	holdSlack = 1.25
+	// holdSettle is the relative change of the largest gap between two
+	// rounds held at the same prices below which the hold has settled
+	// (holdBest releases it once per better best).
+	holdSettle = 0.02
 )
 
 // holdBest returns, for a plan whose councils round, the prices of the
@@ -39,8 +43,21 @@ const (
 // the plan holds there, at the best the rounding has let it reach, unless
 // its councils were still moving (the largest gap at those prices comes
 // out above holdSlack times the larger of the best's and the largest
-// floor): then it moves again, and counts afresh. It reports false where
-// it does not hold.
+// floor): then it moves again, and counts afresh.
+//
+// A hold that has settled (its largest gap changed by at most holdSettle
+// of itself from the round before: the partial movers have arrived) is
+// released once, for one more look from there: that round becomes the
+// best to beat, and the rule steps again from a fit read at rest. If no
+// round beats it within holdAfter rounds the plan goes back to the same
+// prices and holds them for good; it is released again only from a
+// better best (releasedAt, the largest gap it was last released at). A
+// hold lands where its best round happened to leave the lumpy goods'
+// figures, often a few per cent above the floor the rounding leaves at
+// the equilibrium, and the plan, held, counts no rounds of its own
+// convergence by moving on from it: a look that finds nothing better
+// costs nothing the hold had not already given up. It reports false
+// where it does not hold.
 func (l *Rule) holdBest(r *planning.Round) ([]float64, bool) {
 	reach := 0.0
 	for _, f := range l.floor {
@@ -49,13 +66,26 @@ func (l *Rule) holdBest(r *planning.Round) ([]float64, bool) {
 	if reach == 0 || (l.best != nil && len(l.best) != len(r.Prices)) {
 		// Nobody rounds, or the plan has grown: nothing to hold.
 		l.holding, l.bestGap, l.best = false, math.Inf(1), nil
+		l.heldGap, l.releasedAt = 0, math.Inf(1)
 		return nil, false
 	}
 	if l.holding {
 		if sameFloats(r.Prices, l.best) && r.MaxGap <= holdSlack*maxOf(l.holdGap, reach) && r.Failing == 0 && l.heldEach(r) {
-			return append([]float64(nil), r.Prices...), true
+			settled := l.heldGap > 0 && math.Abs(r.MaxGap-l.heldGap) <= holdSettle*r.MaxGap
+			l.heldGap = r.MaxGap
+			if !settled || !(l.bestGap < l.releasedAt) {
+				return append([]float64(nil), r.Prices...), true
+			}
+			// Settled: the councils have arrived at the held prices, and
+			// the fit, read from rounds there, is at its most accurate.
+			// Step once more from them, this round the best to beat.
+			l.releasedAt = r.MaxGap
+			l.holding, l.heldGap, l.since = false, 0, 0
+			l.bestGap = r.MaxGap
+			l.bestGaps = append(l.bestGaps[:0], r.Gap...)
+			return nil, false
 		}
-		l.holding, l.bestGap = false, math.Inf(1)
+		l.holding, l.bestGap, l.heldGap = false, math.Inf(1), 0
 	}
 	if !(r.MaxGap < l.bestGap) || r.Failing > 0 {
 		if l.since++; l.since >= holdAfter && l.bestGap <= holdReach*reach {

@@ -113,6 +113,10 @@ type Rule struct {
 	bestGaps         []float64 // the best round's gaps, per good
 	since            int
 	holding          bool
+	// heldGap is the largest gap of the last round held (0 when not
+	// holding), releasedAt the best round's largest gap when a settled
+	// hold was last released (holdBest).
+	heldGap, releasedAt float64
 	// dry counts, per good, the rounds running that left it demanded
 	// and unsupplied (unsupplied.go).
 	dry []int
@@ -145,7 +149,9 @@ const (
 )
 
 // New returns a fresh learning rule.
-func New() *Rule { return &Rule{radius: radiusInit, bestGap: math.Inf(1)} }
+func New() *Rule {
+	return &Rule{radius: radiusInit, bestGap: math.Inf(1), releasedAt: math.Inf(1)}
+}
 
 // Name returns "learning".
 func (*Rule) Name() string { return "learning" }
