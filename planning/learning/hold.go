@@ -46,7 +46,8 @@ const (
 // floor): then it moves again, and counts afresh.
 //
 // A hold that has settled (its largest gap changed by at most holdSettle
-// of itself from the round before: the partial movers have arrived) is
+// of itself from the round before: the partial movers have arrived) above
+// the largest floor (what the board reckons the rounding leaves) is
 // released once, for one more look from there: that round becomes the
 // best to beat, and the rule steps again from a fit read at rest. If no
 // round beats it within holdAfter rounds the plan goes back to the same
@@ -73,7 +74,7 @@ func (l *Rule) holdBest(r *planning.Round) ([]float64, bool) {
 		if sameFloats(r.Prices, l.best) && r.MaxGap <= holdSlack*maxOf(l.holdGap, reach) && r.Failing == 0 && l.heldEach(r) {
 			settled := l.heldGap > 0 && math.Abs(r.MaxGap-l.heldGap) <= holdSettle*r.MaxGap
 			l.heldGap = r.MaxGap
-			if !settled || !(l.bestGap < l.releasedAt) {
+			if !settled || !(l.bestGap < l.releasedAt) || !(r.MaxGap > reach) {
 				return append([]float64(nil), r.Prices...), true
 			}
 			// Settled: the councils have arrived at the held prices, and
