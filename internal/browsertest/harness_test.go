@@ -288,6 +288,22 @@ func (tb *tab) received(typ string) []map[string]any {
 	return out
 }
 
+// receivedAtLeast returns the websocket frames of type typ the tab
+// received once there are at least n of them, or what there is after five
+// seconds. The page acts on a frame before the browser's report of it
+// reaches the test (chromedp delivers events on its own goroutine), so a
+// test that saw the page act must still wait for the report.
+func (tb *tab) receivedAtLeast(typ string, n int) []map[string]any {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		out := tb.received(typ)
+		if len(out) >= n || time.Now().After(deadline) {
+			return out
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func newTab(t *testing.T, ctx context.Context, width, height int) *tab {
 	t.Helper()
 	tb := &tab{Context: ctx}

@@ -180,7 +180,7 @@ func TestCouncilSubmitsAndIsAccepted(t *testing.T) {
 	if !strings.Contains(verdict, "round 0") {
 		t.Errorf("verdict: %q", verdict)
 	}
-	if acc := br.received("proposal.accepted"); len(acc) != 1 {
+	if acc := br.receivedAtLeast("proposal.accepted", 1); len(acc) != 1 {
 		t.Errorf("the page got %d proposal.accepted frames, want 1", len(acc))
 	}
 	wait[bool](t, br, "the proposal in the history", `(t => t.includes('accepted') && t.includes('Bread 10'))(document.querySelector('#mine tbody').textContent)`)
@@ -228,7 +228,7 @@ func TestCouncilBadQuantityShowsServerErrorInline(t *testing.T) {
 	typeInto(t, br, "q-requests-bread", "-5")
 	do(t, br, "submitting", chromedp.Click(chromedp.ID("submit")))
 	inline := wait[string](t, br, "the inline error", `document.getElementById('err-q-requests-bread').textContent`)
-	rej := br.received("proposal.rejected")
+	rej := br.receivedAtLeast("proposal.rejected", 1)
 	if len(rej) != 1 {
 		t.Fatalf("the page got %d proposal.rejected frames, want 1", len(rej))
 	}
@@ -395,7 +395,7 @@ func TestObserverChartsGainARound(t *testing.T) {
 	if eval[int](t, br, `window.__sameLoad|0`) != 1 {
 		t.Fatal("the page reloaded: the rounds must arrive over the websocket")
 	}
-	if n := len(br.received("round.closed")); n != 2 {
+	if n := len(br.receivedAtLeast("round.closed", 2)); n != 2 {
 		t.Errorf("the page got %d round.closed frames, want 2", n)
 	}
 
@@ -510,7 +510,7 @@ func TestObserverReconnectsAfterRestart(t *testing.T) {
 	if eval[int](t, br, `window.__sameLoad|0`) != 1 {
 		t.Fatal("the page reloaded")
 	}
-	if n := len(br.received("snapshot")); n < 2 {
+	if n := len(br.receivedAtLeast("snapshot", 2)); n < 2 {
 		t.Errorf("%d snapshots, want one per connection (2)", n)
 	}
 }
