@@ -130,3 +130,28 @@ func TestAddPeopleBadShare(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGeneratePeopleWarm checks that gen --warm solves last year's economy
+// of mixed crowds on three seeds where it could not before the solver
+// freed pollutants (solve.go, freePollutants): on seed 17 a worker with
+// CES technology (σ 2.2, 16 inputs) leaves the pollutant free at the
+// equilibrium of the economy without partial adjustment and rounding, and
+// the default rule's solve of its learned economy failed every round of
+// 200.
+func TestGeneratePeopleWarm(t *testing.T) {
+	for _, c := range []struct {
+		seed uint64
+		ces  bool
+	}{{13, true}, {17, false}, {17, true}} {
+		sc, err := Generate(GenOptions{Goods: 15, Councils: 60, Seed: c.seed, CES: c.ces, People: 0.5, Warm: 0.1})
+		if err != nil {
+			t.Errorf("seed %d, CES %v: %v", c.seed, c.ces, err)
+			continue
+		}
+		for _, g := range sc.Goods {
+			if !(g.Price > 0) {
+				t.Errorf("seed %d, CES %v: good %s has last year's price %v", c.seed, c.ces, g.ID, g.Price)
+			}
+		}
+	}
+}

@@ -190,6 +190,12 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	for j, p := range r.Prices {
 		l.x[j] = math.Log(p)
 	}
+	// The goods the solver must not free (freePollutants): those the
+	// round shows next to unused.
+	l.s.keep = resizeBool(l.s.keep, len(r.Prices))
+	for j := range l.s.keep {
+		l.s.keep[j] = r.Demand[j] < idleUse*r.Supply[j]
+	}
 	// The last two steps, for reversed: the one before, then the last.
 	if n := len(l.x); l.seen {
 		if len(l.dirs) < 2*n {
@@ -307,6 +313,9 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 		if j != num {
 			l.next[j] = maxOf(lo, minOf(hi, l.next[j]))
+			if l.next[j] <= lo+1 {
+				l.noteFall(j, lo)
+			}
 		}
 	}
 	l.climbDry(hi)

@@ -48,15 +48,23 @@ func (l *Rule) climbDry(hi float64) {
 }
 
 // A good the learned economy leaves free falls to the floor price at once
-// (free, in Next). If a later round shows it in excess demand again (a
+// (free, in Next), or comes within a log unit of it by a step of the
+// trust region. If a later round shows it in excess demand again (a
 // pollutant whose emissions grow as production picks up), a climb from
 // the floor at the trust region's pace takes dozens of rounds (from
 // 10⁻¹¹: a log price 25 below where it was), and near the floor the
-// learned economy barely responds to it. fell keeps, per good, the log
-// price (relative to the numéraire's) from which it fell; such a good
+// learned economy barely responds to it: its equation's slope there is
+// of the order of the δ that keeps its logarithm finite, and Newton may
+// push it down, not up (a plan of late, capped and fixed-proportions
+// councils, 15 × 60, seed 6, whose pollutant the learned economy took to
+// the floor over three rounds, each showing it in excess demand, stayed
+// at the floor with 30% more emitted than allowed from round 5 to 40).
+// fell keeps, per good, the highest log price (relative to the
+// numéraire's) of the last three rounds before it fell; such a good
 // returns there in one round.
 
-// noteFall records that good j falls to the floor from the last round.
+// noteFall records that good j falls to (or near) the floor from the last
+// round.
 func (l *Rule) noteFall(j int, lo float64) {
 	if len(l.fell) != len(l.x) {
 		l.fell = make([]float64, len(l.x))
@@ -64,9 +72,18 @@ func (l *Rule) noteFall(j int, lo float64) {
 			l.fell[i] = math.NaN()
 		}
 	}
-	if l.x[j] > lo+1 {
-		l.fell[j] = l.x[j] - l.x[l.m.plan.Numeraire]
+	if l.x[j] <= lo+1 {
+		return
 	}
+	num := l.m.plan.Numeraire
+	v := l.x[j] - l.x[num]
+	if l.nSeen >= 2 {
+		v = maxOf(v, l.xPrev[j]-l.xPrev[num])
+	}
+	if l.nSeen >= 3 {
+		v = maxOf(v, l.xPrev2[j]-l.xPrev2[num])
+	}
+	l.fell[j] = v
 }
 
 // rise returns every good at the floor that round r shows in excess
