@@ -198,7 +198,7 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		ub += u * b
 		bb += b * b
 	}
-	if !finite(uu + ua + aa + ub + bb) || !(uu > lateTiny) {
+	if !finite(uu+ua+aa+ub+bb) || !(uu > lateTiny) {
 		return
 	}
 	// A round's weight: 1/√Σu² (see above).
