@@ -245,6 +245,15 @@ func TestUnseenTable(t *testing.T) {
 		// Without -unseen, one small run of the table's code.
 		behaviours, seeds, goods, nc, rules, max = unseen[len(unseen)-1:], 1, 15, 60, []string{"learning", "pequod"}, 20
 	}
+	if *unseenTable && *peopleCrowds != "" {
+		// -people-crowds names the behaviours to run.
+		behaviours = nil
+		for _, b := range unseen {
+			if strings.Contains(","+*peopleCrowds+",", ","+b+",") {
+				behaviours = append(behaviours, b)
+			}
+		}
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-18s %-10s %-12s %s\n", "behaviour", "economy", "rule", "rounds to 3% / 1e-3 / 1e-4; last gap")
 	sums := map[[2]string][3][]string{}
