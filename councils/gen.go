@@ -29,7 +29,14 @@ type GenOptions struct {
 	// Appears, if > 0, is the round at which one produced good, drawn
 	// from Seed, joins the catalogue (see addAppears).
 	Appears int
+	// Allowance, if > 0, scales the pollutant's allowance (1, the
+	// default, makes it bind; from about 3 it may not, and the pollutant
+	// is then free at the equilibrium).
+	Allowance float64
 }
+
+// maxAllowance bounds GenOptions.Allowance.
+const maxAllowance = 1000
 
 // Generate returns a valid random scenario: labour types, resources, one
 // pollutant whose allowance binds, produced goods made by Cobb–Douglas
@@ -48,6 +55,13 @@ func Generate(o GenOptions) (*Scenario, error) {
 	}
 	if o.Warm < 0 || o.Warm >= 1 || math.IsNaN(o.Warm) {
 		return nil, Problems{{Path: "warm", Message: "the shock must be in [0, 1)"}}
+	}
+	if o.Allowance < 0 || o.Allowance > maxAllowance || math.IsNaN(o.Allowance) {
+		return nil, Problems{{Path: "allowance", Message: fmt.Sprintf("the allowance's scale must be in (0, %g], or 0 for the default", float64(maxAllowance))}}
+	}
+	allow := o.Allowance
+	if allow == 0 {
+		allow = 1
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	sc := &Scenario{Name: fmt.Sprintf("gen-%d-%d-%d", o.Goods, o.Councils, o.Seed)}
@@ -180,7 +194,10 @@ func Generate(o GenOptions) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc.Goods[nLabor+nRes].Endowment = round3(math.Max(1, emitted*(0.3+0.3*rng.Float64())))
+	sc.Goods[nLabor+nRes].Endowment = round3(math.Max(1, emitted*(0.3+0.3*rng.Float64())) * allow)
+	if allow != 1 {
+		sc.Name += fmt.Sprintf("-allow%g", allow)
+	}
 	if err := AddPeople(sc, PeopleOptions{Seed: o.Seed, Substitution: o.Substitution, Subsistence: o.Subsistence,
 		Adjust: o.Adjust, RoundTo: o.RoundTo, People: o.People}); err != nil {
 		return nil, err

@@ -155,3 +155,46 @@ func TestGeneratePeopleWarm(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateAllowance checks GenOptions.Allowance: the same economy with
+// its pollutant's allowance scaled (within the rounding to 3 figures), its
+// name marked, and a clear error naming the field for a bad scale.
+func TestGenerateAllowance(t *testing.T) {
+	base, err := Generate(GenOptions{Goods: 10, Councils: 40, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	three, err := Generate(GenOptions{Goods: 10, Councils: 40, Seed: 3, Allowance: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if three.Name != base.Name+"-allow3" {
+		t.Errorf("name %q, want %q", three.Name, base.Name+"-allow3")
+	}
+	n := 0
+	for i, g := range base.Goods {
+		h := three.Goods[i]
+		if g.Kind != "pollutant" {
+			if !reflect.DeepEqual(g, h) {
+				t.Errorf("good %s differs: %+v against %+v", g.ID, h, g)
+			}
+			continue
+		}
+		n++
+		if r := h.Endowment / g.Endowment; math.Abs(r-3) > 3e-3*3 {
+			t.Errorf("allowance %g against %g: ratio %g, want 3", h.Endowment, g.Endowment, r)
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d pollutants, want 1", n)
+	}
+	if !reflect.DeepEqual(base.Councils, three.Councils) {
+		t.Error("the councils differ")
+	}
+	for _, bad := range []float64{-1, math.NaN(), 1001} {
+		_, err := Generate(GenOptions{Goods: 10, Councils: 40, Seed: 3, Allowance: bad})
+		if err == nil || !strings.Contains(err.Error(), "allowance") {
+			t.Errorf("allowance %g: error %v, want one naming the allowance", bad, err)
+		}
+	}
+}

@@ -15,7 +15,7 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: parecon gen --goods G --councils C --seed S [--ces] [--warm F] [--people S] [--commons M] [--federations W] [--appears R] [--sig N] [-o FILE]\n\nWrites a valid random scenario as indented JSON, its numbers rounded to\n--sig significant figures: labour types, resources, a pollutant whose\nallowance binds, G produced goods (named bread, housing, transit, ...) made\nby Cobb–Douglas worker councils with 2 to 20 inputs, and consumer councils.\n\nThe behaviour flags (--substitution, --subsistence, --adjust, --round-to,\n--people) give that share (0 to 1) of the councils the behaviours of\n\"Councils as people\" (docs/spec/economy.md), drawn from --seed; a needs\nbasket costs at most 0.4 of the council's budget at the start and at the\nequilibrium of the economy without needs.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: parecon gen --goods G --councils C --seed S [--ces] [--warm F] [--allowance F] [--people S] [--commons M] [--federations W] [--appears R] [--sig N] [-o FILE]\n\nWrites a valid random scenario as indented JSON, its numbers rounded to\n--sig significant figures: labour types, resources, a pollutant whose\nallowance binds, G produced goods (named bread, housing, transit, ...) made\nby Cobb–Douglas worker councils with 2 to 20 inputs, and consumer councils.\n\nThe behaviour flags (--substitution, --subsistence, --adjust, --round-to,\n--people) give that share (0 to 1) of the councils the behaviours of\n\"Councils as people\" (docs/spec/economy.md), drawn from --seed; a needs\nbasket costs at most 0.4 of the council's budget at the start and at the\nequilibrium of the economy without needs.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	goods := fs.Int("goods", 12, "produced goods")
@@ -23,6 +23,7 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same economy")
 	ces := fs.Bool("ces", false, "consumer councils with CES preferences (elasticities from 0.25 to 4)")
 	warm := fs.Float64("warm", 0, "start from last year's equilibrium of a copy shocked by up to this fraction")
+	allowance := fs.Float64("allowance", 1, "scale the pollutant's allowance by `F` (1 makes it bind; from about 3 it may not, and the pollutant is then free)")
 	commons := fs.Int("commons", 0, "make `M` of the produced goods commons goods (rival: false), drawn on by about half the worker councils, with consumer councils' votes for the fund")
 	people := peopleFlags(fs)
 	feds := fs.Int("federations", 0, "add a federation tree: a city with `W` wards of 2 or 3 neighbourhoods each, with levies and collective consumption")
@@ -42,7 +43,7 @@ func cmdGen(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	sc, err := councils.Generate(councils.GenOptions{Goods: *goods, Councils: *n, Seed: *seed, CES: *ces, Warm: *warm,
-		Substitution: people.Substitution, Subsistence: people.Subsistence, Adjust: people.Adjust, RoundTo: people.RoundTo, People: people.People, Federations: *feds, Commons: *commons, Appears: *appears})
+		Substitution: people.Substitution, Subsistence: people.Subsistence, Adjust: people.Adjust, RoundTo: people.RoundTo, People: people.People, Federations: *feds, Commons: *commons, Appears: *appears, Allowance: *allowance})
 	if err != nil {
 		fmt.Fprintln(stderr, "parecon gen:", err)
 		return 2

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -59,5 +61,25 @@ func TestGenPeople(t *testing.T) {
 		if !strings.Contains(help, f) {
 			t.Errorf("--help lacks %s", f)
 		}
+	}
+}
+
+// TestGenAllowance checks parecon gen --allowance: a scenario whose
+// pollutant the plan leaves free converges (its run exits 0), and a bad
+// scale exits 2 naming the flag's field.
+func TestGenAllowance(t *testing.T) {
+	code, out, stderr := parecon(t, "gen", "--goods", "15", "--councils", "60", "--seed", "2", "--allowance", "10")
+	if code != 0 {
+		t.Fatalf("gen --allowance 10: exit %d: %s", code, stderr)
+	}
+	f := filepath.Join(t.TempDir(), "slack.json")
+	if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := parecon(t, "run", "--tolerance", "1e-8", "--max-rounds", "20", f); code != 0 {
+		t.Errorf("the economy with a slack allowance did not converge in 20 rounds (%d): %s", code, stderr)
+	}
+	if code, _, stderr := parecon(t, "gen", "--allowance", "-2"); code != 2 || !strings.Contains(stderr, "allowance") {
+		t.Errorf("--allowance -2: exit %d, %q", code, stderr)
 	}
 }
