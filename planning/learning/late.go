@@ -123,7 +123,16 @@ func (l *Rule) whole(c int) bool {
 type lateFit struct {
 	uu, ua, aa, ub, bb float64
 	n                  int // rounds pooled
-	late               bool
+	// clearRun counts the rounds running in which the round alone was a
+	// clear case: over three lines or more, b left less than lateSharp
+	// of that round's Σu² and a more than lateLeft. A late worker whose
+	// late answer would have lost in the first rounds' leaps answered on
+	// time then, and the pooled sums, which those leaps dominate, say
+	// neither a nor b (each left 40–50% at 15 × 60 with three times the
+	// pollution allowance, every council late, and the plan hovered at
+	// 10⁻³); its rounds since, each alone, say b exactly.
+	clearRun int
+	late     bool
 	// rep says the council's fresh proposal repeated its last (lateRepeat).
 	rep bool
 }
@@ -201,6 +210,12 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 	if !finite(uu+ua+aa+ub+bb) || !(uu > lateTiny) {
 		return
 	}
+	// This round alone a clear case (see clearRun).
+	if n >= 3 && aa > 0 && bb > 0 && uu-ub*ub/bb < lateSharp*uu && uu-ua*ua/aa > lateLeft*uu {
+		f.clearRun++
+	} else {
+		f.clearRun = 0
+	}
 	// A round's weight: 1/√Σu² (see above).
 	w := 1 / math.Sqrt(uu)
 	uu, ua, aa, ub, bb = uu*w, ua*w, aa*w, ub*w, bb*w
@@ -221,8 +236,12 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		// Once late, until this round's change explains the mix better
 		// than the round before's (a late worker whose late answer would
 		// lose answers on time some rounds; one such round does not undo
-		// what the others showed).
-		f.late = ra >= rb
+		// what the others showed), or while its rounds are clear cases.
+		f.late = ra >= rb || f.clearRun > 0
+	case f.clearRun >= lateRounds && l.whole(c):
+		// The last rounds each a clear case on their own, whatever the
+		// pooled sums say of the rounds before (see clearRun).
+		f.late = true
 	case rb < lateExact*f.uu && ra > lateExactLeft*f.uu:
 		// b alone accounts for the move to rounding, over every round
 		// pooled, and a does not: late, whatever lag.go read of its
