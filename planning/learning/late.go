@@ -125,14 +125,19 @@ type lateFit struct {
 	n                  int // rounds pooled
 	// clearRun counts the rounds running in which the round alone was a
 	// clear case: over three lines or more, b left less than lateSharp
-	// of that round's Σu² and a more than lateLeft. A late worker whose
+	// of that round's Σu² and a more than lateLeft; over two, its slope
+	// on b was its last round's and its slope on a was not. A late worker whose
 	// late answer would have lost in the first rounds' leaps answered on
 	// time then, and the pooled sums, which those leaps dominate, say
 	// neither a nor b (each left 40–50% at 15 × 60 with three times the
 	// pollution allowance, every council late, and the plan hovered at
 	// 10⁻³); its rounds since, each alone, say b exactly.
 	clearRun int
-	late     bool
+	// sa and sb are the slopes of a two-line council's last round on a
+	// and on b (slopes says they are set), for clearRun.
+	sa, sb float64
+	slopes bool
+	late   bool
 	// rep says the council's fresh proposal repeated its last (lateRepeat).
 	rep bool
 }
@@ -211,7 +216,21 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		return
 	}
 	// This round alone a clear case (see clearRun).
-	if n >= 3 && aa > 0 && bb > 0 && uu-ub*ub/bb < lateSharp*uu && uu-ua*ua/aa > lateLeft*uu {
+	clear := false
+	switch {
+	case n >= 3:
+		clear = aa > 0 && bb > 0 && uu-ub*ub/bb < lateSharp*uu && uu-ua*ua/aa > lateLeft*uu
+	case n == 2 && aa > 0 && bb > 0:
+		// Two lines: one degree of freedom, any round fits each change
+		// exactly, at its own slope. A council answers one round's prices
+		// at the same slope round after round (its elasticity of
+		// substitution): the round before's slope the same as at its
+		// last round, this round's not.
+		sa, sb := ua/aa, ub/bb
+		clear = f.slopes && math.Abs(sb-f.sb) <= lateSharp*math.Abs(sb) && math.Abs(sa-f.sa) > lateLeft*math.Abs(sa)
+		f.sa, f.sb, f.slopes = sa, sb, true
+	}
+	if clear {
 		f.clearRun++
 	} else {
 		f.clearRun = 0
