@@ -257,9 +257,15 @@ func (l *Rule) lateObserve(c int, pr, prev *planning.Proposal, x, x1, x2 []float
 		// lose answers on time some rounds; one such round does not undo
 		// what the others showed), or while its rounds are clear cases.
 		f.late = ra >= rb || f.clearRun > 0
-	case f.clearRun >= lateRounds && l.whole(c):
+	case f.clearRun >= lateRounds:
 		// The last rounds each a clear case on their own, whatever the
-		// pooled sums say of the rounds before (see clearRun).
+		// pooled sums say of the rounds before (see clearRun), and
+		// whatever lag.go read of its speed: a late answer read as a
+		// step from the last proposal looks like a partial one (λ̂ 0.64
+		// for a late worker supplying most of one good of a 15 × 60 mix,
+		// seed 6, CES consumers, whose cobweb kept that good at 1–3%),
+		// but a partial step's mix is no exact function of the round
+		// before's change.
 		f.late = true
 	case rb < lateExact*f.uu && ra > lateExactLeft*f.uu:
 		// b alone accounts for the move to rounding, over every round
