@@ -42,8 +42,8 @@ import (
 //     (unseen-mix, 40 × 200, seed 2: its supply swinging by ±4% a round
 //     at price moves of 0.3%; late workers at 40 × 200, seed 2 CES,
 //     never within 10⁻⁴). Each round weighed alike (1/Σu²) also read
-//     the end's noise, and lost 10⁻³ on two mixed plans. The council is late where b explains u and a
-//     does not: a leaves more than lateLeft of Σu² and b less than
+//     the end's noise, and lost 10⁻³ on two mixed plans. The council is
+//     late where b explains u and a does not: a leaves more than lateLeft of Σu² and b less than
 //     lateShare of what a leaves (from one round: less than lateSharp
 //     of Σu²), for a council whose rounds have not shown it to move
 //     only partway (its steps also answer the prices before); or, for
@@ -67,8 +67,10 @@ const (
 	// a late council's u is partly explained by a too: 0.7, as first
 	// set, missed half the late councils of the 15 × 60 crowds.
 	lateLeft = 0.2
-	// lateMin is the least pooled Σu² (the mix's squared log changes)
-	// from which the board judges: below it the council barely moved.
+	// lateMin is the least pooled uu from which the board judges: below
+	// it the council barely moved. Each round adds its Σu² (the mix's
+	// squared log changes) weighed by 1/√Σu², that is √Σu²: a round whose
+	// lines moved by 1% adds about 0.01.
 	lateMin = 1e-4
 	// lateRounds is the least rounds pooled from which the board judges
 	// by lateShare: one round cannot tell a council that answers late
