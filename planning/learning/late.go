@@ -43,14 +43,16 @@ import (
 //     at price moves of 0.3%; late workers at 40 × 200, seed 2 CES,
 //     never within 10⁻⁴). Each round weighed alike (1/Σu²) also read
 //     the end's noise, and lost 10⁻³ on two mixed plans. The council is
-//     late where b explains u and a does not: a leaves more than lateLeft of Σu² and b less than
-//     lateShare of what a leaves (from one round: less than lateSharp
+//     late where b explains u and a does not: a leaves more than
+//     lateLeft of Σu² and b less than lateShare of what a leaves (from one round: less than lateSharp
 //     of Σu²), for a council whose rounds have not shown it to move
 //     only partway (its steps also answer the prices before); or, for
 //     any council, b leaves less than lateExact of Σu² and a more than
 //     lateExactLeft (a partial step, a move in quantities, is no exact
-//     function of b in log mixes). It stays late until a explains u
-//     better than b.
+//     function of b in log mixes); or where its last two rounds were
+//     each, alone, a clear case (clearRun), whatever the pooled sums and
+//     lag.go say. It stays late until a explains u better than b and its
+//     rounds are no longer clear cases.
 //
 // A council whose mix does not move (fixed proportions, one line) is
 // never taken for late by its mix; it repeats only if its quantities
