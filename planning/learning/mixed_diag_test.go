@@ -25,18 +25,26 @@ var (
 func TestMixedDiag(t *testing.T) {
 	goods, nc, seed, ces, crName, n := 15, 60, uint64(1), false, "people-1", 12
 	if *mixedDiag {
-		goods, nc, seed, ces, n = *peopleGoods, *peopleCouncils, uint64(*peopleSeeds), *stuckCES, 20
+		goods, nc, seed, ces, n = *peopleGoods, *peopleCouncils, uint64(*peopleSeeds), *stuckCES, 30
 		if *peopleCrowds != "" {
 			crName = *peopleCrowds
 		}
 	}
 	cr := crowdNamed(t, crName)
 	e := crowdEconomy(t, goods, nc, seed, ces, cr)
+	prices := coldPrices(e)
+	if *mixedDiag && *peopleWarm > 0 {
+		e = ownWarmEconomy(t, goods, nc, seed, ces, cr, *peopleWarm)
+		prices = e.Prices
+	}
 	if *mixedDiag {
 		floor := floorOf(t, e, cr, seed, goods, nc, ces)
 		t.Logf("floorOf %.4g (1.25× %.4g)", floor, 1.25*floor)
 	}
-	pr := coldProcess(t, e, n)
+	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n, Prices: prices})
+	if err != nil {
+		t.Fatal(err)
+	}
 	l := learning.New()
 	prevQ := map[int]float64{}
 	first, last := math.NaN(), math.NaN()
