@@ -20,7 +20,7 @@ const dampStep = 1.0
 // times the change of its unit value. A fit learned at prices far from
 // the equilibrium (a CES worker at last year's Cobb–Douglas prices
 // planning absurd quantities, others nothing) extrapolates by as much as
-// 1/(1 − maxB) ≈ 33, and the economy it makes can have no equilibrium
+// 1/(1 − maxB) = 200, and the economy it makes can have no equilibrium
 // Newton finds; the stiffer economy's equilibrium is a step in the same
 // direction, shorter where the fits are least to be trusted, and the next
 // round's proposals, nearer the equilibrium, teach the fits again. It

@@ -68,9 +68,15 @@ const shapePrior = 1e-4
 // for the Cobb–Douglas value.
 const shapeSnap = 1e-6
 
-// maxShapeE is the largest supply elasticity the fit believes, that of
-// Cobb–Douglas returns maxB.
-const maxShapeE = maxB / (1 - maxB)
+// maxShapeB is the largest returns to scale a shape's fit believes, and
+// maxShapeE the supply elasticity of Cobb–Douglas returns maxShapeB. A
+// shape is read from how its output answered its margin over a few
+// rounds, not from one proposal's shares as b is (maxB), and an ε read
+// near constant returns from a few rounds is mostly their scatter.
+const (
+	maxShapeB = 0.97
+	maxShapeE = maxShapeB / (1 - maxShapeB)
+)
 
 // shapeFit is what the rule has learned of a worker's shape: σ, ε, γ
 // (used while on), the regressions' sums, and its previous proposal.
@@ -424,7 +430,7 @@ func (t *shapeFit) judge(w *workerFit) {
 		return // nothing read yet: the shape is the Cobb–Douglas fit
 	}
 	sigma, eps, gam := t.sigma, t.epsN, t.gamN
-	bE := minOf(math.Exp(t.lb), maxB)
+	bE := minOf(math.Exp(t.lb), maxShapeB)
 	e0 := bE / (1 - bE)
 	n := len(w.in)
 	mx, my := 0.0, 0.0

@@ -1,0 +1,58 @@
+package learning_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"parecon/councils"
+)
+
+// TestLearningHighReturns runs reference councils whose workers are near
+// constant returns (the exponents of every generated worker rescaled to
+// sum to 0.93–0.98, each council's own) and checks that the default rule
+// keeps its rounds: within 1e-8 in at most 5 rounds. With the fit's
+// returns capped at 0.97, as before, the board read a worker of 0.98 as
+// two thirds as elastic as it is: the gap fell by half a round, and from
+// cold prices the learned economy had no solution for ten rounds: every
+// one of these 12 plans failed (13–29 rounds, or never in 40). (Above
+// about 0.98 the cold start's learned economy, of supply elasticities
+// near 100, still cannot be solved: not yet met.)
+func TestLearningHighReturns(t *testing.T) {
+	for _, goods := range []int{15, 40} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			for _, ces := range []bool{false, true} {
+				sc, err := councils.Generate(councils.GenOptions{Goods: goods, Councils: 4 * goods, Seed: seed, CES: ces})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rng := rand.New(rand.NewPCG(seed, 99))
+				for i := range sc.Councils {
+					c := &sc.Councils[i]
+					if c.Type != "worker" || len(c.Inputs) == 0 {
+						continue
+					}
+					sum := 0.0
+					for _, v := range c.Inputs {
+						sum += v
+					}
+					b := 0.93 + 0.05*rng.Float64()
+					for k, v := range c.Inputs {
+						c.Inputs[k] = v * b / sum
+					}
+				}
+				e, err := councils.NewEconomy(sc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := councils.Run(e, councils.RunOptions{Tolerance: 1e-8, MaxRounds: 40})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !res.Converged || res.Rounds > 5 {
+					t.Errorf("%d goods, seed %d, CES %v: converged %v in %d rounds (gap %.3g), want within 1e-8 in 5",
+						goods, seed, ces, res.Converged, res.Rounds, res.Last().MaxGap)
+				}
+			}
+		}
+	}
+}
