@@ -40,14 +40,7 @@ func TestLearningHighReturns(t *testing.T) {
 						c.Inputs[k] = v * b / sum
 					}
 				}
-				e, err := councils.NewEconomy(sc)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := councils.Run(e, councils.RunOptions{Tolerance: 1e-8, MaxRounds: 40})
-				if err != nil {
-					t.Fatal(err)
-				}
+				_, res := runReference(t, sc)
 				if !res.Converged || res.Rounds > 5 {
 					t.Errorf("%d goods, seed %d, CES %v: converged %v in %d rounds (gap %.3g), want within 1e-8 in 5",
 						goods, seed, ces, res.Converged, res.Rounds, res.Last().MaxGap)
@@ -55,4 +48,19 @@ func TestLearningHighReturns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// runReference runs scenario sc with the default rule to 1e-8, at most
+// 40 rounds, and returns its economy and result.
+func runReference(t *testing.T, sc *councils.Scenario) (*councils.Economy, *councils.RunResult) {
+	t.Helper()
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := councils.Run(e, councils.RunOptions{Tolerance: 1e-8, MaxRounds: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, res
 }

@@ -36,14 +36,7 @@ func TestLearningSlackAllowance(t *testing.T) {
 					if pol < 0 {
 						t.Fatal("the generated economy has no pollutant")
 					}
-					e, err := councils.NewEconomy(sc)
-					if err != nil {
-						t.Fatal(err)
-					}
-					res, err := councils.Run(e, councils.RunOptions{Tolerance: 1e-8, MaxRounds: 40})
-					if err != nil {
-						t.Fatal(err)
-					}
+					e, res := runReference(t, sc)
 					if !res.Converged || res.Rounds > 20 {
 						t.Errorf("%d goods, allowance ×%v, seed %d, CES %v: converged %v in %d rounds (gap %.3g), want within 1e-8 in 20",
 							goods, mult, seed, ces, res.Converged, res.Rounds, res.Last().MaxGap)
