@@ -25,21 +25,7 @@ func TestLearningHighReturns(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				rng := rand.New(rand.NewPCG(seed, 99))
-				for i := range sc.Councils {
-					c := &sc.Councils[i]
-					if c.Type != "worker" || len(c.Inputs) == 0 {
-						continue
-					}
-					sum := 0.0
-					for _, v := range c.Inputs {
-						sum += v
-					}
-					b := 0.93 + 0.05*rng.Float64()
-					for k, v := range c.Inputs {
-						c.Inputs[k] = v * b / sum
-					}
-				}
+				rescaleReturns(sc, rand.New(rand.NewPCG(seed, 99)), 0.93, 0.98)
 				_, res := runReference(t, sc)
 				if !res.Converged || res.Rounds > 5 {
 					t.Errorf("%d goods, seed %d, CES %v: converged %v in %d rounds (gap %.3g), want within 1e-8 in 5",
@@ -63,4 +49,24 @@ func runReference(t *testing.T, sc *councils.Scenario) (*councils.Economy, *coun
 		t.Fatal(err)
 	}
 	return e, res
+}
+
+// rescaleReturns rescales the exponents of every worker of sc to sum to
+// a returns to scale drawn uniformly from [lo, hi) by rng, each council's
+// own.
+func rescaleReturns(sc *councils.Scenario, rng *rand.Rand, lo, hi float64) {
+	for i := range sc.Councils {
+		c := &sc.Councils[i]
+		if c.Type != "worker" || len(c.Inputs) == 0 {
+			continue
+		}
+		sum := 0.0
+		for _, v := range c.Inputs {
+			sum += v
+		}
+		b := lo + (hi-lo)*rng.Float64()
+		for k, v := range c.Inputs {
+			c.Inputs[k] = v * b / sum
+		}
+	}
 }
