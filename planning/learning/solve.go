@@ -332,7 +332,10 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 			if mx, ok := s.homotopy(maxIter); ok {
 				return mx, true
 			}
-			return s.freed(it, maxIter)
+			if mx, ok := s.freed(it, maxIter); ok {
+				return mx, true
+			}
+			return s.freedSolved(it, maxIter)
 		}
 	}
 	return s.homotopy(maxIter)
