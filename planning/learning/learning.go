@@ -190,12 +190,6 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	for j, p := range r.Prices {
 		l.x[j] = math.Log(p)
 	}
-	// The goods the solver must not free (freePollutants): those the
-	// round shows next to unused.
-	l.s.keep = resizeBool(l.s.keep, len(r.Prices))
-	for j := range l.s.keep {
-		l.s.keep[j] = r.Demand[j] < idleUse*r.Supply[j]
-	}
 	// The last two steps, for reversed: the one before, then the last.
 	if n := len(l.x); l.seen {
 		if len(l.dirs) < 2*n {

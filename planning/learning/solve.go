@@ -88,9 +88,6 @@ type solver struct {
 	sunkF  []float64 // and their equations before
 	held   []float64 // freed's start
 	failed []float64 // where the solve freed retries had failed
-	// keep, if set, marks the goods freePollutants must leave priced:
-	// the last round used under idleUse of their supply.
-	keep []bool
 	// supplied reports whether every good demanded at solve's start is
 	// supplied there (see freed).
 	supplied bool
@@ -165,6 +162,11 @@ func (s *solver) weigh() {
 			// A good of fixed supply priced near the floor: δ in
 			// proportion to its own supply (see tinyValue).
 			d = 1e-15*m.supV[j] + 1e-300
+		} else if own := tinyTraded*minOf(m.supV[j], m.demV[j]) + 1e-300; m.supV[j] > 0 && m.demV[j] > 0 && own < d {
+			// A good traded on both sides, one of them tiny beside
+			// the economy: δ in proportion to the smaller (see
+			// tinyTraded).
+			d = own
 		}
 		s.wd[j] = 1 / (m.demV[j] + d)
 		s.ws[j] = 1 / (m.supV[j] + d)
@@ -235,6 +237,20 @@ const (
 // 4.6 times the numéraire at the equilibrium) stayed at a gap of 0.05
 // from round 22 to 40 with its pollutant published at the floor.
 const tinyValue = 1e6
+
+// tinyTraded: weigh's δ for a good both supplied and demanded is at most
+// 1e-15 of the smaller side, not the common δ, so that its equation stays
+// ln(demand/supply) however small that side is beside the economy. With
+// the common δ, a good whose producers make next to nothing at the
+// round's prices (workers of returns 0.95–0.99 from cold prices, their
+// supply 10⁻¹⁴ of its demand, that demand 10⁻⁶ of the value traded) has
+// an equation that no longer answers its supply: its Jacobian row, 1 −
+// δ/(supply + δ) of the true one, is next to zero while the equation
+// stands at ln(demand/δ) ≈ 27, Newton's step is no descent direction, and
+// the solve failed round after round (14 of 24 such plans at 15 × 60 and
+// 40 × 160, seeds 1–6, never converged in 40 rounds; now all do, 23 of
+// them in 3–5).
+const tinyTraded = 1e-15
 
 // merit returns ½Σ(F − shift·F(x0))² over vars and the largest term, at
 // the evaluated and weighed point.
@@ -335,7 +351,10 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 			if mx, ok := s.homotopy(maxIter); ok {
 				return mx, true
 			}
-			return s.freed(it, maxIter)
+			if mx, ok := s.freed(it, maxIter); ok {
+				return mx, true
+			}
+			return s.freedSolved(it, maxIter)
 		}
 	}
 	return s.homotopy(maxIter)
@@ -526,10 +545,6 @@ func (s *solver) freed(it, maxIter int) (float64, bool) {
 	return math.Inf(1), false
 }
 
-// idleUse is the share of a pollutant's allowance below which a round's
-// emissions say nothing of whether it binds (freePollutants).
-const idleUse = 0.01
-
 // stillFree reports whether every pollutant freePollutants moved to the
 // floor is, at the solution, still there and in excess supply (within
 // the solver's tolerance). One in excess demand there was left at the
@@ -572,20 +587,20 @@ const freeShare = 0.25
 // round's fits, one 5.4% in excess supply at the held price and within
 // 0.2% of clearing at the floor was priced at the equilibrium (4.6 times
 // the numéraire's), and freeing it kept the plan on a two-round cycle.
-// Nor does it free a pollutant of which the last round emitted under
-// idleUse of the allowance (keep): where little is produced yet (the
-// first round of a cold start), that the allowance is slack says nothing
-// of the plan. Freed at the first round, a plan of late, capped and
-// fixed-proportions councils (15 × 60, seed 6) took its pollutant down to
-// the floor over the next rounds, each showing it 20–30% in excess
-// demand, and stayed at a gap of 0.22 to round 40 (its price at the
-// equilibrium is 63 times the numéraire's). (Leaving priced, instead, a
-// pollutant the round left in excess demand did not save that plan.)
+// It frees a pollutant however little of its allowance the last round
+// emitted: a guard that kept priced one emitted under 1% of it (where
+// little is produced yet, at a cold start's first round, that the
+// allowance is slack was thought to say nothing of the plan) held plans
+// whose allowance stays slack at the equilibrium, of workers of returns
+// 0.1–0.3 or a hundredth of the resources, for up to 28 rounds or for
+// ever (TestLearningSlackPollutant); without it one unseen-mix plan
+// (15 × 60, seed 6, Cobb–Douglas) takes 17 rounds to 10⁻⁴ for 12, and
+// nothing else in the tables moves.
 func (s *solver) freePollutants() bool {
 	m := s.m
 	s.sunk = s.sunk[:0]
 	for j, g := range m.plan.Goods {
-		if g.Kind == planning.Pollutant && j != m.plan.Numeraire && s.f[j] < 0 && s.x[j] > s.lo && (s.keep == nil || !s.keep[j]) {
+		if g.Kind == planning.Pollutant && j != m.plan.Numeraire && s.f[j] < 0 && s.x[j] > s.lo {
 			s.sunk = append(s.sunk, j)
 		}
 	}
