@@ -80,3 +80,65 @@ func (s *solver) freedSolved(it, maxIter int) (float64, bool) {
 	s.tau, s.iters = tau, iters
 	return math.Inf(1), false
 }
+
+// maxFreedEach bounds the pollutants freedEach tries in turn.
+const maxFreedEach = 4
+
+// freedEach is the solve's last try where a plan has several pollutants:
+// for each in turn (at most maxFreedEach of them) it moves that one to
+// the floor, leaves it out, and follows the homotopy for every other
+// market, the other pollutants priced, with maxIter − it iterations;
+// where that solves and the one left out is in excess supply at the
+// floor, that is the learned economy's equilibrium, the pollutant free.
+// It returns what freed returns, and leaves what freed leaves where it
+// fails.
+//
+// Two pollutants emitted by the same workers can both be in excess
+// demand at the held solution while at the equilibrium one is free: the
+// other's price, raised, cuts the output that emits both. Newton, from
+// the held prices, moved them apart and failed, and freed and freedSolved
+// free only a pollutant in excess supply there: a plan whose second
+// pollutant (half the first's allowance, emitted by half its emitters)
+// was free at the equilibrium took fallback steps for 24 rounds.
+func (s *solver) freedEach(it, maxIter int) (float64, bool) {
+	m := s.m
+	s.pols = s.pols[:0]
+	for j, g := range m.plan.Goods {
+		if g.Kind == planning.Pollutant && j != m.plan.Numeraire && s.held[j] > s.lo {
+			s.pols = append(s.pols, j)
+		}
+	}
+	if !s.supplied || len(s.pols) < 2 {
+		return math.Inf(1), false
+	}
+	s.failed = resize(s.failed, len(s.x))
+	copy(s.failed, s.x)
+	tau, iters := s.tau, s.iters
+	skip := s.skip
+	for k, j := range s.pols {
+		if k == maxFreedEach {
+			break
+		}
+		s.mark = resizeBool(s.mark, len(s.x))
+		for i := range s.mark {
+			s.mark[i] = skip != nil && skip[i]
+		}
+		s.mark[j] = true
+		copy(s.x, s.held)
+		s.x[j] = s.lo
+		m.eval(s.x, s.lag, s.lagSurplus)
+		s.skip = s.mark
+		s.iters = it
+		mx, ok := s.homotopy(maxIter)
+		s.skip = skip
+		if ok && s.f[j] < 0 {
+			s.sunk = append(s.sunk[:0], j)
+			return mx, true
+		}
+	}
+	copy(s.x, s.failed)
+	m.eval(s.x, s.lag, s.lagSurplus)
+	s.weigh()
+	s.tau, s.iters = tau, iters
+	return math.Inf(1), false
+}

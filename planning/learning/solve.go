@@ -85,6 +85,8 @@ type solver struct {
 	f0     []float64 // the equations at the start
 	save   []float64
 	sunk   []int     // freePollutants' goods
+	pols   []int     // freedEach's pollutants
+	mark   []bool    // freedEach's goods left out
 	sunkF  []float64 // and their equations before
 	held   []float64 // freed's start
 	failed []float64 // where the solve freed retries had failed
@@ -354,7 +356,10 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 			if mx, ok := s.freed(it, maxIter); ok {
 				return mx, true
 			}
-			return s.freedSolved(it, maxIter)
+			if mx, ok := s.freedSolved(it, maxIter); ok {
+				return mx, true
+			}
+			return s.freedEach(it, maxIter)
 		}
 	}
 	return s.homotopy(maxIter)
