@@ -29,9 +29,7 @@ func (s *solver) freedSolved(it, maxIter int) (float64, bool) {
 		return math.Inf(1), false
 	}
 	m := s.m
-	s.failed = resize(s.failed, len(s.x))
-	copy(s.failed, s.x)
-	tau, iters := s.tau, s.iters
+	tau, iters := s.keepFailed()
 	copy(s.x, s.held)
 	m.eval(s.x, s.lag, s.lagSurplus)
 	s.weigh()
@@ -74,11 +72,7 @@ func (s *solver) freedSolved(it, maxIter int) (float64, bool) {
 			return mx, true
 		}
 	}
-	copy(s.x, s.failed)
-	m.eval(s.x, s.lag, s.lagSurplus)
-	s.weigh()
-	s.tau, s.iters = tau, iters
-	return math.Inf(1), false
+	return s.giveUp(tau, iters)
 }
 
 // maxFreedEach bounds the pollutants freedEach tries in turn.
@@ -111,9 +105,7 @@ func (s *solver) freedEach(it, maxIter int) (float64, bool) {
 	if !s.supplied || len(s.pols) < 2 {
 		return math.Inf(1), false
 	}
-	s.failed = resize(s.failed, len(s.x))
-	copy(s.failed, s.x)
-	tau, iters := s.tau, s.iters
+	tau, iters := s.keepFailed()
 	skip := s.skip
 	for k, j := range s.pols {
 		if k == maxFreedEach {
@@ -136,8 +128,23 @@ func (s *solver) freedEach(it, maxIter int) (float64, bool) {
 			return mx, true
 		}
 	}
+	return s.giveUp(tau, iters)
+}
+
+// keepFailed saves where a failed solve left s.x (s.failed), for giveUp,
+// and returns its τ and iterations.
+func (s *solver) keepFailed() (float64, int) {
+	s.failed = resize(s.failed, len(s.x))
+	copy(s.failed, s.x)
+	return s.tau, s.iters
+}
+
+// giveUp puts back what keepFailed saved, s.x evaluated and weighed
+// there, and reports the solve failed: what a failed retry leaves is what
+// the failed solve had left.
+func (s *solver) giveUp(tau float64, iters int) (float64, bool) {
 	copy(s.x, s.failed)
-	m.eval(s.x, s.lag, s.lagSurplus)
+	s.m.eval(s.x, s.lag, s.lagSurplus)
 	s.weigh()
 	s.tau, s.iters = tau, iters
 	return math.Inf(1), false

@@ -531,9 +531,7 @@ func (s *solver) freed(it, maxIter int) (float64, bool) {
 	if !s.supplied {
 		return math.Inf(1), false
 	}
-	s.failed = resize(s.failed, len(s.x))
-	copy(s.failed, s.x)
-	tau, iters := s.tau, s.iters
+	tau, iters := s.keepFailed()
 	copy(s.x, s.held)
 	s.m.eval(s.x, s.lag, s.lagSurplus)
 	s.weigh()
@@ -543,11 +541,7 @@ func (s *solver) freed(it, maxIter int) (float64, bool) {
 			return mx, true
 		}
 	}
-	copy(s.x, s.failed)
-	s.m.eval(s.x, s.lag, s.lagSurplus)
-	s.weigh()
-	s.tau, s.iters = tau, iters
-	return math.Inf(1), false
+	return s.giveUp(tau, iters)
 }
 
 // stillFree reports whether every pollutant freePollutants moved to the

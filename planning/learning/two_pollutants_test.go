@@ -16,22 +16,9 @@ import (
 // in excess demand at the held solution; before freedEach 9 of these 24
 // plans took 14–40 rounds or never converged.
 func TestLearningTwoPollutants(t *testing.T) {
-	for _, goods := range []int{15, 40} {
-		for seed := uint64(1); seed <= 6; seed++ {
-			for _, ces := range []bool{false, true} {
-				sc, err := councils.Generate(councils.GenOptions{Goods: goods, Councils: 4 * goods, Seed: seed, CES: ces})
-				if err != nil {
-					t.Fatal(err)
-				}
-				addPollutant(sc, rand.New(rand.NewPCG(seed, 11)))
-				_, res := runReference(t, sc)
-				if !res.Converged || res.Rounds > 10 {
-					t.Errorf("%d goods, seed %d, CES %v: converged %v in %d rounds (gap %.3g), want within 1e-8 in 10",
-						goods, seed, ces, res.Converged, res.Rounds, res.Last().MaxGap)
-				}
-			}
-		}
-	}
+	forGenerated(t, 6, func(sc *councils.Scenario, seed uint64) {
+		addPollutant(sc, rand.New(rand.NewPCG(seed, 11)))
+	}, within(t, 10))
 }
 
 // addPollutant adds to sc a second pollutant, "nox", of half the first's
