@@ -148,6 +148,23 @@ const (
 	radiusMax  = 14.0
 )
 
+// missShrink is, in a plan where some council rounds (a floor above 0),
+// the least share of its region that a step whose prediction missed
+// leaves the trust region (judge): half the step, but not below a
+// quarter of the region it was taken in. Halving from the step alone, a
+// short step that missed (a rounded line flipping, a council still moving
+// partway: the miss not the step's) set the region at a few thousandths,
+// and the plan took as many rounds again to double it back; a mixed crowd
+// near its rounding floor crept a few per cent of a good's supply a round
+// for seven rounds. Seeds 1–48 at 15 × 60, people-0.5 and people-1 8.74
+// → 8.17 and 9.71 (one never) → 8.64 rounds to 1.25 × floorOf; round-to
+// 4.43 → 4.88, one plan (seed 11) held at 1.32 times its floor, never
+// within 1.25. Where nobody rounds the region still halves from the step:
+// a quarter of the region cost partial adjusters on a commons economy and
+// one unseen-mix plan four rounds each (docs/facilitation.md, "Branch
+// free36").
+const missShrink = 0.25
+
 // New returns a fresh learning rule.
 func New() *Rule {
 	return &Rule{radius: radiusInit, bestGap: math.Inf(1), releasedAt: math.Inf(1)}
@@ -788,7 +805,15 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// halves the steps of a tâtonnement that swings.
 		l.radius = math.Max(dryStep, 0.5*l.step)
 	default:
+		old := l.radius
 		l.radius = maxOf(radiusMin, 0.5*l.step)
+		for _, f := range l.floor {
+			if f > 0 {
+				// Someone rounds (see missShrink).
+				l.radius = maxOf(l.radius, missShrink*old)
+				break
+			}
+		}
 	}
 	// Steps that reverse the one before them, twice running, without
 	// halving the gaps are a cycle: the target swings from one side of
