@@ -161,8 +161,8 @@ const (
 // 4.43 → 4.88, one plan (seed 11) held at 1.32 times its floor, never
 // within 1.25. Where nobody rounds the region still halves from the step:
 // a quarter of the region cost partial adjusters on a commons economy and
-// one unseen-mix plan four rounds each (docs/facilitation.md, "Branch
-// free36").
+// one unseen-mix plan four rounds each (docs/facilitation-log.md,
+// "Branch free36").
 const missShrink = 0.25
 
 // New returns a fresh learning rule.
