@@ -2,6 +2,7 @@ package learning
 
 import (
 	"math"
+	"sort"
 
 	"parecon/planning"
 )
@@ -129,6 +130,137 @@ func (s *solver) freedEach(it, maxIter int) (float64, bool) {
 		}
 	}
 	return s.giveUp(tau, iters)
+}
+
+// freedDrop is the solve's last try where a plan has several pollutants
+// and freedEach failed: it starts from the corner where every pollutant
+// is free (each at the floor and left out, the other markets solved by
+// the homotopy from the held prices, with maxIter − it iterations) and,
+// while some of those left out are in excess demand at the solution,
+// takes one of them back (priced again, from its held price, the other
+// prices from the solution) and solves again: the one most in excess
+// demand, or where that solve fails the next (at most maxDropTries of
+// them). Where every one still left out is in excess supply at the
+// floor, that is the learned economy's equilibrium with those pollutants
+// free. It returns what freed returns, and leaves what freed leaves where
+// it fails.
+//
+// With four pollutants, three of them emitted by two in five of the
+// first's emitters (allowances a fifth to all of the first's), the
+// equilibrium can have some free and the others priced: freedEach frees
+// one at a time, and such plans never converged in 40 rounds
+// (TestLearningFourPollutants). Two pollutants emitted by the same
+// workers are both in excess demand with every pollutant free, but
+// priced, the one takes the other's excess away: the one most in excess
+// demand at the corner is not always the one to price.
+func (s *solver) freedDrop(it, maxIter int) (float64, bool) {
+	m := s.m
+	s.pols = s.pols[:0]
+	for j, g := range m.plan.Goods {
+		if g.Kind == planning.Pollutant && j != m.plan.Numeraire && s.held[j] > s.lo {
+			s.pols = append(s.pols, j)
+		}
+	}
+	if !s.supplied || len(s.pols) < 2 {
+		return math.Inf(1), false
+	}
+	tau, iters := s.keepFailed()
+	free := append(s.sunk[:0], s.pols...)
+	copy(s.x, s.held)
+	for _, j := range free {
+		s.x[j] = s.lo
+	}
+	mx, ok := s.solveFree(free, it, maxIter)
+	for ok {
+		s.viol = s.violated(free, s.viol)
+		if len(s.viol) == 0 {
+			s.sunk = free
+			return mx, true
+		}
+		sort.Slice(s.viol, func(a, b int) bool { return s.f[s.viol[a]] > s.f[s.viol[b]] })
+		s.dropX = resize(s.dropX, len(s.x))
+		s.dropBest = resize(s.dropBest, len(s.x))
+		copy(s.dropX, s.x)
+		best, bestN, bestMx := -1, 0, 0.0
+		for k, c := range s.viol {
+			if k == maxDropTries {
+				break
+			}
+			copy(s.x, s.dropX)
+			s.x[c] = s.held[c]
+			n := 0
+			for _, j := range free {
+				if j != c {
+					s.pols[n] = j
+					n++
+				}
+			}
+			mx, ok := s.solveFree(s.pols[:n], it, maxIter)
+			if !ok {
+				continue
+			}
+			v := len(s.violated(s.pols[:n], s.dropV))
+			if best < 0 || v < bestN {
+				best, bestN, bestMx = c, v, mx
+				copy(s.dropBest, s.x)
+			}
+			if v == 0 {
+				break
+			}
+		}
+		if ok = best >= 0; ok {
+			n := 0
+			for _, j := range free {
+				if j != best {
+					free[n] = j
+					n++
+				}
+			}
+			free = free[:n]
+			copy(s.x, s.dropBest)
+			s.m.eval(s.x, s.lag, s.lagSurplus)
+			s.weigh()
+			mx = bestMx
+		}
+	}
+	s.sunk = free[:0]
+	return s.giveUp(tau, iters)
+}
+
+// violated returns, in dst, the pollutants of free in excess demand at
+// the floor.
+func (s *solver) violated(free, dst []int) []int {
+	dst = dst[:0]
+	for _, j := range free {
+		if s.f[j] >= 0 {
+			dst = append(dst, j)
+		}
+	}
+	return dst
+}
+
+// maxDropTries bounds the pollutants freedDrop tries to take back at each
+// of its stages.
+const maxDropTries = 3
+
+// solveFree follows the homotopy from s.x with the pollutants free left
+// out (at the floor), as freedEach does, and returns what it returns.
+func (s *solver) solveFree(free []int, it, maxIter int) (float64, bool) {
+	skip := s.skip
+	s.mark = resizeBool(s.mark, len(s.x))
+	for i := range s.mark {
+		s.mark[i] = skip != nil && skip[i]
+	}
+	for _, j := range free {
+		s.mark[j] = true
+		s.x[j] = s.lo
+	}
+	s.m.eval(s.x, s.lag, s.lagSurplus)
+	s.skip = s.mark
+	s.iters = it
+	mx, ok := s.homotopy(maxIter)
+	s.skip = skip
+	return mx, ok
 }
 
 // keepFailed saves where a failed solve left s.x (s.failed), for giveUp,

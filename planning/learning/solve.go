@@ -87,9 +87,14 @@ type solver struct {
 	sunk   []int     // freePollutants' goods
 	pols   []int     // freedEach's pollutants
 	mark   []bool    // freedEach's goods left out
-	sunkF  []float64 // and their equations before
-	held   []float64 // freed's start
-	failed []float64 // where the solve freed retries had failed
+	viol   []int     // freedDrop's pollutants left out in excess demand
+	dropX  []float64 // freedDrop's last solution
+	dropV  []int     // freedDrop's scratch of violated
+	// dropBest is freedDrop's best solution of a stage.
+	dropBest []float64
+	sunkF    []float64 // and their equations before
+	held     []float64 // freed's start
+	failed   []float64 // where the solve freed retries had failed
 	// supplied reports whether every good demanded at solve's start is
 	// supplied there (see freed).
 	supplied bool
@@ -359,7 +364,10 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 			if mx, ok := s.freedSolved(it, maxIter); ok {
 				return mx, true
 			}
-			return s.freedEach(it, maxIter)
+			if mx, ok := s.freedEach(it, maxIter); ok {
+				return mx, true
+			}
+			return s.freedDrop(it, maxIter)
 		}
 	}
 	return s.homotopy(maxIter)
