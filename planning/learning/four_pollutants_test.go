@@ -39,13 +39,7 @@ func TestLearningFourPollutants(t *testing.T) {
 // allowance 0.2–1 times the first's, emitted by each emitter of the first
 // with probability 0.4, at 0.2–2 times its rate of the first.
 func addPollutants(sc *councils.Scenario, rng *rand.Rand, n int) {
-	first := -1
-	for i, g := range sc.Goods {
-		if g.Kind == "pollutant" {
-			first = i
-			break
-		}
-	}
+	first := firstPollutant(sc)
 	if first < 0 {
 		return
 	}

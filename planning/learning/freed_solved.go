@@ -96,34 +96,16 @@ const maxFreedEach = 4
 // pollutant (half the first's allowance, emitted by half its emitters)
 // was free at the equilibrium took fallback steps for 24 rounds.
 func (s *solver) freedEach(it, maxIter int) (float64, bool) {
-	m := s.m
-	s.pols = s.pols[:0]
-	for j, g := range m.plan.Goods {
-		if g.Kind == planning.Pollutant && j != m.plan.Numeraire && s.held[j] > s.lo {
-			s.pols = append(s.pols, j)
-		}
-	}
-	if !s.supplied || len(s.pols) < 2 {
+	if !s.supplied || len(s.heldPollutants()) < 2 {
 		return math.Inf(1), false
 	}
 	tau, iters := s.keepFailed()
-	skip := s.skip
 	for k, j := range s.pols {
 		if k == maxFreedEach {
 			break
 		}
-		s.mark = resizeBool(s.mark, len(s.x))
-		for i := range s.mark {
-			s.mark[i] = skip != nil && skip[i]
-		}
-		s.mark[j] = true
 		copy(s.x, s.held)
-		s.x[j] = s.lo
-		m.eval(s.x, s.lag, s.lagSurplus)
-		s.skip = s.mark
-		s.iters = it
-		mx, ok := s.homotopy(maxIter)
-		s.skip = skip
+		mx, ok := s.solveFree(s.pols[k:k+1], it, maxIter)
 		if ok && s.f[j] < 0 {
 			s.sunk = append(s.sunk[:0], j)
 			return mx, true
@@ -154,14 +136,7 @@ func (s *solver) freedEach(it, maxIter int) (float64, bool) {
 // priced, the one takes the other's excess away: the one most in excess
 // demand at the corner is not always the one to price.
 func (s *solver) freedDrop(it, maxIter int) (float64, bool) {
-	m := s.m
-	s.pols = s.pols[:0]
-	for j, g := range m.plan.Goods {
-		if g.Kind == planning.Pollutant && j != m.plan.Numeraire && s.held[j] > s.lo {
-			s.pols = append(s.pols, j)
-		}
-	}
-	if !s.supplied || len(s.pols) < 2 {
+	if !s.supplied || len(s.heldPollutants()) < 2 {
 		return math.Inf(1), false
 	}
 	tau, iters := s.keepFailed()
@@ -244,7 +219,8 @@ func (s *solver) violated(free, dst []int) []int {
 const maxDropTries = 3
 
 // solveFree follows the homotopy from s.x with the pollutants free left
-// out (at the floor), as freedEach does, and returns what it returns.
+// out (at the floor), with maxIter − it iterations, and returns what it
+// returns.
 func (s *solver) solveFree(free []int, it, maxIter int) (float64, bool) {
 	skip := s.skip
 	s.mark = resizeBool(s.mark, len(s.x))
@@ -261,6 +237,19 @@ func (s *solver) solveFree(free []int, it, maxIter int) (float64, bool) {
 	mx, ok := s.homotopy(maxIter)
 	s.skip = skip
 	return mx, ok
+}
+
+// heldPollutants sets s.pols to the pollutants priced above the floor at
+// the held solution and returns it.
+func (s *solver) heldPollutants() []int {
+	m := s.m
+	s.pols = s.pols[:0]
+	for j, g := range m.plan.Goods {
+		if g.Kind == planning.Pollutant && j != m.plan.Numeraire && s.held[j] > s.lo {
+			s.pols = append(s.pols, j)
+		}
+	}
+	return s.pols
 }
 
 // keepFailed saves where a failed solve left s.x (s.failed), for giveUp,

@@ -25,13 +25,7 @@ func TestLearningTwoPollutants(t *testing.T) {
 // allowance, emitted by each emitter of the first with probability one
 // half, at 0.2–2 times its rate of the first.
 func addPollutant(sc *councils.Scenario, rng *rand.Rand) {
-	first := -1
-	for i, g := range sc.Goods {
-		if g.Kind == "pollutant" {
-			first = i
-			break
-		}
-	}
+	first := firstPollutant(sc)
 	if first < 0 {
 		return
 	}
@@ -45,4 +39,14 @@ func addPollutant(sc *councils.Scenario, rng *rand.Rand) {
 			c.Emissions["nox"] = e * (0.2 + 1.8*rng.Float64())
 		}
 	}
+}
+
+// firstPollutant returns the index of sc's first pollutant, -1 if none.
+func firstPollutant(sc *councils.Scenario) int {
+	for i, g := range sc.Goods {
+		if g.Kind == "pollutant" {
+			return i
+		}
+	}
+	return -1
 }
