@@ -115,17 +115,18 @@ func (s *solver) freedEach(it, maxIter int) (float64, bool) {
 }
 
 // freedDrop is the solve's last try where a plan has several pollutants
-// and freedEach failed: it starts from the corner where every pollutant
-// is free (each at the floor and left out, the other markets solved by
-// the homotopy from the held prices, with maxIter − it iterations) and,
-// while some of those left out are in excess demand at the solution,
-// takes one of them back (priced again, from its held price, the other
-// prices from the solution) and solves again: the one most in excess
-// demand, or where that solve fails the next (at most maxDropTries of
-// them). Where every one still left out is in excess supply at the
-// floor, that is the learned economy's equilibrium with those pollutants
-// free. It returns what freed returns, and leaves what freed leaves where
-// it fails.
+// and freedEach failed, an active-set search: it starts from the corner
+// where every pollutant is free (each at the floor and left out, the
+// other markets solved by the homotopy from the held prices, with
+// maxIter − it iterations) and, while some of those left out are in
+// excess demand at the solution, takes one of them back (priced again,
+// from its held price, the other prices from the solution) and solves
+// again. Of the maxDropTries most in excess demand it takes the one whose
+// solve leaves the fewest in excess demand (the first that leaves none,
+// the one most in excess demand among equals). Where every one still left
+// out is in excess supply at the floor, that is the learned economy's
+// equilibrium with those pollutants free. It returns what freed returns,
+// and leaves what freed leaves where it fails.
 //
 // With four pollutants, three of them emitted by two in five of the
 // first's emitters (allowances a fifth to all of the first's), the
@@ -142,9 +143,6 @@ func (s *solver) freedDrop(it, maxIter int) (float64, bool) {
 	tau, iters := s.keepFailed()
 	free := append(s.sunk[:0], s.pols...)
 	copy(s.x, s.held)
-	for _, j := range free {
-		s.x[j] = s.lo
-	}
 	mx, ok := s.solveFree(free, it, maxIter)
 	for ok {
 		s.viol = s.violated(free, s.viol)
@@ -163,18 +161,13 @@ func (s *solver) freedDrop(it, maxIter int) (float64, bool) {
 			}
 			copy(s.x, s.dropX)
 			s.x[c] = s.held[c]
-			n := 0
-			for _, j := range free {
-				if j != c {
-					s.pols[n] = j
-					n++
-				}
-			}
-			mx, ok := s.solveFree(s.pols[:n], it, maxIter)
+			s.pols = without(s.pols, free, c)
+			mx, ok := s.solveFree(s.pols, it, maxIter)
 			if !ok {
 				continue
 			}
-			v := len(s.violated(s.pols[:n], s.dropV))
+			s.dropV = s.violated(s.pols, s.dropV)
+			v := len(s.dropV)
 			if best < 0 || v < bestN {
 				best, bestN, bestMx = c, v, mx
 				copy(s.dropBest, s.x)
@@ -184,14 +177,7 @@ func (s *solver) freedDrop(it, maxIter int) (float64, bool) {
 			}
 		}
 		if ok = best >= 0; ok {
-			n := 0
-			for _, j := range free {
-				if j != best {
-					free[n] = j
-					n++
-				}
-			}
-			free = free[:n]
+			free = without(free, free, best)
 			copy(s.x, s.dropBest)
 			s.m.eval(s.x, s.lag, s.lagSurplus)
 			s.weigh()
@@ -208,6 +194,17 @@ func (s *solver) violated(free, dst []int) []int {
 	dst = dst[:0]
 	for _, j := range free {
 		if s.f[j] >= 0 {
+			dst = append(dst, j)
+		}
+	}
+	return dst
+}
+
+// without writes src less c into dst (which may be src) and returns it.
+func without(dst, src []int, c int) []int {
+	dst = dst[:0]
+	for _, j := range src {
+		if j != c {
 			dst = append(dst, j)
 		}
 	}
