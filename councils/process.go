@@ -98,6 +98,9 @@ type CloseResult struct {
 	Closed *planning.Round // the round just closed, with its totals
 	Next   *planning.Round // the round opened after it, nil if the plan ended
 	Step   float64         // the rule's step
+	// Safe says the rule's step was a safe one (planning.SafeStepper):
+	// its model gave no answer at the closed round's prices.
+	Safe   bool
 	Status Status
 	// RulePrices are the next prices the rule computed (the next round's,
 	// unless CloseAt was given others); nil if the plan ended.
@@ -343,6 +346,9 @@ func (l *Process) CloseAt(published []float64) (*CloseResult, error) {
 	}
 	l.sim.prepare()
 	next, step := l.rule.Next(&l.plan, l.board.Rounds())
+	if s, ok := l.rule.(planning.SafeStepper); ok {
+		res.Safe = s.SafeStep()
+	}
 	// A good that has not appeared keeps its opening price.
 	l.plan.HoldAbsent(next, l.board.Rounds()[0].Prices, closed.Number+1)
 	res.RulePrices = next

@@ -45,8 +45,11 @@ type RunResult struct {
 	Reason string
 	Rounds int // rounds run, round 0 included
 	Board  *planning.Board
-	Steps  []float64       // the rule's step after each round
-	Times  []time.Duration // the engine's time for each round
+	Steps  []float64 // the rule's step after each round
+	// Safe says, for each round, whether the rule's step after it was a
+	// safe one (planning.SafeStepper; false for rules that do not say).
+	Safe  []bool
+	Times []time.Duration // the engine's time for each round
 }
 
 // Last returns the last closed round.
@@ -84,6 +87,7 @@ func Run(e *Economy, opt RunOptions) (*RunResult, error) {
 		}
 		res.Rounds = cr.Closed.Number + 1
 		res.Steps = append(res.Steps, cr.Step)
+		res.Safe = append(res.Safe, cr.Safe)
 		res.Times = append(res.Times, cr.Took)
 		if opt.Each != nil {
 			opt.Each(cr.Closed, cr.Step, cr.Took)
@@ -397,4 +401,16 @@ func perturb(pr *planning.Proposal, rng *rand.Rand, x float64, role planning.Rol
 			pr.In[i].Qty *= f
 		}
 	}
+}
+
+// SafeSteps returns how many of the rule's steps were safe ones (of the
+// Rounds − 1 it took: none after the last round).
+func (r *RunResult) SafeSteps() int {
+	n := 0
+	for _, s := range r.Safe {
+		if s {
+			n++
+		}
+	}
+	return n
 }

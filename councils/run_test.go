@@ -144,3 +144,49 @@ func sameLines(a, b *planning.Proposal) bool {
 	}
 	return true
 }
+
+// TestRunSafeSteps checks that a headless run reports the rounds whose
+// step the learning rule took by a rule of thumb (planning.SafeStepper):
+// none for reference councils, which it learns exactly from round 0; some
+// for workers a hundred times as productive, whose cold prices leave its
+// learned economy unsolvable for the first rounds; none for tâtonnement,
+// which does not say.
+func TestRunSafeSteps(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		scale float64
+		rule  string
+		safe  bool
+	}{
+		{"reference councils", 1, "learning", false},
+		{"workers a hundred times as productive", 100, "learning", true},
+		{"tatonnement", 100, "tatonnement", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := Generate(GenOptions{Goods: 15, Councils: 60, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range sc.Councils {
+				sc.Councils[i].Scale *= tc.scale
+			}
+			e, err := NewEconomy(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(e, RunOptions{Rule: tc.rule, Tolerance: 1e-8, MaxRounds: 40})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Safe) != res.Rounds {
+				t.Fatalf("%d safe flags for %d rounds", len(res.Safe), res.Rounds)
+			}
+			if n := res.SafeSteps(); (n > 0) != tc.safe || res.Safe[res.Rounds-1] {
+				t.Errorf("%d safe steps in %d rounds (last %v), want some: %v", n, res.Rounds, res.Safe[res.Rounds-1], tc.safe)
+			}
+			if tc.rule == "learning" && !res.Converged {
+				t.Errorf("not converged in %d rounds", res.Rounds)
+			}
+		})
+	}
+}

@@ -11,6 +11,16 @@ type Rule interface {
 	Next(plan *Plan, rounds []*Round) (prices []float64, step float64)
 }
 
+// A SafeStepper is a rule that says whether its last step was a safe
+// one: taken by a rule of thumb (a stiffer economy's step, a tâtonnement
+// step) because the model it steers by gave no answer at those prices.
+// The engine reports it with each round; a plan whose rule takes safe
+// steps round after round is one the rule does not yet understand.
+type SafeStepper interface {
+	Rule
+	SafeStep() bool
+}
+
 // Tatonnement is the classic rule: p ← p·exp(step·z/(supply+demand)).
 type Tatonnement struct{ Step float64 }
 

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"parecon/councils"
 )
 
 // TestHelpAndVersion checks that asking for help is no error: parecon
@@ -142,5 +144,47 @@ func TestRunTolerance(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, "tolerance") || !strings.Contains(stderr, "between 0 and 1") {
 			t.Errorf("--tolerance %s: exit %d, %q", tol, code, stderr)
 		}
+	}
+}
+
+// TestRunSafeSteps checks that run says how many of the rule's steps were
+// safe ones, in its summary and per round of --json, for a plan whose
+// learned economy cannot be solved at first (workers a hundred times as
+// productive as generated), and says nothing of them for one it can.
+func TestRunSafeSteps(t *testing.T) {
+	sc, err := councils.Generate(councils.GenOptions{Goods: 15, Councils: 60, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sc.Councils {
+		sc.Councils[i].Scale *= 100
+	}
+	data, err := json.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "productive.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := parecon(t, "run", "--max-rounds", "40", path)
+	if !strings.Contains(out, "  safe steps: ") {
+		t.Errorf("no safe steps in the summary:\n%s", out[max(0, len(out)-600):])
+	}
+	_, out, _ = parecon(t, "run", "--json", "--max-rounds", "40", path)
+	var res struct {
+		History []struct {
+			Safe bool `json:"safe"`
+		} `json:"history"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.History) < 2 || !res.History[0].Safe || res.History[len(res.History)-1].Safe {
+		t.Errorf("history's safe flags: %+v, want round 0's set and the last's not", res.History)
+	}
+	_, out, _ = parecon(t, "run", "--example", "economy-12")
+	if strings.Contains(out, "safe steps") {
+		t.Errorf("safe steps reported for economy-12:\n%s", out[max(0, len(out)-600):])
 	}
 }

@@ -59,10 +59,14 @@ func commonsOf(e *councils.Economy, r *planning.Round) commonsFields {
 }
 
 type historyRow struct {
-	Round  int                `json:"round"`
-	MaxGap float64            `json:"max_gap"`
-	Worst  string             `json:"worst"`
-	Step   float64            `json:"step"`
+	Round  int     `json:"round"`
+	MaxGap float64 `json:"max_gap"`
+	Worst  string  `json:"worst"`
+	Step   float64 `json:"step"`
+	// Safe says the rule's step after the round was a safe one: its
+	// model gave no answer (planning.SafeStepper; docs/facilitation.md,
+	// "When it can fail").
+	Safe   bool               `json:"safe,omitempty"`
 	Ms     float64            `json:"ms"`
 	Prices map[string]float64 `json:"prices"`
 	commonsFields
@@ -165,7 +169,7 @@ func newRunOutput(e *councils.Economy, res *councils.RunResult) *runOutput {
 		row := historyRow{Round: r.Number, MaxGap: finite(r.MaxGap), Worst: e.Plan.Goods[r.Worst].ID,
 			Prices: finiteMap(e, r.Prices), commonsFields: commonsOf(e, r)}
 		if i < len(res.Steps) {
-			row.Step, row.Ms = res.Steps[i], ms(res.Times[i])
+			row.Step, row.Safe, row.Ms = res.Steps[i], res.Safe[i], ms(res.Times[i])
 		}
 		for f, fd := range e.Federations {
 			if row.Federations == nil {
@@ -265,6 +269,9 @@ func printSummary(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 		total += d
 	}
 	fmt.Fprintf(w, "  engine time: %.1f ms in all, %.2f ms a round\n", ms(total), ms(total)/float64(max(1, res.Rounds)))
+	if n := res.SafeSteps(); n > 0 {
+		fmt.Fprintf(w, "  safe steps: %d of %d (the rule's model of the councils gave no answer at those rounds' prices; docs/facilitation.md, \"When it can fail\")\n", n, res.Rounds-1)
+	}
 	if res.Reason != "" {
 		fmt.Fprintf(w, "  stopped because: %s\n", res.Reason)
 	}

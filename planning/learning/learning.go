@@ -78,6 +78,8 @@ type Rule struct {
 	judged bool
 	// Fallbacks counts the rounds the rule fell back to a safe step.
 	Fallbacks int
+	// safe says the last step was a safe one (SafeStep).
+	safe bool
 
 	forceKrylov bool
 	// lamPrior is the mean λ̂ of the councils whose rounds have taught
@@ -173,6 +175,12 @@ func New() *Rule {
 // Name returns "learning".
 func (*Rule) Name() string { return "learning" }
 
+// SafeStep reports whether the last step was a safe one: the learned
+// economy could not be solved at the round's prices, and the rule stepped
+// towards a stiffer economy's equilibrium, the markets it could solve, or
+// by tâtonnement (planning.SafeStepper).
+func (l *Rule) SafeStep() bool { return l.safe }
+
 func (l *Rule) init(plan *planning.Plan) {
 	l.m = newFitted(plan)
 	l.s = newSolver(l.m)
@@ -228,6 +236,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		}
 		x0[num] = l.x[num] // exactly, as the step below holds it
 	}
+	l.safe = false
 	l.m.setCommons(plan, r)
 	l.observe(plan, r, x0)
 	l.setFloor(r)
@@ -277,6 +286,7 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	l.m.fullSpend = false
 	if !solved {
 		l.haveS = false
+		l.safe = true
 		l.Fallbacks++
 		// The markets it can solve, if only some goods lack supply
 		// (partial solves in the solver's scratch, where fallback also
