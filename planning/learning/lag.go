@@ -52,6 +52,12 @@ const lagStill = 1e-6
 // takes it to move partway.
 const lagSig = 2.0
 
+// answerTol is the largest |y| relative to |u| of an informative round's
+// identity (see add) that reads as the council's exact answer: a
+// proposal that spends what its answer spends to the precision of
+// float64 arithmetic, which no partial step of such a round does.
+const answerTol = 1e-9
+
 // lagMin is the smallest λ̂ the rule believes.
 const lagMin = 0.1
 
@@ -63,6 +69,25 @@ type lagFit struct {
 	// older rounds' weights decayed by lagMemory, and its intercept δ.
 	s1, su, suu, sy, suy float64
 	delta                float64
+	// Until a round has shown a partial step (moved: an informative
+	// round whose identity alone reads a λ between lagMin and 1 −
+	// lagSnap), the rounds whose proposal was the council's exact answer
+	// (see answerTol) are also pooled apart in z1…zuy, decayed alike;
+	// from that round on the regression leaves them out (unless the
+	// council answers late). A council that moves partway answers in
+	// full now and then (a worker whose step would fall below SB/SC =
+	// 1), and such a round read before any partial step, while λ̂ is
+	// still 1 and observe cannot tell it for a full answer, says λ = 1
+	// as loudly as every later round says 0.3 (a CES worker of λ 0.32
+	// read 0.83 after five rounds and 0.63 after seventeen, its good's
+	// gap at 0.2 for ten of them). Later full answers are observe's to
+	// tell.
+	z1, zu, zuu, zy, zuy float64
+	moved                bool
+	// late says the rule has taken the council to answer late (late.go)
+	// in some round: its full answers are not a partial mover's, and
+	// the regression keeps them.
+	late bool
 	// noise is the running mean square of the regression's residuals (a
 	// council whose answers are noisy): the prior λ = 1 weighs as much as
 	// it asks.
@@ -227,23 +252,34 @@ func (a *lagFit) add(u, v float64) {
 	if u*u > lagPrior {
 		a.informed = true
 	}
-	a.s1 = lagMemory*a.s1 + 1
-	a.su = lagMemory*a.su + u
-	a.suu = lagMemory*a.suu + u*u
-	a.sy = lagMemory*a.sy + y
-	a.suy = lagMemory*a.suy + u*y
+	exact := u*u > lagPrior && math.Abs(y) <= answerTol*math.Abs(u)
+	if k := y / u; !a.moved && u*u > lagPrior && !exact && k > lagSnap && k < 1-lagMin {
+		a.moved = true
+	}
+	a.s1, a.su, a.suu = lagMemory*a.s1, lagMemory*a.su, lagMemory*a.suu
+	a.sy, a.suy = lagMemory*a.sy, lagMemory*a.suy
+	a.z1, a.zu, a.zuu = lagMemory*a.z1, lagMemory*a.zu, lagMemory*a.zuu
+	a.zy, a.zuy = lagMemory*a.zy, lagMemory*a.zuy
+	if exact && !a.moved {
+		a.z1, a.zu, a.zuu, a.zy, a.zuy = a.z1+1, a.zu+u, a.zuu+u*u, a.zy+y, a.zuy+u*y
+	}
+	a.s1, a.su, a.suu, a.sy, a.suy = a.s1+1, a.su+u, a.suu+u*u, a.sy+y, a.suy+u*y
+	s1, su, suu, sy, suy := a.s1, a.su, a.suu, a.sy, a.suy
+	if a.moved && !a.late && a.z1 > 0 {
+		s1, su, suu, sy, suy = s1-a.z1, su-a.zu, suu-a.zuu, sy-a.zy, suy-a.zuy
+	}
 	// [suu+τk, su; su, s1+τd]·[k; δ] = [suy; sy]
 	// A council that rounds scatters its identities by about its
 	// resolution q however it moves (a uniform error of q has variance
 	// q²/12): that much noise it has at least.
 	tk := maxOf(lagPrior, 16*maxOf(a.noise, a.quantum*a.quantum/12))
 	const td = 1
-	a11, a12, a22 := a.suu+tk, a.su, a.s1+td
+	a11, a12, a22 := suu+tk, su, s1+td
 	det := a11*a22 - a12*a12
 	k0 := 1 - a.priorSpeed()
-	b1 := a.suy + tk*k0
-	k := (b1*a22 - a12*a.sy) / det
-	a.delta = (a11*a.sy - a12*b1) / det
+	b1 := suy + tk*k0
+	k := (b1*a22 - a12*sy) / det
+	a.delta = (a11*sy - a12*b1) / det
 	lam := 1 - k
 	if math.Abs(lam-1) < lagSnap || lam > 1 || !finite(lam) {
 		lam = 1

@@ -600,6 +600,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			}
 			a.prior = l.lamPrior
 			known := a.informed
+			a.late = a.late || l.isLate(c)
 			if (!still || a.lam == 0) && !sameMix(role, a, pr, prev, &ray) {
 				prL, prevL := m.lagLines(role, a.quantum, pr, prev)
 				a.observe(role, prL, prevL, m.poll, prices, budget, &ray)
