@@ -56,12 +56,17 @@ type Rule struct {
 	radius float64   // trust region: the largest log-price change allowed
 	star   []float64 // last solution of the learned economy (log prices)
 	haveS  bool
-	x      []float64 // log prices of the last round
-	xPrev  []float64 // log prices of the round before (the last one observed)
-	seen   bool      // a round has been observed
-	next   []float64
-	blend  []float64
-	pred   []float64 // predicted signed gaps of the round the rule opened
+	// pathX is where the first solve of the round's learned economy
+	// stopped on its homotopy when it failed, pathTau how far along
+	// (see pathTrust).
+	pathX   []float64
+	pathTau float64
+	x       []float64 // log prices of the last round
+	xPrev   []float64 // log prices of the round before (the last one observed)
+	seen    bool      // a round has been observed
+	next    []float64
+	blend   []float64
+	pred    []float64 // predicted signed gaps of the round the rule opened
 	// floor holds, per good, the part of its gap the councils' rounding
 	// can leave (0 where nobody rounds); rounding counts the fresh
 	// proposals of the last round that were rounded.
@@ -295,6 +300,8 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 			target = t
 		} else if t, ok := l.partial(x0, r); ok {
 			target = t
+		} else if l.pathTau >= pathTrust {
+			target = l.shorten(append([]float64(nil), l.pathX...), dampStep)
 		} else {
 			target = l.fallback(r)
 		}

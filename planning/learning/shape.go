@@ -658,6 +658,10 @@ func (w *workerFit) predictShaped(p, x []float64) {
 // at it, held a good at a gap of 0.998 for 15 rounds.
 func (l *Rule) solveShaped(x0 []float64, gap float64) (float64, bool) {
 	mx, ok := l.solveSigma(x0)
+	if !ok {
+		l.pathTau = l.s.tau
+		l.pathX = append(l.pathX[:0], l.s.x...)
+	}
 	if ok || !l.m.setSmooth(true) {
 		return mx, ok
 	}
