@@ -10,7 +10,10 @@ import (
 // rule spreads the budgets' mismatch by equal gaps (equal.go) rather than
 // by the dense least squares, and checks the rounds it takes to 3%, 1e-3
 // and 1e-4 (before equal.go: 17, 25 and 31 on the Cobb–Douglas economy,
-// 15, 23 and 29 on the CES one). Skipped with -short.
+// 15, 23 and 29 on the CES one; the CES one takes 22 rounds to 1e-4, not
+// 21, since the trust region opens on a short step predicted to within
+// trueMiss: the only one of the adjust crowd's eight economies at this
+// size, seeds 1–4, that moves). Skipped with -short.
 func TestLearningPeopleLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("320 × 640")
@@ -21,7 +24,7 @@ func TestLearningPeopleLarge(t *testing.T) {
 		r3, r1e3, r1e4 int
 	}{
 		{1, false, 7, 15, 21},
-		{1, true, 10, 15, 21},
+		{1, true, 10, 15, 22},
 	}
 	cr := crowds[3]
 	if cr.name != "adjust" {
