@@ -833,11 +833,11 @@ func (l *Rule) judge(plan *planning.Plan, rounds []*planning.Round) {
 		// good's price must climb until its producers answer, and
 		// halving the region each round held the climb to one, then a
 		// half, in log prices (fixed-proportions workers, means over
-		// seeds 1–24 at 15 × 60 10.54 → 9.88 rounds to 3%, 1–8 at 40 ×
-		// 200 11.19 → 9.81). The cycle check below still halves the
+		// seeds 1–24 at 15 × 60 10.54 → 9.92 rounds to 3%, 1–8 at 40 ×
+		// 200 11.19 → 9.88). The cycle check below still halves the
 		// steps of a tâtonnement that swings.
 		keep := 0.5
-		if unsupplied(r, l.m.plan.Numeraire) {
+		if anyDry(r, l.m.plan.Numeraire) {
 			keep = 1
 		}
 		l.radius = math.Max(dryStep, keep*l.step)
@@ -877,17 +877,6 @@ func farGoods(r *planning.Round) int {
 		}
 	}
 	return n
-}
-
-// unsupplied reports whether some good other than the numéraire num is
-// demanded in round r and supplied by nobody.
-func unsupplied(r *planning.Round, num int) bool {
-	for j, s := range r.Supply {
-		if j != num && s == 0 && r.Demand[j] > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // farGap is the gap above which a market is far from clearing (farGoods).

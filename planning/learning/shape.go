@@ -655,7 +655,9 @@ func (w *workerFit) predictShaped(p, x []float64) {
 // market cleared and a resource's stuck 1% short. Where the smoothed
 // equilibrium needs producers at a loss the economy as it is says make
 // nothing, it is no step towards an equilibrium: a 40 × 200 mix, aimed
-// at it, held a good at a gap of 0.998 for 15 rounds.
+// at it, held a good at a gap of 0.998 for 15 rounds. When the first
+// solve fails it keeps where that solve's homotopy stopped (pathX,
+// pathTau) for Next's safe steps.
 func (l *Rule) solveShaped(x0 []float64, gap float64) (float64, bool) {
 	mx, ok := l.solveSigma(x0)
 	if !ok {

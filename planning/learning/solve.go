@@ -293,7 +293,7 @@ func (s *solver) solve(x0 []float64, lag bool, lagSurplus float64, maxIter int) 
 		}
 	}
 	s.lag, s.lagSurplus = lag, lagSurplus
-	s.iters = 0
+	s.iters, s.tau = 0, 0
 	s.save = resize(s.save, len(s.x))
 	s.start = resize(s.start, len(s.x))
 	m.eval(s.x, lag, lagSurplus)

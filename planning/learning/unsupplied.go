@@ -29,12 +29,28 @@ func (l *Rule) countDry(r *planning.Round) {
 		l.dry = make([]int, len(r.Supply))
 	}
 	for j := range l.dry {
-		if j != l.m.plan.Numeraire && r.Supply[j] == 0 && r.Demand[j] > 0 {
+		if dry(r, j, l.m.plan.Numeraire) {
 			l.dry[j]++
 		} else {
 			l.dry[j] = 0
 		}
 	}
+}
+
+// dry reports whether good j, not the numéraire num, is demanded in
+// round r and supplied by nobody.
+func dry(r *planning.Round, j, num int) bool {
+	return j != num && r.Supply[j] == 0 && r.Demand[j] > 0
+}
+
+// anyDry reports whether some good is dry in round r.
+func anyDry(r *planning.Round, num int) bool {
+	for j := range r.Supply {
+		if dry(r, j, num) {
+			return true
+		}
+	}
+	return false
 }
 
 // climbDry raises the next log price of every good left unsupplied two
