@@ -3,8 +3,6 @@ package learning_test
 import (
 	"fmt"
 	"testing"
-
-	"parecon/councils"
 )
 
 // TestLearningSafeSteps checks, on fixed-proportions workers at 15 goods ×
@@ -33,11 +31,7 @@ func TestLearningSafeSteps(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%s/seed%d-ces%v", tc.what, tc.seed, tc.ces), func(t *testing.T) {
 			e := unseenEconomy(t, 15, 60, tc.seed, tc.ces, "fixed-proportions")
-			res, err := councils.Run(e, councils.RunOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: 40, Prices: coldPrices(e)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := roundsTo(res.Board.Rounds(), 0.03); got < 0 || got > tc.rounds {
+			if got := runCrowd(t, e, "learning", coldPrices(e), 40, 0).r3; got < 0 || got > tc.rounds {
 				t.Errorf("%d rounds to 3%%, want at most %d", got, tc.rounds)
 			}
 		})
