@@ -39,6 +39,14 @@ type compareScenario struct {
 	// and to the tolerance; null where a rule never got there.
 	Ratio3 *float64 `json:"ratio3"`
 	Ratio6 *float64 `json:"ratio6"`
+	// Floor is the gap the rounding councils leave at the equilibrium
+	// (councils.RoundingFloor; absent where none rounds). Where
+	// councils.FloorReach × Floor is above 3% or the tolerance, the plans
+	// behind rounds3 and rounds6 have that tolerance instead: Target3 and
+	// Target6.
+	Floor   float64 `json:"floor,omitempty"`
+	Target3 float64 `json:"target3"`
+	Target6 float64 `json:"target6"`
 }
 
 // compareRule is one rule's result on one scenario. Rounds3 and Rounds6
@@ -119,9 +127,15 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 				return 2
 			}
 		}
-		sc := compareScenario{Name: labels[i], Rules: map[string]*compareRule{}}
+		floor, err := councils.RoundingFloor(e)
+		if err != nil {
+			fmt.Fprintf(stderr, "parecon compare: %s: %v\n", labels[i], err)
+			return 2
+		}
+		reach := councils.FloorReach * floor
+		sc := compareScenario{Name: labels[i], Rules: map[string]*compareRule{}, Floor: floor, Target3: max(0.03, reach), Target6: max(*tol, reach)}
 		for _, rule := range compareRules {
-			cr, err := compareRun(e, rule, *tol, *maxRounds, councils.RunOptions{Noise: *noise, Seed: *seed, Stubborn: *stubborn})
+			cr, err := compareRun(e, rule, sc.Target3, sc.Target6, *maxRounds, councils.RunOptions{Noise: *noise, Seed: *seed, Stubborn: *stubborn})
 			if err != nil {
 				fmt.Fprintf(stderr, "parecon compare: %s: %v\n", e.Name(), err)
 				return 2
@@ -155,17 +169,18 @@ func crowd(e *councils.Economy, o councils.PeopleOptions) (*councils.Economy, er
 	return councils.NewEconomy(&sc)
 }
 
-// compareRun runs e under rule twice: as a plan with tolerance 3% (its
-// rounds are rounds3) and as one with the given tolerance (rounds6). A
-// rule may use the plan's tolerance (the default rule does, to aim at
-// prices that clear the next round when that is within the tolerance of
-// the full equilibrium), so rounds to 3% are those of a 3% plan.
-func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, base councils.RunOptions) (*compareRule, error) {
+// compareRun runs e under rule twice: as a plan with tolerance tol3 (3%,
+// or above the rounding floor; its rounds are rounds3) and as one with
+// tolerance tol (rounds6). A rule may use the plan's tolerance (the
+// default rule does, to aim at prices that clear the next round when that
+// is within the tolerance of the full equilibrium), so rounds to 3% are
+// those of a 3% plan.
+func compareRun(e *councils.Economy, rule string, tol3, tol float64, maxRounds int, base councils.RunOptions) (*compareRule, error) {
 	cr := &compareRule{}
 	opt := base
 	opt.Rule, opt.MaxRounds = rule, maxRounds
-	if tol < 0.03 {
-		opt.Tolerance = 0.03
+	if tol < tol3 {
+		opt.Tolerance = tol3
 		res, err := councils.Run(e, opt)
 		if err != nil {
 			return nil, err
@@ -185,7 +200,7 @@ func compareRun(e *councils.Economy, rule string, tol float64, maxRounds int, ba
 	if res.Converged {
 		n := res.Rounds
 		cr.Rounds6 = &n
-		if tol >= 0.03 {
+		if tol >= tol3 {
 			cr.Rounds3 = &n
 		}
 	}
@@ -230,6 +245,14 @@ func printCompare(w io.Writer, out *compareOutput) {
 		fmt.Fprintf(w, "crowds (seed %d): shares of councils with CES technology %g, needs %g, adjusting %g, rounding %g, a mix of these %g\n",
 			p.Seed, p.Substitution, p.Subsistence, p.Adjust, p.RoundTo, p.People)
 	}
+	floors := false
+	for _, sc := range out.Scenarios {
+		floors = floors || sc.Floor > 0
+	}
+	if floors {
+		fmt.Fprintf(w, "  floor:      the largest gap the rounding councils leave at the equilibrium: no rule closes a gap below it for good,\n")
+		fmt.Fprintf(w, "              so where %g × floor is above 3%% or the tolerance, those plans have tolerance %g × floor instead\n", councils.FloorReach, councils.FloorReach)
+	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	hdr := []string{"scenario"}
@@ -237,6 +260,9 @@ func printCompare(w io.Writer, out *compareOutput) {
 		hdr = append(hdr, r+" ≤3%", r+" "+tight)
 	}
 	hdr = append(hdr, "speed-up ≤3%", "speed-up "+tight)
+	if floors {
+		hdr = append(hdr, "floor")
+	}
 	fmt.Fprintln(tw, strings.Join(hdr, "\t")+"\t")
 	get3 := func(c *compareRule) *int { return c.Rounds3 }
 	get6 := func(c *compareRule) *int { return c.Rounds6 }
@@ -247,6 +273,9 @@ func printCompare(w io.Writer, out *compareOutput) {
 			row = append(row, rounds(c.Rounds3), rounds(c.Rounds6))
 		}
 		row = append(row, ratioText(sc.Ratio3, ratioBound(sc.Rules, get3)), ratioText(sc.Ratio6, ratioBound(sc.Rules, get6)))
+		if floors {
+			row = append(row, floorText(sc.Floor))
+		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	tw.Flush()
@@ -270,6 +299,14 @@ func ratioBound(byRule map[string]*compareRule, get func(*compareRule) *int) boo
 		}
 	}
 	return bound
+}
+
+// floorText is a rounding floor as a percentage, "-" where none.
+func floorText(f float64) string {
+	if f == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2g%%", 100*f)
 }
 
 func rounds(n *int) string {

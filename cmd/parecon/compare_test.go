@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"parecon/councils"
 )
 
 func TestCompareJSON(t *testing.T) {
@@ -137,5 +139,55 @@ func TestComparePeople(t *testing.T) {
 	}
 	if code := run(context.Background(), append(args, "--people", "-1"), &out, &errb); code != 2 {
 		t.Errorf("share -1: exit %d", code)
+	}
+}
+
+// TestCompareFloor checks that compare reports the rounding floor of a
+// crowd of rounding councils and measures rounds to FloorReach × floor
+// where that is above the tolerance: the plain economy has no floor and
+// the plain targets; the rounding crowd has a floor, targets raised to
+// it, a default rule that reaches them (its last gap within the raised
+// target, where it would never get within 10⁻⁶), and a floor column.
+func TestCompareFloor(t *testing.T) {
+	type scenario struct {
+		Floor            float64
+		Target3, Target6 float64
+		Rules            map[string]struct {
+			Rounds6   *int
+			Converged bool
+			MaxGap    float64 `json:"max_gap"`
+		}
+	}
+	compare := func(extra ...string) scenario {
+		var out, errb bytes.Buffer
+		args := append([]string{"compare", "--json", "--max-rounds", "120", "--example", "economy-12"}, extra...)
+		if code := run(context.Background(), args, &out, &errb); code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		var got struct{ Scenarios []scenario }
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		return got.Scenarios[0]
+	}
+	plain := compare()
+	if plain.Floor != 0 || plain.Target3 != 0.03 || plain.Target6 != 1e-6 {
+		t.Errorf("plain economy: floor %g, targets %g, %g; want 0, 0.03, 1e-6", plain.Floor, plain.Target3, plain.Target6)
+	}
+	rc := compare("--round-to", "1", "--seed", "4")
+	reach := councils.FloorReach * rc.Floor
+	if !(rc.Floor > 0) || rc.Target3 != max(0.03, reach) || rc.Target6 != reach {
+		t.Fatalf("rounding crowd: floor %g, targets %g, %g; want a floor and targets max(0.03, %g), %g", rc.Floor, rc.Target3, rc.Target6, reach, reach)
+	}
+	l := rc.Rules["learning"]
+	if !l.Converged || l.Rounds6 == nil || l.MaxGap > rc.Target6 {
+		t.Errorf("rounding crowd: learning converged %v, rounds %v, last gap %g; want within %g", l.Converged, l.Rounds6, l.MaxGap, rc.Target6)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"compare", "--max-rounds", "120", "--example", "economy-12", "--round-to", "1", "--seed", "4"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if s := out.String(); !strings.Contains(s, "floor:") || !strings.Contains(s, "  floor\n") {
+		t.Errorf("table lacks the floor:\n%s", s)
 	}
 }

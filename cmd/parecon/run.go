@@ -31,6 +31,9 @@ type runOutput struct {
 	Supply    map[string]float64 `json:"supply"`
 	Demand    map[string]float64 `json:"demand"`
 	Gaps      map[string]float64 `json:"gaps"`
+	// Floor is the gap the rounding councils leave at the equilibrium
+	// (councils.RoundingFloor); absent where no council rounds.
+	Floor float64 `json:"floor,omitempty"`
 	commonsFields
 	History []historyRow `json:"history"`
 }
@@ -133,6 +136,8 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	out := newRunOutput(e, res)
+	// Not where the rounding floor cannot be found: the run stands without.
+	out.Floor, _ = councils.RoundingFloor(e)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", " ")
@@ -143,7 +148,7 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		log.Flush()
 		printTable(stdout, e, res)
-		printSummary(stdout, e, res)
+		printSummary(stdout, e, res, out.Floor)
 	}
 	if !res.Converged {
 		return 1
@@ -247,7 +252,7 @@ func printTable(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 
 // printSummary ends the log with what a reader of a long log wants: how
 // the plan ended, how fast the largest gap fell, and the engine's time.
-func printSummary(w io.Writer, e *councils.Economy, res *councils.RunResult) {
+func printSummary(w io.Writer, e *councils.Economy, res *councils.RunResult, floor float64) {
 	last := res.Last()
 	tol := res.Board.Plan().Tolerance
 	fmt.Fprintf(w, "\nsummary: %s, %s under %s after %d rounds (round 0 counted)\n", e.Name(), outcome(res), res.Rule, res.Rounds)
@@ -263,6 +268,13 @@ func printSummary(w io.Writer, e *councils.Economy, res *councils.RunResult) {
 	}
 	if len(marks) > 0 {
 		fmt.Fprintf(w, "  largest gap first: %s\n", strings.Join(marks, ", "))
+	}
+	if floor > 0 {
+		fmt.Fprintf(w, "  rounding floor: %.3g%% (the largest gap the councils' rounding leaves at the equilibrium: gaps below it come only where the rounding happens to cancel", 100*floor)
+		if reach := councils.FloorReach * floor; tol < reach {
+			fmt.Fprintf(w, "; a tolerance of %.3g%% is within reach", 100*reach)
+		}
+		fmt.Fprintln(w, ")")
 	}
 	var total time.Duration
 	for _, d := range res.Times {

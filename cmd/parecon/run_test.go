@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,5 +150,38 @@ func TestRunOutOfBounds(t *testing.T) {
 	}
 	if code != 1 || !out.Diverged || out.Converged || out.Rounds != 1 || !strings.Contains(out.Reason, "totals diverged: round 0's supply of labor is 10 and its demand +Inf") {
 		t.Errorf("overflowing totals: status %d, %+v", code, out)
+	}
+}
+
+// TestRunFloor checks that run reports the rounding floor: absent where no
+// council rounds, and for economy-12-people (councils that round to 3
+// figures) a floor in JSON and in the summary, with the tolerance that is
+// within reach when the plan's is below it; and that a plan with that
+// tolerance converges.
+func TestRunFloor(t *testing.T) {
+	floor := func(example string, tol string) (float64, int) {
+		code, stdout, stderr := parecon(t, "run", "--json", "--tolerance", tol, "--max-rounds", "40", "--example", example)
+		if code > 1 {
+			t.Fatalf("status %d: %s", code, stderr)
+		}
+		var out runOutput
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Floor, code
+	}
+	if f, _ := floor("economy-12", "1e-6"); f != 0 {
+		t.Errorf("economy-12: floor %g, want none", f)
+	}
+	f, code := floor("economy-12-people", "1e-6")
+	if !(f > 1e-4 && f < 1e-2) || code != 1 {
+		t.Fatalf("economy-12-people: floor %g, status %d; want a floor of 3 figures' rounding and a plan that cannot reach 1e-6", f, code)
+	}
+	_, stdout, _ := parecon(t, "run", "--tolerance", "1e-6", "--max-rounds", "40", "--example", "economy-12-people")
+	if !strings.Contains(stdout, "rounding floor: ") || !strings.Contains(stdout, "is within reach") {
+		t.Errorf("summary lacks the floor:\n%s", stdout)
+	}
+	if _, code := floor("economy-12-people", fmt.Sprint(1.25*f)); code != 0 {
+		t.Errorf("economy-12-people: a plan with tolerance 1.25 × floor (%g) did not converge in 40 rounds", 1.25*f)
 	}
 }
