@@ -33,6 +33,27 @@ func TestRoundingFloor(t *testing.T) {
 		{"gen 15×50 commons round_to", func(t *testing.T) *Economy {
 			return genEconomy(t, GenOptions{Goods: 15, Councils: 50, Seed: 2, RoundTo: 0.5, Commons: 3})
 		}, false},
+		{"gen 15×60 federation round_to", func(t *testing.T) *Economy {
+			sc, err := Generate(GenOptions{Goods: 15, Councils: 60, Seed: 2, Federations: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for i := range sc.Federations {
+				if sc.Federations[i].Collective() {
+					sc.Federations[i].RoundTo = 2
+					n++
+				}
+			}
+			if n == 0 {
+				t.Fatal("no federation with collective consumption generated")
+			}
+			e, err := NewEconomy(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := tc.e(t)

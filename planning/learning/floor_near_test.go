@@ -32,7 +32,7 @@ func TestFloorNear(t *testing.T) {
 			seed := uint64(s)
 			for _, ces := range []bool{false, true} {
 				e := crowdEconomy(t, goods, nc, seed, ces, cr)
-				floor := floorOf(t, e, cr, seed, goods, nc, ces)
+				floor := floorOf(t, e)
 				p0 := smoothEquilibrium(t, cr, seed, goods, nc, ces)
 				x := seed*7919 + 1
 				var rs []float64
@@ -43,7 +43,7 @@ func TestFloorNear(t *testing.T) {
 						u := float64(x>>11)/float64(1<<53)*2 - 1
 						p[j] = p0[j] * math.Exp(*peopleNear*u)
 					}
-					h, err := councils.Run(e, councils.RunOptions{Rule: "tatonnement", Step: 1e-300, Tolerance: 1e-12, MaxRounds: 6, Prices: p})
+					h, err := councils.Run(e, councils.RunOptions{Rule: "tatonnement", Step: 1e-300, Tolerance: 1e-12, MaxRounds: councils.FloorHold, Prices: p})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -38,8 +38,8 @@ func TestMixedDiag(t *testing.T) {
 		prices = e.Prices
 	}
 	if *mixedDiag {
-		floor := floorOf(t, e, cr, seed, goods, nc, ces)
-		t.Logf("floorOf %.4g (1.25× %.4g)", floor, 1.25*floor)
+		floor := floorOf(t, e)
+		t.Logf("floorOf %.4g (%g× %.4g)", floor, councils.FloorReach, councils.FloorReach*floor)
 	}
 	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n, Prices: prices})
 	if err != nil {

@@ -15,7 +15,7 @@ func TestLearningMixedMean(t *testing.T) {
 		for seed := uint64(1); seed <= 6; seed++ {
 			for _, ces := range []bool{false, true} {
 				e := crowdEconomy(t, 15, 60, seed, ces, cr)
-				floor := floorOf(t, e, cr, seed, 15, 60, ces)
+				floor := floorOf(t, e)
 				o := runCrowd(t, e, "learning", coldPrices(e), 40, floor)
 				r := o.rFloor
 				if r < 0 {

@@ -24,7 +24,7 @@ func TestLearningRoundToLarge(t *testing.T) {
 	for _, ces := range []bool{false, true} {
 		t.Run(fmt.Sprintf("seed1-ces%v", ces), func(t *testing.T) {
 			e := crowdEconomy(t, 320, 640, 1, ces, cr)
-			floor := floorOf(t, e, cr, 1, 320, 640, ces)
+			floor := floorOf(t, e)
 			o := runCrowd(t, e, "learning", coldPrices(e), 40, floor)
 			t.Logf("floor %.3g: %d rounds, largest gap from round %d %.3g, after 40 rounds %.3g", floor, o.rFloor, heldFrom, o.tail, o.last)
 			if o.diverged {
