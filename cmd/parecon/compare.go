@@ -208,26 +208,42 @@ func compareRun(e *councils.Economy, rule string, tol3, tol float64, maxRounds i
 }
 
 // ratio returns the better baseline's rounds over the default rule's, or
-// nil when the default never got there. A baseline that never got there
-// counts as max_rounds (the ratio is then a lower bound).
+// nil when the default never got there. A baseline that diverged never
+// gets there and does not count; one still open after max_rounds counts
+// as the rounds it ran (the ratio is then a lower bound), and so does a
+// diverged one when every baseline diverged.
 func ratio(byRule map[string]*compareRule, get func(*compareRule) *int) *float64 {
 	d := get(byRule[rules.Default])
 	if d == nil {
 		return nil
 	}
-	best := -1
-	for _, r := range compareRules[:2] {
-		c := byRule[r]
-		n := c.Rounds
-		if v := get(c); v != nil {
-			n = *v
-		}
-		if best < 0 || n < best {
-			best = n
-		}
-	}
+	best, _ := bestBaseline(byRule, get)
 	x := float64(best) / float64(*d)
 	return &x
+}
+
+// bestBaseline returns the better baseline's rounds for ratio, and whether
+// they are a stand-in for rounds it did not converge in (a lower bound).
+func bestBaseline(byRule map[string]*compareRule, get func(*compareRule) *int) (int, bool) {
+	best, bound := -1, false
+	most := 0 // the most rounds any baseline ran
+	for _, r := range compareRules[:2] {
+		c := byRule[r]
+		most = max(most, c.Rounds)
+		n, missing := c.Rounds, true
+		if v := get(c); v != nil {
+			n, missing = *v, false
+		} else if c.Diverged {
+			continue
+		}
+		if best < 0 || n < best || (n == best && !missing) {
+			best, bound = n, missing
+		}
+	}
+	if best < 0 {
+		return most, true
+	}
+	return best, bound
 }
 
 func printCompare(w io.Writer, out *compareOutput) {
@@ -236,8 +252,9 @@ func printCompare(w io.Writer, out *compareOutput) {
 	fmt.Fprintf(w, "  RULE ≤3%%:   rounds to a plan with tolerance 3%%\n")
 	fmt.Fprintf(w, "  RULE %s: rounds to a plan with tolerance %g (--tolerance)\n", tight, out.Tolerance)
 	fmt.Fprintf(w, "  -           did not converge: diverged, stopped, or still open after %d rounds (--max-rounds)\n", out.MaxRounds)
-	fmt.Fprintf(w, "  speed-up:   the better baseline's (tatonnement's or pequod's) rounds over %s's; ≥ where that baseline did\n", rules.Default)
-	fmt.Fprintf(w, "              not converge and the rounds it ran stand in for the rounds it would need; - where %s did not converge\n", rules.Default)
+	fmt.Fprintf(w, "  speed-up:   the better baseline's (tatonnement's or pequod's) rounds over %s's, a baseline that diverged left out;\n", rules.Default)
+	fmt.Fprintf(w, "              ≥ where that baseline did not converge and the rounds it ran stand in for the rounds it would need\n")
+	fmt.Fprintf(w, "              (every baseline diverged: the most rounds one ran); - where %s did not converge\n", rules.Default)
 	if out.Noise > 0 || out.Stubborn > 0 {
 		fmt.Fprintf(w, "noise %g, stubborn %g, seed %d\n", out.Noise, out.Stubborn, out.Seed)
 	}
@@ -250,7 +267,7 @@ func printCompare(w io.Writer, out *compareOutput) {
 		floors = floors || sc.Floor > 0
 	}
 	if floors {
-		fmt.Fprintf(w, "  floor:      the largest gap the rounding councils leave at the equilibrium: no rule closes a gap below it for good,\n")
+		fmt.Fprintf(w, "  floor:      the largest gap the rounding councils leave at the equilibrium: no rule can count on closing every gap below it,\n")
 		fmt.Fprintf(w, "              so where %g × floor is above 3%% or the tolerance, those plans have tolerance %g × floor instead\n", councils.FloorReach, councils.FloorReach)
 	}
 	fmt.Fprintln(w)
@@ -285,19 +302,7 @@ func printCompare(w io.Writer, out *compareOutput) {
 // those of a baseline that did not converge: the ratio is then a lower
 // bound.
 func ratioBound(byRule map[string]*compareRule, get func(*compareRule) *int) bool {
-	best, bound := -1, false
-	for _, r := range compareRules[:2] {
-		c := byRule[r]
-		n, missing := c.Rounds, true
-		if v := get(c); v != nil {
-			n, missing = *v, false
-		}
-		if best < 0 || n < best {
-			best, bound = n, missing
-		} else if n == best && !missing {
-			bound = false
-		}
-	}
+	_, bound := bestBaseline(byRule, get)
 	return bound
 }
 

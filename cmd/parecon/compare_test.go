@@ -191,3 +191,44 @@ func TestCompareFloor(t *testing.T) {
 		t.Errorf("table lacks the floor:\n%s", s)
 	}
 }
+
+// TestCompareRatio checks the speed-up's baseline: a diverged baseline is
+// left out, one still open stands in with the rounds it ran (a bound), and
+// when every baseline diverged the most rounds one ran stand in.
+func TestCompareRatio(t *testing.T) {
+	n := func(x int) *int { return &x }
+	get := func(c *compareRule) *int { return c.Rounds6 }
+	for _, tc := range []struct {
+		name       string
+		tat, peq   compareRule
+		want       float64
+		wantBound  bool
+		wantAbsent bool
+	}{
+		{"both converged", compareRule{Rounds6: n(300), Rounds: 300}, compareRule{Rounds6: n(200), Rounds: 200}, 20, false, false},
+		{"one diverged early", compareRule{Diverged: true, Rounds: 50}, compareRule{Rounds6: n(400), Rounds: 400}, 40, false, false},
+		{"one still open", compareRule{Rounds: 3000}, compareRule{Rounds6: n(400), Rounds: 400}, 40, false, false},
+		{"open shorter than converged", compareRule{Rounds: 100}, compareRule{Rounds6: n(400), Rounds: 400}, 10, true, false},
+		{"open and diverged", compareRule{Rounds: 3000}, compareRule{Diverged: true, Rounds: 80}, 300, true, false},
+		{"both diverged", compareRule{Diverged: true, Rounds: 90}, compareRule{Diverged: true, Rounds: 80}, 9, true, false},
+		{"learning never", compareRule{Rounds6: n(300), Rounds: 300}, compareRule{Rounds6: n(200), Rounds: 200}, 0, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := compareRule{Rounds6: n(10), Rounds: 10}
+			if tc.wantAbsent {
+				l = compareRule{Rounds: 3000}
+			}
+			byRule := map[string]*compareRule{"tatonnement": &tc.tat, "pequod": &tc.peq, "learning": &l}
+			got := ratio(byRule, get)
+			if tc.wantAbsent {
+				if got != nil {
+					t.Fatalf("ratio %v, want none", *got)
+				}
+				return
+			}
+			if got == nil || *got != tc.want || ratioBound(byRule, get) != tc.wantBound {
+				t.Fatalf("ratio %v bound %v, want %v bound %v", got, ratioBound(byRule, get), tc.want, tc.wantBound)
+			}
+		})
+	}
+}
