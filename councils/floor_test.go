@@ -1,8 +1,6 @@
 package councils
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
 )
 
@@ -86,27 +84,7 @@ func TestRoundingFloor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, err := os.ReadFile("../internal/examples/scenarios/economy-12-people.expected.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want struct{ Prices map[string]float64 }
-		if err := json.Unmarshal(data, &want); err != nil {
-			t.Fatal(err)
-		}
-		p := make([]float64, len(e.Plan.Goods))
-		for id, v := range want.Prices {
-			j, ok := e.Good(id)
-			if !ok {
-				t.Fatalf("expected price of unknown good %s", id)
-			}
-			p[j] = v
-		}
-		hold, err := Run(e, RunOptions{Rule: "tatonnement", Step: 1e-300, Tolerance: 1e-12, MaxRounds: 16, Prices: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		at := hold.Last().MaxGap
+		_, at := heldAtExpected(t, e)
 		t.Logf("floor %.4g, at the expected equilibrium %.4g", floor, at)
 		if floor < at/FloorReach || floor > at*FloorReach {
 			t.Errorf("floor %.4g, want within a factor %g of the gap %.4g at the independent equilibrium", floor, FloorReach, at)
