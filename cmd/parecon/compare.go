@@ -19,6 +19,10 @@ import (
 // the default rule.
 var compareRules = []string{"tatonnement", "pequod", rules.Default}
 
+// roundingFloor is councils.RoundingFloor (a variable for the test of a
+// floor that cannot be found).
+var roundingFloor = councils.RoundingFloor
+
 // compareOutput is what `parecon compare --json` prints.
 type compareOutput struct {
 	Tolerance float64 `json:"tolerance"`
@@ -47,6 +51,9 @@ type compareScenario struct {
 	Floor   float64 `json:"floor,omitempty"`
 	Target3 float64 `json:"target3"`
 	Target6 float64 `json:"target6"`
+	// FloorUnknown says why the floor of a crowd that rounds could not be
+	// found (the targets are then 3% and the tolerance).
+	FloorUnknown string `json:"floor_unknown,omitempty"`
 }
 
 // compareRule is one rule's result on one scenario. Rounds3 and Rounds6
@@ -127,13 +134,15 @@ func cmdCompare(_ context.Context, args []string, stdout, stderr io.Writer) int 
 				return 2
 			}
 		}
-		floor, err := councils.RoundingFloor(e)
+		sc := compareScenario{Name: labels[i], Rules: map[string]*compareRule{}}
+		floor, err := roundingFloor(e)
 		if err != nil {
-			fmt.Fprintf(stderr, "parecon compare: %s: %v\n", labels[i], err)
-			return 2
+			// The plans still run, to the plain tolerances.
+			fmt.Fprintf(stderr, "parecon compare: %s: rounding floor unknown (%v); measuring to 3%% and --tolerance\n", labels[i], err)
+			sc.FloorUnknown, floor = err.Error(), 0
 		}
 		reach := councils.FloorReach * floor
-		sc := compareScenario{Name: labels[i], Rules: map[string]*compareRule{}, Floor: floor, Target3: max(0.03, reach), Target6: max(*tol, reach)}
+		sc.Floor, sc.Target3, sc.Target6 = floor, max(0.03, reach), max(*tol, reach)
 		for _, rule := range compareRules {
 			cr, err := compareRun(e, rule, sc.Target3, sc.Target6, *maxRounds, councils.RunOptions{Noise: *noise, Seed: *seed, Stubborn: *stubborn})
 			if err != nil {
@@ -264,11 +273,12 @@ func printCompare(w io.Writer, out *compareOutput) {
 	}
 	floors := false
 	for _, sc := range out.Scenarios {
-		floors = floors || sc.Floor > 0
+		floors = floors || sc.Floor > 0 || sc.FloorUnknown != ""
 	}
 	if floors {
 		fmt.Fprintf(w, "  floor:      the largest gap the rounding councils leave at the equilibrium: no rule can count on closing every gap below it,\n")
 		fmt.Fprintf(w, "              so where %g × floor is above 3%% or the tolerance, those plans have tolerance %g × floor instead\n", councils.FloorReach, councils.FloorReach)
+		fmt.Fprintf(w, "              (?: not found, as stderr says; those plans have 3%% and the tolerance)\n")
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -291,7 +301,7 @@ func printCompare(w io.Writer, out *compareOutput) {
 		}
 		row = append(row, ratioText(sc.Ratio3, ratioBound(sc.Rules, get3)), ratioText(sc.Ratio6, ratioBound(sc.Rules, get6)))
 		if floors {
-			row = append(row, floorText(sc.Floor))
+			row = append(row, floorText(sc.Floor, sc.FloorUnknown != ""))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
@@ -306,8 +316,12 @@ func ratioBound(byRule map[string]*compareRule, get func(*compareRule) *int) boo
 	return bound
 }
 
-// floorText is a rounding floor as a percentage, "-" where none.
-func floorText(f float64) string {
+// floorText is a rounding floor as a percentage, "-" where none, "?"
+// where it is unknown.
+func floorText(f float64, unknown bool) string {
+	if unknown {
+		return "?"
+	}
 	if f == 0 {
 		return "-"
 	}

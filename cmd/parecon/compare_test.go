@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -230,5 +231,38 @@ func TestCompareRatio(t *testing.T) {
 				t.Fatalf("ratio %v bound %v, want %v bound %v", got, ratioBound(byRule, get), tc.want, tc.wantBound)
 			}
 		})
+	}
+}
+
+// TestCompareFloorUnknown checks that a floor that cannot be found (the
+// economy without rounding unsolved) costs compare nothing but the floor:
+// it says so on stderr, marks the floor "?", and measures the plain
+// tolerances.
+func TestCompareFloorUnknown(t *testing.T) {
+	defer func(f func(*councils.Economy) (float64, error)) { roundingFloor = f }(roundingFloor)
+	roundingFloor = func(*councils.Economy) (float64, error) { return 0, errors.New("unsolved") }
+	var out, errb bytes.Buffer
+	args := []string{"compare", "--max-rounds", "60", "--example", "economy-12", "--round-to", "1", "--seed", "4"}
+	if code := run(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "rounding floor unknown (unsolved)") || !strings.Contains(out.String(), "?\n") {
+		t.Errorf("stderr %q, table:\n%s", errb.String(), out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), append(args, "--json"), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got struct {
+		Scenarios []struct {
+			FloorUnknown     string `json:"floor_unknown"`
+			Target3, Target6 float64
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if sc := got.Scenarios[0]; sc.FloorUnknown != "unsolved" || sc.Target3 != 0.03 || sc.Target6 != 1e-6 {
+		t.Errorf("JSON: %+v", sc)
 	}
 }
