@@ -136,7 +136,7 @@ func cmdRun(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	out := newRunOutput(e, res)
-	// Not where the rounding floor cannot be found: the run stands without.
+	// A floor that cannot be found is left out; the run stands.
 	out.Floor, _ = councils.RoundingFloor(e)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
