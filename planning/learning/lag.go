@@ -119,6 +119,9 @@ type lagFit struct {
 	// see, sed, sdd and sn are strayTest's pooled sums.
 	see, sed, sdd float64
 	sn            int
+	// geo is what the rule knows of whether the council moves in
+	// proportion rather than in amount (lag_geo.go).
+	geo geoFit
 }
 
 // partialAfter is how many rounds a rounding worker read as a whole mover
@@ -214,6 +217,12 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 		}
 		a.add(u, u-v) // λ·u = u − v
 		a.exact = a.exact || u*u > lagPrior
+		if u*u > lagPrior {
+			a.observeGeo(role, pr, prev, poll, p, budget, u, (u-v)/u)
+			if a.geo.on {
+				a.lam = a.geoSpeed()
+			}
+		}
 		return
 	}
 	if prev == nil || !(budget > 0) || !sameLines(pr.In, prev.In) {
@@ -229,6 +238,12 @@ func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll [
 	u := (budget - pc) / budget
 	a.add(u, (c-pc)/budget)
 	a.exact = a.exact || u*u > lagPrior
+	if u*u > lagPrior {
+		a.observeGeo(role, pr, prev, poll, p, budget, u, (c-pc)/budget/u)
+		if a.geo.on {
+			a.lam = a.geoSpeed()
+		}
+	}
 }
 
 // add pools one round's identity λ·u = v and re-estimates λ̂. A council
@@ -317,12 +332,18 @@ func (a *lagFit) delag(role planning.Role, pr, prev *planning.Proposal, p []floa
 		dst = dst[:0]
 		for i, l := range x {
 			q := x0[i].Qty + (l.Qty*unscale-x0[i].Qty)/lam
+			if a.geo.on {
+				q = geoStep(x0[i].Qty, l.Qty*unscale, 1/lam)
+			}
 			dst = append(dst, planning.Line{Good: l.Good, Qty: maxOf(q, l.Qty/20)})
 		}
 		return dst
 	}
 	dst.Out = f(dst.Out, pr.Out, prev.Out)
 	dst.In = f(dst.In, pr.In, prev.In)
+	if a.geo.on {
+		a.geo.setEff(lam, pr, dst, p)
+	}
 	return dst
 }
 

@@ -642,7 +642,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 			if a.informed && !known && a.speed() < 0.9 {
 				l.relearned++
 			}
-			obs, lam = a.delag(role, pr, prev, prices, budget, &m.delag), a.speed()
+			obs, lam = a.delag(role, pr, prev, prices, budget, &m.delag), a.predSpeed()
 			if a.quantum > 0 {
 				// Fit what the rounded quantities stand for.
 				obs = unround(obs, a.quantum, role, &m.unr)
@@ -715,7 +715,7 @@ func (l *Rule) observe(plan *planning.Plan, r *planning.Round, x0 []float64) {
 	m.finishWorkers(x0, fixedValue, surplus)
 	m.nHeld = len(m.held)
 	for _, c := range m.parts {
-		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-m.adj[c].speed())
+		m.held, m.heldW = append(m.held, c), append(m.heldW, 1-m.adj[c].predSpeed())
 	}
 	l.learnSigmas()
 }

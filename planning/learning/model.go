@@ -212,7 +212,7 @@ func (m *fitted) setLag(on bool) {
 	for _, c := range m.parts {
 		lam := 1.0
 		if on {
-			lam = m.adj[c].speed()
+			lam = m.adj[c].predSpeed()
 			m.held, m.heldW = append(m.held, c), append(m.heldW, 1-lam)
 		}
 		if w := m.wf[c]; m.plan.Councils[c].Role == planning.Worker && w != nil {
