@@ -34,7 +34,7 @@ type geoFit struct {
 	on           bool    // the council is taken to move in proportion
 	eff          float64 // the linear λ of its next step (on only)
 	rounds       int     // rounds read in both forms
-	lastL, lastG float64
+	lastL, lastG float64 // the newest readings (for a test's message)
 }
 
 // geoMinRounds is how many rounds must have read λ in both forms before
@@ -60,9 +60,9 @@ const geoExact = 0.01
 const geoFar = 0.5
 
 // observeGeo pools one informative round: u is its identity's size and
-// lamL lag.go's linear reading of it, and the proportional one is solved from the identity of the
-// answer (consumer: it spends budget; worker: its inputs are b of its net
-// output) at prices p.
+// lamL lag.go's linear reading of it, and the proportional one is solved
+// from the identity of the answer (consumer: it spends budget; worker: its
+// inputs are b of its net output) at prices p.
 func (a *lagFit) observeGeo(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget, u, lamL float64) {
 	if a.quantum > 0 || a.late || !finite(lamL) || math.Abs(lamL-1) <= lagSnap {
 		// Rounding and late councils are lag.go's and late.go's; an
