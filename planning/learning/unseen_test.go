@@ -445,12 +445,9 @@ func TestLearningUnseen(t *testing.T) {
 					within("1e-3", o.r1e3, 18)
 					within("1e-4", o.r1e4, 32)
 				case b == "proportional":
-					// Read as moving in proportion (lag_geo.go): 17–24 rounds
-					// to 3% on three of these four, the fourth (seed 1,
-					// Cobb–Douglas consumers) at 0.056 after 40, its main
-					// producer's partial step falling below SB/SC = 1 every
-					// other round (it answers in full then). Before, 20–37
-					// rounds and never, and 0.3 after 40.
+					// Read as moving in proportion (lag_geo.go): 13–27 rounds
+					// to 3%, at most 0.007 after 40. Before, 26–37 rounds
+					// and never, 0.3 after 40 (seed 2, CES consumers).
 					if o.last > 0.06 {
 						t.Errorf("%s: gap %.2g after 40 rounds, want ≤ 0.06", name, o.last)
 					}
