@@ -109,6 +109,17 @@ type lagFit struct {
 	// quantum is the relative resolution of the council's newest
 	// proposal if it rounds (see quantumOf), else 0.
 	quantum float64
+	// amp is how many times its lines' rounding a worker's identity
+	// scatters by (1 for a consumer, or before a worker's proposal is
+	// read): √((1 + (G² + E²)/N²)/2), G its outputs' value, E its
+	// emissions', N = G − E the net value the identity weighs by b (its
+	// inputs' rounding and the net value's, independent; 1 without
+	// emissions). A thin margin (emissions that cost most of the outputs'
+	// value) multiplies the rounding of every line, and a whole mover's
+	// identities then scatter as a partial mover's would (a worker of b =
+	// 0.9 whose emissions cost 93% of its price, at two figures, read λ̂
+	// 0.44 and was de-lagged to 10⁵ times its demand).
+	amp float64
 	// strays counts the rounds in which a rounding worker read as
 	// moving the whole way had its outputs, pooled over its rounds, move
 	// as no answer of its figures can (strayTest); partial says strays
@@ -188,6 +199,10 @@ func sameLines(a, b []planning.Line) bool {
 func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget float64, ray *rayMemo) {
 	if role == planning.Worker {
 		in, net := workerValues(pr, poll, p)
+		if g := planning.Value(pr.Out, p); net > 0 && g >= net {
+			e := g - net
+			a.amp = math.Sqrt((1 + (g*g+e*e)/(net*net)) / 2)
+		}
 		if !a.haveB {
 			// The first proposal with output is the answer, or a partial
 			// step from nothing, which is the answer scaled: either way
@@ -287,7 +302,8 @@ func (a *lagFit) add(u, v float64) {
 	// A council that rounds scatters its identities by about its
 	// resolution q however it moves (a uniform error of q has variance
 	// q²/12): that much noise it has at least.
-	tk := maxOf(lagPrior, 16*maxOf(a.noise, a.quantum*a.quantum/12))
+	qn := a.roundNoise()
+	tk := maxOf(lagPrior, 16*maxOf(a.noise, qn))
 	const td = 1
 	a11, a12, a22 := suu+tk, su, s1+td
 	det := a11*a22 - a12*a12
@@ -299,7 +315,7 @@ func (a *lagFit) add(u, v float64) {
 	if math.Abs(lam-1) < lagSnap || lam > 1 || !finite(lam) {
 		lam = 1
 	}
-	if a.quantum > 0 && k < lagSig*math.Sqrt(maxOf(a.noise, a.quantum*a.quantum/12)*a22/det) {
+	if a.quantum > 0 && k < lagSig*math.Sqrt(maxOf(a.noise, qn)*a22/det) {
 		// A council that rounds moves partway only where its rounds
 		// show it beyond their rounding's scatter: its identities'
 		// errors, of the order of its resolution, read as a λ̂ of
@@ -308,6 +324,13 @@ func (a *lagFit) add(u, v float64) {
 		lam = 1
 	}
 	a.lam = maxOf(lagMin, lam)
+}
+
+// roundNoise returns the variance the council's rounding adds to each of
+// its identities: a uniform error of its resolution, times amp.
+func (a *lagFit) roundNoise() float64 {
+	q := a.quantum * maxOf(1, a.amp)
+	return q * q / 12
 }
 
 // delag returns the answer the council's proposal pr stands for, given its
