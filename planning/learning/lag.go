@@ -199,9 +199,11 @@ func sameLines(a, b []planning.Line) bool {
 func (a *lagFit) observe(role planning.Role, pr, prev *planning.Proposal, poll []bool, p []float64, budget float64, ray *rayMemo) {
 	if role == planning.Worker {
 		in, net := workerValues(pr, poll, p)
-		if g := planning.Value(pr.Out, p); net > 0 && g >= net {
-			e := g - net
-			a.amp = math.Sqrt((1 + (g*g+e*e)/(net*net)) / 2)
+		if a.quantum > 0 && net > 0 {
+			if g := planning.Value(pr.Out, p); g >= net {
+				e := g - net
+				a.amp = math.Sqrt((1 + (g*g+e*e)/(net*net)) / 2)
+			}
 		}
 		if !a.haveB {
 			// The first proposal with output is the answer, or a partial

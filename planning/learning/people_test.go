@@ -28,6 +28,7 @@ var (
 	peopleWarm     = flag.Float64("people-warm", 0, "-people starts from last year's prices shocked by this fraction (gen --warm) instead of cold")
 	peopleMax      = flag.Int("people-max", 300, "rounds -people gives the baselines (the default rule gets 40)")
 	peopleCrowds   = flag.String("people-crowds", "", "crowds -people runs, comma-separated (all if empty)")
+	peopleReach    = flag.Float64("people-reach", councils.FloorReach, "the multiple of the rounding floor (floorOf) -people's last column counts the rounds to")
 	peopleWarmOwn  = flag.Bool("people-warm-own", false, "with -people-warm, last year's prices are the equilibrium of the economy with the crowd's technologies and needs (as parecon gen --warm with them), not of the economy without its behaviours")
 )
 
@@ -353,7 +354,7 @@ func TestPeopleTable(t *testing.T) {
 	type key struct{ crowd, rule string }
 	sums := map[key][4][]string{}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-13s %-10s %-12s %s\n", "crowd", "economy", "rule", "rounds to 3% / 1e-3 / 1e-4 / 1.25×floor; last gap")
+	fmt.Fprintf(&sb, "%-13s %-10s %-12s %s\n", "crowd", "economy", "rule", fmt.Sprintf("rounds to 3%% / 1e-3 / 1e-4 / %g×floor; last gap", *peopleReach))
 	for _, cr := range cs {
 		for _, seed := range seeds {
 			for _, ces := range []bool{false, true} {
@@ -386,7 +387,7 @@ func TestPeopleTable(t *testing.T) {
 						// Test-only: knows the models (oracle_test.go).
 						o = runOracle(t, e, prices, n)
 					} else {
-						o = runCrowd(t, e, rn, prices, n, floor)
+						o = runCrowd(t, e, rn, prices, n, floor**peopleReach/councils.FloorReach)
 					}
 					k := key{cr.name, rn}
 					v := sums[k]
@@ -403,7 +404,7 @@ func TestPeopleTable(t *testing.T) {
 			}
 		}
 	}
-	fmt.Fprintf(&sb, "\n%-13s %-12s %s\n", "crowd", "rule", "rounds to 3% | 1e-3 | 1e-4 | 1.25×floor, one per economy (– never)")
+	fmt.Fprintf(&sb, "\n%-13s %-12s %s\n", "crowd", "rule", fmt.Sprintf("rounds to 3%% | 1e-3 | 1e-4 | %g×floor, one per economy (– never)", *peopleReach))
 	for _, cr := range cs {
 		for _, rn := range rules {
 			v := sums[key{cr.name, rn}]
