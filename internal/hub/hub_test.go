@@ -180,6 +180,20 @@ func TestWatcherQueue(t *testing.T) {
 	for i := 0; i < 10; i++ { // 10 × 30 bytes: over 100 at the 4th
 		h.Broadcast("p", make([]byte, 30))
 	}
+	// Drain only once the hub has dropped the watcher: a frame taken
+	// while the broadcasts still arrive makes room for a fourth.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		watcher.q.mu.Lock()
+		closed := watcher.q.closed
+		watcher.q.mu.Unlock()
+		if closed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("watcher not dropped within 5 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	n := 0
 	for {
 		if _, ok := recv(watcher, 5*time.Second); !ok {
