@@ -109,9 +109,9 @@ type lagFit struct {
 	// quantum is the relative resolution of the council's newest
 	// proposal if it rounds (see quantumOf), else 0.
 	quantum float64
-	// amp is how many times its lines' rounding a worker's identity
-	// scatters by (1 for a consumer, or before a worker's proposal is
-	// read): √((1 + (G² + E²)/N²)/2), G its outputs' value, E its
+	// amp is how many times its lines' rounding a rounding worker's
+	// identity scatters by (0, read as 1, for a consumer or before such a
+	// proposal): √((1 + (G² + E²)/N²)/2), G its outputs' value, E its
 	// emissions', N = G − E the net value the identity weighs by b (its
 	// inputs' rounding and the net value's, independent; 1 without
 	// emissions). A thin margin (emissions that cost most of the outputs'

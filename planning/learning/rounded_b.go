@@ -165,9 +165,9 @@ const strayChi = 4.0
 // way.
 const wholeLam = 0.99
 
-// roundErr returns the largest relative half unit of the last figure over
-// the lines (those of goods mark marks left out, or with only they read:
-// those alone), which a proposal rounded to relative resolution q has: a
+// roundErr returns the largest relative half unit of the last figure, at
+// relative resolution q, over the lines: every one if mark is nil, else
+// those of the goods mark marks (only) or leaves unmarked (not only). A
 // line 1,2xx at two figures stands for a quantity within 50 of its
 // midpoint, 4% of it.
 func roundErr(lines []planning.Line, q float64, mark []bool, only bool) float64 {
