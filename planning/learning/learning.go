@@ -146,6 +146,8 @@ type Rule struct {
 	predRepeats int
 	// stall is the stall safeguard (stall.go).
 	stall stall
+	// back and backX are solveBack's scratch (restart.go).
+	back, backX []float64
 }
 
 // Trust-region bounds on the change of any log price in one round.
@@ -275,6 +277,11 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 		l.m.setLag(false)
 	}
 	_, solved := l.solveShaped(x0, r.MaxGap)
+	back := false
+	if !solved {
+		solved = l.solveBack(r.MaxGap)
+		back = solved
+	}
 	if lagged {
 		l.m.setLag(true)
 	}
@@ -283,9 +290,15 @@ func (l *Rule) Next(plan *planning.Plan, rounds []*planning.Round) ([]float64, f
 	if solved {
 		copy(l.star, target)
 		l.haveS = true
-		target = l.quasi(plan, r)
-		if lagged {
-			target = l.ahead(r)
+		if back {
+			// Solved only from the round before's side (solveBack): at
+			// most dampStep towards it, as towards a stiffer economy's.
+			target = l.shorten(append([]float64(nil), target...), dampStep)
+		} else {
+			target = l.quasi(plan, r)
+			if lagged {
+				target = l.ahead(r)
+			}
 		}
 	}
 	l.m.fullSpend = false
