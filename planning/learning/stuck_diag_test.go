@@ -23,7 +23,7 @@ var (
 func TestStuckDiag(t *testing.T) {
 	goods, nc, seed, ces, crName, n := 15, 60, uint64(1), false, "round-to", 5
 	if *stuckDiag {
-		goods, nc, seed, n = *peopleGoods, *peopleCouncils, uint64(*peopleSeeds), 40
+		goods, nc, seed, n = *peopleGoods, *peopleCouncils, uint64(*peopleSeeds), *unseenDiagN
 		ces = *stuckCES
 		if *peopleCrowds != "" {
 			crName = *peopleCrowds
@@ -74,6 +74,9 @@ func TestStuckDiag(t *testing.T) {
 			}
 			t.Logf("round %2d gap %.3g worst %d (%s s %.4g d %.4g p %.3g floor %.3g) >0.3: %d, unsupplied %d, undemanded %d; radius %.3g fallbacks %d holding %v best %.3g rounding %d;%s",
 				c.Number, c.MaxGap, w, e.Plan.Goods[w].ID, c.Supply[w], c.Demand[w], c.Prices[w], fl, big, zs, zd, rad, fb, hold, best, rnd, margin)
+			if *unseenDiagSolve {
+				t.Logf("    %s", learning.DiagSolve(l))
+			}
 		}
 		if cr.Status != councils.StatusOpen {
 			break

@@ -12,8 +12,8 @@ import (
 
 var (
 	unseenDiag      = flag.String("unseen-diag", "", "log, per round, where the default rule's largest gap sits on this behaviour of unseen_test.go (-people-goods × -people-councils, seed -people-seeds, CES consumers with -stuck-ces)")
-	unseenDiagSolve = flag.Bool("unseen-diag-solve", false, "with -unseen-diag, solve the learned economy afresh each round and log its largest residuals (disturbs the shadow rule's scratch)")
-	unseenDiagN     = flag.Int("unseen-diag-rounds", 40, "rounds of -unseen-diag")
+	unseenDiagSolve = flag.Bool("unseen-diag-solve", false, "with -unseen-diag or -stuck-diag, solve the learned economy afresh each round and log its largest residuals (disturbs the shadow rule's scratch)")
+	unseenDiagN     = flag.Int("unseen-diag-rounds", 40, "rounds of -unseen-diag and -stuck-diag")
 )
 
 // TestUnseenDiag logs, with -unseen-diag B -v, per round of the default
