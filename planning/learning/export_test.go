@@ -156,3 +156,6 @@ func DiagSolve(r planning.Rule) string {
 	m.wOK, m.gradsOK, m.flat.ok = false, false, false
 	return s
 }
+
+// DiagStep returns the largest log-price change of the rule's last step.
+func DiagStep(r planning.Rule) float64 { return r.(*Rule).step }

@@ -4,15 +4,19 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"os"
 	"testing"
 
 	"parecon/councils"
+	"parecon/planning"
 	"parecon/planning/learning"
 )
 
 var (
 	stuckDiag = flag.Bool("stuck-diag", false, "log, per round, where the default rule's largest gap sits on -people-goods × -people-councils (crowd -people-crowds, seed -people-seeds, CES consumers with -stuck-ces)")
 	stuckCES  = flag.Bool("stuck-ces", false, "with -stuck-diag, CES consumers")
+	stuckWho  = flag.Bool("stuck-who", false, "with -stuck-diag, also log who supplies the worst good each round, and how they behave")
+	stuckFile = flag.String("stuck-file", "", "with -stuck-diag, the scenario file to play (from its own prices) instead of a crowd's economy")
 )
 
 // TestStuckDiag logs, with -stuck-diag -v, per round of the default rule on
@@ -29,9 +33,14 @@ func TestStuckDiag(t *testing.T) {
 			crName = *peopleCrowds
 		}
 	}
-	cr := crowdNamed(t, crName)
-	e := crowdEconomy(t, goods, nc, seed, ces, cr)
-	pr := coldProcess(t, e, n)
+	var e *councils.Economy
+	var pr *councils.Process
+	if *stuckDiag && *stuckFile != "" {
+		e, pr = fileProcess(t, *stuckFile, n)
+	} else {
+		e = crowdEconomy(t, goods, nc, seed, ces, crowdNamed(t, crName))
+		pr = coldProcess(t, e, n)
+	}
 	l := learning.New()
 	worst := map[int]bool{}
 	first, last := math.NaN(), math.NaN()
@@ -74,6 +83,33 @@ func TestStuckDiag(t *testing.T) {
 			}
 			t.Logf("round %2d gap %.3g worst %d (%s s %.4g d %.4g p %.3g floor %.3g) >0.3: %d, unsupplied %d, undemanded %d; radius %.3g fallbacks %d holding %v best %.3g rounding %d;%s",
 				c.Number, c.MaxGap, w, e.Plan.Goods[w].ID, c.Supply[w], c.Demand[w], c.Prices[w], fl, big, zs, zd, rad, fb, hold, best, rnd, margin)
+			if *stuckWho {
+				pol := ""
+				for j, g := range e.Plan.Goods {
+					if g.Kind == planning.Pollutant {
+						pol += fmt.Sprintf(" %s p %.4g s %.4g d %.4g;", g.ID, c.Prices[j], c.Supply[j], c.Demand[j])
+					}
+				}
+				t.Logf("      pollutants:%s step %.3g", pol, learning.DiagStep(l))
+				for i, pp := range c.Proposals {
+					if pp == nil {
+						continue
+					}
+					for _, o := range pp.Out {
+						if o.Good == w && o.Qty > 0 {
+							m := e.Models[i]
+							desc := fmt.Sprintf("%T", m)
+							if ps, ok := m.(*councils.Person); ok {
+								desc = fmt.Sprintf("person λ %.2g round %d %T", ps.Adjust, ps.RoundTo, ps.Model)
+								if ces, ok := ps.Model.(*councils.CES); ok {
+									desc += fmt.Sprintf(" σ %.3g b %.3g", ces.Sigma, ces.B)
+								}
+							}
+							t.Logf("      council %d makes %.4g of it (%s)", i, o.Qty, desc)
+						}
+					}
+				}
+			}
 			if *unseenDiagSolve {
 				t.Logf("    %s", learning.DiagSolve(l))
 			}
@@ -93,6 +129,30 @@ func TestStuckDiag(t *testing.T) {
 	if !(last < first) {
 		t.Errorf("largest gap %.3g after %d rounds, not below round 0's %.3g", last, n, first)
 	}
+}
+
+// fileProcess returns the economy of the scenario file path and a
+// process of it under the default rule from the scenario's own prices, as
+// parecon run plays it, for at most n rounds.
+func fileProcess(t *testing.T, path string, n int) (*councils.Economy, *councils.Process) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := councils.ParseScenario(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := councils.NewEconomy(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, pr
 }
 
 // crowdNamed returns the crowd called name (-people-crowds), failing t
