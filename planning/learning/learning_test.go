@@ -24,6 +24,13 @@ func economy(t *testing.T, name string) *councils.Economy {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return economyOf(t, data)
+}
+
+// economyOf returns the economy of the scenario data, failing t if it
+// does not decode or build.
+func economyOf(t *testing.T, data []byte) *councils.Economy {
+	t.Helper()
 	sc, err := councils.DecodeScenario(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)

@@ -140,14 +140,7 @@ func fileProcess(t *testing.T, path string, n int) (*councils.Economy, *councils
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := councils.ParseScenario(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := councils.NewEconomy(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := economyOf(t, data)
 	pr, err := councils.NewProcess(e, councils.ProcessOptions{Rule: "learning", Tolerance: 1e-9, MaxRounds: n})
 	if err != nil {
 		t.Fatal(err)
