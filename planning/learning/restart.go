@@ -32,10 +32,11 @@ var restartBack = [...]float64{0.5, 1}
 // the way back from the round's (l.x) to round 0's (l.xPrev), the
 // numéraire's held, and reports whether one of them solved it (the
 // solution in l.s.x). Next then steps at most dampStep towards that
-// solution: far from where the solve failed, it is an equilibrium the
-// learned economy does not reach from the councils' last answers. A
-// failed retry leaves the first solve's homotopy (pathX, pathTau) as it
-// found it, for the safe steps.
+// solution, as towards a stiffer economy's: Newton did not reach it from
+// the prices the councils last answered, and the whole step cost the
+// 15 × 60 people-1 crowd 8.54 → 9.08 rounds and the unseen mix 9.77 →
+// 10.17 on the means. A failed retry leaves the first solve's homotopy
+// (pathX, pathTau) as it found it, for the safe steps.
 func (l *Rule) solveBack(gap float64) bool {
 	if l.nSeen != 2 {
 		return false

@@ -84,31 +84,7 @@ func TestStuckDiag(t *testing.T) {
 			t.Logf("round %2d gap %.3g worst %d (%s s %.4g d %.4g p %.3g floor %.3g) >0.3: %d, unsupplied %d, undemanded %d; radius %.3g fallbacks %d holding %v best %.3g rounding %d;%s",
 				c.Number, c.MaxGap, w, e.Plan.Goods[w].ID, c.Supply[w], c.Demand[w], c.Prices[w], fl, big, zs, zd, rad, fb, hold, best, rnd, margin)
 			if *stuckWho {
-				pol := ""
-				for j, g := range e.Plan.Goods {
-					if g.Kind == planning.Pollutant {
-						pol += fmt.Sprintf(" %s p %.4g s %.4g d %.4g;", g.ID, c.Prices[j], c.Supply[j], c.Demand[j])
-					}
-				}
-				t.Logf("      pollutants:%s step %.3g", pol, learning.DiagStep(l))
-				for i, pp := range c.Proposals {
-					if pp == nil {
-						continue
-					}
-					for _, o := range pp.Out {
-						if o.Good == w && o.Qty > 0 {
-							m := e.Models[i]
-							desc := fmt.Sprintf("%T", m)
-							if ps, ok := m.(*councils.Person); ok {
-								desc = fmt.Sprintf("person λ %.2g round %d %T", ps.Adjust, ps.RoundTo, ps.Model)
-								if ces, ok := ps.Model.(*councils.CES); ok {
-									desc += fmt.Sprintf(" σ %.3g b %.3g", ces.Sigma, ces.B)
-								}
-							}
-							t.Logf("      council %d makes %.4g of it (%s)", i, o.Qty, desc)
-						}
-					}
-				}
+				logSuppliers(t, e, c, w, learning.DiagStep(l))
 			}
 			if *unseenDiagSolve {
 				t.Logf("    %s", learning.DiagSolve(l))
@@ -128,6 +104,38 @@ func TestStuckDiag(t *testing.T) {
 	}
 	if !(last < first) {
 		t.Errorf("largest gap %.3g after %d rounds, not below round 0's %.3g", last, n, first)
+	}
+}
+
+// logSuppliers logs the pollutants' markets of round c, the step the rule
+// took from it, and every council that supplies good w there, with its
+// behaviours.
+func logSuppliers(t *testing.T, e *councils.Economy, c *planning.Round, w int, step float64) {
+	t.Helper()
+	pol := ""
+	for j, g := range e.Plan.Goods {
+		if g.Kind == planning.Pollutant {
+			pol += fmt.Sprintf(" %s p %.4g s %.4g d %.4g;", g.ID, c.Prices[j], c.Supply[j], c.Demand[j])
+		}
+	}
+	t.Logf("      pollutants:%s next step %.3g", pol, step)
+	for i, pp := range c.Proposals {
+		if pp == nil {
+			continue
+		}
+		for _, o := range pp.Out {
+			if o.Good != w || o.Qty <= 0 {
+				continue
+			}
+			desc := fmt.Sprintf("%T", e.Models[i])
+			if ps, ok := e.Models[i].(*councils.Person); ok {
+				desc = fmt.Sprintf("person λ %.2g round %d %T", ps.Adjust, ps.RoundTo, ps.Model)
+				if ces, ok := ps.Model.(*councils.CES); ok {
+					desc += fmt.Sprintf(" σ %.3g b %.3g", ces.Sigma, ces.B)
+				}
+			}
+			t.Logf("      council %d makes %.4g of it (%s)", i, o.Qty, desc)
+		}
 	}
 }
 
